@@ -1,0 +1,27 @@
+"""scaffold: the library behind the book.
+
+The book reproduces and audits a short research note (Nicolini, "The tradeoff")
+claiming that a large *fixed* hidden state plus a tiny *learned* readout can match
+a dense MLP with far fewer learned parameters.  Every number in the book is
+computed by this package; the notebooks in ``book/`` only call it.
+
+One module per idea:
+
+- :mod:`scaffold.device`  -- ``device="auto"`` and seeding
+- :mod:`scaffold.data`    -- the note's four toy tasks (+ digits, d-dimensional embeddings)
+- :mod:`scaffold.graphs`  -- Kronecker graphs and their controls
+- :mod:`scaffold.models`  -- dense MLP, CEN, HSN as stacked ensembles
+- :mod:`scaffold.train`   -- Adam training of many members at once
+- :mod:`scaffold.sweep`   -- declarative grids, cached on disk
+- :mod:`scaffold.params`  -- parameter and multiply-accumulate accounting
+- :mod:`scaffold.stats`   -- bootstrap intervals, paired and equivalence tests
+"""
+
+from pathlib import Path
+
+__version__ = "0.1.0"
+
+#: Repository root (src/scaffold/__init__.py -> repo).  Results and caches live here.
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "results"
+CACHE = ROOT / ".cache"

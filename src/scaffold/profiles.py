@@ -1,0 +1,62 @@
+"""Run profiles: how much compute a section spends.
+
+Every section's ``parameters`` cell holds the same four knobs and hands them to
+:func:`setup`, which validates them and returns a :class:`RunConfig`:
+
+- ``device``: ``"auto"`` (CUDA, then MPS, then CPU) or an explicit device;
+- ``profile``: ``"full"`` (what ``make book`` builds: all seeds, all controls) or
+  ``"quick"`` (a smoke-sized run for tests: 3 seeds, a tenth of the epochs);
+- ``n_seeds``: 0 keeps the profile's default;
+- ``epochs_scale``: 0 keeps the profile's default; 1.0 is the note's schedule
+  (100 epochs, 200 for regression).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+
+from .device import resolve_device
+
+PROFILES = {
+    "full": dict(n_seeds=10, epochs_scale=1.0),
+    "quick": dict(n_seeds=3, epochs_scale=0.1),
+}
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    device: torch.device
+    profile: str
+    n_seeds: int
+    epochs_scale: float
+
+    @property
+    def seeds(self) -> list[int]:
+        return list(range(self.n_seeds))
+
+    @property
+    def quick(self) -> bool:
+        return self.profile == "quick"
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["device"] = str(self.device)
+        return d
+
+
+def setup(device: str = "auto", profile: str = "full", n_seeds: int = 0,
+          epochs_scale: float = 0.0) -> RunConfig:
+    """Validate a section's parameters; raise with a clear message if any is bad."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; choose one of {sorted(PROFILES)}")
+    base = PROFILES[profile]
+    n = int(n_seeds) if n_seeds else base["n_seeds"]
+    scale = float(epochs_scale) if epochs_scale else base["epochs_scale"]
+    if n < 2:
+        raise ValueError(f"n_seeds must be at least 2 (intervals need replicates), got {n}")
+    if not 0 < scale <= 10:
+        raise ValueError(f"epochs_scale must be in (0, 10], got {scale}")
+    return RunConfig(device=resolve_device(device), profile=profile, n_seeds=n,
+                     epochs_scale=scale)
