@@ -13,10 +13,13 @@ Every section's ``parameters`` cell holds the same four knobs and hands them to
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import torch
 
+from . import RESULTS
 from .device import resolve_device
 
 PROFILES = {
@@ -39,6 +42,18 @@ class RunConfig:
     @property
     def quick(self) -> bool:
         return self.profile == "quick"
+
+    @property
+    def results_dir(self) -> Path:
+        """Where sections write their CSV/JSON: ``results/`` (full) or ``results/quick/``.
+
+        ``SCAFFOLD_RESULTS`` overrides the base folder (tests use it).  Keeping the
+        quick profile apart means a smoke run never overwrites the full book's data.
+        """
+        base = Path(os.environ.get("SCAFFOLD_RESULTS", RESULTS))
+        out = base if self.profile == "full" else base / self.profile
+        out.mkdir(parents=True, exist_ok=True)
+        return out
 
     def as_dict(self) -> dict:
         d = asdict(self)
