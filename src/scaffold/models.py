@@ -361,5 +361,5 @@ class ModelSpec:
 
 #: The note's three models with their defaults (CEN at the note's H=512).
 DENSE = ModelSpec.make("Dense MLP", "dense")
-HSN_NOTE = ModelSpec.make("HSN", "hsn")
+HSN_NOTE = ModelSpec.make("HSN (literal)", "hsn")
 CEN_NOTE = ModelSpec.make("CEN (H=512)", "cen", H=512)
