@@ -1,0 +1,125 @@
+# The book: `make book` builds it from a fresh clone, `make test` checks it.
+# Sections (book/NN-name.py) are executed by tools/execute.py, which re-runs a
+# section only when its code, its parameters, src/ or requirements.txt changed
+# (a hash kept in the notebook); make's timestamps merely avoid asking it.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON  ?= python3
+VENV    := .venv
+PY      := $(VENV)/bin/python
+READY   := $(VENV)/.ready
+MATHJAX := book/_static/mathjax/tex-chtml.js
+
+# Section parameters (papermill -p): see README.md.  PARAMS adds raw "-p name value".
+DEVICE  ?= auto
+PROFILE ?= full
+SEEDS   ?= 0
+EPOCHS  ?= 0
+PARAMS  ?=
+PSTR    := -p device $(DEVICE) -p profile $(PROFILE) -p n_seeds $(SEEDS) -p epochs_scale $(EPOCHS) $(PARAMS)
+
+# Sections run JOBS at a time; each gets an equal share of the cores so that
+# parallel jobs do not oversubscribe them (torch reads OMP_NUM_THREADS).
+JOBS    ?= 2
+NCPU    := $(shell nproc 2>/dev/null || echo 2)
+THREADS ?= $(shell n=$$(( $(NCPU) / $(JOBS) )); echo $$(( n > 0 ? n : 1 )))
+export OMP_NUM_THREADS := $(THREADS)
+export MKL_NUM_THREADS := $(THREADS)
+
+# TREE is where notebooks are executed and the site is built.  `make test` uses a
+# separate tree so that the quick profile never touches the full book.
+TREE    ?= .
+QUICK   := _build/quick
+OUT     := $(if $(filter .,$(TREE)),book,$(TREE)/book)
+ifneq ($(TREE),.)
+export SCAFFOLD_RESULTS := $(abspath $(TREE))/results
+endif
+
+SOURCES  := $(sort $(wildcard book/[0-9][0-9]-*.py))
+NAMES    := $(basename $(notdir $(SOURCES)))
+SECTIONS := $(filter-out book/00-intro.py,$(SOURCES))
+NBS      := $(patsubst book/%.py,$(OUT)/%.ipynb,$(SECTIONS))
+INTRO    := $(OUT)/00-intro.ipynb
+FRAME    := _config.yml _toc.yml references.bib $(wildcard book/*.md)
+# Files and folders (so that a deleted file counts) whose change re-runs sections.
+LIB      := $(shell find src -not -path '*__pycache__*' -not -path '*.egg-info*' -not -name '*.pyc') requirements.txt
+PSTAMP   := $(OUT)/.stamps/params
+RUN      := $(PY) tools/execute.py
+
+.PHONY: help book test nb html notebooks bench clean distclean venv mathjax FORCE
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
+	@echo "variables: DEVICE=$(DEVICE) PROFILE=$(PROFILE) SEEDS=$(SEEDS) EPOCHS=$(EPOCHS) JOBS=$(JOBS) PARAMS='$(PARAMS)'"
+
+book: $(READY) $(MATHJAX) ## set up what is missing, execute changed sections, build the HTML
+	@$(MAKE) --no-print-directory -j$(JOBS) notebooks
+	@$(MAKE) --no-print-directory html
+
+test: $(READY) $(MATHJAX) ## unit tests, every section in the quick profile, book with warnings as errors, browser check
+	$(PY) -m pytest tests --ignore=tests/test_browser.py
+	@$(MAKE) --no-print-directory book TREE=$(QUICK) PROFILE=quick SEEDS=0 EPOCHS=0 PARAMS=
+	SCAFFOLD_HTML=$(QUICK)/_build/html $(PY) -m pytest tests/test_browser.py
+
+nb: $(READY) ## execute one section if it changed: make nb NB=01-architectures [FORCE=1]
+	@test -n "$(NB)" || { echo "usage: make nb NB=<name>; sections: $(NAMES)" >&2; exit 2; }
+	@test -f book/$(basename $(notdir $(NB))).py || { echo "error: no section '$(NB)'; sections: $(NAMES)" >&2; exit 2; }
+	$(RUN) book/$(basename $(notdir $(NB))).py $(PSTR) $(if $(FORCE),--force) \
+	  $(if $(filter 00-intro,$(basename $(notdir $(NB)))),--after $(NBS))
+
+bench: $(READY) ## run the micro-benchmarks (scaffold.bench)
+	$(PY) -m scaffold.bench
+
+clean: ## remove executed notebooks and built sites (keeps .venv, MathJax and results/)
+	rm -rf _build book/*.ipynb book/.stamps book/.*.tmp*.ipynb
+
+distclean: clean ## also remove .venv, MathJax, results/ and caches
+	rm -rf $(VENV) book/_static/mathjax results .cache src/*.egg-info
+
+venv: $(READY) ## create or update .venv only
+mathjax: $(MATHJAX) ## fetch MathJax 3 only
+
+# --- setup ---------------------------------------------------------------
+
+$(READY): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.version_info[:2] == (3, 11) or print("warning: requirements.txt is pinned for Python 3.11, this is", sys.version.split()[0])'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $@
+
+$(MATHJAX):
+	tools/fetch_mathjax.sh book/_static/mathjax
+
+# --- executing sections (run with TREE and the parameters set) -------------
+
+notebooks: $(NBS) $(INTRO)
+
+# Rewritten only when the parameters differ, so its mtime marks a change.
+$(PSTAMP): FORCE
+	@mkdir -p $(@D); echo '$(PSTR)' | cmp -s - $@ || echo '$(PSTR)' > $@
+
+$(NBS): $(OUT)/%.ipynb: $(OUT)/%.py $(LIB) $(PSTAMP) | $(READY)
+	@$(RUN) $< --out $@ $(PSTR)
+
+# The introduction quotes the other sections' results: it runs after them.
+$(INTRO): $(OUT)/00-intro.py $(NBS) $(LIB) $(PSTAMP) | $(READY)
+	@$(RUN) $< --out $@ --after $(NBS) $(PSTR)
+
+ifneq ($(TREE),.)
+# A separate tree gets copies of the sources and of the book's frame.
+$(addprefix $(TREE)/,$(FRAME) $(SOURCES)): $(TREE)/%: %
+	@mkdir -p $(@D) && cp $< $@
+$(TREE)/book/_static:
+	@mkdir -p $(@D) && ln -sfn $(abspath book/_static) $@
+html: $(addprefix $(TREE)/,$(FRAME)) $(TREE)/book/_static
+endif
+
+# --- the site ---------------------------------------------------------------
+
+html: $(MATHJAX) | $(READY) ## build the HTML from the executed notebooks (executes nothing)
+	$(VENV)/bin/jupyter-book build $(TREE) --warningiserror --keep-going --quiet
+	@echo "Book built. Open: file://$(abspath $(TREE))/_build/html/index.html"

@@ -1,0 +1,128 @@
+"""Provenance block shown at the end of every section.
+
+Usage, as the *last* cell of a section::
+
+    from scaffold import provenance
+    provenance.block(cfg)          # cfg: the RunConfig from profiles.setup
+
+It displays, as a collapsed box on the book page:
+
+- the git commit of the repository and whether the working tree was dirty;
+- Python, platform, and the versions of torch, numpy and the other key packages;
+- the device (with the GPU's name on CUDA) and the section's parameters;
+- the wall time of the section's execution;
+- a download link to the section's source ``.py`` (the theme's download
+  button already offers the executed ``.ipynb``).
+
+Timing needs no call at the start of the section: ``tools/execute.py`` sets
+``SCAFFOLD_T0`` (epoch seconds) just before papermill starts the kernel, and
+``SCAFFOLD_SECTION`` (the section's file stem, used for the download link).
+When a notebook is run by hand these are absent; the wall time is then taken
+from the kernel process's start and the link is left out.
+
+The output is a ``text/markdown`` bundle written in MyST (the book renders
+markdown outputs as MyST), with a plain-text fallback for other front ends.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import time
+from importlib import metadata
+
+from . import ROOT
+
+PACKAGES = ("torch", "numpy", "scipy", "scikit-learn", "pandas", "matplotlib",
+            "papermill", "jupyter-book")
+
+
+def git_state() -> tuple[str, bool | None]:
+    """(commit, dirty) of the repository; ("unknown", None) outside git."""
+    try:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], check=True,
+                                capture_output=True, text=True).stdout.strip()
+        status = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain"], check=True,
+                                capture_output=True, text=True).stdout
+        return commit, bool(status.strip())
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown", None
+
+
+def versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def wall_time() -> float:
+    """Seconds since the section started (see the module docstring)."""
+    t0 = os.environ.get("SCAFFOLD_T0")
+    if t0:
+        return time.time() - float(t0)
+    import psutil
+
+    return time.time() - psutil.Process().create_time()
+
+
+def device_label(device) -> str:
+    label = str(device)
+    if label.startswith("cuda"):
+        import torch
+
+        label += f" ({torch.cuda.get_device_name(torch.device(label))})"
+    return label
+
+
+def collect(cfg=None, **extra) -> dict:
+    """Everything the block shows, as a plain dict (also handy for tests)."""
+    commit, dirty = git_state()
+    params = cfg.as_dict() if cfg is not None else {}
+    device = params.pop("device", None)
+    return {
+        "commit": commit,
+        "dirty": dirty,
+        "versions": versions(),
+        "platform": platform.platform(),
+        "device": device_label(device) if device else "n/a",
+        "parameters": {**params, **extra},
+        "wall_s": wall_time(),
+        "section": os.environ.get("SCAFFOLD_SECTION"),
+    }
+
+
+def markdown(info: dict) -> str:
+    state = {True: "dirty working tree", False: "clean", None: "not a git checkout"}
+    rows = [
+        ("commit", f"`{info['commit'][:12]}` ({state[info['dirty']]})"),
+        ("device", f"`{info['device']}`"),
+        ("parameters", ", ".join(f"`{k}={v}`" for k, v in info["parameters"].items()) or "none"),
+        ("wall time", f"{info['wall_s']:.1f} s"),
+        ("platform", info["platform"]),
+        ("versions", ", ".join(f"{k} {v}" for k, v in info["versions"].items())),
+    ]
+    if info["section"]:
+        rows.append(("source", f"{{download}}`{info['section']}.py <{info['section']}.py>`"))
+    table = "\n".join(f"| {k} | {v} |" for k, v in rows)
+    return (":::{admonition} Provenance of this page\n:class: dropdown\n\n"
+            f"| | |\n|---|---|\n{table}\n:::\n")
+
+
+def block(cfg=None, **extra) -> dict:
+    """Display the provenance block; return what it shows."""
+    from IPython.display import display
+
+    info = collect(cfg, **extra)
+    text = "\n".join(f"{k}: {v}" for k, v in info.items())
+    display({"text/markdown": markdown(info), "text/plain": text}, raw=True)
+    return info
+
+
+if __name__ == "__main__":  # pragma: no cover - quick manual check
+    sys.stdout.write(markdown(collect()))

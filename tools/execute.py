@@ -1,0 +1,297 @@
+#!/usr/bin/env python3
+"""Execute one book section (a jupytext py:percent file) into an .ipynb, incrementally.
+
+    python tools/execute.py book/01-architectures.py --out book/01-architectures.ipynb \
+        -p device auto -p profile full [--after book/01-x.ipynb ...] [--force | --status]
+
+A section is executed only when its *inputs that matter* changed.  They are
+summarised by one hash, stored in the executed notebook's metadata
+(``metadata.scaffold.hash``), over:
+
+- the source of the section's code cells (markdown is left out on purpose),
+- the parameter values handed to papermill,
+- every file under ``src/`` (the library) and ``requirements.txt``,
+- for a section listed with ``--after`` (the introduction), the hashes of the
+  notebooks it reads from, so that it runs again whenever one of them did.
+
+Same hash: nothing runs.  The markdown cells (and code-cell metadata such as
+tags) are copied from the .py into the executed notebook; outputs, and the
+cell papermill injected with the parameters, are kept, since the code and the
+parameters that produced them are unchanged.
+
+Otherwise the section is executed with papermill into a hidden temporary file
+next to the target, which replaces the target only on success.  A failing cell,
+an interrupt or a kill leave the previous notebook (whose hash no longer
+matches, so it is never taken as fresh) or nothing; a failed run's partial
+notebook is kept as .stamps/NAME.failed.ipynb next to the target, and the
+kernel's own log as .stamps/NAME.kernel.log.
+
+Before executing, the parameters are checked against the section's
+``parameters`` cell (papermill itself only warns about unknown names) and the
+device is resolved with :func:`scaffold.device.resolve_device`, so a typo or an
+absent GPU fail at once with a message naming what is allowed.
+
+Exit status: 0 success or up to date, 1 execution failed, 2 bad invocation
+(unknown parameter, unavailable device, no parameters cell).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY = "scaffold"  # notebook metadata key written by this runner
+
+
+class UsageError(Exception):
+    """Bad parameters or device: exit 2 without executing anything."""
+
+
+def parse_value(text: str):
+    """Type a ``-p name value`` string the way papermill's CLI does."""
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return {"True": True, "False": False, "None": None}.get(text, text)
+
+
+def library_files(root: Path) -> list[Path]:
+    """Files whose change re-executes every section: src/ and requirements.txt."""
+    files = [p for p in sorted((root / "src").rglob("*")) if p.is_file()
+             and "__pycache__" not in p.parts and not p.suffix == ".pyc"
+             and not any(part.endswith(".egg-info") for part in p.parts)]
+    req = root / "requirements.txt"
+    return files + ([req] if req.exists() else [])
+
+
+def code_cells(nb) -> list[str]:
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+def section_hash(nb, params: dict, root: Path, after: list[Path]) -> str:
+    h = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        # Length-prefixed so that no two different inputs can concatenate equally.
+        h.update(f"{label}:{len(data)}:".encode())
+        h.update(data)
+
+    for src in code_cells(nb):
+        add("code", src.encode())
+    add("params", json.dumps(params, sort_keys=True).encode())
+    for path in library_files(root):
+        add(str(path.relative_to(root)), path.read_bytes())
+    for dep in after:
+        add("after", (stored_hash(dep) or "missing").encode())
+    return h.hexdigest()
+
+
+def stored_hash(ipynb: Path) -> str | None:
+    if not ipynb.exists():
+        return None
+    try:
+        meta = json.loads(ipynb.read_text())["metadata"]
+        return meta.get(KEY, {}).get("hash")
+    except (ValueError, KeyError):
+        return None
+
+
+def write_atomic(nb, target: Path) -> None:
+    import nbformat
+
+    tmp = target.with_name(f".{target.stem}.tmp{os.getpid()}.ipynb")
+    try:
+        nbformat.write(nb, str(tmp))
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def refresh_narrative(source_nb, executed_nb):
+    """Executed notebook with the .py's markdown; code cells and outputs kept.
+
+    The code cells are equal in number and source (the hash says so), so the
+    i-th code cell of the source maps to the i-th non-injected code cell of
+    the executed notebook.
+    """
+    executed_code = [c for c in executed_nb.cells if c.cell_type == "code"
+                     and "injected-parameters" not in c.metadata.get("tags", [])]
+    injected = [c for c in executed_nb.cells
+                if "injected-parameters" in c.metadata.get("tags", [])]
+    cells, k = [], 0
+    for cell in source_nb.cells:
+        if cell.cell_type != "code":
+            cells.append(cell)
+            continue
+        old = executed_code[k]
+        k += 1
+        # New tags/metadata from the source, execution record from the old run.
+        meta = dict(cell.metadata)
+        for key in ("papermill", "execution"):
+            if key in old.metadata:
+                meta[key] = old.metadata[key]
+        old.metadata = meta
+        cells.append(old)
+        if "parameters" in cell.metadata.get("tags", []):
+            cells.extend(injected)
+    out = executed_nb.copy()
+    out.cells = cells
+    return out
+
+
+def check_parameters(nb, params: dict) -> None:
+    import papermill
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "nb.ipynb"
+        import nbformat
+        nbformat.write(nb, str(path))
+        declared = papermill.inspect_notebook(str(path))
+    if not declared:
+        raise UsageError("has no cell tagged 'parameters'")
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        raise UsageError(f"unknown parameter(s) {unknown}; this section accepts "
+                         f"{sorted(declared)}")
+    if "device" in params:
+        from scaffold.device import resolve_device
+        try:
+            resolve_device(params["device"])
+        except (ValueError, RuntimeError) as exc:
+            raise UsageError(str(exc)) from None
+
+
+def execute(nb, params: dict, target: Path, name: str, digest: str) -> None:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    tmp = target.with_name(f".{target.stem}.tmp{os.getpid()}.ipynb")
+    # The kernel inherits these: the provenance block reads them.
+    os.environ["SCAFFOLD_SECTION"] = name
+    os.environ["SCAFFOLD_T0"] = repr(time.time())
+    t0 = time.perf_counter()
+    # The kernel inherits our stderr: its log chatter goes to a file instead.
+    log = logs_dir(target) / f"{name}.kernel.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    saved = os.dup(2)
+    try:
+        with open(log, "w") as fh:
+            os.dup2(fh.fileno(), 2)
+        papermill.execute_notebook(nb, str(tmp), parameters=params, kernel_name="python3",
+                                   cwd=str(target.parent), progress_bar=False)
+    except PapermillExecutionError as exc:
+        failed = logs_dir(target) / f"{name}.failed.ipynb"
+        if tmp.exists():
+            os.replace(tmp, failed)
+        code_no = code_index(nb, exc.source)
+        first = exc.source.strip().splitlines()[0] if exc.source.strip() else ""
+        raise RuntimeError(
+            f"cell failed: code cell {code_no} of {name}.py (starts: {first!r})\n"
+            f"  {exc.ename}: {exc.evalue}\n  partial notebook: {failed}") from None
+    except BaseException:  # interrupt, kill, kernel death: leave nothing behind
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+    try:
+        import nbformat
+        out = nbformat.read(str(tmp), as_version=4)
+        out.metadata[KEY] = {"hash": digest, "parameters": params,
+                             "wall_s": round(time.perf_counter() - t0, 2),
+                             "executed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        write_atomic(out, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def logs_dir(target: Path) -> Path:
+    """Hidden folder next to the notebooks for kernel logs and failed runs."""
+    path = target.parent / ".stamps"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def code_index(nb, source: str) -> str:
+    """1-based number of the code cell with this source in the .py, if found."""
+    for i, src in enumerate(code_cells(nb), 1):
+        if src == source:
+            return str(i)
+    return "?"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("source", type=Path, help="section .py (jupytext percent format)")
+    ap.add_argument("--out", type=Path, help="executed notebook (default: source with .ipynb)")
+    ap.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
+                    metavar=("NAME", "VALUE"), help="papermill parameter")
+    ap.add_argument("--after", type=Path, nargs="*", default=[],
+                    help="executed notebooks this one reads results from")
+    ap.add_argument("--root", type=Path, default=ROOT, help="repo root (src/, requirements.txt)")
+    ap.add_argument("--force", action="store_true", help="execute even if up to date")
+    ap.add_argument("--status", action="store_true",
+                    help="print fresh/stale/missing and exit 0/1/1; run nothing")
+    args = ap.parse_args(argv)
+
+    import jupytext
+    import nbformat
+
+    src: Path = args.source
+    target: Path = args.out or src.with_suffix(".ipynb")
+    name = src.stem
+    params = {k: parse_value(v) for k, v in args.parameter}
+    nb = jupytext.read(str(src))
+    digest = section_hash(nb, params, args.root.resolve(), args.after)
+    old = stored_hash(target)
+
+    if args.status:
+        state = "missing" if old is None else "fresh" if old == digest else "stale"
+        print(state)
+        return 0 if state == "fresh" else 1
+
+    if old == digest and not args.force:
+        executed = nbformat.read(str(target), as_version=4)
+        refreshed = refresh_narrative(nb, executed)
+        if refreshed.cells != executed.cells:
+            write_atomic(refreshed, target)
+            print(f"{name}: code unchanged, narrative refreshed (not executed)")
+        else:
+            os.utime(target)  # tell make it is up to date
+            print(f"{name}: up to date")
+        return 0
+
+    # Interrupts and kills from make end up in the finally-blocks above.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        check_parameters(nb, params)
+    except UsageError as exc:
+        print(f"error: section {name}: {exc}", file=sys.stderr)
+        return 2
+    print(f"{name}: executing ({'forced' if old == digest else 'missing' if old is None else 'inputs changed'})",
+          flush=True)
+    t0 = time.perf_counter()
+    try:
+        execute(nb, params, target, name, digest)
+    except RuntimeError as exc:
+        print(f"error: section {name} failed, {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # e.g. the kernel died or could not start
+        print(f"error: section {name} failed: {type(exc).__name__}: {exc}\n"
+              f"  kernel log: {logs_dir(target) / (name + '.kernel.log')}", file=sys.stderr)
+        return 1
+    print(f"{name}: executed in {time.perf_counter() - t0:.1f} s -> {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
