@@ -179,12 +179,29 @@ class CEN(Ensemble):
         self.register_buffer("c", c if cfg.hidden_bias else torch.zeros_like(c))
         self._param("W", (H, n_out), H ** -0.5)
         self._param("b", (1, n_out), H ** -0.5)
+        # Without hidden biases a unit with no input is ReLU(0) = 0 for every x: it
+        # adds nothing to the output and its readout weight never gets a gradient.
+        # With the literal 5% density and d = 2 that is ~90% of the units, so the
+        # forward pass skips them (exactly the same function, ~10x less work).
+        # Members keep their own active sets, padded with dead units to a common K.
+        if cfg.hidden_bias:
+            idx = torch.arange(H).expand(self.M, H)
+        else:
+            active = mask.sum(dim=1) > 0  # (M, H)
+            K = max(1, int(active.sum(dim=1).max()))
+            idx = torch.argsort((~active).float(), dim=1, stable=True)[:, :K]
+        self.register_buffer("active_idx", idx.contiguous())
 
     def features(self, x):
+        """All H granule-cell activations, shape (M, B, H)."""
         return torch.relu(torch.baddbmm(self.c, x, self.E))
 
     def forward(self, x):
-        return torch.baddbmm(self.b, self.features(x), self.W)
+        idx = self.active_idx
+        E = torch.gather(self.E, 2, idx[:, None, :].expand(-1, self.d_in, -1))
+        c = torch.gather(self.c, 2, idx[:, None, :])
+        W = torch.gather(self.W, 1, idx[:, :, None].expand(-1, -1, self.n_out))
+        return torch.baddbmm(self.b, torch.relu(torch.baddbmm(c, x, E)), W)
 
     def components(self):
         H, d, o = self.cfg.H, self.d_in, self.n_out
