@@ -285,8 +285,11 @@ class HSN(Ensemble):
         G = torch.stack([torch.as_tensor(graphs.make_graph(cfg.graph, n, seed=s), dtype=torch.float32)
                          for s in self.seeds])
         self.register_buffer("G_mask", (G != 0).float())
-        radius = graphs.graph_stats(G[0].numpy())["spectral_radius"] if cfg.spectral_radius else 1.0
-        self.g_scale = (cfg.spectral_radius / radius) if cfg.spectral_radius else 1.0
+        # One scale per member: random graphs differ between seeds, and member s must
+        # not depend on which member happens to come first in the ensemble.
+        radius = torch.tensor([graphs.spectral_radius(g.numpy()) for g in G]).view(-1, 1, 1)
+        self.register_buffer("g_scale", (cfg.spectral_radius / radius) if cfg.spectral_radius
+                             else torch.ones(self.M, 1, 1))
         self.k = int(round(np.log(n) / np.log(2))) if cfg.graph_mode == "initiator" else 0
         if cfg.graph_mode == "initiator":
             init = torch.as_tensor(graphs.SIERPINSKI, dtype=torch.float32)
