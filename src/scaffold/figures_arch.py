@@ -1,0 +1,369 @@
+"""Measurements and figures for the book's architecture section (section 1).
+
+Everything here reads the *built* objects of :mod:`scaffold.graphs` and
+:mod:`scaffold.models`, so a figure can never drift from the code that trains:
+
+- :func:`kronecker_table`, :func:`plot_kronecker` -- the CA3 graph (note Sec. 1.2):
+  adjacency, degree distribution and the scalar properties from
+  :func:`scaffold.graphs.graph_stats` at several sizes, beside the golden-ratio
+  law for the spectral radius.
+- :func:`mask_census`, :func:`plot_masks` -- how many DG / expander units the
+  literal 5% Bernoulli masks leave without any input, over many seeds.
+- :func:`model_stages`, :func:`plot_stages` -- a data-flow schematic of each model
+  whose widths and weight counts are read off a built model's tensors.
+- :func:`state_trace`, :func:`plot_state_trace` -- saturation of the untrained
+  CA3 state under the literal and the repaired reading.
+- :func:`ambiguity_table` -- every place where the note is silent or
+  inconsistent, with the reading the code takes (values read from the code's
+  defaults, not typed in).
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")  # figures are rendered into the executed notebook, never shown
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
+
+from . import graphs  # noqa: E402
+from .models import CEN, HSN, DenseMLP, ModelSpec  # noqa: E402
+
+PHI = (1 + math.sqrt(5)) / 2
+LEARNED, FIXED = "#1f77b4", "#d95f02"  # colour-blind safe pair, readable on light and dark
+
+
+# ----------------------------------------------------------------------------- Kronecker graph
+
+
+def kronecker_table(sizes=(4, 8, 16, 32, 64, 128, 256)) -> pd.DataFrame:
+    """:func:`graphs.graph_stats` of the Sierpinski Kronecker power at each size.
+
+    Adds ``k`` (the power), ``3^k`` and ``phi^k`` so the table shows the closed
+    forms next to the measured nonzeros and spectral radius.
+    """
+    rows = []
+    for n in sizes:
+        k = int(round(math.log2(n)))
+        s = graphs.graph_stats(graphs.kronecker_power(graphs.SIERPINSKI, n))
+        rows.append(dict(n_nodes=n, k=k, nnz=s["nnz"], three_pow_k=3 ** k, density=s["density"],
+                         self_loops=s["self_loops"], out_degree_min=s["out_degree_min"],
+                         out_degree_max=s["out_degree_max"], diameter=s["diameter"],
+                         undirected_diameter=s["undirected_diameter"], log2_n=float(k),
+                         spectral_radius=s["spectral_radius"], phi_pow_k=PHI ** k,
+                         symmetric=s["symmetric"]))
+    return pd.DataFrame(rows)
+
+
+def plot_kronecker(sizes=(16, 64), degree_sizes=(16, 64, 256)):
+    """Adjacency matrices (one panel per size) and the out-degree distribution."""
+    fig, axes = plt.subplots(1, len(sizes) + 1, figsize=(3.2 * (len(sizes) + 1), 3.3),
+                             facecolor="white")
+    for ax, n in zip(axes, sizes):
+        a = graphs.kronecker_power(graphs.SIERPINSKI, n)
+        ax.imshow(a, cmap="Greys", vmin=0, vmax=1, interpolation="nearest")
+        ax.set_title(f"G, {n} nodes ({int(a.sum())} edges)", fontsize=9)
+        ax.set_xlabel("to node j", fontsize=8)
+        ax.set_ylabel("from node i", fontsize=8)
+        ax.tick_params(labelsize=7)
+    ax = axes[-1]
+    for n, marker in zip(degree_sizes, "os^D"):
+        dd = graphs.degree_distribution(graphs.kronecker_power(graphs.SIERPINSKI, n))
+        ax.plot(dd["degrees"], dd["out_counts"], marker=marker, lw=1, ms=4, label=f"{n} nodes")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log", base=2)
+    ax.set_xlabel("out-degree (= in-degree)", fontsize=8)
+    ax.set_ylabel("number of nodes", fontsize=8)
+    ax.set_title("degree distribution", fontsize=9)
+    ax.tick_params(labelsize=7)
+    ax.legend(fontsize=7, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+# ----------------------------------------------------------------------------- sparse masks
+
+
+def _mask_of(model) -> np.ndarray:
+    """The (M, d_in, units) 0/1 input mask of a built HSN (DG) or CEN (expander)."""
+    if isinstance(model, HSN):
+        return model.dg_mask.numpy()
+    if isinstance(model, CEN):
+        return model.E_mask.numpy()
+    raise TypeError(f"no input mask on {type(model).__name__}")
+
+
+def mask_census(spec: ModelSpec, d_in: int, seeds, chunk: int = 250) -> pd.DataFrame:
+    """Per seed: how many of the stage's units have no input at all.
+
+    Columns: seed, d_in, units, inputless, frac_inputless, all_empty (the whole
+    stage receives nothing, so the model's output cannot depend on x),
+    mean_inputs (inputs per unit).  Masks are drawn exactly as in training, by
+    building the model (in chunks, to bound memory).
+    """
+    seeds = list(seeds)
+    rows = []
+    for i in range(0, len(seeds), chunk):
+        part = seeds[i:i + chunk]
+        m = _mask_of(spec.build(d_in, 1, part))
+        fan_in = m.sum(axis=1)  # (M, units)
+        for s, f in zip(part, fan_in):
+            rows.append(dict(seed=s, d_in=d_in, units=f.size, inputless=int((f == 0).sum()),
+                             frac_inputless=float((f == 0).mean()), all_empty=bool(f.sum() == 0),
+                             mean_inputs=float(f.mean())))
+    return pd.DataFrame(rows)
+
+
+def census_summary(census: pd.DataFrame, density: float) -> dict:
+    """Measured rates beside the Bernoulli closed forms (1-p)^d and (1-p)^(d*units)."""
+    d, units = int(census["d_in"].iloc[0]), int(census["units"].iloc[0])
+    return dict(d_in=d, units=units, n_seeds=len(census),
+                frac_inputless=float(census["frac_inputless"].mean()),
+                frac_inputless_theory=(1 - density) ** d,
+                p_all_empty=float(census["all_empty"].mean()),
+                p_all_empty_theory=(1 - density) ** (d * units),
+                mean_inputs=float(census["mean_inputs"].mean()), mean_inputs_theory=density * d)
+
+
+def plot_masks(examples: dict, census: pd.DataFrame):
+    """Left: example masks (rows = inputs, columns = units); right: inputless fraction per seed.
+
+    ``examples``: title -> (d_in, units) 0/1 array.  ``census``: rows of
+    :func:`mask_census` with an added ``stage`` column.
+    """
+    fig = plt.figure(figsize=(9.5, 3.6), facecolor="white")
+    gs = fig.add_gridspec(len(examples), 2, width_ratios=[2.3, 1], hspace=0.9, wspace=0.25)
+    for r, (title, m) in enumerate(examples.items()):
+        ax = fig.add_subplot(gs[r, 0])
+        ax.imshow(m, cmap="Greys", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+        empty = np.flatnonzero(m.sum(axis=0) == 0)
+        ax.set_title(f"{title}: {m.shape[1] - empty.size} of {m.shape[1]} units have an input",
+                     fontsize=9)
+        ax.set_yticks(range(m.shape[0]))
+        ax.set_yticklabels([f"x{j + 1}" for j in range(m.shape[0])], fontsize=7)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.set_xlabel("unit", fontsize=8)
+    ax = fig.add_subplot(gs[:, 1])
+    labels = list(dict.fromkeys(census["stage"]))
+    data = [census.loc[census["stage"] == s, "frac_inputless"].to_numpy() for s in labels]
+    ax.boxplot(data, orientation="horizontal", widths=0.5, showfliers=False)
+    ax.set_yticks(range(1, len(labels) + 1))
+    ax.set_yticklabels(labels, fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("fraction of units with no input", fontsize=8)
+    ax.set_title(f"over {census['seed'].nunique()} seeds", fontsize=9)
+    ax.tick_params(axis="x", labelsize=7)
+    fig.subplots_adjust(left=0.06, right=0.98, top=0.9, bottom=0.14)
+    return fig
+
+
+# ----------------------------------------------------------------------------- stage schematic
+
+
+def _link(src, dst, name, weight, learned, nnz=None, uses=1, bias=None):
+    """One weight between two layers: counts read from the tensors (member 0)."""
+    size = int(weight[0].numel())
+    return dict(src=src, dst=dst, name=name, learned=learned, size=size,
+                nnz=float(size if nnz is None else nnz), uses=uses,
+                bias=0 if bias is None else int(bias[0].numel()))
+
+
+def model_stages(model) -> dict:
+    """Layers (name, units) and weights between them, read from a built model."""
+    d = model.d_in
+    if isinstance(model, DenseMLP):
+        ws = [getattr(model, f"W{i}") for i in range(model.n_layers)]
+        names = ["input"] + [f"hidden {i + 1}" for i in range(model.n_layers - 1)] + ["output"]
+        layers = [(names[0], d)] + [(n, int(w.shape[-1])) for n, w in zip(names[1:], ws)]
+        links = [_link(i, i + 1, f"W{i}", w, True, bias=getattr(model, f"b{i}"))
+                 for i, w in enumerate(ws)]
+    elif isinstance(model, CEN):
+        H = int(model.E.shape[-1])
+        layers = [("input", d), ("granule (ReLU)", H), ("output", model.n_out)]
+        links = [_link(0, 1, "E", model.E, False, nnz=float(model.E_mask[0].sum())),
+                 _link(1, 2, "W_out", model.W, True, bias=model.b)]
+    elif isinstance(model, HSN):
+        h_dg, h_ca3 = int(model.W_dg.shape[-1]), int(model.W_br.shape[-1])
+        layers = [("input", d), ("DG (ReLU)", h_dg), ("CA3 (tanh)", h_ca3), ("output", model.n_out)]
+        G = model.graph()
+        links = [_link(0, 1, "W_dg", model.W_dg, True, nnz=float(model.dg_mask[0].sum()), bias=model.b_dg),
+                 _link(1, 2, "W_bridge", model.W_br, True, bias=model.b_br),
+                 _link(2, 2, "G", G, model.cfg.graph_mode != "fixed",
+                       nnz=float((G[0] != 0).sum()), uses=model.cfg.T),
+                 _link(2, 3, "W_ca1", model.W_ca1, True, bias=model.b_ca1)]
+    else:
+        raise TypeError(f"unknown model type {type(model).__name__}")
+    return dict(family=model.family, layers=layers, links=links)
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.0f}" if abs(v - round(v)) < 1e-9 else f"{v:.1f}"
+
+
+def plot_stages(stages: dict, titles: list[str]):
+    """One row per model: layers as bars (height ~ log2 of the width), weights as arrows.
+
+    Blue arrows are learned, orange fixed; each arrow says the weight's size,
+    how many entries can be nonzero (when fewer), its bias and how often it is
+    applied per sample.
+    """
+    fig, axes = plt.subplots(len(stages), 1, figsize=(9.0, 1.9 * len(stages)), facecolor="white")
+    axes = np.atleast_1d(axes)
+    for ax, st, title in zip(axes, stages, titles):
+        xs = np.arange(len(st["layers"])) * 2.6
+        hmax = 1.0 + math.log2(max(u for _, u in st["layers"]))
+        for x, (name, units) in zip(xs, st["layers"]):
+            h = (1.0 + math.log2(units)) / hmax * 1.6
+            ax.add_patch(Rectangle((x - 0.25, -h / 2), 0.5, h, facecolor="0.85", edgecolor="0.2"))
+            plural = "s" if units != 1 else ""
+            ax.text(x, -1.0, f"{name}\n{units} unit{plural}", ha="center", va="top", fontsize=8)
+        for ln in st["links"]:
+            colour = LEARNED if ln["learned"] else FIXED
+            kind = "learned" if ln["learned"] else "fixed"
+            label = f"{ln['name']} ({kind})\n{ln['size']} entries"
+            if ln["nnz"] < ln["size"]:
+                label += f", {_fmt(ln['nnz'])} nonzero"
+            if ln["bias"]:
+                label += f"\n+ {ln['bias']} bias"
+            if ln["src"] == ln["dst"]:
+                x = xs[ln["src"]]
+                ax.add_patch(FancyArrowPatch((x - 0.2, 0.85), (x + 0.2, 0.85), connectionstyle="arc3,rad=-1.6",
+                                             arrowstyle="-|>", mutation_scale=10, color=colour, lw=1.5))
+                ax.text(x, 1.8, label + f", applied {ln['uses']} times", ha="center", va="bottom",
+                        fontsize=7, color=colour)
+            else:
+                x0, x1 = xs[ln["src"]] + 0.3, xs[ln["dst"]] - 0.3
+                ax.add_patch(FancyArrowPatch((x0, 0), (x1, 0), arrowstyle="-|>", mutation_scale=10,
+                                             color=colour, lw=1.5))
+                ax.text((x0 + x1) / 2, 0.12, label, ha="center", va="bottom", fontsize=7, color=colour)
+        ax.set_xlim(-0.9, xs[-1] + 0.9 if len(xs) > 1 else 1)
+        ax.set_ylim(-1.7, 2.9)
+        ax.set_title(title, fontsize=9, loc="left")
+        ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+# ----------------------------------------------------------------------------- CA3 states at init
+
+
+def state_trace(spec: ModelSpec, x: np.ndarray, seeds, threshold: float = 0.99) -> pd.DataFrame:
+    """CA3 states h_0..h_T of *untrained* HSN members on inputs ``x`` (n, d).
+
+    Per step and member: ``saturated`` (fraction of |h| above ``threshold``, where
+    tanh's gradient is below 2%) and ``spread`` (std of a unit across inputs,
+    averaged over units: how much the state still depends on x).
+    """
+    import torch
+
+    seeds = list(seeds)
+    model = spec.build(x.shape[1], 1, seeds)
+    xs = torch.as_tensor(x, dtype=torch.float32).expand(len(seeds), *x.shape)
+    with torch.no_grad():
+        hs = model.states(xs)
+    rows = []
+    for t, h in enumerate(hs):
+        sat = (h.abs() > threshold).float().mean(dim=(1, 2))
+        spread = h.std(dim=1).mean(dim=1)
+        rows += [dict(model=spec.label, seed=s, step=t, saturated=float(a), spread=float(b))
+                 for s, a, b in zip(seeds, sat, spread)]
+    return pd.DataFrame(rows)
+
+
+def plot_state_trace(trace: pd.DataFrame):
+    """Saturated fraction and across-input spread of the CA3 state per step, mean over seeds."""
+    fig, axes = plt.subplots(1, 2, figsize=(7.5, 2.8), facecolor="white")
+    for (model, g), marker in zip(trace.groupby("model", sort=False), "os^D"):
+        m = g.groupby("step")[["saturated", "spread"]].mean()
+        for ax, col in zip(axes, m.columns):
+            ax.plot(m.index, m[col], marker=marker, ms=4, label=model)
+    axes[0].set_ylabel("fraction of CA3 units with |h| > 0.99", fontsize=8)
+    axes[1].set_ylabel("std of a unit across inputs", fontsize=8)
+    for ax in axes:
+        ax.set_xlabel("step t", fontsize=8)
+        ax.tick_params(labelsize=7)
+    axes[0].set_ylim(-0.03, 1.03)
+    axes[1].set_ylim(bottom=0)
+    axes[0].legend(fontsize=7, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+# ----------------------------------------------------------------------------- ambiguities
+
+
+def ambiguity_table() -> pd.DataFrame:
+    """Every gap or inconsistency in the note that the code has to resolve.
+
+    Values that the code chooses are read from its defaults (data, training,
+    model configs, the repaired HSN), so the table stays true to what runs.
+    """
+    from .data import DEFAULTS
+    from .experiments import HSN_REPAIRED
+    from .models import CENConfig, HSNConfig
+    from .train import TrainConfig
+
+    d, t, h, c, rep = DEFAULTS, TrainConfig(), HSNConfig(), CENConfig(), HSN_REPAIRED.config
+    rows = [
+        ("Data", "Swiss-roll labels", "a 'binary label on a spiral' without saying which",
+         "which half of the roll (roll parameter above/below its midpoint); the harder "
+         "two-arm spiral is kept as task two_spirals",
+         "the sklearn generator has no labels; the half-roll split is the simplest binary label on it"),
+        ("Data", "Noise levels", "only moons are called noisy; no levels given",
+         f"swiss roll {d['swiss_noise']}, circles {d['circles_noise']} (factor {d['circles_factor']}), "
+         f"moons {d['moons_noise']}, sine {d['sine_noise']}",
+         "common sklearn settings; they set the ceiling accuracy, so the benchmark section varies them"),
+        ("Data", "Test set", "the validation set both picks the learning rate and is reported",
+         "a third, untouched split of 1024 points is added; validation only picks the learning rate",
+         "a score used for selection is optimistically biased"),
+        ("Data", "Input scaling", "not stated", "standardised with training statistics",
+         "makes the 5% masks and the learning rates comparable across tasks"),
+        ("Training", "Batch size", "not stated", f"{t.batch_size}",
+         f"a usual default; {512 // t.batch_size} steps per epoch"),
+        ("Training", "Loss", "not stated", "binary cross-entropy on one logit; MSE for the sine",
+         "the standard pairing for one output"),
+        ("Training", "Runs per cell", "one number per cell, no seeds", "several seeds per cell, with intervals",
+         "single runs cannot separate models differing by a few points"),
+        ("Training", "Device", "Apple MPS", "CPU or CUDA, float32, chosen by the device parameter",
+         "MPS is not available here; results should not depend on the device"),
+        ("Dense", "Depth", "'three-layer', eq. (1) has two hidden layers of 64",
+         "two hidden ReLU layers of 64 with biases", "the only depth eq. (1) can describe"),
+        ("Dense", "Biases", "eq. (1) has none, but its total 4,417 needs them", "biases included",
+         "4,417 is reproduced only with biases (see the parameter section)"),
+        ("CEN", "Expander weights", "5% density, no distribution given",
+         f"Bernoulli({c.density}) mask times N(0, 1) values", "the usual random-feature draw"),
+        ("CEN", "Hidden bias", "none mentioned",
+         "none (literal); a fixed random N(0, 1) bias is run as a control",
+         "without a bias every granule unit is ReLU(w x) with its kink at 0, which limits the sine fit"),
+        ("CEN", "Best H", "'best H' per task, selection rule not given",
+         "every width is reported; a best width is chosen on validation, like the learning rate",
+         "picking the width on the reported score would bias it"),
+        ("HSN", "DG mask", "'learned sparse projection with 5% density'",
+         f"Bernoulli({h.dg_density}) mask, fixed; the weights under it are learned",
+         "the mask itself cannot be learned by gradient descent"),
+        ("HSN", "DG activation and bias", "not stated", "ReLU with a learned bias",
+         "a sparse code needs a rectifying nonlinearity"),
+        ("HSN", "Inputless DG units", "not discussed",
+         f"literal: allowed; repaired: at least {rep.dg_min_inputs} input per unit",
+         "with 2 inputs at 5% most DG units, and sometimes all, get no input"),
+        ("HSN", "Bridge DG to CA3", "never defined, but table 3.3 counts 544 for it",
+         f"a learned dense {h.h_dg}x{h.h_ca3} map with bias", "the DG has 32 units, CA3 16: something must connect them"),
+        ("HSN", "G learned or fixed", "fixed in the text; 897 only adds up if G counts as learned",
+         "fixed; a learned-G control is run", "the text says fixed three times"),
+        ("HSN", "G scale", "raw 0/1 Kronecker power", f"literal: raw; repaired: spectral radius {rep.spectral_radius}",
+         "the raw graph's radius grows as phi^k and saturates tanh"),
+        ("HSN", "CA3 nonlinearity", "not stated ('attractor')", f"{h.activation}; ReLU as an option",
+         "settling into attractors needs a bounded nonlinearity"),
+        ("HSN", "Input to CA3", "once or at every step: not stated",
+         "once (the bridge output sets the initial state)" if not h.input_every_step else "every step",
+         "the text describes circulating a code, not driving it"),
+        ("HSN", "Readout state", "not stated", f"the state after T = {h.T} steps", "the 'settled' state"),
+        ("HSN", "Parameter formula", "nnz(W_dg) + nnz(G) + h_ca3 + o",
+         "counted under four conventions in the parameter section",
+         "the formula omits the bridge and the biases and matches none of the note's totals"),
+    ]
+    return pd.DataFrame(rows, columns=["part", "question", "the note", "this book", "why"])

@@ -1,0 +1,51 @@
+"""Recomputed parameter tables: which counting convention reproduces which reported number."""
+
+import pytest
+
+from scaffold import ledger_params as lp
+from scaffold import note
+
+
+@pytest.fixture(scope="module")
+def comp():
+    return lp.components(n_draws=5)
+
+
+def test_table_2_2_conventions(comp):
+    t = lp.table_2_2(comp).set_index(["model", "task"])
+    assert t.loc[("Dense MLP", "classification"), "a"] == 4417
+    hsn = t.loc[("HSN (literal)", "classification")]
+    assert hsn["a"] == 641 and hsn["all"] == note.TABLE_2_2["HSN"][0]
+    assert hsn["matches"] == "all"  # 897 needs the fixed graph counted at full size
+    assert t.loc[("HSN (literal)", "regression"), "all"] == note.TABLE_2_2["HSN"][1]
+    assert t.loc[("CEN (H=64)", "regression"), "a"] == 65
+    assert t.loc[("Dense MLP", "classification"), "macs_dense"] == 4288
+
+
+def test_explain_unique_and_zero_size_dropped(comp):
+    assert len(lp.explain(comp, "HSN (literal)", 2, 897)) == 1
+    assert lp.explain(comp, "CEN (H=512)", 2, 513) == ["W_out + b_out"]
+    assert lp.explain(comp, "HSN (literal)", 2, 12345) == []
+
+
+def test_table_3_3_sums(comp):
+    t = lp.table_3_3(comp).set_index("component")
+    s = t.loc["Column sum"]
+    assert s["hsn_reported"] == 5 + 800 + 17 and s["dense_reported"] == 4417
+    assert s["hsn_all"] == 897 and s["hsn_a"] == 641
+    assert t.loc["Hidden->hidden", "hsn_a"] == 32 * 16 + 16
+
+
+def test_reductions(comp):
+    r = lp.reductions(lp.table_2_2(comp)).set_index("model")
+    assert r.loc["HSN (literal)", "note_counts"] == pytest.approx(4417 / 897)
+    assert r.loc["HSN (literal)", "a"] == pytest.approx(4417 / 641)
+    assert r.loc["CEN (H=512)", "a"] == pytest.approx(4417 / 513)
+
+
+def test_bridge_and_section5(comp):
+    b = lp.bridge_readings(comp)
+    assert b["code"] == 528 and b["difference"] == 16 and "b_dg + W_bridge" in b["combos"]
+    s = lp.section5(n_draws=2)
+    assert s["dense_input_hidden"] == 784 * 64 and s["dense_hidden_hidden"] == 64 * 64
+    assert s["dg_nnz_expected"] == pytest.approx(0.05 * 784 * 32)
