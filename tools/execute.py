@@ -127,9 +127,15 @@ def refresh_narrative(source_nb, executed_nb):
                      and "injected-parameters" not in c.metadata.get("tags", [])]
     injected = [c for c in executed_nb.cells
                 if "injected-parameters" in c.metadata.get("tags", [])]
+    # jupytext invents new cell ids on every read: reuse the old ones in order,
+    # so that an unchanged narrative gives an unchanged notebook.
+    old_ids = iter([c.get("id") for c in executed_nb.cells if c.cell_type != "code"])
     cells, k = [], 0
     for cell in source_nb.cells:
         if cell.cell_type != "code":
+            old_id = next(old_ids, None)
+            if old_id:
+                cell["id"] = old_id
             cells.append(cell)
             continue
         old = executed_code[k]
@@ -146,6 +152,14 @@ def refresh_narrative(source_nb, executed_nb):
     out = executed_nb.copy()
     out.cells = cells
     return out
+
+
+def narrative(nb) -> list:
+    """What a refresh can change: cell kinds, sources and metadata papermill did not add."""
+    def meta(cell):
+        return {k: v for k, v in cell.metadata.items()
+                if k not in ("papermill", "execution") and not (k == "tags" and not v)}
+    return [(c.cell_type, c.source, meta(c)) for c in nb.cells]
 
 
 def check_parameters(nb, params: dict) -> None:
@@ -251,6 +265,9 @@ def main(argv=None) -> int:
     name = src.stem
     params = {k: parse_value(v) for k, v in args.parameter}
     nb = jupytext.read(str(src))
+    # Sections are executed with the .venv's python3 kernel, header or not.
+    nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3",
+                                          "language": "python"})
     digest = section_hash(nb, params, args.root.resolve(), args.after)
     old = stored_hash(target)
 
@@ -262,7 +279,7 @@ def main(argv=None) -> int:
     if old == digest and not args.force:
         executed = nbformat.read(str(target), as_version=4)
         refreshed = refresh_narrative(nb, executed)
-        if refreshed.cells != executed.cells:
+        if narrative(refreshed) != narrative(executed):
             write_atomic(refreshed, target)
             print(f"{name}: code unchanged, narrative refreshed (not executed)")
         else:

@@ -1,0 +1,189 @@
+"""The section runner (tools/execute.py): incremental, strict about parameters and
+devices, and never leaving a fresh-looking notebook after a failure.
+
+Each test runs the real runner, with papermill and a kernel, on the small
+sections in tests/fixtures/, against a throw-away repository root (its own src/
+and requirements.txt) so that the real book is never touched.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+RUNNER = REPO / "tools" / "execute.py"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A fake repository root with a library file, and the fixture sections."""
+    (tmp_path / "src" / "lib").mkdir(parents=True)
+    (tmp_path / "src" / "lib" / "mod.py").write_text("X = 1\n")
+    (tmp_path / "requirements.txt").write_text("numpy==1\n")
+    for f in FIXTURES.glob("*.py"):
+        shutil.copy(f, tmp_path / f.name)
+    return tmp_path
+
+
+def run(tree: Path, name: str, *args: str, check: bool = False) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, str(RUNNER), str(tree / f"{name}.py"), "--out",
+           str(tree / f"{name}.ipynb"), "--root", str(tree), *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    if check:
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc
+
+
+def outputs(nb: Path) -> list[str]:
+    cells = json.loads(nb.read_text())["cells"]
+    return ["".join(o.get("text", "")) for c in cells if c["cell_type"] == "code"
+            for o in c.get("outputs", [])]
+
+
+def status(tree: Path, name: str, *args: str) -> str:
+    return run(tree, name, "--status", *args).stdout.strip()
+
+
+def test_execute_then_nothing_to_do(tree):
+    first = run(tree, "ok", check=True)
+    assert "executing" in first.stdout
+    nb = tree / "ok.ipynb"
+    meta = json.loads(nb.read_text())["metadata"]["scaffold"]
+    assert len(meta["hash"]) == 64 and meta["wall_s"] > 0
+    assert status(tree, "ok") == "fresh"
+    again = run(tree, "ok", check=True)
+    assert "up to date" in again.stdout
+
+
+def test_markdown_edit_refreshes_narrative_without_executing(tree):
+    run(tree, "ok", "-p", "n", "3", check=True)
+    nb = tree / "ok.ipynb"
+    before = outputs(nb)
+    src = tree / "ok.py"
+    src.write_text(src.read_text().replace("Narrative after the code.", "Rewritten prose."))
+    proc = run(tree, "ok", "-p", "n", "3", check=True)
+    assert "not executed" in proc.stdout
+    assert outputs(nb) == before  # same random stamp: the cell did not run again
+    cells = json.loads(nb.read_text())["cells"]
+    assert "Rewritten prose." in "".join(cells[-1]["source"])
+    # papermill's injected cell still follows the parameters cell and matches the outputs
+    tags = [c["metadata"].get("tags", []) for c in cells]
+    i = next(k for k, t in enumerate(tags) if "parameters" in t)
+    assert "injected-parameters" in tags[i + 1]
+    assert "n = 3" in "".join(cells[i + 1]["source"])
+
+
+def test_code_edit_reexecutes(tree):
+    run(tree, "ok", check=True)
+    before = outputs(tree / "ok.ipynb")
+    src = tree / "ok.py"
+    src.write_text(src.read_text().replace('print("stamp"', 'print("STAMP"'))
+    assert status(tree, "ok") == "stale"
+    run(tree, "ok", check=True)
+    assert outputs(tree / "ok.ipynb") != before
+
+
+@pytest.mark.parametrize("change", ["library", "requirements", "parameters", "new-file"])
+def test_other_inputs_make_it_stale(tree, change):
+    run(tree, "ok", check=True)
+    args = []
+    if change == "library":
+        (tree / "src" / "lib" / "mod.py").write_text("X = 2\n")
+    elif change == "requirements":
+        (tree / "requirements.txt").write_text("numpy==2\n")
+    elif change == "new-file":
+        (tree / "src" / "lib" / "extra.py").write_text("")
+    else:
+        args = ["-p", "n", "2"]
+    assert status(tree, "ok", *args) == "stale"
+
+
+def test_pycache_does_not_count(tree):
+    run(tree, "ok", check=True)
+    (tree / "src" / "lib" / "__pycache__").mkdir()
+    (tree / "src" / "lib" / "__pycache__" / "mod.cpython-311.pyc").write_bytes(b"x")
+    assert status(tree, "ok") == "fresh"
+
+
+def test_unknown_parameter_is_an_error(tree):
+    proc = run(tree, "ok", "-p", "nn", "3")
+    assert proc.returncode == 2
+    assert "unknown parameter" in proc.stderr and "'nn'" in proc.stderr
+    assert "'device'" in proc.stderr and "'n'" in proc.stderr  # says what is allowed
+    assert not (tree / "ok.ipynb").exists()
+
+
+def test_unavailable_device_is_an_error(tree):
+    from scaffold.device import available_devices
+
+    missing = [d for d in ("cuda", "mps") if d not in available_devices()]
+    if not missing:
+        pytest.skip("every device is available here")
+    proc = run(tree, "ok", "-p", "device", missing[0])
+    assert proc.returncode == 2
+    assert "not available" in proc.stderr and "cpu" in proc.stderr
+    assert not (tree / "ok.ipynb").exists()
+
+
+def test_failing_cell_names_section_and_cell(tree):
+    proc = run(tree, "fail")
+    assert proc.returncode == 1
+    assert "section fail" in proc.stderr
+    assert "code cell 3" in proc.stderr and "x / 0" in proc.stderr
+    assert "ZeroDivisionError" in proc.stderr
+    assert not (tree / "fail.ipynb").exists()
+    assert (tree / ".stamps" / "fail.failed.ipynb").exists()  # kept for debugging
+    assert not list(tree.glob(".*.tmp*.ipynb"))
+
+
+def test_failed_rerun_leaves_old_notebook_stale(tree):
+    run(tree, "ok", check=True)
+    nb = tree / "ok.ipynb"
+    old = nb.read_bytes()
+    src = tree / "ok.py"
+    src.write_text(src.read_text().replace("import random", "import random\nraise SystemError('boom')"))
+    proc = run(tree, "ok")
+    assert proc.returncode == 1 and "boom" in proc.stderr
+    assert nb.read_bytes() == old  # not replaced by a partial run...
+    assert status(tree, "ok") == "stale"  # ...and not taken for fresh either
+
+
+def test_interrupted_run_leaves_nothing(tree):
+    cmd = [sys.executable, str(RUNNER), str(tree / "slow.py"), "--out", str(tree / "slow.ipynb"),
+           "--root", str(tree)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while not list(tree.glob(".slow.tmp*.ipynb")) and time.time() < deadline:
+        time.sleep(0.2)  # papermill writes its first snapshot once the kernel is up
+    time.sleep(1)
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert not (tree / "slow.ipynb").exists()
+    assert not list(tree.glob(".slow.tmp*.ipynb"))
+
+
+@pytest.mark.skipif(not (REPO / ".venv" / ".ready").exists(), reason="needs the .venv made by make")
+def test_make_rejects_misspelled_parameter_and_device():
+    env = {**os.environ, "MAKEFLAGS": ""}
+    bad = subprocess.run(["make", "-s", "nb", "NB=01-architectures", "PARAMS=-p n_sedes 3"],
+                         cwd=REPO, capture_output=True, text=True, env=env, timeout=120)
+    assert bad.returncode != 0 and "n_sedes" in bad.stderr
+    unknown = subprocess.run(["make", "-s", "nb", "NB=01-architectures", "DEVICE=tpu"],
+                             cwd=REPO, capture_output=True, text=True, env=env, timeout=120)
+    assert unknown.returncode != 0 and "available" in unknown.stderr
+
+
+def test_make_help_lists_targets():
+    out = subprocess.run(["make", "-s", "help"], cwd=REPO, capture_output=True, text=True).stdout
+    for target in ("book", "test", "nb", "clean", "bench"):
+        assert f"\n{target} " in "\n" + out
