@@ -161,8 +161,10 @@ def train_ensemble(spec: ModelSpec, task: str, seeds, cfg: TrainConfig = TrainCo
     # Batch order: one generator per seed, so members sharing a seed see the same
     # batches and a member's order does not depend on the ensemble around it.
     order = {s: _gen(s, "batches") for s in set(seeds)}
-    perms = torch.stack([torch.stack([torch.randperm(N, generator=order[s]) for s, _ in members])
-                         for _ in range(n_epochs)]).to(device)  # (epochs, M, N)
+    # One permutation per seed and epoch, shared by that seed's members (drawing one
+    # per member made a member's batches depend on how many lrs were stacked with it).
+    epoch_perms = [{s: torch.randperm(N, generator=g) for s, g in order.items()} for _ in range(n_epochs)]
+    perms = torch.stack([torch.stack([p[s] for s, _ in members]) for p in epoch_perms]).to(device)  # (epochs, M, N)
     steps = [slice(i, min(i + B, N)) for i in range(0, N, B)]
     curve_loss = torch.zeros(n_epochs, len(members), device=device)
     curve_val = torch.zeros(n_epochs, len(members), device=device)
