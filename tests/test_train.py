@@ -1,0 +1,167 @@
+"""Training (scaffold.train): StackedAdam, ensemble == one-by-one, reproducibility, learning."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from scaffold.data import make_dataset
+from scaffold.models import DENSE, ModelSpec
+from scaffold.sweep import select_lr
+from scaffold.train import (StackedAdam, TrainConfig, loss_fn, metric_fn, train_ensemble,
+                            train_one_by_one)
+
+TINY = TrainConfig(epochs_scale=0.05)  # 5 epochs (10 for regression)
+HSN_REP = ModelSpec.make("HSN rep", "hsn", dg_min_inputs=1, spectral_radius=0.9)
+CEN = ModelSpec.make("CEN", "cen", H=128, hidden_bias=True)
+NUMERIC = ["train_loss", "val_loss", "test_loss", "train_metric", "val_metric", "test_metric"]
+
+
+def test_n_epochs_follows_the_protocol():
+    cfg = TrainConfig()
+    assert (cfg.n_epochs("binary"), cfg.n_epochs("regression")) == (100, 200)
+    q = TrainConfig(epochs_scale=0.1)
+    assert (q.n_epochs("binary"), q.n_epochs("multiclass"), q.n_epochs("regression")) == (10, 10, 20)
+    assert TrainConfig(epochs_scale=0.001).n_epochs("binary") == 1
+
+
+@pytest.mark.parametrize("lrs", [(0.01,), (0.01, 0.003)])
+def test_stacked_adam_matches_torch_adam(lrs):
+    """Each member of StackedAdam follows torch.optim.Adam with that member's lr."""
+    M = len(lrs)
+    g = torch.Generator().manual_seed(0)
+    shapes = [(M, 5, 3), (M, 1, 3)]
+    ours = [torch.randn(s, generator=g).requires_grad_() for s in shapes]
+    ref = [[p[m].detach().clone().requires_grad_() for p in ours] for m in range(M)]
+    opt = StackedAdam(ours, torch.tensor(lrs))
+    refs = [torch.optim.Adam(ref[m], lr=lrs[m]) for m in range(M)]
+    for _ in range(25):
+        grads = [torch.randn(s, generator=g) * 3 for s in shapes]
+        for p, gr in zip(ours, grads):
+            p.grad = gr.clone()
+        opt.step()
+        for m in range(M):
+            for p, gr in zip(ref[m], grads):
+                p.grad = gr[m].clone()
+            refs[m].step()
+        for m in range(M):
+            for p, r in zip(ours, ref[m]):
+                torch.testing.assert_close(p[m].detach(), r.detach(), rtol=1e-6, atol=1e-7)
+    assert all(p.grad is None for p in ours)  # step clears the gradients
+    # and the parameters actually moved
+    assert not torch.allclose(ours[0][0].detach(), torch.randn(shapes[0], generator=torch.Generator().manual_seed(0))[0])
+
+
+@pytest.mark.parametrize("spec,task", [(DENSE, "moons"), (HSN_REP, "sine"), (CEN, "circles")])
+def test_ensemble_agrees_with_one_by_one(spec, task):
+    cfg = TrainConfig(epochs_scale=0.02, lrs=(0.01, 0.02))
+    ens = train_ensemble(spec, task, [0, 1], cfg)
+    one = train_one_by_one(spec, task, [0, 1], cfg)
+    key = ["seed", "lr"]
+    a = ens.members.sort_values(key).reset_index(drop=True)
+    b = one.members.sort_values(key).reset_index(drop=True)
+    assert len(a) == 4 and a[key].values.tolist() == [[0, .01], [0, .02], [1, .01], [1, .02]]
+    np.testing.assert_allclose(a[NUMERIC].to_numpy(), b[NUMERIC].to_numpy(), rtol=1e-5, atol=1e-5)
+    ck = ["seed", "lr", "epoch"]
+    ca = ens.curves.sort_values(ck).reset_index(drop=True)
+    cb = one.curves.sort_values(ck).reset_index(drop=True)
+    np.testing.assert_allclose(ca[["train_loss", "val_metric"]].to_numpy(),
+                               cb[["train_loss", "val_metric"]].to_numpy(), rtol=1e-5, atol=1e-5)
+    # The two learning rates really are different runs.
+    assert not np.allclose(a.loc[0, NUMERIC].to_numpy(float), a.loc[1, NUMERIC].to_numpy(float))
+
+
+def test_members_sharing_a_seed_share_data_init_and_batches():
+    """Two members with the same seed and the same lr are the same run (paired design)."""
+    res = train_ensemble(DENSE, "moons", [0, 1], TrainConfig(epochs_scale=0.03, lrs=(0.01, 0.01)))
+    m = res.members
+    for s in (0, 1):
+        rows = m[m.seed == s][NUMERIC].to_numpy()
+        np.testing.assert_allclose(rows[0], rows[1], rtol=1e-6, atol=1e-7)
+    assert not np.allclose(m[m.seed == 0][NUMERIC].to_numpy()[0], m[m.seed == 1][NUMERIC].to_numpy()[0])
+
+
+def test_same_seed_reproduces_exactly():
+    a = train_ensemble(HSN_REP, "moons", [2, 3], TINY)
+    b = train_ensemble(HSN_REP, "moons", [2, 3], TINY)
+    pd.testing.assert_frame_equal(a.members, b.members)
+    pd.testing.assert_frame_equal(a.curves, b.curves)
+    c = train_ensemble(HSN_REP, "moons", [4, 5], TINY)
+    assert not np.allclose(a.members[NUMERIC].to_numpy(), c.members[NUMERIC].to_numpy())
+
+
+def test_dense_learns_moons():
+    res = train_ensemble(DENSE, "moons", [0], TrainConfig(epochs_scale=0.2))
+    assert (res.members["val_metric"] > 0.85).all()
+    assert (res.members["test_metric"] > 0.85).all()
+    first = res.curves[res.curves.epoch == 1]["train_loss"].to_numpy()
+    last = res.curves[res.curves.epoch == 20]["train_loss"].to_numpy()
+    assert (last < 0.6 * first).all()
+
+
+def test_result_tables_and_model():
+    cfg = TrainConfig(epochs_scale=0.04, lrs=(0.01, 0.02, 0.05))
+    res = train_ensemble(DENSE, "circles", [0, 7], cfg)
+    m, c = res.members, res.curves
+    assert len(m) == 6 and not m["diverged"].any()
+    for col in ["task", "model", "family", "seed", "lr", "epochs", "batch_size", "embed_dim",
+                *NUMERIC, "diverged"]:
+        assert col in m.columns
+    assert (m.task == "circles").all() and (m.model == "Dense MLP").all() and (m.family == "dense").all()
+    assert (m.epochs == 4).all() and (m.embed_dim == 2).all() and (m.batch_size == 64).all()
+    assert len(c) == 4 * 6
+    assert sorted(c.epoch.unique()) == [1, 2, 3, 4]
+    assert c.groupby(["seed", "lr"]).size().tolist() == [4] * 6
+    assert res.model.seeds == [0, 0, 0, 7, 7, 7] and res.model.M == 6
+    assert set(res.datasets) == {0, 7}
+    # The member table's val metric is the trained model's accuracy on the validation split.
+    d = res.datasets[7]
+    with torch.no_grad():
+        out = res.model(torch.as_tensor(d.x_val).expand(6, -1, -1))
+    acc = ((out[5] > 0).float() == torch.as_tensor(d.y_val)).float().mean().item()
+    assert m.loc[(m.seed == 7) & (m.lr == 0.05), "val_metric"].item() == pytest.approx(acc)
+    # The last epoch's validation metric on the curve is the final one.
+    last = c[c.epoch == 4].set_index(["seed", "lr"])["val_metric"]
+    np.testing.assert_allclose(last.loc[list(zip(m.seed, m.lr))].to_numpy(), m.val_metric, atol=1e-6)
+
+
+def test_sine_metric_is_mse_and_selection_prefers_lower():
+    res = train_ensemble(DENSE, "sine", [0, 1], TrainConfig(epochs_scale=0.05, lrs=(0.001, 0.02)))
+    m = res.members
+    assert (m.epochs == 10).all()
+    np.testing.assert_allclose(m.val_metric, m.val_loss, rtol=1e-6)
+    d = res.datasets[0]
+    with torch.no_grad():
+        out = res.model(torch.as_tensor(d.x_test).expand(4, -1, -1))[0]
+    mse = ((out - torch.as_tensor(d.y_test)) ** 2).mean().item()
+    assert m.loc[0, "test_metric"] == pytest.approx(mse, rel=1e-5)
+    sel = select_lr(m)
+    assert len(sel) == 2
+    for s in (0, 1):
+        assert sel.loc[sel.seed == s, "val_metric"].item() == m.loc[m.seed == s, "val_metric"].min()
+
+
+def test_embed_dim_and_data_options_reach_training():
+    res = train_ensemble(DENSE, "moons", [0], TrainConfig(epochs_scale=0.01), embed_dim=5,
+                         data_options=dict(embed_noise=0.1))
+    assert (res.members.embed_dim == 5).all() and res.datasets[0].d_in == 5
+    assert res.model.W0.shape[1] == 5
+
+
+def test_digits_multiclass():
+    res = train_ensemble(DENSE, "digits", [0], TrainConfig(epochs_scale=0.03, lrs=(0.01,)))
+    assert res.model.n_out == 10
+    assert res.members.val_metric.item() > 0.5  # chance is 0.1
+
+
+def test_loss_and_metric_functions():
+    out = torch.tensor([[[2.0], [-1.0], [0.5]]])
+    y = torch.tensor([[[1.0], [1.0], [0.0]]])
+    assert metric_fn("binary", out, y).tolist() == pytest.approx([1 / 3])
+    ref = torch.nn.functional.binary_cross_entropy_with_logits(out, y)
+    assert loss_fn("binary", out, y).item() == pytest.approx(ref.item())
+    assert metric_fn("regression", out, y).item() == pytest.approx(((out - y) ** 2).mean().item())
+    logits = torch.tensor([[[0.0, 3.0], [1.0, 0.0]], [[0.0, 3.0], [0.0, 1.0]]])
+    lab = torch.tensor([[1, 1], [1, 1]])
+    assert metric_fn("multiclass", logits, lab).tolist() == [0.5, 1.0]
+    assert loss_fn("multiclass", logits, lab).shape == (2,)
