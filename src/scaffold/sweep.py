@@ -126,7 +126,8 @@ def _run_job(grid: Grid, task: str, spec: ModelSpec, device: str, cache_dir: Pat
         cache_dir.mkdir(parents=True, exist_ok=True)
         for df, path in ((members, mpath), (res.curves, cpath)):
             tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-            df.to_csv(tmp, index=False)
+            # The temporary name hides ".gz" from pandas, so say the compression.
+            df.to_csv(tmp, index=False, compression="gzip" if path.suffix == ".gz" else None)
             os.replace(tmp, path)
     return members, res.curves
 
