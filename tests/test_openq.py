@@ -1,0 +1,121 @@
+"""Open-question experiments (scaffold.openq): timing, sparse kernels, counts vs d, graphs, plumbing."""
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from scaffold import openq
+from scaffold.experiments import HSN_REPAIRED
+from scaffold.models import CEN_NOTE, DENSE
+from scaffold.params import dense_params, totals
+from scaffold.sweep import SweepResult
+
+
+def test_time_many_orders_work_and_uses_thread_clock_on_cpu():
+    a, b = torch.randn(64, 64), torch.randn(256, 256)
+    t = openq.time_many({"small": lambda: a @ a, "big": lambda: b @ b}, "cpu", rounds=5,
+                        min_time=1e-3)
+    assert set(t) == {"small", "big"} and all(v > 0 for v in t.values())
+    assert t["big"] > 4 * t["small"]  # 64x the arithmetic
+    assert openq.clock_for("cpu") == (time.thread_time, "thread_time")
+    assert openq.clock_for("cuda")[1] == "perf_counter" and openq.clock_for("cpu", 2)[1] == "perf_counter"
+
+
+def test_measure_latency_ratios_and_macs():
+    models = {k: v for k, v in openq.latency_models(Ts=(0, 5)).items()}
+    lat = openq.measure_latency(models, batches=(1, 8), rounds=3)
+    assert set(lat.model) == {"Dense MLP", "HSN T=0", "HSN T=5", "CEN (H=512)"}
+    assert len(lat) == 8 and (lat.seconds > 0).all()
+    np.testing.assert_allclose(lat.loc[lat.model == "Dense MLP", "ratio"], 1.0)
+    m = lat.drop_duplicates("model").set_index("model")["macs_dense"]
+    assert m["Dense MLP"] == 4288 and m["HSN T=5"] == 1872
+    assert m["HSN T=5"] - m["HSN T=0"] == 5 * 16 * 16  # one dense 16x16 graph step per T
+    assert torch.get_num_threads() >= 1  # restored
+
+
+def test_sparse_vs_dense_counts_and_speedup():
+    sp = openq.sparse_vs_dense(sizes=(16, 64), batch=8, rounds=3)
+    assert list(sp.nnz) == [81, 729]  # 3^k nonzeros in the Kronecker power
+    np.testing.assert_allclose(sp.density, [81 / 256, 729 / 4096])
+    np.testing.assert_allclose(sp.speedup, sp.dense_s / sp.sparse_s)
+
+
+@pytest.mark.parametrize("speedups,expected", [
+    ([0.5, 1.2, 0.9, 1.5, 2.0], 128), ([0.5, 0.6, 0.7, 0.8, 0.9], None), ([1.1] * 5, 16)])
+def test_crossover(speedups, expected):
+    df = pd.DataFrame(dict(n=[16, 32, 64, 128, 256], speedup=speedups))
+    assert openq.crossover(df.sample(frac=1, random_state=0)) == expected
+
+
+def test_matched_dense_hits_budget():
+    for d, o in ((2, 1), (64, 10), (784, 1)):
+        for conv in ("learned_nnz", "learned_size"):
+            spec = openq.matched_dense(HSN_REPAIRED, d, o, conv)
+            w = dict(spec.options)["widths"]
+            budget = totals(HSN_REPAIRED, d, o, n_draws=10)[conv]
+            got = dense_params(d, o, w)
+            # no other width is closer to the budget
+            for w2 in (w[0] - 1, w[0] + 1):
+                if w2 >= 1:
+                    assert abs(got - budget) <= abs(dense_params(d, o, (w2, w2)) - budget)
+
+
+def test_dimension_params_growth():
+    p = openq.dimension_params((2, 100)).set_index(["embed_dim", "model"])
+    grow = lambda m, col: p.loc[(100, m), col] - p.loc[(2, m), col]  # noqa: E731
+    assert grow("Dense MLP", "learned_nnz") == 98 * 64
+    assert grow("HSN (repaired)", "learned_size") == 98 * 32
+    # a 5% mask: about 0.05 * 32 nonzeros per extra input (plus the one-input repair)
+    assert 0.5 * 98 * 1.6 < grow("HSN (repaired)", "learned_nnz") < 2 * 98 * 1.6
+    assert grow("CEN (H=512)", "learned_nnz") == 0
+    assert p.loc[(100, "CEN (H=512)"), "fixed"] > p.loc[(2, "CEN (H=512)"), "fixed"]
+
+
+def test_graph_models_counts():
+    g = openq.graph_models()
+    c = openq.learned_counts(g.values(), 2, 1).set_index("model")
+    fixed = c.loc[HSN_REPAIRED.label, "learned_size"]
+    assert c.loc[g["initiator"].label, "learned_size"] == fixed + 4
+    assert c.loc[g["learned"].label, "learned_size"] == fixed + 256  # G's full tensor
+    assert c.loc[g["learned"].label, "learned_nnz"] == pytest.approx(
+        c.loc[HSN_REPAIRED.label, "learned_nnz"] + 81)
+    for n in (64, 256):
+        assert g[f"h_ca3={n}"].config.h_ca3 == n
+
+
+def _fake_selected(labels, task, embed_dim, shift):
+    rows = [dict(task=task, model=m, seed=s, lr=0.01, embed_dim=embed_dim,
+                 val_metric=0.9, test_metric=0.8 + shift.get(m, 0) + 0.01 * s)
+            for m in labels for s in range(4)]
+    return pd.DataFrame(rows)
+
+
+def test_sweeps_plumbing(monkeypatch):
+    calls = []
+
+    def fake_run(cfg, specs, tasks, desc="", **kw):
+        calls.append((tuple(s.label for s in specs), tasks, kw))
+        # as train_ensemble does: an unembedded task records its own dimension
+        df = _fake_selected([s.label for s in specs], tasks[0], kw.get("embed_dim") or 2, {})
+        return SweepResult(df, pd.DataFrame())
+
+    monkeypatch.setattr(openq, "run", fake_run)
+    sel = openq.dimension_sweep(None, (2, 16))
+    assert calls[0][2]["embed_dim"] is None and calls[1][2]["embed_dim"] == 16
+    assert set(sel.embed_dim) == {2, 16} and len(calls[0][0]) == 5
+    sel_t, counts = openq.task_sweep(None, ("digits",), extra=(openq.graph_models()["h_ca3=64"],))
+    assert set(counts.model) == set(calls[-1][0]) and (counts.task == "digits").all()
+    assert "HSN rep., h_ca3=64" in calls[-1][0] and len(calls[-1][0]) == 6
+    assert counts.set_index("model").loc[DENSE.label, "learned_size"] == dense_params(64, 10)
+
+
+def test_paired_vs_signs_and_reference():
+    df = _fake_selected(["ref", "up", "down"], "moons", None, {"up": 0.05, "down": -0.02})
+    d = openq.paired_vs(df, "ref").set_index("model")
+    assert set(d.index) == {"up", "down"}
+    assert d.loc["up", "diff"] == pytest.approx(0.05) and d.loc["down", "diff"] == pytest.approx(-0.02)
+    assert (d.reference == "ref").all() and (d.n == 4).all()
+    assert openq.paired_vs(df, "missing").empty
