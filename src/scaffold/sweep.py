@@ -114,13 +114,11 @@ def _run_job(grid: Grid, task: str, spec: ModelSpec, device: str, cache_dir: Pat
         if mpath.exists() and cpath.exists():
             return pd.read_csv(mpath), pd.read_csv(cpath)
     # Tiny models: one thread per job is fastest and lets jobs share the cores.
-    threads = torch.get_num_threads()
+    # The setting is per process and deliberately not restored: with in-process
+    # thread workers (Dask processes=False) a save/restore pair would race.
     torch.set_num_threads(1)
-    try:
-        res = train_ensemble(spec, task, list(grid.seeds), grid.train_config, device,
-                             dict(grid.data_options), grid.embed_dim)
-    finally:
-        torch.set_num_threads(threads)
+    res = train_ensemble(spec, task, list(grid.seeds), grid.train_config, device,
+                         dict(grid.data_options), grid.embed_dim)
     members = res.members.assign(seconds=res.seconds)
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
