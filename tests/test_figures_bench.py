@@ -135,3 +135,13 @@ def test_learning_curves_figure_has_a_line_per_model():
     assert len(ax.lines) == 1
     np.testing.assert_allclose(ax.lines[0].get_ydata(),
                                cur.query("lr == 0.01").groupby("epoch")["val_metric"].mean())
+
+
+def test_settles_below_finds_the_last_crossing():
+    band = pd.DataFrame(dict(task="sine", model="m", epoch=[1, 2, 3, 4, 5],
+                             mean=[0.5, 0.01, 0.03, 0.01, 0.005]))
+    assert fb.settles_below(band, "sine", "m", 0.02) == 4
+    assert fb.settles_below(band, "sine", "m", 1.0) == 1
+    assert fb.settles_below(band, "sine", "m", 0.004) is None
+    with pytest.raises(KeyError):
+        fb.settles_below(band, "sine", "other", 0.1)

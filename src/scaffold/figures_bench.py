@@ -221,6 +221,20 @@ def late_change(band: pd.DataFrame, frac: float = 0.1) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def settles_below(band: pd.DataFrame, task: str, model: str, threshold: float) -> int | None:
+    """First epoch from which the mean curve of (task, model) stays below ``threshold``
+    to the end (None if it ends above it)."""
+    g = band[(band["task"] == task) & (band["model"] == model)].sort_values("epoch")
+    if g.empty:
+        raise KeyError((task, model))
+    above = np.flatnonzero(g["mean"].to_numpy() >= threshold)
+    if len(above) == 0:
+        return int(g["epoch"].iloc[0])
+    if above[-1] == len(g) - 1:
+        return None
+    return int(g["epoch"].iloc[above[-1] + 1])
+
+
 def plot_learning_curves(curves: pd.DataFrame, selected: pd.DataFrame, tasks, models):
     """Validation metric vs epoch (chosen lr per seed): mean over seeds, 95% bootstrap band."""
     band = curve_band(selected_curves(curves, selected))
