@@ -21,7 +21,7 @@ def test_kronecker_table_closed_forms():
 
 def test_mask_census_matches_bernoulli_rate():
     c = fa.mask_census(HSN_LITERAL, 2, range(400))
-    s = fa.census_summary(c, HSN_LITERAL.config.dg_density)
+    s = fa.census_summary(c, HSN_LITERAL)
     assert s["n_seeds"] == 400 and s["units"] == HSN_LITERAL.config.h_dg
     # 400 seeds x 32 units: the mean is within a few standard errors of 0.95^2
     assert abs(s["frac_inputless"] - 0.9025) < 0.02
@@ -32,6 +32,8 @@ def test_mask_census_matches_bernoulli_rate():
 def test_mask_census_repaired_and_cen():
     rep = fa.mask_census(HSN_REPAIRED, 2, range(50))
     assert (rep.inputless == 0).all() and (rep.mean_inputs >= 1).all()
+    s = fa.census_summary(rep, HSN_REPAIRED)
+    assert s["frac_inputless_theory"] == 0 and s["p_all_empty_theory"] == 0
     cen = fa.mask_census(ModelSpec.make("c", "cen", H=64), 1, range(20))
     assert (cen.units == 64).all()
     with pytest.raises(TypeError):
@@ -59,8 +61,9 @@ def test_plots_build():
     f1 = fa.plot_kronecker((4, 8), (4, 8))
     st = [fa.model_stages(s.build(2, 1, [0])) for s in (DENSE, HSN_LITERAL)]
     f2 = fa.plot_stages(st, ["d", "h"])
-    c = fa.mask_census(HSN_LITERAL, 2, range(10)).assign(stage="DG")
-    f3 = fa.plot_masks({"DG": np.ones((2, 32))}, c)
+    c = fa.mask_census(HSN_LITERAL, 2, range(10))
+    summ = pd.DataFrame([dict(stage="DG", **fa.census_summary(c, HSN_LITERAL))])
+    f3 = fa.plot_masks({"DG": np.ones((2, 32))}, summ)
     assert len(f1.axes) == 3 and len(f2.axes) == 2 and len(f3.axes) == 2
     plt.close("all")
 

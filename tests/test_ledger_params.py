@@ -49,3 +49,12 @@ def test_bridge_and_section5(comp):
     s = lp.section5(n_draws=2)
     assert s["dense_input_hidden"] == 784 * 64 and s["dense_hidden_hidden"] == 64 * 64
     assert s["dg_nnz_expected"] == pytest.approx(0.05 * 784 * 32)
+
+
+def test_plot_conventions(comp):
+    import matplotlib.pyplot as plt
+
+    fig = lp.plot_conventions(lp.table_2_2(comp))
+    ax = fig.axes[0]
+    assert len(ax.patches) == 3 * 6  # three models x six conventions
+    plt.close(fig)

@@ -22,16 +22,15 @@ from __future__ import annotations
 
 import math
 
-import matplotlib
+# No matplotlib.use() here: in a notebook kernel the inline backend must stay active
+# (it registers the PNG formatter that glue needs); headless scripts and tests get Agg.
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.patches import FancyArrowPatch, Rectangle
 
-matplotlib.use("Agg")  # figures are rendered into the executed notebook, never shown
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
-
-from . import graphs  # noqa: E402
-from .models import CEN, HSN, DenseMLP, ModelSpec  # noqa: E402
+from . import graphs
+from .models import CEN, HSN, DenseMLP, ModelSpec
 
 PHI = (1 + math.sqrt(5)) / 2
 LEARNED, FIXED = "#1f77b4", "#d95f02"  # colour-blind safe pair, readable on light and dark
@@ -118,25 +117,36 @@ def mask_census(spec: ModelSpec, d_in: int, seeds, chunk: int = 250) -> pd.DataF
     return pd.DataFrame(rows)
 
 
-def census_summary(census: pd.DataFrame, density: float) -> dict:
-    """Measured rates beside the Bernoulli closed forms (1-p)^d and (1-p)^(d*units)."""
+def census_summary(census: pd.DataFrame, spec: ModelSpec) -> dict:
+    """Measured rates beside the Bernoulli closed forms (1-p)^d and (1-p)^(d*units).
+
+    ``p`` and the minimum fan-in are read from ``spec`` (HSN: DG mask, CEN:
+    expander).  With a minimum of one input no unit can be inputless, so both
+    closed forms are 0 (the mean fan-in is then no longer ``p*d``: NaN).
+    """
+    c = spec.config
+    density, min_inputs = ((c.dg_density, c.dg_min_inputs) if spec.family == "hsn"
+                           else (c.density, c.min_inputs))
     d, units = int(census["d_in"].iloc[0]), int(census["units"].iloc[0])
+    fixed = min_inputs >= 1
     return dict(d_in=d, units=units, n_seeds=len(census),
                 frac_inputless=float(census["frac_inputless"].mean()),
-                frac_inputless_theory=(1 - density) ** d,
+                frac_inputless_theory=0.0 if fixed else (1 - density) ** d,
                 p_all_empty=float(census["all_empty"].mean()),
-                p_all_empty_theory=(1 - density) ** (d * units),
-                mean_inputs=float(census["mean_inputs"].mean()), mean_inputs_theory=density * d)
+                p_all_empty_theory=0.0 if fixed else (1 - density) ** (d * units),
+                mean_inputs=float(census["mean_inputs"].mean()),
+                mean_inputs_theory=float("nan") if fixed else density * d)
 
 
-def plot_masks(examples: dict, census: pd.DataFrame):
-    """Left: example masks (rows = inputs, columns = units); right: inputless fraction per seed.
+def plot_masks(examples: dict, summary: pd.DataFrame):
+    """Left: example masks (rows = inputs, columns = units); right: mean inputless fraction.
 
-    ``examples``: title -> (d_in, units) 0/1 array.  ``census``: rows of
-    :func:`mask_census` with an added ``stage`` column.
+    ``examples``: title -> (d_in, units) 0/1 array.  ``summary``: one row per
+    stage with ``stage``, ``n_seeds`` and the :func:`census_summary` columns;
+    bars are measured, crosses the Bernoulli closed form.
     """
-    fig = plt.figure(figsize=(9.5, 3.6), facecolor="white")
-    gs = fig.add_gridspec(len(examples), 2, width_ratios=[2.3, 1], hspace=0.9, wspace=0.25)
+    fig = plt.figure(figsize=(10.5, 3.8), facecolor="white")
+    gs = fig.add_gridspec(len(examples), 2, width_ratios=[2.0, 1.1], hspace=0.9, wspace=0.5)
     for r, (title, m) in enumerate(examples.items()):
         ax = fig.add_subplot(gs[r, 0])
         ax.imshow(m, cmap="Greys", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
@@ -148,16 +158,17 @@ def plot_masks(examples: dict, census: pd.DataFrame):
         ax.tick_params(axis="x", labelsize=7)
         ax.set_xlabel("unit", fontsize=8)
     ax = fig.add_subplot(gs[:, 1])
-    labels = list(dict.fromkeys(census["stage"]))
-    data = [census.loc[census["stage"] == s, "frac_inputless"].to_numpy() for s in labels]
-    ax.boxplot(data, orientation="horizontal", widths=0.5, showfliers=False)
-    ax.set_yticks(range(1, len(labels) + 1))
-    ax.set_yticklabels(labels, fontsize=8)
+    y = np.arange(len(summary))[::-1]
+    ax.barh(y, summary["frac_inputless"], color=LEARNED, height=0.6, label="measured")
+    ax.plot(summary["frac_inputless_theory"], y, "x", color=FIXED, ms=8, mew=2, label="closed form")
+    ax.set_yticks(y)
+    ax.set_yticklabels([f"{s}\n({n} seeds)" for s, n in zip(summary["stage"], summary["n_seeds"])],
+                       fontsize=7)
     ax.set_xlim(0, 1)
     ax.set_xlabel("fraction of units with no input", fontsize=8)
-    ax.set_title(f"over {census['seed'].nunique()} seeds", fontsize=9)
     ax.tick_params(axis="x", labelsize=7)
-    fig.subplots_adjust(left=0.06, right=0.98, top=0.9, bottom=0.14)
+    ax.legend(fontsize=7, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
+    fig.subplots_adjust(left=0.04, right=0.98, top=0.88, bottom=0.14)
     return fig
 
 

@@ -173,3 +173,32 @@ def bridge_readings(comp: pd.DataFrame, d_in: int = D_CLS) -> dict:
     code = int(t.loc["W_bridge", "size"] + t.loc["b_bridge", "size"])
     return dict(code=code, reported=note.BRIDGE_TABLE, difference=note.BRIDGE_TABLE - code,
                 combos=explain(comp, HSN_LITERAL.label, d_in, note.BRIDGE_TABLE))
+
+
+def plot_conventions(t22: pd.DataFrame):
+    """Bars: each model's count under each convention (log scale), the reported value as a line."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    cls = t22[t22.task == "classification"].reset_index(drop=True)
+    cols = [("a", "(a) learned, sizes"), ("b", "(b) learned, nonzero"),
+            ("stored", "(b)+(c) stored nonzero"), ("all", "all tensors"),
+            ("macs_dense", "MACs, dense kernels"), ("macs_sparse", "MACs, sparse kernels")]
+    cls = cls.assign(stored=cls["b"] + cls["c"])
+    fig, ax = plt.subplots(figsize=(8.0, 3.4), facecolor="white")
+    width = 0.8 / len(cols)
+    x = np.arange(len(cls))
+    for i, (col, label) in enumerate(cols):
+        ax.bar(x + (i - (len(cols) - 1) / 2) * width, cls[col], width, label=label,
+               color=plt.cm.tab10(i), hatch="//" if col.startswith("macs") else None, edgecolor="white")
+    for xi, rep in zip(x, cls["reported"]):
+        ax.hlines(rep, xi - 0.45, xi + 0.45, colors="black", linestyles="--", lw=1.2)
+    ax.plot([], [], "k--", lw=1.2, label="reported by the note")
+    ax.set_yscale("log")
+    ax.set_xticks(x)
+    ax.set_xticklabels(cls["model"], fontsize=8)
+    ax.set_ylabel("count per model (log scale)", fontsize=8)
+    ax.tick_params(axis="y", labelsize=7)
+    ax.legend(fontsize=7, frameon=False, ncol=2, loc="upper right")
+    fig.tight_layout()
+    return fig
