@@ -56,6 +56,8 @@ def sparse_mask(g: torch.Generator, d_in: int, d_out: int, density: float,
     """
     m = (torch.rand(d_in, d_out, generator=g) < density).float()
     k = min(min_inputs, d_in)
+    if k <= 0:
+        return m
     for j in range(d_out):
         short = k - int(m[:, j].sum())
         if short > 0:

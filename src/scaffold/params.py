@@ -69,6 +69,8 @@ def explain_total(table: pd.DataFrame, target: float, tol: float = 0.5) -> list[
     """
     choices = []
     for _, r in table.iterrows():
+        if r["size"] == 0:  # an absent tensor (e.g. no hidden bias) has one way to count
+            continue
         opts = {"-": 0.0, "size": float(r["size"])}
         if abs(r["nnz"] - r["size"]) > 1e-9:
             opts["nnz"] = float(r["nnz"])
