@@ -197,6 +197,22 @@ def execute(nb, params: dict, target: Path, name: str, digest: str) -> None:
     log = logs_dir(target) / f"{name}.kernel.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     saved = os.dup(2)
+
+    def abort(signum, _frame):
+        # papermill swallows KeyboardInterrupt and would finish (and save) the run:
+        # on SIGINT/SIGTERM drop the partial file, stop our kernel, exit at once.
+        tmp.unlink(missing_ok=True)
+        try:
+            import psutil
+            for child in psutil.Process().children(recursive=True):
+                child.kill()
+        except Exception:
+            pass
+        os.write(saved, f"interrupted: section {name} was not updated\n".encode())
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGINT, abort)
+    signal.signal(signal.SIGTERM, abort)
     try:
         with open(log, "w") as fh:
             os.dup2(fh.fileno(), 2)
@@ -287,8 +303,6 @@ def main(argv=None) -> int:
             print(f"{name}: up to date")
         return 0
 
-    # Interrupts and kills from make end up in the finally-blocks above.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         check_parameters(nb, params)
     except UsageError as exc:
