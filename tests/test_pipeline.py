@@ -188,3 +188,18 @@ def test_make_help_lists_targets():
     out = subprocess.run(["make", "-s", "help"], cwd=REPO, capture_output=True, text=True).stdout
     for target in ("book", "test", "nb", "clean", "bench"):
         assert f"\n{target} " in "\n" + out
+
+
+def test_provenance_block_contents(monkeypatch):
+    from scaffold import provenance
+    from scaffold.profiles import setup
+
+    monkeypatch.setenv("SCAFFOLD_SECTION", "07-example")
+    monkeypatch.setenv("SCAFFOLD_T0", str(time.time() - 5))
+    info = provenance.collect(setup(device="cpu", profile="quick"))
+    assert info["device"] == "cpu" and info["parameters"]["profile"] == "quick"
+    assert 4 < info["wall_s"] < 60
+    assert "torch" in info["versions"] and "numpy" in info["versions"]
+    md = provenance.markdown(info)
+    assert "{download}`07-example.py <07-example.py>`" in md
+    assert info["commit"] == "unknown" or len(info["commit"]) == 40
