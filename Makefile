@@ -17,7 +17,7 @@ MATHJAX := book/_static/mathjax/tex-chtml.js
 DEVICE  ?= auto
 PROFILE ?= full
 SEEDS   ?= 0
-EPOCHS  ?= 0
+EPOCHS  ?= 0.0
 PARAMS  ?=
 PSTR    := -p device $(DEVICE) -p profile $(PROFILE) -p n_seeds $(SEEDS) -p epochs_scale $(EPOCHS) $(PARAMS)
 
@@ -61,7 +61,7 @@ book: $(READY) $(MATHJAX) ## set up what is missing, execute changed sections, b
 
 test: $(READY) $(MATHJAX) ## unit tests, every section in the quick profile, book with warnings as errors, browser check
 	$(PY) -m pytest tests --ignore=tests/test_browser.py
-	@$(MAKE) --no-print-directory book TREE=$(QUICK) PROFILE=quick SEEDS=0 EPOCHS=0 PARAMS=
+	@$(MAKE) --no-print-directory book TREE=$(QUICK) PROFILE=quick SEEDS=0 EPOCHS=0.0 PARAMS=
 	SCAFFOLD_HTML=$(QUICK)/_build/html $(PY) -m pytest tests/test_browser.py
 
 nb: $(READY) ## execute one section if it changed: make nb NB=01-architectures [FORCE=1]
