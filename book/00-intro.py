@@ -91,10 +91,10 @@ for k, v in claims.verdict_counts(led).items():
 glue("i-n-claims", len(led), display=False)
 glue("i-seeds", int(led.seeds.max()), display=False)
 for _, r in led.iterrows():
-    glue(f"i-{r.claim_id}-ours", r.ours, display=False)
-    glue(f"i-{r.claim_id}-lo", r.lo, display=False)
-    glue(f"i-{r.claim_id}-hi", r.hi, display=False)
-    glue(f"i-{r.claim_id}-verdict", r.verdict, display=False)
+    glue(f"i-{r.claim_id}-ours", float(r.ours), display=False)
+    glue(f"i-{r.claim_id}-lo", float(r.lo), display=False)
+    glue(f"i-{r.claim_id}-hi", float(r.hi), display=False)
+    glue(f"i-{r.claim_id}-verdict", str(r.verdict), display=False)
 glue("fig-intro-verdicts", fa.verdict_bar(led), display=False)
 
 # %% [markdown]

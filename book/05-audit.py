@@ -61,9 +61,9 @@ ev = claims.evidence(cfg)
 sel, dyn = ev["scores"], ev["dynamics"]
 groups = claims.groups()
 cfg.results_dir.mkdir(parents=True, exist_ok=True)
-glue("n-seeds", cfg.n_seeds, display=False)
+glue("n-seeds", int(cfg.n_seeds), display=False)
 glue("epochs-scale", cfg.epochs_scale, display=False)
-glue("n-models", sel.model.nunique(), display=False)
+glue("n-models", int(sel.model.nunique()), display=False)
 glue("n-runs", len(sel), display=False)
 
 # %% [markdown]
@@ -90,10 +90,10 @@ n_test = len(make_dataset("moons", 0).x_test)
 paired = audit.paired_table(sel, reference=ex.DENSE.label)
 paired["group"] = paired.model.map(groups)
 paired.to_csv(cfg.results_dir / "audit_paired.csv", index=False)
-glue("nf-se", nf["se"], display=False)
-glue("nf-hw", nf["half_width"], display=False)
-glue("nf-diff", nf["diff_half_width"], display=False)
-glue("nf-res", nf["resolution"], display=False)
+glue("nf-se", float(nf["se"]), display=False)
+glue("nf-hw", float(nf["half_width"]), display=False)
+glue("nf-diff", float(nf["diff_half_width"]), display=False)
+glue("nf-res", float(nf["resolution"]), display=False)
 glue("moons-gap", note.TABLE_2_1["moons"]["HSN"] - note.TABLE_2_1["moons"]["Dense MLP"], display=False)
 glue("margin-acc", audit.MARGIN_ACC, display=False)
 glue("margin-mse", audit.MARGIN_MSE, display=False)
@@ -154,7 +154,7 @@ fig = fa.t_ablation(summ, t_labels, reference=summ[summ.model == ex.DENSE.label]
 glue("fig-audit-T", fig, display=False)
 for task in ("swiss_roll", "circles", "moons", "sine"):
     c = audit.compare(sel, task, ex.HSN_REPAIRED.label, hc["T=0"].label)
-    glue(f"t0-{task.split('_')[0]}", c["mean_diff"], display=False)
+    glue(f"t0-{task.split('_')[0]}", float(c["mean_diff"]), display=False)
 s_sine = summ[summ.task == "sine"].set_index("model")["mean"]
 glue("t0-sine-mse", float(s_sine[hc["T=0"].label]), display=False)
 glue("t5-sine-mse", float(s_sine[ex.HSN_REPAIRED.label]), display=False)
@@ -183,9 +183,9 @@ glue("fig-audit-frontier", fig, display=False)
 dm = ex.param_matched_dense()["HSN (a)"].label
 c = claims.compare_mean(sel, claims.CLASSIFICATION, ex.HSN_REPAIRED.label, dm)
 glue("dm-label", dm, display=False)
-glue("dm-diff", c["mean_diff"], display=False)
-glue("dm-lo", c["lo"], display=False)
-glue("dm-hi", c["hi"], display=False)
+glue("dm-diff", float(c["mean_diff"]), display=False)
+glue("dm-lo", float(c["lo"]), display=False)
+glue("dm-hi", float(c["hi"]), display=False)
 
 # %% [markdown]
 # ```{glue:figure} fig-audit-frontier
@@ -234,7 +234,7 @@ glue("spread-rep30", float(spread[(ex.HSN_REPAIRED.label, 30)]), display=False)
 G = graphs.kronecker_power(n_nodes=16)
 gstats = pd.DataFrame({"raw G": graphs.graph_stats(G),
                        "rescaled G": graphs.graph_stats(graphs.rescale_spectral_radius(G, 0.9))})
-glue("rho-raw", gstats.loc["spectral_radius", "raw G"], display=False)
+glue("rho-raw", float(gstats.loc["spectral_radius", "raw G"]), display=False)
 
 # %% [markdown]
 # ```{glue:figure} fig-audit-dynamics
