@@ -23,7 +23,7 @@ import pandas as pd
 from .models import ModelSpec
 
 
-def accounting(spec: ModelSpec, d_in: int, n_out: int, n_draws: int = 50) -> pd.DataFrame:
+def accounting(spec: ModelSpec, d_in: int, n_out: int, n_draws: int = 200) -> pd.DataFrame:
     """Per-component table; random mask sizes are averaged over ``n_draws`` seeds."""
     model = spec.build(d_in, n_out, list(range(n_draws)))
     rows = []
@@ -35,7 +35,7 @@ def accounting(spec: ModelSpec, d_in: int, n_out: int, n_draws: int = 50) -> pd.
     return pd.DataFrame(rows)
 
 
-def totals(spec: ModelSpec, d_in: int, n_out: int, n_draws: int = 50) -> dict:
+def totals(spec: ModelSpec, d_in: int, n_out: int, n_draws: int = 200) -> dict:
     """The four conventions (a)-(d) summed over components."""
     t = accounting(spec, d_in, n_out, n_draws)
     learned = t[t.learned]

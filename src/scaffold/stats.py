@@ -177,10 +177,10 @@ def noise_floor(n_points: int, acc: float = 0.95, z: float = 1.959964) -> dict:
     "points_per_se" (se in units of validation points)}``.  At n = 256 and
     acc = 0.95 one point is 0.0039 and se is 0.0136, i.e. about 3.5 points.
     """
-    se = binomial_se(acc, n_points)
+    se = float(binomial_se(acc, n_points))  # plain floats: they are glued into prose
     return {"n_points": int(n_points), "acc": float(acc),
-            "resolution": accuracy_resolution(n_points), "se": se,
-            "half_width": z * se, "diff_half_width": z * np.sqrt(2) * se,
+            "resolution": float(accuracy_resolution(n_points)), "se": se,
+            "half_width": z * se, "diff_half_width": float(z * np.sqrt(2) * se),
             "points_per_se": se * n_points}
 
 
