@@ -119,3 +119,9 @@ def test_paired_vs_signs_and_reference():
     assert d.loc["up", "diff"] == pytest.approx(0.05) and d.loc["down", "diff"] == pytest.approx(-0.02)
     assert (d.reference == "ref").all() and (d.n == 4).all()
     assert openq.paired_vs(df, "missing").empty
+
+
+def test_verdict():
+    assert openq.verdict(0.01, 0.03, "up", "down", "flat") == "up"
+    assert openq.verdict(-0.03, -0.01, "up", "down", "flat") == "down"
+    assert openq.verdict(-0.01, 0.01, "up", "down", "flat") == "flat"

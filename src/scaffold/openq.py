@@ -293,3 +293,13 @@ def paired_vs(selected: pd.DataFrame, ref: str, by=("task",), value: str = "test
                              mean=float(pair[m].mean()), ref_mean=float(pair[ref].mean()),
                              diff=t["mean_diff"], lo=t["lo"], hi=t["hi"], p=t["t_p"]))
     return pd.DataFrame(rows)
+
+
+def verdict(lo: float, hi: float, above: str, below: str, neither: str) -> str:
+    """Words for a confidence interval of a difference: ``above`` if it excludes 0 from above
+    (lo > 0), ``below`` if hi < 0, else ``neither``; prose is glued from this, never typed."""
+    if lo > 0:
+        return above
+    if hi < 0:
+        return below
+    return neither
