@@ -15,11 +15,14 @@ import pandas as pd
 from .stats import summarize
 
 COLORS = {"Dense MLP": "0.2", "HSN (repaired)": "tab:blue", "CEN (H=512)": "tab:orange",
-          "Dense, HSN-matched (nonzeros)": "tab:green", "Dense, HSN-matched (sizes)": "tab:olive"}
+          "Dense, HSN-matched (nonzeros)": "tab:green", "Dense, HSN-matched (sizes)": "tab:olive",
+          "HSN rep., T=0": "tab:cyan", "HSN rep., h_ca3=64": "tab:purple"}
+# for any other model: colours not used above, so no two models in a figure share one
+SPARE = ("tab:red", "tab:brown", "tab:pink", "tab:gray")
 
 
 def _color(label: str, i: int = 0):
-    return COLORS.get(label, f"C{(i + 4) % 10}")
+    return COLORS.get(label, SPARE[i % len(SPARE)])
 
 
 def _log_ticks(ax, values):
