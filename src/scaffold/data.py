@@ -141,8 +141,10 @@ def make_dataset(name: str, seed: int = 0, n_train: int = 512, n_val: int = 256,
         if embed_dim < x.shape[1]:
             raise ValueError(f"embed_dim={embed_dim} is below the task's dimension {x.shape[1]}")
         rng = _rng(seed, "embed")
-        q, _ = np.linalg.qr(rng.normal(size=(embed_dim, embed_dim)))
-        x = x @ q[: x.shape[1]] + o["embed_noise"] * rng.normal(size=(n, embed_dim))
+        # k orthonormal directions in R^d (a (d, k) QR: a full (d, d) one costs
+        # seconds at d = 784 and is not needed).
+        q, _ = np.linalg.qr(rng.normal(size=(embed_dim, x.shape[1])))
+        x = x @ q.T + o["embed_noise"] * rng.normal(size=(n, embed_dim))
     tr, va = slice(0, n_train), slice(n_train, n_train + n_val)
     te = slice(n_train + n_val, n)
     mu, sd = x[tr].mean(0), x[tr].std(0)

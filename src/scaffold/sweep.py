@@ -104,7 +104,7 @@ def select_lr(members: pd.DataFrame) -> pd.DataFrame:
         order = (-v if higher_is_better(kind) else v).to_numpy()
         return g.iloc[[sorted(range(len(g)), key=lambda i: (order[i], g["lr"].iloc[i]))[0]]]
     keys = ["task", "model", "embed_dim", "seed"]
-    return (members.groupby(keys, sort=False, group_keys=False)[members.columns.tolist()]
+    return (members.groupby(keys, sort=False, group_keys=False, dropna=False)[members.columns.tolist()]
             .apply(pick).reset_index(drop=True))
 
 
