@@ -49,25 +49,39 @@ class StackedAdam:
 
     Reproduces ``torch.optim.Adam``'s arithmetic exactly (same bias correction and
     epsilon placement), so a one-member ensemble matches the stock optimiser.
+
+    All parameters are moved into one flat (M, P) buffer (each parameter becomes a
+    view of it), so a step is a handful of element-wise kernels on one tensor
+    instead of a handful per parameter: for these tiny models the per-kernel
+    overhead, not the arithmetic, is what costs.
     """
 
     def __init__(self, params, lr: torch.Tensor, betas=(0.9, 0.999), eps=1e-8):
         self.params = [p for p in params if p.requires_grad]
-        self.lr, (self.b1, self.b2), self.eps, self.t = lr, betas, eps, 0
-        self.m = [torch.zeros_like(p) for p in self.params]
-        self.v = [torch.zeros_like(p) for p in self.params]
+        M = self.params[0].shape[0]
+        self.lr = lr.reshape(M, 1)
+        (self.b1, self.b2), self.eps, self.t = betas, eps, 0
+        with torch.no_grad():
+            self.flat = torch.cat([p.detach().reshape(M, -1) for p in self.params], 1)
+            off = 0
+            for p in self.params:
+                n = p[0].numel()
+                p.data = self.flat[:, off:off + n].view(p.shape)
+                off += n
+        self.m = torch.zeros_like(self.flat)
+        self.v = torch.zeros_like(self.flat)
 
     @torch.no_grad()
     def step(self):
         self.t += 1
         bc1, bc2 = 1 - self.b1 ** self.t, 1 - self.b2 ** self.t
-        for p, m, v in zip(self.params, self.m, self.v):
-            g = p.grad
-            m.lerp_(g, 1 - self.b1)
-            v.mul_(self.b2).addcmul_(g, g, value=1 - self.b2)
-            denom = (v.sqrt() / bc2 ** 0.5).add_(self.eps)
-            lr = self.lr.view(-1, *([1] * (p.dim() - 1)))
-            p.addcdiv_(m * (lr / bc1), denom, value=-1.0)
+        M = self.flat.shape[0]
+        g = torch.cat([p.grad.reshape(M, -1) for p in self.params], 1)
+        self.m.lerp_(g, 1 - self.b1)
+        self.v.mul_(self.b2).addcmul_(g, g, value=1 - self.b2)
+        denom = (self.v.sqrt() / bc2 ** 0.5).add_(self.eps)
+        self.flat.addcdiv_(self.m * (self.lr / bc1), denom, value=-1.0)
+        for p in self.params:
             p.grad = None
 
 
