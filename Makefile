@@ -123,6 +123,7 @@ endif
 html: $(MATHJAX) | $(READY) ## build the HTML from the executed notebooks (executes nothing)
 	@# Sphinx would not re-read a page whose warnings failed this build, so the next
 	@# build would pass: forget its saved state when it fails.
-	$(VENV)/bin/jupyter-book build $(TREE) --warningiserror --keep-going --quiet \
+	@echo "jupyter-book build $(TREE) --warningiserror --keep-going"
+	@$(VENV)/bin/jupyter-book build $(TREE) --warningiserror --keep-going --quiet \
 	  || { rm -rf $(TREE)/_build/.doctrees; exit 1; }
 	@echo "Book built. Open: file://$(abspath $(TREE))/_build/html/index.html"
