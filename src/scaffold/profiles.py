@@ -17,6 +17,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from . import RESULTS
@@ -73,5 +74,9 @@ def setup(device: str = "auto", profile: str = "full", n_seeds: int = 0,
         raise ValueError(f"n_seeds must be at least 2 (intervals need replicates), got {n}")
     if not 0 < scale <= 10:
         raise ValueError(f"epochs_scale must be in (0, 10], got {scale}")
+    # NumPy 2 prints scalars as "np.float64(0.5)"; myst-nb's glue formats the
+    # text repr of a value, so such a repr would break {glue:text}`key:.3f`.
+    # The 1.25 style prints plain numbers; it changes nothing else we rely on.
+    np.set_printoptions(legacy="1.25")
     return RunConfig(device=resolve_device(device), profile=profile, n_seeds=n,
                      epochs_scale=scale)
