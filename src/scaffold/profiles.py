@@ -78,5 +78,11 @@ def setup(device: str = "auto", profile: str = "full", n_seeds: int = 0,
     # text repr of a value, so such a repr would break {glue:text}`key:.3f`.
     # The 1.25 style prints plain numbers; it changes nothing else we rely on.
     np.set_printoptions(legacy="1.25")
+    # Figures reach the page through glue (numbered, captioned) only: with
+    # interactive mode off the inline backend does not also print every open
+    # figure at the end of its cell.
+    import matplotlib.pyplot as plt
+
+    plt.ioff()
     return RunConfig(device=resolve_device(device), profile=profile, n_seeds=n,
                      epochs_scale=scale)
