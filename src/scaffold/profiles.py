@@ -81,8 +81,11 @@ def setup(device: str = "auto", profile: str = "full", n_seeds: int = 0,
     # Figures reach the page through glue (numbered, captioned) only: with
     # interactive mode off the inline backend does not also print every open
     # figure at the end of its cell.
+    # The backend loads lazily and the inline one switches interactive mode on as
+    # it loads, so load it first.
     import matplotlib.pyplot as plt
 
+    plt.close(plt.figure())
     plt.ioff()
     return RunConfig(device=resolve_device(device), profile=profile, n_seeds=n,
                      epochs_scale=scale)
