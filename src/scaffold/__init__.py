@@ -17,6 +17,7 @@ One module per idea:
 - :mod:`scaffold.stats`   -- bootstrap intervals, paired and equivalence tests
 """
 
+import os
 from pathlib import Path
 
 __version__ = "0.1.0"
@@ -24,4 +25,5 @@ __version__ = "0.1.0"
 #: Repository root (src/scaffold/__init__.py -> repo).  Results and caches live here.
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "results"
-CACHE = ROOT / ".cache"
+#: Trained sweep results (``SCAFFOLD_CACHE`` moves it, e.g. for a cold-cache benchmark).
+CACHE = Path(os.environ.get("SCAFFOLD_CACHE", ROOT / ".cache"))

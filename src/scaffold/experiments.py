@@ -38,6 +38,11 @@ def n_jobs() -> int:
     return int(os.environ.get("SCAFFOLD_JOBS", "1"))
 
 
+def dask_address() -> str | None:
+    """``SCAFFOLD_DASK``: the address of a Dask scheduler (``tcp://host:8786``) to send sweeps to."""
+    return os.environ.get("SCAFFOLD_DASK") or None
+
+
 def grid(cfg, specs, tasks=NOTE_TASKS, **kw) -> Grid:
     """A grid over ``cfg``'s seeds and epoch scale (cfg: a profiles.RunConfig)."""
     return Grid(tasks=tuple(tasks), specs=tuple(specs), seeds=tuple(cfg.seeds),
@@ -45,8 +50,20 @@ def grid(cfg, specs, tasks=NOTE_TASKS, **kw) -> Grid:
 
 
 def run(cfg, specs, tasks=NOTE_TASKS, desc="sweep", **kw):
-    """Run (or load) a grid on ``cfg.device``; returns a SweepResult."""
-    return run_sweep(grid(cfg, specs, tasks, **kw), device=cfg.device, n_jobs=n_jobs(), desc=desc)
+    """Run (or load) a grid on ``cfg.device``; returns a SweepResult.
+
+    Jobs run in this process, or in ``SCAFFOLD_JOBS`` local processes, or, when
+    ``SCAFFOLD_DASK`` names a scheduler, on that Dask cluster (joblib's dask
+    backend).  The cache stays on this machine either way.
+    """
+    g = grid(cfg, specs, tasks, **kw)
+    address = dask_address()
+    if address:
+        from distributed import Client
+
+        with Client(address):
+            return run_sweep(g, device=cfg.device, n_jobs=-1, backend="dask", desc=desc)
+    return run_sweep(g, device=cfg.device, n_jobs=n_jobs(), desc=desc)
 
 
 def core(cfg):

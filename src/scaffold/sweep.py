@@ -116,57 +116,79 @@ def _job_key(grid: Grid, task: str, spec: ModelSpec, device: str) -> str:
     return hashlib.sha256(json.dumps(cfg, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
 
-def _run_job(grid: Grid, task: str, spec: ModelSpec, device: str, cache_dir: Path | None):
-    if cache_dir is not None:
-        key = _job_key(grid, task, spec, device)
-        mpath, cpath = cache_dir / f"{key}.members.csv", cache_dir / f"{key}.curves.csv.gz"
-        if mpath.exists() and cpath.exists():
-            return pd.read_csv(mpath), pd.read_csv(cpath)
+def _train_job(grid: Grid, task: str, spec: ModelSpec, device: str):
+    """One job, run wherever joblib sends it.  No file I/O: on a remote cluster the
+    workers need not share a disk with the caller, who keeps the cache."""
     # Tiny models: one thread per job is fastest and lets jobs share the cores.
     # The setting is per process and deliberately not restored: with in-process
     # thread workers (Dask processes=False) a save/restore pair would race.
     torch.set_num_threads(1)
     res = train_ensemble(spec, task, list(grid.seeds), grid.train_config, device,
                          dict(grid.data_options), grid.embed_dim)
-    members = res.members.assign(seconds=res.seconds)
-    if cache_dir is not None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        for df, path in ((members, mpath), (res.curves, cpath)):
-            tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-            # The temporary name hides ".gz" from pandas, so say the compression.
-            df.to_csv(tmp, index=False, compression="gzip" if path.suffix == ".gz" else None)
-            os.replace(tmp, path)
-    return members, res.curves
+    return res.members.assign(seconds=res.seconds), res.curves
+
+
+def _paths(cache_dir: Path, key: str):
+    return cache_dir / f"{key}.members.csv", cache_dir / f"{key}.curves.csv.gz"
+
+
+def _load(cache_dir: Path, key: str):
+    mpath, cpath = _paths(cache_dir, key)
+    if mpath.exists() and cpath.exists():
+        return pd.read_csv(mpath), pd.read_csv(cpath)
+    return None
+
+
+def _store(cache_dir: Path, key: str, members: pd.DataFrame, curves: pd.DataFrame):
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for df, path in zip((members, curves), _paths(cache_dir, key)):
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        # The temporary name hides ".gz" from pandas, so say the compression.
+        df.to_csv(tmp, index=False, compression="gzip" if path.suffix == ".gz" else None)
+        os.replace(tmp, path)  # atomic: a reader sees the whole file or none
 
 
 def run_sweep(grid: Grid, device="cpu", n_jobs: int = 1, backend: str | None = None,
               cache: bool = True, progress: bool | None = None, desc: str = "sweep") -> SweepResult:
     """Run (or load from cache) every job of ``grid``; see the module docstring.
 
-    ``progress=None`` shows a progress bar only on a terminal: inside a notebook
-    executed by papermill the runner already reports progress per cell, and a bar
-    would end up in the book's pages.
+    Cached jobs are read here; only the missing ones are sent to joblib, and their
+    results are written to the cache here, as they arrive.  ``progress=None``
+    shows a progress bar only on a terminal: inside a notebook executed by
+    papermill the runner already reports progress per cell, and a bar would end
+    up in the book's pages.
     """
     if progress is None:
         progress = sys.stderr.isatty()
     cache_dir = (CACHE / "sweeps") if cache else None
     device = str(device)
     jobs = grid.jobs()
+    keys = {job: _job_key(grid, *job, device) for job in jobs}
     bar = tqdm(total=len(jobs), desc=desc, disable=not progress, leave=False)
-    out = []
-    if n_jobs == 1 and backend is None:
-        for t, s in jobs:
-            out.append(_run_job(grid, t, s, device, cache_dir))
+    done = {}
+    for job in jobs:
+        hit = _load(cache_dir, keys[job]) if cache_dir is not None else None
+        if hit is not None:
+            done[job] = hit
             bar.update()
-    else:
+    todo = [job for job in jobs if job not in done]
+
+    def collect(results):  # results arrive in the order of todo
+        for job, res in zip(todo, results):
+            if cache_dir is not None:
+                _store(cache_dir, keys[job], *res)
+            done[job] = res
+            bar.update()
+
+    if n_jobs == 1 and backend is None:
+        collect(_train_job(grid, t, s, device) for t, s in todo)
+    elif todo:
         with joblib.parallel_config(backend=backend) if backend else _null():
             par = joblib.Parallel(n_jobs=n_jobs, return_as="generator")
-            for r in par(joblib.delayed(_run_job)(grid, t, s, device, cache_dir) for t, s in jobs):
-                out.append(r)
-                bar.update()
+            collect(par(joblib.delayed(_train_job)(grid, t, s, device) for t, s in todo))
     bar.close()
-    members = pd.concat([m for m, _ in out], ignore_index=True)
-    curves = pd.concat([c for _, c in out], ignore_index=True)
+    members = pd.concat([done[j][0] for j in jobs], ignore_index=True)
+    curves = pd.concat([done[j][1] for j in jobs], ignore_index=True)
     return SweepResult(members, curves)
 
 
