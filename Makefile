@@ -70,8 +70,10 @@ nb: $(READY) ## execute one section if it changed: make nb NB=01-architectures [
 	$(RUN) book/$(basename $(notdir $(NB))).py $(PSTR) $(if $(FORCE),--force) \
 	  $(if $(filter 00-intro,$(basename $(notdir $(NB)))),--after $(NBS))
 
-bench: $(READY) ## run the micro-benchmarks (scaffold.bench)
-	$(PY) -m scaffold.bench
+bench: $(READY) $(MATHJAX) ## time training and make book (results/bench.json), then refresh the appendix
+	$(PY) -m scaffold.bench --book
+	$(RUN) book/06-reproducing.py --force $(PSTR)
+	@$(MAKE) --no-print-directory html
 
 clean: ## remove executed notebooks and built sites (keeps .venv, MathJax and results/)
 	rm -rf _build book/*.ipynb book/.stamps book/.*.tmp*.ipynb

@@ -8,8 +8,8 @@ Measures, on one device (``--device``, default auto):
    against its *compute floor*: the time this machine needs for the same number
    of floating-point operations done as large matrix products.  The ratio says
    how far the tiny-model sweep is from being arithmetic-bound;
-3. optionally (``--book``) the wall time of ``make book``, from an empty cache and
-   after a narrative-only edit (see :mod:`scaffold.bookbench`, if present).
+3. with ``--book``, the wall time of ``make book`` from an empty cache, unchanged,
+   after a narrative-only edit and after a library edit (:mod:`scaffold.bookbench`).
 
 Results are printed and written to ``results/bench.json``.  Absolute times
 depend on the machine; the ratios are the figures of merit.  Nothing here is a
@@ -124,6 +124,7 @@ def main(argv=None):
                     help="1.0 is the note's schedule; smaller for a smoke run")
     ap.add_argument("--out", default=str(RESULTS / "bench.json"))
     ap.add_argument("--book", action="store_true", help="also time make book (slow)")
+    ap.add_argument("--book-profile", default="full", choices=["full", "quick"])
     args = ap.parse_args(argv)
     device = resolve_device(args.device)
     torch.set_num_threads(1)
@@ -140,7 +141,7 @@ def main(argv=None):
     if args.book:
         from .bookbench import time_book
         print("[bench] 3. make book wall times")
-        report["book"] = time_book()
+        report["book"] = time_book(args.book_profile)
     from pathlib import Path
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,85 @@
+"""Wall time of ``make book``: from an empty cache, unchanged, after a narrative edit.
+
+Used by ``make bench`` (``python -m scaffold.bench --book``).  Everything runs in a
+scratch tree, ``_build/bench/`` (the Makefile's ``TREE`` mechanism: its own
+executed notebooks, results and site) with an empty sweep cache
+(``SCAFFOLD_CACHE`` set to a temporary folder), so the reader's own book, results
+and cache are left alone.  The virtual environment is reused: its creation is a
+one-off set-up step, not part of rebuilding the book.
+
+The four builds:
+
+1. *cold*: every section executed from scratch in the full profile, nothing cached;
+2. *no-op*: ``make book`` again with nothing changed;
+3. *narrative*: one markdown cell of one section edited (in the scratch copy):
+   nothing may execute; the page is refreshed and the site rebuilt;
+4. *library*: a comment added to a plotting module under ``src/`` (restored
+   afterwards): every section executes again, and the trained results come from
+   the cache, because the cache key hashes only the training modules.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+
+from . import ROOT
+
+SCRATCH = "_build/bench"
+EDIT_SECTION = "02-benchmarks"
+EDIT_MODULE = "src/scaffold/figures_bench.py"
+
+
+def _make(args, env) -> dict:
+    t0 = time.perf_counter()
+    p = subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, env=env,
+                       capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    if p.returncode != 0:
+        raise RuntimeError(f"make {' '.join(args)} failed ({p.returncode}):\n{p.stdout[-3000:]}\n"
+                           f"{p.stderr[-3000:]}")
+    executed = re.findall(r"^(\S+): executed in", p.stdout, re.M)
+    return dict(seconds=round(seconds, 2), executed=len(executed), sections=sorted(executed))
+
+
+def _edit_markdown(path) -> None:
+    """Append a sentence to the first markdown cell of a py:percent file."""
+    text = path.read_text()
+    lines = text.split("\n")
+    i = lines.index("# %% [markdown]")
+    j = i + 1
+    while j < len(lines) and lines[j].startswith("#") and not lines[j].startswith("# %%"):
+        j += 1
+    lines.insert(j, "#\n# (A sentence added by the narrative-edit benchmark.)")
+    path.write_text("\n".join(lines))
+
+
+def time_book(profile: str = "full") -> dict:
+    """Run the four builds described in the module docstring; return their times."""
+    tree = ROOT / SCRATCH
+    shutil.rmtree(tree, ignore_errors=True)
+    out = {}
+    module = ROOT / EDIT_MODULE
+    original = module.read_text()
+    try:
+        with tempfile.TemporaryDirectory(prefix="scaffold-cache-") as cache:
+            env = {**os.environ, "SCAFFOLD_CACHE": cache}
+            args = ["book", f"TREE={SCRATCH}", f"PROFILE={profile}"]
+            print("  cold build (empty cache) ...", flush=True)
+            out["cold"] = _make(args, env)
+            out["noop"] = _make(args, env)
+            _edit_markdown(tree / "book" / f"{EDIT_SECTION}.py")
+            out["narrative"] = _make(args, env)
+            module.write_text(original + "\n# (a comment added by the library-edit benchmark)\n")
+            out["library"] = _make(args, env)
+    finally:
+        module.write_text(original)
+        shutil.rmtree(tree, ignore_errors=True)
+    for k, v in out.items():
+        print(f"  {k:9s} {v['seconds']:7.1f} s, {v['executed']} section(s) executed", flush=True)
+    out["profile"] = profile
+    return out

@@ -1,0 +1,52 @@
+"""The appendix's tables and the book benchmark's narrative edit."""
+
+import json
+
+import jupytext
+
+from scaffold import bookbench, reproducing as rp
+
+REPORT = {"device": "cpu", "machine": "x86_64", "torch": "2.13.0", "threads": 1, "epochs_scale": 1.0,
+          "ensemble": [{"model": "Dense MLP", "members": 20, "batched_s": 1.0, "one_by_one_s": 5.0,
+                        "speedup": 5.0, "max_abs_metric_diff": 0.0}],
+          "core_sweep": {"jobs": 12, "members": 240, "seconds": 10.0, "gflop": 100.0,
+                         "matmul_gflops": 100.0, "floor_s": 1.0, "ratio_to_floor": 10.0},
+          "book": {"profile": "full", "cold": {"seconds": 200.0, "executed": 7},
+                   "noop": {"seconds": 3.0, "executed": 0},
+                   "narrative": {"seconds": 6.0, "executed": 0},
+                   "library": {"seconds": 60.0, "executed": 7}}}
+
+
+def test_load_bench(tmp_path):
+    assert rp.load_bench(tmp_path / "missing.json") is None
+    p = tmp_path / "bench.json"
+    p.write_text(json.dumps(REPORT))
+    assert rp.load_bench(p)["core_sweep"]["ratio_to_floor"] == 10.0
+
+
+def test_tables_from_report():
+    ens = rp.ensemble_table(REPORT)
+    assert list(ens["speedup"]) == [5.0]
+    book = rp.book_table(REPORT)
+    assert list(book["sections executed"]) == [7, 0, 0, 7]
+    assert rp.book_table({**REPORT, "book": None}).empty
+
+
+def test_pins_come_from_requirements():
+    t = rp.pinned(("torch", "papermill"))
+    assert t.set_index("package").loc["torch", "pinned"] == "2.13.0"
+    assert t.set_index("package").loc["papermill", "pinned"] == "2.7.0"
+
+
+def test_narrative_edit_changes_markdown_only(tmp_path):
+    src = tmp_path / "s.py"
+    src.write_text("# %% [markdown]\n# # Title\n#\n# Text.\n\n# %%\nx = 1\n\n"
+                   "# %% [markdown]\n# More.\n\n# %%\ny = x + 1\n")
+    before = jupytext.read(src)
+    bookbench._edit_markdown(src)
+    after = jupytext.read(src)
+    code = lambda nb: [c.source for c in nb.cells if c.cell_type == "code"]  # noqa: E731
+    md = lambda nb: [c.source for c in nb.cells if c.cell_type == "markdown"]  # noqa: E731
+    assert code(before) == code(after)
+    assert md(before) != md(after) and "benchmark" in md(after)[0]
+    assert md(before)[1] == md(after)[1]
