@@ -171,7 +171,9 @@ def display_table(long: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
         r["reported"] = f"{rep:.3f}" if np.isfinite(rep) else "--"
         for _, x in g.iterrows():
             name = {"val": "validation", "test": "test"}.get(x["split"], x["split"])
-            r[f"ours, {name}"] = fmt_ci(x["mean"], x["lo"], x["hi"], digits)
+            # MSEs near 0.001 need more decimals than accuracies to show their interval
+            d = digits + 2 if str(r["metric"]).lower() == "mse" else digits
+            r[f"ours, {name}"] = fmt_ci(x["mean"], x["lo"], x["hi"], d)
             r[f"{name} vs reported"] = "" if x["verdict"] == "no reported value" else x["verdict"]
         rows.append(r)
     return pd.DataFrame(rows).set_index(["task", "model"])
