@@ -35,7 +35,7 @@ from scaffold.profiles import setup
 cfg = setup(device=device, profile=profile, n_seeds=n_seeds, epochs_scale=epochs_scale)
 print(cfg)
 
-# %%
+# %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import pandas as pd
 from myst_nb import glue
@@ -69,12 +69,16 @@ glue("arch-hsn-a", totals(HSN_LITERAL, 2, 1)["learned_size"], display=False)
 glue("arch-rep-radius", hsn_rep.spectral_radius, display=False)
 glue("arch-rep-min-inputs", hsn_rep.dg_min_inputs, display=False)
 glue("arch-note-active", note.ACTIVE_INPUTS_PER_GRANULE, display=False)
+glue("arch-d-cls", make_dataset("moons", seed=cfg.seeds[0]).d_in, display=False)
+glue("arch-d-sine", make_dataset("sine", seed=cfg.seeds[0]).d_in, display=False)
+glue("arch-o", 1, display=False)  # one logit or one regression value
 
 # %% [markdown]
 # ## Three models
 #
-# All three map an input $x \in \mathbb{R}^d$ ($d = 2$ for the note's classification tasks, $d = 1$
-# for its sine regression) to $o = 1$ output: a logit or a regression value. Vectors are rows, as
+# All three map an input $x \in \mathbb{R}^d$ ($d =$ {glue:text}`arch-d-cls` for the note's
+# classification tasks, $d =$ {glue:text}`arch-d-sine` for its sine regression) to $o =$
+# {glue:text}`arch-o` output: a logit or a regression value. Vectors are rows, as
 # in the code.
 #
 # **Dense MLP.** The note's baseline, eq. (1) of the note, has {glue:text}`arch-depth` hidden ReLU layers of
@@ -85,14 +89,16 @@ glue("arch-note-active", note.ACTIVE_INPUTS_PER_GRANULE, display=False)
 # \hat y = h_2 W_2 + b_2 ,
 # $$ (eq-dense)
 #
-# and every entry of every $W_i$ and $b_i$ is learned: {glue:text}`arch-dense-a` numbers for $d = 2$.
+# and every entry of every $W_i$ and $b_i$ is learned: {glue:text}`arch-dense-a` numbers for $d =$ {glue:text}`arch-d-cls`.
 #
 # **CEN.** A fixed, random, sparse expander $E \in \mathbb{R}^{d \times H}$ lifts the input to
 # $H$ "granule" units, and only a linear readout is trained:
 #
 # $$
-# \phi(x) = \mathrm{ReLU}(x E + c), \qquad \hat y = \phi(x)\, W_{\text{out}} + b_{\text{out}},
-# \qquad E = M \odot Z,\; M_{jk} \sim \mathrm{Bernoulli}(p),\; Z_{jk} \sim \mathcal N(0, 1).
+# \begin{aligned}
+# \phi(x) &= \mathrm{ReLU}(x E + c), \qquad \hat y = \phi(x)\, W_{\text{out}} + b_{\text{out}}, \\
+# E &= M \odot Z, \qquad M_{jk} \sim \mathrm{Bernoulli}(p), \quad Z_{jk} \sim \mathcal N(0, 1).
+# \end{aligned}
 # $$ (eq-cen)
 #
 # The mask density is $p =$ {glue:text}`arch-cen-density:.0f`% and the note's headline width is
@@ -110,9 +116,9 @@ glue("arch-note-active", note.ACTIVE_INPUTS_PER_GRANULE, display=False)
 #
 # $$
 # \begin{aligned}
-# u &= \mathrm{ReLU}\big(x\,(M_{\text{dg}} \odot W_{\text{dg}}) + b_{\text{dg}}\big), &
-# z &= u\, W_{\text{br}} + b_{\text{br}}, \\
-# h_0 &= \tanh(z), & h_{t+1} &= \tanh(h_t\, G), \quad t = 0, \dots, T-1, \\
+# u &= \mathrm{ReLU}\big(x\,(M_{\text{dg}} \odot W_{\text{dg}}) + b_{\text{dg}}\big), \qquad
+# z = u\, W_{\text{br}} + b_{\text{br}}, \\
+# h_0 &= \tanh(z), \qquad h_{t+1} = \tanh(h_t\, G) \quad (t = 0, \dots, T-1), \\
 # \hat y &= h_T\, W_{\text{ca1}} + b_{\text{ca1}} .
 # \end{aligned}
 # $$ (eq-hsn)
@@ -152,6 +158,11 @@ plt.close(fig)
 # %%
 ktab = fa.kronecker_table()
 ktab.to_csv(out / "kronecker_stats.csv", index=False)
+fig = fa.plot_kronecker((hsn.h_ca3, 4 * hsn.h_ca3), (hsn.h_ca3, 4 * hsn.h_ca3, int(ktab.n_nodes.max())))
+glue("fig-arch-kronecker", fig, display=False)
+plt.close(fig)
+
+# %% tags=["hide-input"]
 g16 = ktab.set_index("n_nodes").loc[hsn.h_ca3]
 glue("arch-g-n", int(g16.name), display=False)
 glue("arch-g-nnz", int(g16.nnz), display=False)
@@ -170,10 +181,6 @@ glue("arch-g-radius-maxerr", float((ktab.spectral_radius / ktab.phi_pow_k - 1).a
 glue("arch-g-nnz-3k", int((ktab.nnz == ktab.three_pow_k).sum()), display=False)
 glue("arch-g-nsizes", len(ktab), display=False)
 glue("arch-g-radius-max", float(ktab.spectral_radius.max()), display=False)
-
-fig = fa.plot_kronecker((hsn.h_ca3, 4 * hsn.h_ca3), (hsn.h_ca3, 4 * hsn.h_ca3, int(ktab.n_nodes.max())))
-glue("fig-arch-kronecker", fig, display=False)
-plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-arch-kronecker
@@ -230,6 +237,8 @@ census.to_csv(out / "mask_census.csv", index=False)
 summary = pd.DataFrame([dict(stage=name, **fa.census_summary(census[census.stage == name], spec))
                         for name, spec, _, _ in mask_runs])
 summary.to_csv(out / "mask_census_summary.csv", index=False)
+
+# %% tags=["hide-input"]
 S = summary.set_index("stage")
 for key, stage in (("dg2", "DG, literal, d=2"), ("dg1", "DG, literal, d=1"),
                    ("rep2", "DG, repaired, d=2"), ("cen2", "CEN expander, d=2"),
@@ -244,6 +253,7 @@ for key, stage in (("dg2", "DG, literal, d=2"), ("dg1", "DG, literal, d=1"),
 glue("arch-mask-rep2-max-inputless", int(census.loc[census.stage == "DG, repaired, d=2", "inputless"].max()),
      display=False)
 
+# %%
 s0 = cfg.seeds[0]
 m_dg = HSN_LITERAL.build(2, 1, [s0]).dg_mask[0].numpy()
 m_cen = CEN_NOTE.build(2, 1, [s0]).E_mask[0].numpy()
@@ -315,6 +325,11 @@ sat_threshold = 0.99  # |h| above this: tanh passes less than 2% of the gradient
 trace = pd.concat([fa.state_trace(s, x_val, cfg.seeds, sat_threshold) for s in (HSN_LITERAL, HSN_REPAIRED)],
                   ignore_index=True)
 trace.to_csv(out / "ca3_state_trace.csv", index=False)
+fig = fa.plot_state_trace(trace)
+glue("fig-arch-saturation", fig, display=False)
+plt.close(fig)
+
+# %% tags=["hide-input"]
 last = trace[trace.step == hsn.T].groupby("model")[["saturated", "spread"]].mean()
 glue("arch-sat-lit", 100 * float(last.loc[HSN_LITERAL.label, "saturated"]), display=False)
 glue("arch-sat-rep", 100 * float(last.loc[HSN_REPAIRED.label, "saturated"]), display=False)
@@ -326,9 +341,6 @@ glue("arch-spread-rep0", float(trace[(trace.step == 0) & (trace.model == HSN_REP
      display=False)
 glue("arch-trace-seeds", trace.seed.nunique(), display=False)
 glue("arch-sat-margin", round(1 - sat_threshold, 6), display=False)
-fig = fa.plot_state_trace(trace)
-glue("fig-arch-saturation", fig, display=False)
-plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-arch-saturation
@@ -372,4 +384,4 @@ with pd.option_context("display.max_colwidth", None):
 # answers under four conventions.
 
 # %%
-provenance.block(cfg)
+provenance.block(cfg);

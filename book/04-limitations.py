@@ -18,8 +18,9 @@
 # survive tasks other than four two-dimensional toys, whether learning the Kronecker
 # initiator would help, and whether the parameter advantage grows with the input
 # dimension. This section answers each by experiment. Every HSN here is the *repaired*
-# reading (every DG unit has an input, graph rescaled to spectral radius 0.9; see the
-# architecture section), because the literal reading does not train.
+# reading (every DG unit has an input, graph rescaled to spectral radius
+# {glue:text}`lim-rep-radius`; see the architecture section), because the literal reading does
+# not train.
 
 # %% tags=["parameters"]
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
@@ -35,7 +36,9 @@ from scaffold.profiles import setup
 cfg = setup(device=device, profile=profile, n_seeds=n_seeds, epochs_scale=epochs_scale)
 print(cfg)
 
-# %%
+# %% tags=["hide-input"]
+import inspect
+
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
@@ -43,7 +46,8 @@ from myst_nb import glue
 
 from scaffold import experiments as ex
 from scaffold import figures_limits as fl
-from scaffold import note, openq, params
+from scaffold import audit, note, openq, params
+from scaffold.data import make_dataset
 from scaffold.stats import summarize
 
 plt.rcParams.update({"figure.dpi": 110, "savefig.dpi": 110})
@@ -54,12 +58,17 @@ GRAPH_TASKS = ("moons", "sine") if cfg.quick else ("swiss_roll", "moons", "sine"
 ROUNDS = 25  # timing is cheap: the same in both profiles
 glue("lim-n-seeds", cfg.n_seeds, display=False)
 glue("lim-device", str(cfg.device), display=False)
+rep = ex.HSN_REPAIRED.config
+glue("lim-rep-radius", float(rep.spectral_radius), display=False)
+glue("lim-hdg", int(rep.h_dg), display=False)
+glue("lim-dg-pct", 100 * float(rep.dg_density), display=False)
+glue("lim-dense-width", int(ex.DENSE.config.widths[0]), display=False)
 
 # %% [markdown]
 # ## Compute: parameters are not inference cost
 #
 # The note expects the HSN to be slower at inference than the dense MLP, because the CA3
-# stage is iterated five times. Counting multiply-accumulates (MACs) per sample first: the
+# stage is iterated {glue:text}`lim-hsn-T` times. Counting multiply-accumulates (MACs) per sample first: the
 # dense MLP needs {glue:text}`lim-macs-dense`, the HSN {glue:text}`lim-macs-hsn` with dense
 # kernels (its graph step counted {glue:text}`lim-hsn-T` times) or
 # {glue:text}`lim-macs-hsn-sparse:.0f` if only the graph's and the DG mask's nonzeros are
@@ -69,7 +78,8 @@ glue("lim-device", str(cfg.device), display=False)
 #
 # Arithmetic is not time, so we measured it. Each model is built with one member (weights
 # as initialised: timing does not depend on their values), put in evaluation mode and run
-# without gradients on {glue:text}`lim-device` at batch 1 and batch 256; every model is timed
+# without gradients on {glue:text}`lim-device` at batch {glue:text}`lim-b-small` and batch
+# {glue:text}`lim-b-large`; every model is timed
 # once per round, in interleaved rounds, and the median over {glue:text}`lim-rounds` rounds is
 # kept, so that load from other processes hits all models alike. The clock is
 # {glue:text}`lim-clock` (Python's `time` module): on a CPU, torch is pinned to one thread and the CPU time of that
@@ -80,6 +90,12 @@ glue("lim-device", str(cfg.device), display=False)
 # %%
 macs = pd.DataFrame([params.totals(s, 2, 1) for s in (ex.DENSE, ex.HSN_REPAIRED, ex.CEN_NOTE)])
 m = macs.set_index("model")
+lat = openq.measure_latency(device=cfg.device, rounds=ROUNDS)
+lat.to_csv(OUT / "limits_latency.csv", index=False)
+glue("fig-lim-latency", fl.latency(lat), display=False)
+plt.close("all")
+
+# %% tags=["hide-input"]
 glue("lim-macs-dense", int(m.loc["Dense MLP", "macs_dense"]), display=False)
 glue("lim-macs-hsn", int(m.loc["HSN (repaired)", "macs_dense"]), display=False)
 glue("lim-macs-hsn-sparse", m.loc["HSN (repaired)", "macs_sparse"], display=False)
@@ -89,18 +105,22 @@ glue("lim-macs-ratio", m.loc["HSN (repaired)", "macs_dense"] / m.loc["Dense MLP"
      display=False)
 glue("lim-hsn-T", ex.HSN_REPAIRED.config.T, display=False)
 glue("lim-rounds", ROUNDS, display=False)
-
-lat = openq.measure_latency(device=cfg.device, rounds=ROUNDS)
-lat.to_csv(OUT / "limits_latency.csv", index=False)
+B_SMALL, B_LARGE = int(lat.batch.min()), int(lat.batch.max())
+T_MAX = int(lat.loc[lat.family == "hsn", "T"].max())
+T_NOTE = ex.HSN_REPAIRED.config.T
+glue("lim-b-small", B_SMALL, display=False)
+glue("lim-b-large", B_LARGE, display=False)
+glue("lim-t-max", T_MAX, display=False)
+glue("lim-t-zero", 0, display=False)  # no pass through the graph
 hsn_lat = lat[lat.family == "hsn"].set_index(["batch", "T"])["ratio"]
 cen_lat = lat[lat.family == "cen"].set_index("batch")["ratio"]
 for b in (1, 256):
-    glue(f"lim-lat-b{b}-t5", hsn_lat[(b, 5)], display=False)
+    glue(f"lim-lat-b{b}-t5", hsn_lat[(b, T_NOTE)], display=False)
     glue(f"lim-lat-b{b}-t0", hsn_lat[(b, 0)], display=False)
-    glue(f"lim-lat-b{b}-t10", hsn_lat[(b, 10)], display=False)
+    glue(f"lim-lat-b{b}-t10", hsn_lat[(b, T_MAX)], display=False)
     glue(f"lim-lat-b{b}-cen", cen_lat[b], display=False)
-    slower = [T for T in range(11) if hsn_lat[(b, T)] > 1.0]
-    glue(f"lim-lat-b{b}-first-slower", f"T = {min(slower)}" if slower else "no T up to 10",
+    slower = [T for T in range(T_MAX + 1) if hsn_lat[(b, T)] > 1.0]
+    glue(f"lim-lat-b{b}-first-slower", f"T = {min(slower)}" if slower else f"no T up to {T_MAX}",
          display=False)
 glue("lim-clock", lat["clock"].iloc[0], display=False)
 for b in (1, 256):
@@ -108,103 +128,118 @@ for b in (1, 256):
 above_macs = all(lat.loc[lat.family == "hsn", "ratio"] >
                  lat.loc[lat.family == "hsn", "macs_dense"] / m.loc["Dense MLP", "macs_dense"])
 glue("lim-lat-macs-word", "above" if above_macs else "not everywhere above", display=False)
-glue("fig-lim-latency", fl.latency(lat), display=False)
-plt.close("all")
 
 # %% [markdown]
 # ```{glue:figure} fig-lim-latency
 # :name: fig-lim-latency
 #
 # Inference time of the HSN (repaired) relative to the dense MLP, against the number of
-# recurrent steps T, at batch 1 and batch 256 (filled circles), with the CEN (H=512) as open
+# recurrent steps T, at batch {glue:text}`lim-b-small` and batch {glue:text}`lim-b-large` (filled circles), with the CEN (H=512) as open
 # squares at the right. The dotted line is the ratio of multiply-accumulates: arithmetic
 # alone would put every HSN below the dense MLP (dashed line at 1).
 # ```
 #
-# At the note's T = 5 the HSN takes {glue:text}`lim-lat-b1-t5:.2f` times the dense MLP's time
-# at batch 1 and {glue:text}`lim-lat-b256-t5:.2f` times at batch 256
-# ({numref}`fig-lim-latency`). Without
-# recurrence (T = 0) the ratios are {glue:text}`lim-lat-b1-t0:.2f` and
-# {glue:text}`lim-lat-b256-t0:.2f`; at T = 10 they are {glue:text}`lim-lat-b1-t10:.2f` and
-# {glue:text}`lim-lat-b256-t10:.2f`. The HSN is first slower than the dense MLP at
-# {glue:text}`lim-lat-b1-first-slower` (batch 1) and {glue:text}`lim-lat-b256-first-slower`
-# (batch 256). The CEN's ratios are {glue:text}`lim-lat-b1-cen:.2f` and
+# At the note's T = {glue:text}`lim-hsn-T` the HSN takes {glue:text}`lim-lat-b1-t5:.2f` times the
+# dense MLP's time at batch {glue:text}`lim-b-small` and {glue:text}`lim-lat-b256-t5:.2f` times at
+# batch {glue:text}`lim-b-large` ({numref}`fig-lim-latency`). Without recurrence (T =
+# {glue:text}`lim-t-zero`) the ratios are {glue:text}`lim-lat-b1-t0:.2f` and
+# {glue:text}`lim-lat-b256-t0:.2f`; at T = {glue:text}`lim-t-max` they are
+# {glue:text}`lim-lat-b1-t10:.2f` and {glue:text}`lim-lat-b256-t10:.2f`. The HSN is first slower
+# than the dense MLP at {glue:text}`lim-lat-b1-first-slower` (batch {glue:text}`lim-b-small`) and
+# {glue:text}`lim-lat-b256-first-slower` (batch {glue:text}`lim-b-large`). The CEN's ratios are {glue:text}`lim-lat-b1-cen:.2f` and
 # {glue:text}`lim-lat-b256-cen:.2f`. At these sizes, time follows the *number of sequential
 # operations* (each graph step is one more small matrix product and one tanh), not the MACs:
 # the measured curves lie {glue:text}`lim-lat-macs-word` the dotted MAC curve.
 #
 # The note also expects sparse kernels to narrow the gap. The graph step is `h @ G` with a
-# Kronecker graph whose density falls as it grows (3^k nonzeros out of 4^k entries). We
-# timed it at batch 256 with a dense product and with `G` stored as a PyTorch CSR matrix,
-# for graphs of 16 to 512 units.
+# Kronecker graph whose density falls as it grows ($3^k$ nonzeros out of $4^k$ entries). We
+# timed it at batch {glue:text}`lim-sp-batch` with a dense product and with `G` stored as a
+# PyTorch CSR matrix, for graphs of {glue:text}`lim-sp-nmin` to {glue:text}`lim-sp-nmax` units.
 
 # %%
 sp = openq.sparse_vs_dense(device=cfg.device, rounds=ROUNDS)
 sp.to_csv(OUT / "limits_sparse.csv", index=False)
 cross = openq.crossover(sp)
-spi = sp.set_index("n")
-glue("lim-sp-16", spi.loc[16, "speedup"], display=False)
-glue("lim-sp-16-density", 100 * spi.loc[16, "density"], display=False)
-glue("lim-sp-512", spi.loc[512, "speedup"], display=False)
-glue("lim-sp-512-density", 100 * spi.loc[512, "density"], display=False)
-glue("lim-sp-cross", f"from {cross} units on" if cross else "at no size up to 512 units",
-     display=False)
 glue("fig-lim-sparse", fl.sparse_kernels(sp), display=False)
 plt.close("all")
+
+# %% tags=["hide-input"]
+spi = sp.set_index("n")
+N_NOTE, N_MAX = rep.h_ca3, int(sp.n.max())
+glue("lim-sp-nmin", int(sp.n.min()), display=False)
+glue("lim-sp-nmax", N_MAX, display=False)
+glue("lim-sp-note-n", N_NOTE, display=False)
+glue("lim-sp-batch", int(inspect.signature(openq.sparse_vs_dense).parameters["batch"].default),
+     display=False)
+glue("lim-sp-16", spi.loc[N_NOTE, "speedup"], display=False)
+glue("lim-sp-16-density", 100 * spi.loc[N_NOTE, "density"], display=False)
+glue("lim-sp-512", spi.loc[N_MAX, "speedup"], display=False)
+glue("lim-sp-512-density", 100 * spi.loc[N_MAX, "density"], display=False)
+glue("lim-sp-cross", f"from {cross} units on" if cross else f"at no size up to {N_MAX} units",
+     display=False)
 
 # %% [markdown]
 # ```{glue:figure} fig-lim-sparse
 # :name: fig-lim-sparse
 #
-# One recurrent step `h @ G` at batch 256 with the Kronecker graph of n units. Left: time
+# One recurrent step `h @ G` at batch {glue:text}`lim-sp-batch` with the Kronecker graph of n units. Left: time
 # per step with a dense kernel and with a CSR sparse kernel. Right: dense time over sparse
 # time (above 1: sparse is faster); labels give the fraction of nonzero entries of G.
 # ```
 #
 # **Answer.** The note's reasoning does not hold as stated: the HSN does not
 # need more arithmetic than the dense MLP (it needs {glue:text}`lim-macs-ratio:.2f` of its
-# MACs). Measured, at T = 5 it is {glue:text}`lim-lat-b1-word` than the dense MLP at batch 1
-# ({glue:text}`lim-lat-b1-t5:.2f`×) and {glue:text}`lim-lat-b256-word` at batch 256
+# MACs). Measured, at T = {glue:text}`lim-hsn-T` it is {glue:text}`lim-lat-b1-word` than the
+# dense MLP at batch {glue:text}`lim-b-small` ({glue:text}`lim-lat-b1-t5:.2f`×) and
+# {glue:text}`lim-lat-b256-word` at batch {glue:text}`lim-b-large`
 # ({glue:text}`lim-lat-b256-t5:.2f`×); at this size the cost is the chain of small
-# sequential operations, not the arithmetic. At the note's 16 units
+# sequential operations, not the arithmetic. At the note's {glue:text}`lim-sp-note-n` units
 # ({glue:text}`lim-sp-16-density:.0f`% of G's entries nonzero) the CSR step runs at
 # {glue:text}`lim-sp-16:.2f`× the dense kernel's speed. The sparse kernel wins
-# {glue:text}`lim-sp-cross` ({numref}`fig-lim-sparse`); at 512 units
+# {glue:text}`lim-sp-cross` ({numref}`fig-lim-sparse`); at {glue:text}`lim-sp-nmax` units
 # ({glue:text}`lim-sp-512-density:.1f`% nonzero) it is {glue:text}`lim-sp-512:.2f`× as fast.
 # Sparse kernels narrow the gap only for CA3 layers much larger than the note's.
 
 # %% [markdown]
 # ## Input dimension: does the advantage grow?
 #
-# The note argues that at 784 inputs (MNIST) the dense MLP's first layer grows to
-# {glue:text}`lim-note-784x64` weights while the HSN's 5% DG projection "stays" at about
-# {glue:text}`lim-note-dg-nnz` nonzeros (reported). A 5% mask on a 784 × 32 matrix has
-# 0.05 × 784 × 32 = {glue:text}`lim-dg-expected:.0f` nonzeros on average, and the repaired
-# reading (at least one input per DG unit) has {glue:text}`lim-dg-measured:.0f`: about
+# The note argues that at {glue:text}`lim-d-mnist` inputs (MNIST) the dense MLP's first layer
+# grows to {glue:text}`lim-note-784x64` weights (reported) while the HSN's DG projection, masked
+# at {glue:text}`lim-dg-pct:.0f`%, "stays" at about {glue:text}`lim-note-dg-nnz` nonzeros
+# (reported). A {glue:text}`lim-dg-pct:.0f`% mask on a {glue:text}`lim-d-mnist` ×
+# {glue:text}`lim-hdg` matrix has {glue:text}`lim-dg-expected:.0f` nonzeros on average, and the
+# repaired reading (at least one input per DG unit) has {glue:text}`lim-dg-measured:.0f`: about
 # {glue:text}`lim-dg-factor:.1f` times the note's figure. The DG layer grows linearly with
-# d like the dense MLP's, only twenty times more slowly.
+# d like the dense MLP's first layer, only {glue:text}`lim-dg-slope-ratio:.0f` times more slowly.
 #
 # Whether that is a "parameter advantage" depends on what is counted. Masked-out DG weights
 # are never updated, so counting nonzeros is fair; but the HSN still stores and multiplies a
-# d × 32 tensor. We count both ways and train on the moons task embedded in d dimensions
+# d × {glue:text}`lim-hdg` tensor. We count both ways and train on the moons task embedded in d dimensions
 # (a random orthonormal map of the two coordinates into d, so the task itself does not
 # change, only its input dimension), for d in {glue:text}`lim-dims`. Two parameter-matched
 # dense MLPs (two hidden layers of equal width) get the HSN's count at each d: one its
 # nonzeros, one its tensor sizes.
 
 # %%
-glue("lim-note-784x64", note.MNIST_DENSE_HIDDEN, display=False)
-glue("lim-note-dg-nnz", note.MNIST_DG_NNZ, display=False)
-glue("lim-dg-expected", note.DG_DENSITY * 784 * ex.HSN_REPAIRED.config.h_dg, display=False)
-acc784 = params.accounting(ex.HSN_REPAIRED, 784, 1, n_draws=10).set_index("component")
-glue("lim-dg-measured", acc784.loc["W_dg", "nnz"], display=False)
-glue("lim-dg-factor", acc784.loc["W_dg", "nnz"] / note.MNIST_DG_NNZ, display=False)
-glue("lim-dims", ", ".join(map(str, DIMS)), display=False)
-
 pdim = openq.dimension_params(DIMS)
 sel_dim = openq.dimension_sweep(cfg, DIMS)
 sel_dim.to_csv(OUT / "limits_dimension.csv", index=False)
 pdim.to_csv(OUT / "limits_dimension_params.csv", index=False)
+glue("fig-lim-dimension", fl.dimension(pdim, sel_dim), display=False)
+plt.close("all")
+
+# %% tags=["hide-input"]
+glue("lim-note-784x64", note.MNIST_DENSE_HIDDEN, display=False)
+glue("lim-note-dg-nnz", note.MNIST_DG_NNZ, display=False)
+D_MNIST = max(DIMS)  # MNIST's 28 x 28 pixels, the note's example
+glue("lim-d-mnist", D_MNIST, display=False)
+glue("lim-dg-expected", note.DG_DENSITY * D_MNIST * rep.h_dg, display=False)
+glue("lim-dg-slope-ratio", ex.DENSE.config.widths[0] / (rep.dg_density * rep.h_dg), display=False)
+acc784 = params.accounting(ex.HSN_REPAIRED, D_MNIST, 1, n_draws=10).set_index("component")
+glue("lim-dg-measured", acc784.loc["W_dg", "nnz"], display=False)
+glue("lim-dg-factor", acc784.loc["W_dg", "nnz"] / note.MNIST_DG_NNZ, display=False)
+glue("lim-dims", ", ".join(map(str, DIMS)), display=False)
+
 
 P = pdim.set_index(["embed_dim", "model"])
 lo_d, hi_d = min(DIMS), max(DIMS)
@@ -218,6 +253,8 @@ for d in (lo_d, hi_d):
     for k, lab in openq.MATCHED.items():
         glue(f"lim-w-{k}-{d}", int(P.loc[(d, lab), "width"]), display=False)
 glue("lim-cen-fixed-784", P.loc[(hi_d, "CEN (H=512)"), "fixed"], display=False)
+glue("lim-d-lo", lo_d, display=False)
+glue("lim-d-hi", hi_d, display=False)
 
 sdim = summarize(sel_dim, ["model", "embed_dim"], "test_metric").set_index(["embed_dim", "model"])
 short = {"Dense MLP": "dense", "HSN (repaired)": "hsn", "CEN (H=512)": "cen",
@@ -237,8 +274,6 @@ for lab, key in short.items():
     glue(f"lim-dhsn-{key}-{hi_d}-word", openq.verdict(-r["hi"], -r["lo"], "more accurate than",
                                                       "less accurate than", "not distinguishable from"),
          display=False)
-glue("fig-lim-dimension", fl.dimension(pdim, sel_dim), display=False)
-plt.close("all")
 
 # %% [markdown]
 # ```{glue:figure} fig-lim-dimension
@@ -261,35 +296,36 @@ display(pdim.pivot_table(index=["embed_dim", "model"], values=["learned_nnz", "l
 
 # %% [markdown]
 # **Answer.** Counted by nonzeros, the advantage does grow: the dense MLP has
-# {glue:text}`lim-ratio-nnz-2:.1f` times the HSN's learned parameters at d = 2
+# {glue:text}`lim-ratio-nnz-2:.1f` times the HSN's learned parameters at d = {glue:text}`lim-d-lo`
 # ({glue:text}`lim-p-dense-2` against {glue:text}`lim-p-hsn-nnz-2:.0f`) and
-# {glue:text}`lim-ratio-nnz-784:.1f` times at d = 784 ({glue:text}`lim-p-dense-784` against
+# {glue:text}`lim-ratio-nnz-784:.1f` times at d = {glue:text}`lim-d-hi` ({glue:text}`lim-p-dense-784` against
 # {glue:text}`lim-p-hsn-nnz-784:.0f`). Counted by tensor sizes the ratio *shrinks*, from
 # {glue:text}`lim-ratio-size-2:.1f` to {glue:text}`lim-ratio-size-784:.1f`, because both first
-# layers grow linearly in d and the HSN's is half as wide (32 against 64 units). The growth
-# in the first count is the 5% mask, not the recurrent scaffold, and the CEN has the same
+# layers grow linearly in d and the HSN's is narrower ({glue:text}`lim-hdg` against
+# {glue:text}`lim-dense-width` units). The growth in the first count is the
+# {glue:text}`lim-dg-pct:.0f`% mask, not the recurrent scaffold, and the CEN has the same
 # property more strongly (its learned readout does not depend on d at all; its fixed
-# expander has {glue:text}`lim-cen-fixed-784:.0f` nonzeros at d = 784).
+# expander has {glue:text}`lim-cen-fixed-784:.0f` nonzeros at d = {glue:text}`lim-d-hi`).
 #
-# Accuracy is the other half ({numref}`fig-lim-dimension`). At d = 784 the mean test
+# Accuracy is the other half ({numref}`fig-lim-dimension`). At d = {glue:text}`lim-d-hi` the mean test
 # accuracies are: dense {glue:text}`lim-acc-dense-784:.3f`, HSN
 # {glue:text}`lim-acc-hsn-784:.3f`, CEN {glue:text}`lim-acc-cen-784:.3f`, and the dense MLPs
 # matched to the HSN's nonzeros (width {glue:text}`lim-w-learned_nnz-784`)
 # {glue:text}`lim-acc-mnnz-784:.3f` and to its tensor sizes (width
 # {glue:text}`lim-w-learned_size-784`) {glue:text}`lim-acc-msize-784:.3f`. The HSN's paired
-# advantage over the dense MLP at d = 784 is {glue:text}`lim-dhsn-dense-784:+.3f` (95% CI
+# advantage over the dense MLP at d = {glue:text}`lim-d-hi` is {glue:text}`lim-dhsn-dense-784:+.3f` (95% CI
 # {glue:text}`lim-dhsn-dense-784-ci`), over the nonzero-matched dense MLP
 # {glue:text}`lim-dhsn-mnnz-784:+.3f` ({glue:text}`lim-dhsn-mnnz-784-ci`): the
 # HSN is therefore {glue:text}`lim-dhsn-dense-784-word` the dense MLP and
-# {glue:text}`lim-dhsn-mnnz-784-word` the nonzero-matched one at d = 784 (95% intervals). The
-# corresponding accuracies at d = 2 are {glue:text}`lim-acc-dense-2:.3f` (dense),
+# {glue:text}`lim-dhsn-mnnz-784-word` the nonzero-matched one at d = {glue:text}`lim-d-hi` (95% intervals). The
+# corresponding accuracies at d = {glue:text}`lim-d-lo` are {glue:text}`lim-acc-dense-2:.3f` (dense),
 # {glue:text}`lim-acc-hsn-2:.3f` (HSN) and {glue:text}`lim-acc-mnnz-2:.3f` (matched,
 # width {glue:text}`lim-w-learned_nnz-2`). A dense MLP matched to the HSN's nonzeros at
-# d = 784 is left with a width of {glue:text}`lim-w-learned_nnz-784`: in high dimension
-# it is the 5% mask on the first layer that buys the HSN its budget. This experiment does
-# not separate how much of the HSN's accuracy at d = 784 comes from that sparse first layer
+# d = {glue:text}`lim-d-hi` is left with a width of {glue:text}`lim-w-learned_nnz-784`: in high dimension
+# it is the {glue:text}`lim-dg-pct:.0f`% mask on the first layer that buys the HSN its budget. This experiment does
+# not separate how much of the HSN's accuracy at d = {glue:text}`lim-d-hi` comes from that sparse first layer
 # and how much from the recurrent scaffold; note also that the embedding adds no noise, so
-# the 784 inputs span only a two-dimensional plane.
+# the {glue:text}`lim-d-hi` inputs span only a two-dimensional plane.
 
 # %% [markdown]
 # ## Learned versus fixed graphs
@@ -298,7 +334,8 @@ display(pdim.pivot_table(index=["embed_dim", "model"], values=["learned_nnz", "l
 # repaired HSN with its fixed graph against three alternatives: a learned 2 × 2 initiator
 # whose Kronecker power (times the same radius scale) forms G, adding
 # {glue:text}`lim-g-init-extra` learned parameters; a fully learned G on the graph's
-# {glue:text}`lim-g-nnz:.0f` nonzero positions; and larger CA3 layers of 64 and 256 units
+# {glue:text}`lim-g-nnz:.0f` nonzero positions; and larger CA3 layers of {glue:text}`lim-g-n-64` and
+# {glue:text}`lim-g-n-256` units
 # (fixed graphs), which cost more learned parameters in the bridge and readout
 # ({glue:text}`lim-g-size-64` and {glue:text}`lim-g-size-256` learned against
 # {glue:text}`lim-g-size-16`, tensor sizes). Tasks: {glue:text}`lim-g-tasks`.
@@ -312,6 +349,7 @@ glue("lim-g-nnz", gcounts.loc[gm["fixed"].label, "fixed"], display=False)
 for k in ("fixed", "h_ca3=64", "h_ca3=256"):
     n = gm[k].config.h_ca3
     glue(f"lim-g-size-{n}", int(gcounts.loc[gm[k].label, "learned_size"]), display=False)
+    glue(f"lim-g-n-{k.split('=')[-1]}", int(n), display=False)
 glue("lim-g-tasks", ", ".join(GRAPH_TASKS), display=False)
 
 gres = ex.run(cfg, tuple(gm.values()), GRAPH_TASKS, desc="graphs")
@@ -320,7 +358,10 @@ sel_g.to_csv(OUT / "limits_graphs.csv", index=False)
 dg = openq.paired_vs(sel_g, gm["fixed"].label)
 # For sine the metric is MSE (lower is better): flip so that positive always means "better".
 better = dg.assign(better=lambda t: t["diff"].where(t.task != "sine", -t["diff"]))
-sig = better[better.p < 0.05]
+ALPHA = 0.05  # significance level of the paired t-tests
+sig = better[better.p < ALPHA]
+glue("lim-alpha-pct", 100 * ALPHA, display=False)
+glue("lim-margin", float(audit.MARGIN_ACC), display=False)
 glue("lim-g-n-tests", len(better), display=False)
 glue("lim-g-n-better", int((sig.better > 0).sum()), display=False)
 glue("lim-g-n-worse", int((sig.better < 0).sum()), display=False)
@@ -369,19 +410,21 @@ display(tab_g.drop(columns="std").round(4))
 # %% [markdown]
 # **Answer.** Of {glue:text}`lim-g-n-tests` paired comparisons with the fixed graph,
 # {glue:text}`lim-g-n-better` are significantly better and {glue:text}`lim-g-n-worse`
-# significantly worse at the 5% level (uncorrected, {glue:text}`lim-n-seeds` seeds;
+# significantly worse at the {glue:text}`lim-alpha-pct:.0f`% level (uncorrected, {glue:text}`lim-n-seeds` seeds;
 # {numref}`fig-lim-graphs`), but on the classification tasks every difference is tiny: the
 # largest gain of any variant is {glue:text}`lim-g-max-gain:+.4f`
 # ({glue:text}`lim-g-max-gain-at`) and the largest loss {glue:text}`lim-g-max-loss:+.4f`
-# ({glue:text}`lim-g-max-loss-at`), well below one test point in a hundred. The learned
+# ({glue:text}`lim-g-max-loss-at`), well below the audit's equivalence margin
+# of {glue:text}`lim-margin:.2f` accuracy. The learned
 # initiator moves classification accuracy by at most {glue:text}`lim-g-init-absmax:.4f`. On
 # sine the fixed graph's mean MSE ({glue:text}`lim-g-sine-fixed-mean:.4f`) is pulled up by a
 # few bad seeds (median {glue:text}`lim-g-sine-fixed-median:.4f`, worst
 # {glue:text}`lim-g-sine-fixed-max:.3f`); {glue:text}`lim-g-sine-n-lower` of the
 # {glue:text}`lim-g-sine-n-var` variants have a lower mean (from
 # {glue:text}`lim-g-sine-var-lo:.4f` to {glue:text}`lim-g-sine-var-hi:.4f`), of which
-# {glue:text}`lim-g-sine-n-sig` pass the paired t-test at 5%, because the difference sits in
-# those few seeds. Learning the graph, through its four initiator entries or entry by
+# {glue:text}`lim-g-sine-n-sig` pass the paired t-test at {glue:text}`lim-alpha-pct:.0f`%, because the difference sits in
+# those few seeds. Learning the graph, through its {glue:text}`lim-g-init-extra` initiator
+# entries or entry by
 # entry, is cheap in parameters, but on these tasks it buys no accuracy that matters, and
 # neither do larger CA3 layers, which cost several times the learned parameters.
 
@@ -390,7 +433,8 @@ display(tab_g.drop(columns="std").round(4))
 #
 # The note's savings were measured on four easy two-dimensional tasks. We add two harder
 # ones: the two-spirals reading of the Swiss roll (two interleaved arms, labelled by arm)
-# and scikit-learn's 8 × 8 digits (64 inputs, 10 classes), with the same protocol. Each
+# and scikit-learn's handwritten digits ({glue:text}`lim-digits-d` pixel inputs,
+# {glue:text}`lim-digits-o` classes), with the same protocol. Each
 # task gets its own parameter-matched dense MLPs (matched to the HSN's count at that task's
 # input and output size).
 
@@ -423,8 +467,10 @@ for t in ("two_spirals", "digits"):
                                           "less accurate than", "not distinguishable from"),
          display=False)
 r = T_.loc[("digits", flat.label)]
+glue("lim-digits-d", make_dataset("digits", seed=cfg.seeds[0]).d_in, display=False)
+glue("lim-digits-o", make_dataset("digits", seed=cfg.seeds[0]).n_out, display=False)
 glue("lim-t-digits-flat-sentence", openq.verdict(
-    r["lo"], r["hi"], "On the digits, then, the five steps through the fixed graph are part of "
+    r["lo"], r["hi"], f"On the digits, then, the {ex.HSN_REPAIRED.config.T} steps through the fixed graph are part of "
     "the problem, not of the remedy.", "On the digits the recurrence helps, but not enough.",
     "On the digits the recurrence is not what limits the HSN."), display=False)
 glue("fig-lim-tasks", fl.accuracy_vs_params(sel_t, counts_t), display=False)
@@ -437,7 +483,8 @@ plt.close("all")
 # Test accuracy (mean over seeds, 95% bootstrap interval) against learned parameters
 # (nonzeros, log scale) on two spirals and on the digits, for the dense MLP, the HSN
 # (repaired), the CEN (H=512) and dense MLPs matched to the HSN's learned count, plus two
-# controls on the HSN: no recurrence (T = 0) and a 64-unit CA3 layer.
+# controls on the HSN: no recurrence (T = {glue:text}`lim-t-zero`) and a CA3 layer of
+# {glue:text}`lim-g-n-64` units.
 # ```
 #
 # **Table.** Test accuracy per task and model (mean, 95% bootstrap interval) and learned
@@ -465,15 +512,24 @@ display(tab_t.drop(columns="std").round(4))
 # {glue:text}`lim-t-digits-hsn-p:.0f`: it is {glue:text}`lim-t-digits-word` the
 # parameter-matched dense MLP by {glue:text}`lim-t-digits-dhsn-mnnz:+.3f` (p =
 # {glue:text}`lim-t-digits-dhsn-mnnz-p:.2g`). Two controls locate the failure: widening
-# CA3 to 64 units gives {glue:text}`lim-t-digits-wide:.3f`, and removing the recurrence
-# (T = 0, the bridge output read out directly after one tanh) gives
+# CA3 to {glue:text}`lim-g-n-64` units gives {glue:text}`lim-t-digits-wide:.3f`, and removing the
+# recurrence (T = {glue:text}`lim-t-zero`, the bridge output read out directly after one tanh) gives
 # {glue:text}`lim-t-digits-flat:.3f` (on two spirals: {glue:text}`lim-t-two_spirals-wide:.3f`
 # and {glue:text}`lim-t-two_spirals-flat:.3f`). Removing the recurrence
 # {glue:text}`lim-t-digits-flat-word` the HSN's accuracy on the digits (paired 95% interval)
 # and {glue:text}`lim-t-two_spirals-flat-word` it on two spirals.
 # {glue:text}`lim-t-digits-flat-sentence` The note's savings were measured on tasks
-# where every model is near its ceiling, and they do not transfer to the ten-class digits
-# as the HSN is described.
+# where every model is near its ceiling, and they do not transfer to the digits as the HSN is
+# described.
+#
+# ## Conclusion
+#
+# None of the note's four open questions resolves in its favour on these tasks. The HSN needs
+# fewer multiply-accumulates than the dense MLP, yet its sequential graph steps, not its
+# arithmetic, set its inference time, and sparse kernels pay off only for graphs much larger
+# than the note's. Its parameter advantage at high input dimension comes from the sparse input
+# mask, not from the recurrent scaffold. Learning the graph changes little. On a harder spiral
+# and on real digits the HSN does not keep up with dense MLPs of the same learned budget.
 
 # %%
-provenance.block(cfg)
+provenance.block(cfg);
