@@ -145,7 +145,7 @@ def plot_masks(examples: dict, summary: pd.DataFrame):
     stage with ``stage``, ``n_seeds`` and the :func:`census_summary` columns;
     bars are measured, crosses the Bernoulli closed form.
     """
-    fig = plt.figure(figsize=(10.5, 3.8), facecolor="white")
+    fig = plt.figure(figsize=(9.0, 3.6), facecolor="white")
     gs = fig.add_gridspec(len(examples), 2, width_ratios=[2.0, 1.1], hspace=0.9, wspace=0.5)
     for r, (title, m) in enumerate(examples.items()):
         ax = fig.add_subplot(gs[r, 0])
@@ -222,7 +222,7 @@ def plot_stages(stages: dict, titles: list[str]):
     how many entries can be nonzero (when fewer), its bias and how often it is
     applied per sample.
     """
-    fig, axes = plt.subplots(len(stages), 1, figsize=(9.0, 1.9 * len(stages)), facecolor="white")
+    fig, axes = plt.subplots(len(stages), 1, figsize=(7.2, 1.9 * len(stages)), facecolor="white")
     axes = np.atleast_1d(axes)
     for ax, st, title in zip(axes, stages, titles):
         xs = np.arange(len(st["layers"])) * 2.6

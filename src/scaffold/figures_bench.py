@@ -63,7 +63,7 @@ def plot_figure1(long: pd.DataFrame, models, tasks, split: str = "val", dense: s
     scale.  Models without a reported value get no open marker.
     """
     d = long[long["split"] == split]
-    fig, axes = plt.subplots(1, len(tasks), figsize=(3.0 * len(tasks), 3.4), sharey=False)
+    fig, axes = plt.subplots(1, len(tasks), figsize=(2.3 * len(tasks), 3.6), sharey=False)
     axes = np.atleast_1d(axes)
     xs = np.arange(len(models))
     for ax, task in zip(axes, tasks):
@@ -238,7 +238,7 @@ def settles_below(band: pd.DataFrame, task: str, model: str, threshold: float) -
 def plot_learning_curves(curves: pd.DataFrame, selected: pd.DataFrame, tasks, models):
     """Validation metric vs epoch (chosen lr per seed): mean over seeds, 95% bootstrap band."""
     band = curve_band(selected_curves(curves, selected))
-    fig, axes = plt.subplots(1, len(tasks), figsize=(3.0 * len(tasks), 2.9), squeeze=False)
+    fig, axes = plt.subplots(1, len(tasks), figsize=(2.4 * len(tasks), 2.9), squeeze=False)
     for ax, task in zip(axes[0], tasks):
         for m in models:
             b = band[(band["task"] == task) & (band["model"] == m)]
