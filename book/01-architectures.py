@@ -223,7 +223,7 @@ ktab[["n_nodes", "k", "nnz", "three_pow_k", "density", "self_loops", "out_degree
 # have only one or two coordinates. A unit sees each coordinate with probability $p$, so it has
 # no input at all with probability $(1-p)^d$, and the whole DG layer of $h_{\text{dg}}$ units is
 # empty with probability $(1-p)^{d\, h_{\text{dg}}}$. We drew the masks exactly as the models do, for
-# many seeds.
+# many seeds ({numref}`fig-arch-masks` and the table below it).
 
 # %%
 mask_runs = [("DG, literal, d=2", HSN_LITERAL, 2, n_mask_seeds),
