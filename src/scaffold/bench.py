@@ -102,18 +102,21 @@ def matmul_floor(flops: float, device, n: int = 512) -> float:
 
 
 def core_sweep_vs_floor(device, epochs_scale=1.0, n_seeds=10) -> dict:
+    """The core sweep, run as the book runs it (jobs on both cores), against the
+    matmul floor measured with the same cores."""
     grid = Grid(tasks=NOTE_TASKS, specs=NOTE_MODELS, seeds=tuple(range(n_seeds)),
                 epochs_scale=epochs_scale)
+    n_jobs = min(len(grid.jobs()), torch.get_num_threads()) if device.type == "cpu" else 1
     _sync(device)
     t0 = time.perf_counter()
-    run_sweep(grid, device=str(device), cache=False, progress=False)
+    run_sweep(grid, device=str(device), n_jobs=n_jobs, cache=False, progress=False)
     _sync(device)
     t = time.perf_counter() - t0
     flops = sweep_flops(grid)
     floor, rate = matmul_floor(flops, device)
     print(f"  core sweep {t:.2f}s for {flops / 1e9:.1f} GFLOP; matmul floor {floor:.2f}s "
           f"({rate / 1e9:.1f} GFLOP/s); ratio x{t / floor:.1f}", flush=True)
-    return dict(jobs=len(grid.jobs()), members=len(grid.jobs()) * n_seeds * 2, seconds=t,
+    return dict(jobs=len(grid.jobs()), members=len(grid.jobs()) * n_seeds * 2, n_jobs=n_jobs, seconds=t,
                 gflop=flops / 1e9, matmul_gflops=rate / 1e9, floor_s=floor, ratio_to_floor=t / floor)
 
 
@@ -123,11 +126,14 @@ def main(argv=None):
     ap.add_argument("--epochs-scale", type=float, default=1.0,
                     help="1.0 is the note's schedule; smaller for a smoke run")
     ap.add_argument("--out", default=str(RESULTS / "bench.json"))
+    ap.add_argument("--threads", type=int, default=0,
+                    help="torch threads for the training benchmarks (0: all cores, as a lone sweep would use)")
     ap.add_argument("--book", action="store_true", help="also time make book (slow)")
     ap.add_argument("--book-profile", default="full", choices=["full", "quick"])
     args = ap.parse_args(argv)
     device = resolve_device(args.device)
-    torch.set_num_threads(1)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     report = dict(device=str(device), torch=torch.__version__, python=platform.python_version(),
                   machine=platform.machine(), threads=torch.get_num_threads(),
                   epochs_scale=args.epochs_scale)
