@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import time
 
@@ -132,8 +133,9 @@ def main(argv=None):
     ap.add_argument("--book-profile", default="full", choices=["full", "quick"])
     args = ap.parse_args(argv)
     device = resolve_device(args.device)
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    # make exports OMP_NUM_THREADS for its parallel sections; a benchmark run alone
+    # should use every core, as a lone sweep would.
+    torch.set_num_threads(args.threads or os.cpu_count() or 1)
     report = dict(device=str(device), torch=torch.__version__, python=platform.python_version(),
                   machine=platform.machine(), threads=torch.get_num_threads(),
                   epochs_scale=args.epochs_scale)
