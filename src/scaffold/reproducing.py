@@ -8,13 +8,13 @@ while it builds, because sections run in parallel and would disturb each other.
 from __future__ import annotations
 
 import json
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
 from . import RESULTS, ROOT
 from .profiles import PROFILES
-from .provenance import versions
 
 BENCH = RESULTS / "bench.json"
 
@@ -32,9 +32,13 @@ def pinned(names=("torch", "numpy", "scikit-learn", "jupyter-book", "sphinx", "m
         if "==" in line and not line.startswith("#"):
             k, v = line.split("==", 1)
             pins[k.strip().lower()] = v.strip()
-    inst = versions()
-    rows = [dict(package=n, pinned=pins.get(n.lower(), "-"), installed=inst.get(n, "-"))
-            for n in names]
+    rows = []
+    for n in names:
+        try:
+            installed = metadata.version(n)
+        except metadata.PackageNotFoundError:
+            installed = "not installed"
+        rows.append(dict(package=n, pinned=pins.get(n.lower(), "-"), installed=installed))
     return pd.DataFrame(rows)
 
 
