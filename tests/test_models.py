@@ -12,13 +12,7 @@ from scaffold.models import CEN_NOTE, DENSE, HSN, HSN_NOTE, HSNConfig, ModelSpec
 PHI = (1 + math.sqrt(5)) / 2
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Tiny models: one intra-op thread is many times faster on a shared 2-core machine."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")  # see conftest.py
 
 
 SPECS = {

@@ -3,7 +3,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 
 import scaffold.sweep as sweep
 from scaffold.models import DENSE, ModelSpec
@@ -13,13 +12,7 @@ HSN = ModelSpec.make("HSN rep", "hsn", dg_min_inputs=1, spectral_radius=0.9)
 GRID = Grid(tasks=("moons", "sine"), specs=(DENSE, HSN), seeds=(0, 1), epochs_scale=0.02)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Tiny models: one intra-op thread is many times faster on a shared 2-core machine."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")  # see conftest.py
 
 
 def _same(a, b):

@@ -17,13 +17,7 @@ CEN = ModelSpec.make("CEN", "cen", H=256)  # literal: no hidden bias, input-less
 NUMERIC = ["train_loss", "val_loss", "test_loss", "train_metric", "val_metric", "test_metric"]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Tiny models: one intra-op thread is many times faster on a shared 2-core machine."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")  # see conftest.py
 
 
 def test_n_epochs_follows_the_protocol():
