@@ -180,5 +180,19 @@ glue("fig-intro-verdicts", fa.verdict_bar(led), display=False)
 # Number of the note's claims per verdict in the audit's ledger (section {doc}`05-audit`).
 # ```
 
+# %% [markdown]
+# ## The data behind this book
+#
+# Every table and verdict above is also written as a CSV or JSON file when the book is built, so
+# any number can be checked without reading HTML. The claims ledger is `claims.csv`; the other
+# files are named after the section that writes them.
+
+# %% tags=["hide-input"]
+from IPython.display import Markdown, display
+
+from scaffold.reproducing import results_listing
+
+display(Markdown(results_listing(cfg.results_dir)))
+
 # %%
 provenance.block(cfg);

@@ -50,3 +50,17 @@ def test_narrative_edit_changes_markdown_only(tmp_path):
     assert code(before) == code(after)
     assert md(before) != md(after) and "benchmark" in md(after)[0]
     assert md(before)[1] == md(after)[1]
+
+
+def test_results_listing_links_existing_files(tmp_path):
+    res = tmp_path / "results"
+    res.mkdir()
+    (res / "a.csv").write_text("x,y\n1,2\n3,4\n")
+    (res / "b.json").write_text("{}")
+    (res / "notes.txt").write_text("ignored")
+    book = tmp_path / "book"
+    book.mkdir()
+    md = rp.results_listing(res, here=book)
+    assert "{download}`a.csv <../results/a.csv>` | 2 |" in md
+    assert "b.json <../results/b.json>" in md
+    assert "notes.txt" not in md

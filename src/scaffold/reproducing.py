@@ -8,6 +8,7 @@ while it builds, because sections run in parallel and would disturb each other.
 from __future__ import annotations
 
 import json
+import os
 from importlib import metadata
 from pathlib import Path
 
@@ -59,3 +60,20 @@ def book_table(report: dict) -> pd.DataFrame:
             "narrative": "one markdown cell edited", "library": "a plotting module in src/ edited"}
     return pd.DataFrame([{"build": what[k], "seconds": book[k]["seconds"],
                           "sections executed": book[k]["executed"]} for k in what if k in book])
+
+
+def results_listing(results_dir: Path, here: Path | None = None) -> str:
+    """A MyST table of the CSV/JSON files in ``results_dir``, each a download link.
+
+    ``here`` is the folder of the executing notebook (papermill runs it there), so
+    the links are relative to the page and Sphinx copies the files into the site.
+    """
+    here = Path.cwd() if here is None else Path(here)
+    rows = ["| file | rows | size |", "|---|---|---|"]
+    for p in sorted(Path(results_dir).glob("*")):
+        if p.suffix not in (".csv", ".json") or not p.is_file():
+            continue
+        rel = Path(os.path.relpath(p, here)).as_posix()
+        n = sum(1 for _ in p.open()) - 1 if p.suffix == ".csv" else "-"
+        rows.append(f"| {{download}}`{p.name} <{rel}>` | {n} | {p.stat().st_size / 1024:.1f} KiB |")
+    return "\n".join(rows)
