@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 
+from . import note
 from .data import NOTE_TASKS
 from .models import CEN_NOTE, DENSE, HSN_NOTE, ModelSpec
 from .params import dense_width_for, totals
@@ -79,7 +80,7 @@ def param_matched_dense(d_in: int = 2, n_out: int = 1) -> dict:
     """
     hsn = totals(HSN_LITERAL, d_in, n_out)
     budgets = {"HSN (a)": hsn["learned_size"], "HSN (b)": hsn["learned_nnz"],
-               "note's HSN count": 897, "CEN (H=512)": totals(CEN_NOTE, d_in, n_out)["learned_size"]}
+               "note's HSN count": note.TABLE_2_2["HSN"][0], "CEN (H=512)": totals(CEN_NOTE, d_in, n_out)["learned_size"]}
     out = {}
     for name, b in budgets.items():
         w = dense_width_for(b, d_in, n_out)
