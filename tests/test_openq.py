@@ -9,7 +9,7 @@ import torch
 
 from scaffold import openq
 from scaffold.experiments import HSN_REPAIRED
-from scaffold.models import CEN_NOTE, DENSE
+from scaffold.models import DENSE
 from scaffold.params import dense_params, totals
 from scaffold.sweep import SweepResult
 

@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 import torch
 
-from scaffold.data import make_dataset
 from scaffold.models import DENSE, ModelSpec
 from scaffold.sweep import select_lr
 from scaffold.train import (StackedAdam, TrainConfig, loss_fn, metric_fn, train_ensemble,

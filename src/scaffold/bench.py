@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import time
+from pathlib import Path
 
 import torch
 
@@ -150,7 +151,6 @@ def main(argv=None):
         from .bookbench import time_book
         print("[bench] 3. make book wall times")
         report["book"] = time_book(args.book_profile)
-    from pathlib import Path
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")

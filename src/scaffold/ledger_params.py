@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import note
 from .experiments import CENS, HSN_LITERAL, HSN_REPAIRED
-from .models import CEN_NOTE, DENSE, ModelSpec
+from .models import CEN_NOTE, DENSE
 from .params import accounting, explain_total
 
 #: Input dimension of the note's classification tasks and of its sine regression.

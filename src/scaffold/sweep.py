@@ -20,7 +20,8 @@ import hashlib
 import json
 import os
 import sys
-from dataclasses import asdict, dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import joblib
@@ -183,18 +184,10 @@ def run_sweep(grid: Grid, device="cpu", n_jobs: int = 1, backend: str | None = N
     if n_jobs == 1 and backend is None:
         collect(_train_job(grid, t, s, device) for t, s in todo)
     elif todo:
-        with joblib.parallel_config(backend=backend) if backend else _null():
+        with joblib.parallel_config(backend=backend) if backend else nullcontext():
             par = joblib.Parallel(n_jobs=n_jobs, return_as="generator")
             collect(par(joblib.delayed(_train_job)(grid, t, s, device) for t, s in todo))
     bar.close()
     members = pd.concat([done[j][0] for j in jobs], ignore_index=True)
     curves = pd.concat([done[j][1] for j in jobs], ignore_index=True)
     return SweepResult(members, curves)
-
-
-class _null:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *a):
-        return False

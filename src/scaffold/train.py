@@ -18,14 +18,14 @@ at a time (``M = 1``) is the same code path, kept for checking.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
 
-from .data import Dataset, make_dataset
+from .data import make_dataset
 from .models import Ensemble, ModelSpec, _gen
 
 
@@ -220,7 +220,7 @@ def train_one_by_one(spec: ModelSpec, task: str, seeds, cfg: TrainConfig = Train
                      device="cpu", **kw) -> TrainResult:
     """The reference path: each (seed, lr) member trained alone (M = 1)."""
     t0 = time.perf_counter()
-    parts = [train_ensemble(spec, task, [s], TrainConfig(**{**cfg.__dict__, "lrs": (lr,)}), device, **kw)
+    parts = [train_ensemble(spec, task, [s], replace(cfg, lrs=(lr,)), device, **kw)
              for s in seeds for lr in cfg.lrs]
     return TrainResult(pd.concat([p.members for p in parts], ignore_index=True),
                        pd.concat([p.curves for p in parts], ignore_index=True),
