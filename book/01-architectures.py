@@ -38,6 +38,7 @@ print(cfg)
 # %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import pandas as pd
+from IPython.display import display
 from myst_nb import glue
 
 from scaffold import figures_arch as fa

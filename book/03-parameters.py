@@ -54,6 +54,7 @@ import json
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from IPython.display import display
 from myst_nb import glue
 
 from scaffold import ledger_params as lp

@@ -54,6 +54,7 @@ print(cfg)
 # %%
 import numpy as np
 import pandas as pd
+from IPython.display import display
 from myst_nb import glue
 
 from scaffold import audit, claims, experiments as ex, graphs, stats
