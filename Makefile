@@ -1,6 +1,6 @@
 # The book: `make book` builds it from a fresh clone, `make test` checks it.
 # Sections (book/NN-name.py) are executed by tools/execute.py, which re-runs a
-# section only when its code, its parameters, src/ or requirements.txt changed
+# section only when its code, its parameters or a path in tools/invalidates.txt changed
 # (a hash kept in the notebook); make's timestamps merely avoid asking it.
 
 SHELL := /bin/bash
@@ -44,8 +44,9 @@ SECTIONS := $(filter-out book/00-intro.py,$(SOURCES))
 NBS      := $(patsubst book/%.py,$(OUT)/%.ipynb,$(SECTIONS))
 INTRO    := $(OUT)/00-intro.ipynb
 FRAME    := _config.yml _toc.yml references.bib tools/sphinx_offline.py $(wildcard book/*.md)
-# Files and folders (so that a deleted file counts) whose change re-runs sections.
-LIB      := $(shell find src -not -path '*__pycache__*' -not -path '*.egg-info*' -not -name '*.pyc') requirements.txt
+# Files and folders (so that a deleted file counts) whose change re-runs sections:
+# the paths listed in tools/invalidates.txt, which tools/execute.py hashes too.
+LIB      := $(shell find $$(grep -v '^\#' tools/invalidates.txt) -not -path '*__pycache__*' -not -path '*.egg-info*' -not -name '*.pyc')
 PSTAMP   := $(OUT)/.stamps/params
 RUN      := $(PY) tools/execute.py
 

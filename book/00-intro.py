@@ -70,58 +70,18 @@ n_seeds = 0  # 0: the profile's default
 epochs_scale = 0.0  # 0: the profile's default
 
 # %%
-import scaffold
-from scaffold import provenance
-from scaffold.profiles import setup
+from scaffold.runtime import provenance, publish, setup
 
 cfg = setup(device=device, profile=profile, n_seeds=n_seeds, epochs_scale=epochs_scale)
-print(cfg)
 
 # %% tags=["hide-input"]
-from myst_nb import glue
+from IPython.display import Markdown, display
 
-from scaffold import claims, note
-from scaffold import figures_audit as fa
-from scaffold.experiments import HSN_REPAIRED
-from scaffold.models import CEN_NOTE
-from scaffold.profiles import PROFILES
+from scaffold.chapters import intro
 
-# The audit section writes the ledger; if it has not run, recompute it (sweeps come from the cache).
-if (cfg.results_dir / "claims.csv").exists():
-    led = claims.read(cfg.results_dir)
-else:
-    ev = claims.evidence(cfg)
-    led = claims.ledger(ev["scores"], ev["dynamics"])
-for k, v in claims.verdict_counts(led).items():
-    glue(f"i-n-{k.replace(' ', '-')}", v, display=False)
-glue("i-n-claims", len(led), display=False)
-glue("i-seeds", int(led.seeds.max()), display=False)
-for _, r in led.iterrows():
-    glue(f"i-{r.claim_id}-ours", float(r.ours), display=False)
-    glue(f"i-{r.claim_id}-lo", float(r.lo), display=False)
-    glue(f"i-{r.claim_id}-hi", float(r.hi), display=False)
-    glue(f"i-{r.claim_id}-verdict", str(r.verdict), display=False)
-
-# Configuration and reported values quoted in the prose.
-rep = HSN_REPAIRED.config
-glue("i-cen-density", 100 * float(CEN_NOTE.config.density), display=False)
-glue("i-cen-inputs-sine", float(CEN_NOTE.config.density) * 1, display=False)
-glue("i-dg-density", 100 * float(rep.dg_density), display=False)
-glue("i-hca3", int(rep.h_ca3), display=False)
-glue("i-g-size", int(rep.h_ca3) ** 2, display=False)
-glue("i-T", int(rep.T), display=False)
-glue("i-rep-radius", float(rep.spectral_radius), display=False)
-glue("i-rep-min-inputs", int(rep.dg_min_inputs), display=False)
-glue("i-full-seeds", PROFILES["full"]["n_seeds"], display=False)
-glue("i-quick-seeds", PROFILES["quick"]["n_seeds"], display=False)
-glue("i-quick-scale", PROFILES["quick"]["epochs_scale"], display=False)
-glue("i-note-red", float(note.HSN_REDUCTION), display=False)
-glue("i-note-eq1", f"{note.EQ1_CLAIMED:,}", display=False)
-glue("i-note-hsn", int(note.TABLE_2_2["HSN"][0]), display=False)
-glue("i-note-compute", int(note.COMPUTE_FACTOR), display=False)
-
-# %%
-glue("fig-intro-verdicts", fa.verdict_bar(led), display=False)
+led = intro.claims_ledger(cfg)
+publish(intro.facts(led), "i")
+publish(intro.figures(led), "fig-intro")
 
 # %% [markdown]
 # ## What this book found
@@ -188,11 +148,7 @@ glue("fig-intro-verdicts", fa.verdict_bar(led), display=False)
 # files are named after the section that writes them.
 
 # %% tags=["hide-input"]
-from IPython.display import Markdown, display
-
-from scaffold.reproducing import results_listing
-
-display(Markdown(results_listing(cfg.results_dir)))
+display(Markdown(provenance.results_listing(cfg.results_dir)))
 
 # %%
 provenance.block(cfg);

@@ -29,50 +29,19 @@ n_seeds = 0  # 0: the profile's default
 epochs_scale = 0.0  # 0: the profile's default
 
 # %%
-import scaffold
-from scaffold.profiles import setup
+from scaffold.runtime import provenance, publish, setup
 
 cfg = setup(device=device, profile=profile, n_seeds=n_seeds, epochs_scale=epochs_scale)
-print(cfg)
 
 # %% tags=["hide-input"]
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
-from myst_nb import glue
 
-from scaffold import figures_arch as fa
-from scaffold import note, provenance
-from scaffold.data import make_dataset
-from scaffold.experiments import HSN_LITERAL, HSN_REPAIRED
-from scaffold.models import CEN_NOTE, DENSE
-from scaffold.params import totals
+from scaffold.chapters import architectures as arch
 
-# Masks are cheap to draw: many seeds make the rates precise (fewer in the quick profile).
-n_mask_seeds = 500 if cfg.quick else 2000
-n_cen_seeds = 100 if cfg.quick else 300
-out = cfg.results_dir
-
-hsn, cen, dense = HSN_LITERAL.config, CEN_NOTE.config, DENSE.config
-hsn_rep = HSN_REPAIRED.config
-built = {s.label: s.build(2, 1, [cfg.seeds[0]]) for s in (DENSE, CEN_NOTE, HSN_LITERAL)}
-glue("arch-width", dense.widths[0], display=False)
-glue("arch-depth", len(dense.widths), display=False)
-glue("arch-dense-a", totals(DENSE, 2, 1)["learned_size"], display=False)
-glue("arch-cen-H", cen.H, display=False)
-glue("arch-cen-density", 100 * cen.density, display=False)
-glue("arch-cen-a", totals(CEN_NOTE, 2, 1)["learned_size"], display=False)
-glue("arch-hsn-hdg", hsn.h_dg, display=False)
-glue("arch-hsn-hca3", hsn.h_ca3, display=False)
-glue("arch-hsn-T", hsn.T, display=False)
-glue("arch-hsn-density", 100 * hsn.dg_density, display=False)
-glue("arch-hsn-a", totals(HSN_LITERAL, 2, 1)["learned_size"], display=False)
-glue("arch-rep-radius", hsn_rep.spectral_radius, display=False)
-glue("arch-rep-min-inputs", hsn_rep.dg_min_inputs, display=False)
-glue("arch-note-active", note.ACTIVE_INPUTS_PER_GRANULE, display=False)
-glue("arch-d-cls", make_dataset("moons", seed=cfg.seeds[0]).d_in, display=False)
-glue("arch-d-sine", make_dataset("sine", seed=cfg.seeds[0]).d_in, display=False)
-glue("arch-o", 1, display=False)  # one logit or one regression value
+tables = arch.compute(cfg)
+publish(arch.facts(cfg, tables), "arch")
+publish(arch.figures(cfg, tables), "fig-arch")
 
 # %% [markdown]
 # ## Three models
@@ -130,12 +99,6 @@ glue("arch-o", 1, display=False)  # one logit or one regression value
 # (the parameter section compares this with the note's counts). {numref}`fig-arch-stages` draws the
 # three models with the sizes read from built instances.
 
-# %%
-fig = fa.plot_stages([fa.model_stages(m) for m in built.values()],
-                     [f"({c}) {label}" for c, label in zip("abc", built)])
-glue("fig-arch-stages", fig, display=False)
-plt.close(fig)
-
 # %% [markdown]
 # ```{glue:figure} fig-arch-stages
 # :name: fig-arch-stages
@@ -156,33 +119,6 @@ plt.close(fig)
 # table below its properties at sizes {glue:text}`arch-g-nmin` to {glue:text}`arch-g-nmax`, measured with
 # `graphs.graph_stats`.
 
-# %%
-ktab = fa.kronecker_table()
-ktab.to_csv(out / "kronecker_stats.csv", index=False)
-fig = fa.plot_kronecker((hsn.h_ca3, 4 * hsn.h_ca3), (hsn.h_ca3, 4 * hsn.h_ca3, int(ktab.n_nodes.max())))
-glue("fig-arch-kronecker", fig, display=False)
-plt.close(fig)
-
-# %% tags=["hide-input"]
-g16 = ktab.set_index("n_nodes").loc[hsn.h_ca3]
-glue("arch-g-n", int(g16.name), display=False)
-glue("arch-g-nnz", int(g16.nnz), display=False)
-glue("arch-g-density", 100 * float(g16.density), display=False)
-glue("arch-g-loops", int(g16.self_loops), display=False)
-glue("arch-g-radius", float(g16.spectral_radius), display=False)
-glue("arch-g-k", int(g16.k), display=False)
-glue("arch-g-degmax", int(g16.out_degree_max), display=False)
-glue("arch-g-degmin", int(g16.out_degree_min), display=False)
-glue("arch-g-nmin", int(ktab.n_nodes.min()), display=False)
-glue("arch-g-nmax", int(ktab.n_nodes.max()), display=False)
-glue("arch-g-n2", 4 * hsn.h_ca3, display=False)
-glue("arch-g-diam-set", ", ".join(f"{v:g}" for v in sorted(ktab.diameter.unique())), display=False)
-glue("arch-g-log-max", float(ktab.log2_n.max()), display=False)
-glue("arch-g-radius-maxerr", float((ktab.spectral_radius / ktab.phi_pow_k - 1).abs().max()), display=False)
-glue("arch-g-nnz-3k", int((ktab.nnz == ktab.three_pow_k).sum()), display=False)
-glue("arch-g-nsizes", len(ktab), display=False)
-glue("arch-g-radius-max", float(ktab.spectral_radius.max()), display=False)
-
 # %% [markdown]
 # ```{glue:figure} fig-arch-kronecker
 # :name: fig-arch-kronecker
@@ -197,7 +133,7 @@ glue("arch-g-radius-max", float(ktab.spectral_radius.max()), display=False)
 # **Properties of the Sierpiński Kronecker graph** (measured; $\varphi$ is the golden ratio)
 
 # %%
-ktab[["n_nodes", "k", "nnz", "three_pow_k", "density", "self_loops", "out_degree_min",
+tables["kronecker"][["n_nodes", "k", "nnz", "three_pow_k", "density", "self_loops", "out_degree_min",
       "out_degree_max", "diameter", "log2_n", "spectral_radius", "phi_pow_k"]].round(3)
 
 # %% [markdown]
@@ -226,43 +162,6 @@ ktab[["n_nodes", "k", "nnz", "three_pow_k", "density", "self_loops", "out_degree
 # empty with probability $(1-p)^{d\, h_{\text{dg}}}$. We drew the masks exactly as the models do, for
 # many seeds ({numref}`fig-arch-masks` and the table below it).
 
-# %%
-mask_runs = [("DG, literal, d=2", HSN_LITERAL, 2, n_mask_seeds),
-             ("DG, literal, d=1", HSN_LITERAL, 1, n_mask_seeds),
-             ("DG, repaired, d=2", HSN_REPAIRED, 2, n_mask_seeds),
-             ("CEN expander, d=2", CEN_NOTE, 2, n_cen_seeds),
-             ("CEN expander, d=1", CEN_NOTE, 1, n_cen_seeds)]
-census = pd.concat([fa.mask_census(spec, d, range(n)).assign(stage=name) for name, spec, d, n in mask_runs],
-                   ignore_index=True)
-census.to_csv(out / "mask_census.csv", index=False)
-summary = pd.DataFrame([dict(stage=name, **fa.census_summary(census[census.stage == name], spec))
-                        for name, spec, _, _ in mask_runs])
-summary.to_csv(out / "mask_census_summary.csv", index=False)
-
-# %% tags=["hide-input"]
-S = summary.set_index("stage")
-for key, stage in (("dg2", "DG, literal, d=2"), ("dg1", "DG, literal, d=1"),
-                   ("rep2", "DG, repaired, d=2"), ("cen2", "CEN expander, d=2"),
-                   ("cen1", "CEN expander, d=1")):
-    r = S.loc[stage]
-    glue(f"arch-mask-{key}-inputless", 100 * float(r.frac_inputless), display=False)
-    glue(f"arch-mask-{key}-inputless-th", 100 * float(r.frac_inputless_theory), display=False)
-    glue(f"arch-mask-{key}-empty", 100 * float(r.p_all_empty), display=False)
-    glue(f"arch-mask-{key}-empty-th", 100 * float(r.p_all_empty_theory), display=False)
-    glue(f"arch-mask-{key}-inputs", float(r.mean_inputs), display=False)
-    glue(f"arch-mask-{key}-seeds", int(r.n_seeds), display=False)
-glue("arch-mask-rep2-max-inputless", int(census.loc[census.stage == "DG, repaired, d=2", "inputless"].max()),
-     display=False)
-
-# %%
-s0 = cfg.seeds[0]
-m_dg = HSN_LITERAL.build(2, 1, [s0]).dg_mask[0].numpy()
-m_cen = CEN_NOTE.build(2, 1, [s0]).E_mask[0].numpy()
-glue("arch-mask-seed", s0, display=False)
-fig = fa.plot_masks({f"DG mask, seed {s0}": m_dg, f"CEN expander mask, seed {s0}": m_cen}, summary)
-glue("fig-arch-masks", fig, display=False)
-plt.close(fig)
-
 # %% [markdown]
 # ```{glue:figure} fig-arch-masks
 # :name: fig-arch-masks
@@ -278,7 +177,7 @@ plt.close(fig)
 # **Inputless units under the sparse masks** (measured over seeds, beside the Bernoulli closed forms)
 
 # %%
-summary[["stage", "n_seeds", "units", "mean_inputs", "frac_inputless", "frac_inputless_theory",
+tables["census_summary"][["stage", "n_seeds", "units", "mean_inputs", "frac_inputless", "frac_inputless_theory",
          "p_all_empty", "p_all_empty_theory"]].round(4)
 
 # %% [markdown]
@@ -320,29 +219,6 @@ summary[["stage", "n_seeds", "units", "mean_inputs", "frac_inputless", "frac_inp
 # written. {numref}`fig-arch-saturation` shows the second defect before any training: the CA3 states
 # of untrained networks on the validation inputs of the Swiss roll.
 
-# %%
-x_val = make_dataset("swiss_roll", seed=s0).x_val
-sat_threshold = 0.99  # |h| above this: tanh passes less than 2% of the gradient
-trace = pd.concat([fa.state_trace(s, x_val, cfg.seeds, sat_threshold) for s in (HSN_LITERAL, HSN_REPAIRED)],
-                  ignore_index=True)
-trace.to_csv(out / "ca3_state_trace.csv", index=False)
-fig = fa.plot_state_trace(trace)
-glue("fig-arch-saturation", fig, display=False)
-plt.close(fig)
-
-# %% tags=["hide-input"]
-last = trace[trace.step == hsn.T].groupby("model")[["saturated", "spread"]].mean()
-glue("arch-sat-lit", 100 * float(last.loc[HSN_LITERAL.label, "saturated"]), display=False)
-glue("arch-sat-rep", 100 * float(last.loc[HSN_REPAIRED.label, "saturated"]), display=False)
-glue("arch-spread-rep", float(last.loc[HSN_REPAIRED.label, "spread"]), display=False)
-glue("arch-spread-lit", float(last.loc[HSN_LITERAL.label, "spread"]), display=False)
-glue("arch-spread-lit0", float(trace[(trace.step == 0) & (trace.model == HSN_LITERAL.label)].spread.mean()),
-     display=False)
-glue("arch-spread-rep0", float(trace[(trace.step == 0) & (trace.model == HSN_REPAIRED.label)].spread.mean()),
-     display=False)
-glue("arch-trace-seeds", trace.seed.nunique(), display=False)
-glue("arch-sat-margin", round(1 - sat_threshold, 6), display=False)
-
 # %% [markdown]
 # ```{glue:figure} fig-arch-saturation
 # :name: fig-arch-saturation
@@ -373,11 +249,8 @@ glue("arch-sat-margin", round(1 - sat_threshold, 6), display=False)
 # **Ambiguities in the note and the readings taken**
 
 # %%
-amb = fa.ambiguity_table()
-amb.to_csv(out / "ambiguities.csv", index=False)
-glue("arch-n-ambiguities", len(amb), display=False)
 with pd.option_context("display.max_colwidth", None):
-    display(amb.style.hide(axis="index"))
+    display(tables["ambiguities"].style.hide(axis="index"))
 
 # %% [markdown]
 # Of these {glue:text}`arch-n-ambiguities` points, two shape the rest of the book most: the HSN's two

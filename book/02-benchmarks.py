@@ -26,30 +26,21 @@ n_seeds = 0  # 0: the profile's default
 epochs_scale = 0.0  # 0: the profile's default
 
 # %%
-import scaffold
-from scaffold.profiles import setup
+from scaffold.runtime import provenance, publish, setup
 
 cfg = setup(device=device, profile=profile, n_seeds=n_seeds, epochs_scale=epochs_scale)
-print(cfg)
 
-# %%
-import inspect
-
+# %% tags=["hide-input"]
 import matplotlib.pyplot as plt
-import numpy as np
-import pandas as pd
 from IPython.display import Markdown, display
-from myst_nb import glue
 
-from scaffold import experiments as ex
-from scaffold import figures_bench as fb
-from scaffold import note, stats, tables
-from scaffold.data import DEFAULTS, NOTE_TASKS, make_dataset
-from scaffold.train import TrainConfig, train_ensemble
+from scaffold.chapters import benchmarks as bench
 
 plt.rcParams.update({"figure.dpi": 110, "savefig.dpi": 110})
-OUT = cfg.results_dir
-CLS_TASKS = [t for t in NOTE_TASKS if t != "sine"]
+tables = bench.compute(cfg)
+fitted = bench.fits(cfg, tables)
+publish(bench.facts(cfg, tables, fitted), "bench")
+publish(bench.figures(cfg, tables, fitted), "fig-bench")
 
 # %% [markdown]
 # ## The tasks
@@ -60,13 +51,6 @@ CLS_TASKS = [t for t in NOTE_TASKS if t != "sine"]
 # the spiral and label each point by which half of the roll's length it lies on. A harder
 # reading, two interleaved spiral arms labelled by arm, is drawn beside it for comparison
 # ({numref}`fig-bench-data`); the table below uses the first reading.
-
-# %%
-SHOW_SEED = cfg.seeds[0]
-glue("bench-show-seed", SHOW_SEED, display=False)
-show = {t: make_dataset(t, seed=SHOW_SEED) for t in ("swiss_roll", "two_spirals", "circles", "moons", "sine")}
-glue("fig-bench-data", fb.plot_datasets(show), display=False)
-plt.close("all")
 
 # %% [markdown]
 # ```{glue:figure} fig-bench-data
@@ -104,34 +88,8 @@ plt.close("all")
 #   score is optimistic because it was used to select; the test score is not.
 
 # %% tags=["hide-input"]
-tc = TrainConfig(epochs_scale=cfg.epochs_scale)
-sig = inspect.signature(make_dataset).parameters
-glue("bench-n-train", sig["n_train"].default, display=False)
-glue("bench-n-val", sig["n_val"].default, display=False)
-glue("bench-n-test", sig["n_test"].default, display=False)
-glue("bench-batch", tc.batch_size, display=False)
-glue("bench-epochs-cls", tc.n_epochs("binary"), display=False)
-glue("bench-epochs-reg", tc.n_epochs("regression"), display=False)
-glue("bench-epochs-scale", cfg.epochs_scale, display=False)
-glue("bench-lr-lo", min(tc.lrs), display=False)
-glue("bench-lr-hi", max(tc.lrs), display=False)
-glue("bench-cen-widths", ", ".join(str(h) for h in ex.CEN_WIDTHS), display=False)
-glue("bench-n-seeds", cfg.n_seeds, display=False)
-glue("bench-cen-hmax", int(ex.CENS[-1].config.H), display=False)
-
-options = pd.DataFrame(
-    [("swiss_noise", "Swiss roll: noise of make_swiss_roll"),
-     ("spiral_noise", "two spirals: Gaussian noise on the arms"),
-     ("spiral_turns", "two spirals: turns of each arm"),
-     ("circles_noise", "circles: noise of make_circles"),
-     ("circles_factor", "circles: inner/outer radius ratio"),
-     ("moons_noise", "moons: noise of make_moons"),
-     ("sine_noise", "sine: noise on the targets"),
-     ("embed_noise", "noise when embedding in more dimensions (not used here)")],
-    columns=["option", "meaning"])
-options["value"] = options["option"].map(DEFAULTS)
 display(Markdown("**Task options used in this section** (`scaffold.data.DEFAULTS`)"))
-display(options.set_index("option"))
+display(bench.task_options())
 
 # %% [markdown]
 # ## The sweep
@@ -140,29 +98,6 @@ display(options.set_index("option"))
 # (dense MLP, both HSN readings, CEN with H = {glue:text}`bench-cen-widths`) × seeds × both
 # learning rates. It is shared with the other sections
 # through the on-disk cache. Every member is written to `benchmarks_members.csv`.
-
-# %%
-sweep = ex.core(cfg)
-sweep.members.to_csv(OUT / "benchmarks_members.csv", index=False)
-selected = sweep.selected()
-rows = tables.with_derived(selected)
-MODELS = ["Dense MLP", "HSN (literal)", "HSN (repaired)", "CEN (H=512)", "CEN (best H)",
-          "CEN (note's H)"]
-long = tables.reported_vs_ours(rows, MODELS, NOTE_TASKS)
-long.to_csv(OUT / "benchmarks_table.csv", index=False)
-print(f"{len(sweep.members)} members, {int(sweep.members['diverged'].sum())} diverged")
-
-# %% tags=["hide-input"]
-glue("bench-n-tasks", len(NOTE_TASKS), display=False)
-glue("bench-n-models", len(ex.CORE_MODELS), display=False)
-glue("bench-note-h", ", ".join(f"{note.CEN_BEST_H[t]} on {t.replace('_', ' ')}" for t in NOTE_TASKS),
-     display=False)
-glue("bench-note-h-circles", note.CEN_BEST_H["circles"], display=False)
-glue("bench-dg-density", note.DG_DENSITY, display=False)
-glue("bench-rep-radius", dict(ex.HSN_REPAIRED.options)["spectral_radius"], display=False)
-hsn_rep = [note.TABLE_2_1[t]["HSN"] for t in CLS_TASKS]
-glue("bench-hsn-rep-min", min(hsn_rep), display=False)
-glue("bench-hsn-rep-max", max(hsn_rep), display=False)
 
 # %% [markdown]
 # ## Table 2.1, reproduced
@@ -176,41 +111,11 @@ glue("bench-hsn-rep-max", max(hsn_rep), display=False)
 
 # %%
 display(Markdown("**Table 2.1 of the note beside ours: mean [95% CI] over seeds**"))
-display(tables.display_table(long))
+display(bench.display_table(tables["long"]))
 
 # %% tags=["hide-input"]
-KEYS = {"Dense MLP": "dense", "HSN (literal)": "hsnlit", "HSN (repaired)": "hsnrep",
-        "CEN (H=512)": "cen512", "CEN (best H)": "cenbest", "CEN (note's H)": "cennote"}
-for _, r in long.iterrows():
-    k = f"bench-{r['task']}-{KEYS[r['model']]}-{r['split']}"
-    for f in ("mean", "lo", "hi"):
-        glue(f"{k}-{f}", float(r[f]), display=False)
-    if np.isfinite(r["reported"]) and r["split"] == "val":
-        glue(f"bench-{r['task']}-{KEYS[r['model']]}-reported", float(r["reported"]), display=False)
-
-val = long[(long["split"] == "val") & long["reported"].notna()]
-test = long[(long["split"] == "test") & long["reported"].notna()]
-glue("bench-n-cells", len(val), display=False)
-glue("bench-n-inside-val", int((val["verdict"] == "reported inside CI").sum()), display=False)
-glue("bench-n-inside-test", int((test["verdict"] == "reported inside CI").sum()), display=False)
-
-cls = long[long["task"].isin(CLS_TASKS)]
-lit = cls[cls["model"] == "HSN (literal)"]
-glue("bench-hsnlit-min-acc", float(lit["mean"].min()), display=False)
-glue("bench-hsnlit-max-acc", float(lit["mean"].max()), display=False)
-glue("bench-hsnlit-max-hi", float(lit["hi"].max()), display=False)
-lit_seeds = selected[(selected["model"] == "HSN (literal)") & selected["task"].isin(CLS_TASKS)]
-top_lit = lit_seeds.loc[lit_seeds["val_metric"].idxmax()]
-glue("bench-hsnlit-best-seed-acc", float(top_lit["val_metric"]), display=False)
-glue("bench-hsnlit-best-seed-task", top_lit["task"].replace("_", " "), display=False)
-dense_sine = tables.cell(long, "sine", "Dense MLP", "test")
-glue("bench-sine-dense-ratio", float(dense_sine["reported"] / dense_sine["mean"]), display=False)
-best = rows[rows["model"] == "CEN (best H)"]
 display(Markdown("**Width chosen for \"CEN (best H)\": number of seeds per task**"))
-display(tables.chosen_widths(rows))
-glue("bench-cenbest-optimism",
-     float((best["val_metric"] - best["test_metric"])[best["task"].isin(CLS_TASKS)].mean()),
-     display=False)
+display(bench.chosen_widths(tables["rows"]))
 
 # %% [markdown]
 # What the table shows, in the order of the note's columns:
@@ -286,30 +191,11 @@ glue("bench-cenbest-optimism",
 # inside that margin: a single run of each cannot show it. The seed-level intervals above carry both this sampling noise
 # and the variation between seeds.
 
-# %% tags=["hide-input"]
-acc0 = 0.95
-nf = stats.noise_floor(int(sig["n_val"].default), acc=acc0)
-glue("bench-nf-n", nf["n_points"], display=False)
-glue("bench-nf-acc", nf["acc"], display=False)
-glue("bench-nf-res", nf["resolution"], display=False)
-glue("bench-nf-se", nf["se"], display=False)
-glue("bench-nf-points", nf["points_per_se"], display=False)
-glue("bench-nf-half", nf["half_width"], display=False)
-glue("bench-nf-diff", float(nf["diff_half_width"]), display=False)
-glue("bench-moons-gap", note.TABLE_2_1["moons"]["HSN"] - note.TABLE_2_1["moons"]["Dense MLP"],
-     display=False)
-
 # %% [markdown]
 # ## Figure 1, remade
 #
 # {numref}`fig-bench-fig1-val` redraws the note's Figure 1 from our validation scores and
 # {numref}`fig-bench-fig1-test` from the test scores.
-
-# %%
-FIG_MODELS = ["Dense MLP", "HSN (literal)", "HSN (repaired)", "CEN (H=512)", "CEN (best H)"]
-glue("fig-bench-fig1-val", fb.plot_figure1(long, FIG_MODELS, NOTE_TASKS, "val"), display=False)
-glue("fig-bench-fig1-test", fb.plot_figure1(long, FIG_MODELS, NOTE_TASKS, "test"), display=False)
-plt.close("all")
 
 # %% [markdown]
 # ```{glue:figure} fig-bench-fig1-val
@@ -338,26 +224,6 @@ plt.close("all")
 # learning rates, and the member with the learning rate the sweep selected is drawn; its test
 # score equals the sweep's to within {glue:text}`bench-fit-maxdiff:.1e`.
 
-# %%
-SEED = cfg.seeds[0]
-FIT_MODELS = {"Dense MLP": ex.DENSE, "HSN (literal)": ex.HSN_LITERAL,
-              "HSN (repaired)": ex.HSN_REPAIRED, "CEN (H=512)": ex.CENS[-1]}
-fits, diffs = {}, []
-for task in NOTE_TASKS:
-    for label, spec in FIT_MODELS.items():
-        res = train_ensemble(spec, task, [SEED], tc, cfg.device)
-        lr = selected.query("task == @task and model == @label and seed == @SEED")["lr"].iloc[0]
-        member = int(np.flatnonzero(res.members["lr"].to_numpy() == lr)[0])
-        score = float(res.members["test_metric"].iloc[member])
-        ref = sweep.members.query("task == @task and model == @label and seed == @SEED and lr == @lr")
-        diffs.append(abs(score - float(ref["test_metric"].iloc[0])))
-        fits[(task, label)] = (res.model, member, res.datasets[SEED], score)
-glue("bench-fit-seed", SEED, display=False)
-glue("bench-fit-maxdiff", max(diffs), display=False)
-glue("fig-bench-boundaries", fb.plot_boundaries(fits, CLS_TASKS, list(FIT_MODELS)), display=False)
-glue("fig-bench-sine", fb.plot_sine_fits(fits, list(FIT_MODELS)), display=False)
-plt.close("all")
-
 # %% [markdown]
 # ```{glue:figure} fig-bench-boundaries
 # :name: fig-bench-boundaries
@@ -383,27 +249,6 @@ plt.close("all")
 # {numref}`fig-bench-curves` shows the validation score after every epoch, for the learning
 # rate selected per seed. It tells whether the note's schedule is long enough: a curve still
 # rising at the last epoch would mean the comparison depends on the training budget.
-
-# %%
-CURVE_MODELS = ["Dense MLP", "HSN (literal)", "HSN (repaired)", "CEN (H=64)", "CEN (H=512)"]
-glue("fig-bench-curves", fb.plot_learning_curves(sweep.curves, selected, NOTE_TASKS, CURVE_MODELS),
-     display=False)
-plt.close("all")
-
-# %% tags=["hide-input"]
-band = fb.curve_band(fb.selected_curves(sweep.curves, selected))
-late = fb.late_change(band)
-late_cls = late[late["task"].isin(CLS_TASKS) & late["model"].isin(CURVE_MODELS)
-                & (late["model"] != "HSN (literal)")]
-glue("bench-late-from", int(late_cls["from_epoch"].max()), display=False)
-glue("bench-late-max-gain", float(late_cls["change"].max()), display=False)
-top = late_cls.loc[late_cls["change"].idxmax()]
-glue("bench-late-max-which", f"{top['model']} on {top['task'].replace('_', ' ')}", display=False)
-sine_dense = late[(late["task"] == "sine") & (late["model"] == "Dense MLP")].iloc[0]
-settle = fb.settles_below(band, "sine", "Dense MLP", note.TABLE_2_1["sine"]["Dense MLP"])
-glue("bench-sine-dense-settle", "never" if settle is None else f"from epoch {settle} on",
-     display=False)
-glue("bench-sine-dense-final", float(sine_dense["end"]), display=False)
 
 # %% [markdown]
 # ```{glue:figure} fig-bench-curves
@@ -435,6 +280,4 @@ glue("bench-sine-dense-final", float(sine_dense["end"]), display=False)
 # than ours, so every sine comparison in the note is made against a weak reference.
 
 # %%
-from scaffold import provenance
-
 provenance.block(cfg);

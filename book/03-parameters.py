@@ -42,61 +42,24 @@ n_seeds = 0  # 0: the profile's default
 epochs_scale = 0.0  # 0: the profile's default
 
 # %%
-import scaffold
-from scaffold import provenance
-from scaffold.profiles import setup
+from scaffold.runtime import provenance, publish, setup
 
 cfg = setup(device=device, profile=profile, n_seeds=n_seeds, epochs_scale=epochs_scale)
-print(cfg)
 
-# %%
-import json
-
-import matplotlib.pyplot as plt
+# %% tags=["hide-input"]
 import pandas as pd
 from IPython.display import display
-from myst_nb import glue
 
-from scaffold import ledger_params as lp
-from scaffold import note
-from scaffold.experiments import HSN_LITERAL
-from scaffold.models import CEN_NOTE, DENSE, ModelSpec
-from scaffold.params import dense_params, totals
+from scaffold.chapters import parameters as par
 
-# Random masks are averaged over this many draws (cheap: models are only built, not trained).
-n_draws = 50 if cfg.quick else 200
-out = cfg.results_dir
-comp = lp.components(n_draws=n_draws)
-comp.to_csv(out / "params_components.csv", index=False)
-t22 = lp.table_2_2(comp)
-t22.to_csv(out / "params_table_2_2.csv", index=False)
-t33 = lp.table_3_3(comp)
-t33.to_csv(out / "params_table_3_3.csv", index=False)
-red = lp.reductions(t22)
-red.to_csv(out / "params_reductions.csv", index=False)
-s5 = lp.section5(n_draws=20 if cfg.quick else 100)
-bridge = lp.bridge_readings(comp)
-glue("par-draws", n_draws, display=False)
+tables = par.compute(cfg)
+publish(par.facts(tables), "par")
+publish(par.figures(tables), "fig-par")
 
 # %% [markdown]
 # ## Eq. (1): the dense baseline
 #
 # The note writes the dense budget as a sum of three weight matrices and states its value.
-
-# %% tags=["hide-input"]
-eq1_sum = sum(note.EQ1_TERMS)
-dense_nobias = dense_params(2, 1, biases=False)
-dense_bias = dense_params(2, 1, biases=True)
-glue("par-eq1-terms", " + ".join(str(v) for v in note.EQ1_TERMS), display=False)
-glue("par-eq1-sum", eq1_sum, display=False)
-glue("par-eq1-claimed", note.EQ1_CLAIMED, display=False)
-glue("par-eq1-gap", note.EQ1_CLAIMED - eq1_sum, display=False)
-glue("par-dense-nobias", dense_nobias, display=False)
-glue("par-dense-bias", dense_bias, display=False)
-glue("par-dense-nbias", dense_bias - dense_nobias, display=False)
-glue("par-dense-bias-terms", " + ".join(str(w) for w in (*DENSE.config.widths, 1)), display=False)
-glue("par-dense-reg", dense_params(1, 1), display=False)
-glue("par-dense-reg-rep", note.TABLE_2_2["Dense MLP"][1], display=False)
 
 # %% [markdown]
 # As printed, the three terms of eq. (1) are {glue:text}`par-eq1-terms`, which sum to
@@ -121,48 +84,10 @@ glue("par-dense-reg-rep", note.TABLE_2_2["Dense MLP"][1], display=False)
 
 # %%
 with pd.option_context("display.max_colwidth", None):
-    display(t22.round(2))
-
-# %% tags=["hide-input"]
-T = t22.set_index(["model", "task"])
-hsn_c, hsn_r = T.loc[(HSN_LITERAL.label, "classification")], T.loc[(HSN_LITERAL.label, "regression")]
-hsn_acc = comp[(comp.model == HSN_LITERAL.label) & (comp.d_in == 2)].set_index("component")
-g_size = int(hsn_acc.loc["G", "size"])
-glue("par-hsn-rep", note.TABLE_2_2["HSN"][0], display=False)
-glue("par-hsn-reg-rep", note.TABLE_2_2["HSN"][1], display=False)
-glue("par-hsn-a", int(hsn_c["a"]), display=False)
-glue("par-hsn-b", float(hsn_c["b"]), display=False)
-glue("par-hsn-c", float(hsn_c["c"]), display=False)
-glue("par-hsn-all", int(hsn_c["all"]), display=False)
-glue("par-hsn-reg-a", int(hsn_r["a"]), display=False)
-glue("par-hsn-reg-all", int(hsn_r["all"]), display=False)
-glue("par-hsn-how", hsn_c["reproduced_by"], display=False)
-glue("par-hsn-n-ways", len(lp.explain(comp, HSN_LITERAL.label, 2, note.TABLE_2_2["HSN"][0])), display=False)
-glue("par-hsn-sum-terms", " + ".join(str(int(v)) for v in hsn_acc["size"]), display=False)
-glue("par-g-size", g_size, display=False)
-glue("par-g-nnz", int(hsn_acc.loc["G", "nnz"]), display=False)
-glue("par-reg-diff", int(hsn_c["all"] - hsn_r["all"]), display=False)
-glue("par-wdg-size-c", int(hsn_acc.loc["W_dg", "size"]), display=False)
-glue("par-wdg-size-r", int(comp[(comp.model == HSN_LITERAL.label) & (comp.d_in == 1)]
-                            .set_index("component").loc["W_dg", "size"]), display=False)
-h = HSN_LITERAL.config
-glue("par-formula-value", h.dg_density * 2 * h.h_dg + int(hsn_acc.loc["G", "nnz"]) + h.h_ca3 + 1, display=False)
-cen64 = T.loc[(lp.CEN_64.label, "regression")]
-glue("par-cen-rep", note.TABLE_2_2["CEN (H=512)"][0], display=False)
-glue("par-cen-a", int(T.loc[("CEN (H=512)", "classification"), "a"]), display=False)
-glue("par-cen-c", float(T.loc[("CEN (H=512)", "classification"), "c"]), display=False)
-glue("par-cen-all", int(T.loc[("CEN (H=512)", "classification"), "all"]), display=False)
-glue("par-cen64-H", note.CEN_BEST_H["sine"], display=False)
-glue("par-cen-H", CEN_NOTE.config.H, display=False)
-glue("par-cen64-a", int(cen64["a"]), display=False)
+    display(tables["table_2_2"].round(2))
 
 # %% [markdown]
 # {numref}`fig-par-conventions` shows the same classification counts as bars.
-
-# %%
-fig = lp.plot_conventions(t22)
-glue("fig-par-conventions", fig, display=False)
-plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-par-conventions
@@ -210,46 +135,7 @@ plt.close(fig)
 
 # %%
 with pd.option_context("display.max_colwidth", None):
-    display(t33.round(2))
-
-# %% tags=["hide-input"]
-R = t33.set_index("component")
-glue("par-33-sum", int(R.loc["Column sum", "hsn_reported"]), display=False)
-glue("par-33-total", int(R.loc["Total (as printed)", "hsn_reported"]), display=False)
-glue("par-33-gap", int(R.loc["Total (as printed)", "hsn_reported"] - R.loc["Column sum", "hsn_reported"]),
-     display=False)
-glue("par-33-cells", " + ".join(str(int(v)) for v in R.loc[["Input->hidden", "Hidden->hidden", "Hidden->output"],
-                                                             "hsn_reported"]), display=False)
-glue("par-33-dense-sum", int(R.loc["Column sum", "dense_reported"]), display=False)
-glue("par-33-in-rep", int(R.loc["Input->hidden", "hsn_reported"]), display=False)
-glue("par-33-in-a", float(R.loc["Input->hidden", "hsn_a"]), display=False)
-glue("par-33-in-b", float(R.loc["Input->hidden", "hsn_b"]), display=False)
-glue("par-33-hid-a", float(R.loc["Hidden->hidden", "hsn_a"]), display=False)
-glue("par-33-hid-all", float(R.loc["Hidden->hidden", "hsn_all"]), display=False)
-glue("par-33-in-save-rep", float(R.loc["Input->hidden", "saving_reported"]), display=False)
-glue("par-33-in-save-a", float(R.loc["Input->hidden", "saving_a"]), display=False)
-glue("par-33-in-save-b", float(R.loc["Input->hidden", "saving_b"]), display=False)
-glue("par-33-hid-save-rep", float(R.loc["Hidden->hidden", "saving_reported"]), display=False)
-glue("par-33-hid-save-a", float(R.loc["Hidden->hidden", "saving_a"]), display=False)
-glue("par-33-hid-save-of", float(R.loc["Hidden->hidden", "saving_of_reported"]), display=False)
-glue("par-33-sum-save-of", float(R.loc["Column sum", "saving_of_reported"]), display=False)
-glue("par-dg-nnz-rep", int(note.TABLE_3_3["Input->hidden"]["hsn"]), display=False)
-glue("par-dg-nnz-exp", h.dg_density * 2 * h.h_dg, display=False)
-glue("par-dg-nnz-meas", float(hsn_acc.loc["W_dg", "nnz"]), display=False)
-glue("par-dg-size", int(hsn_acc.loc["W_dg", "size"]), display=False)
-glue("par-dg-density", 100 * h.dg_density, display=False)
-glue("par-g-nnz-text", note.GRAPH_NNZ_TEXT, display=False)
-glue("par-g-nnz-table", note.GRAPH_NNZ_TABLE, display=False)
-glue("par-g-k", h.h_ca3.bit_length() - 1, display=False)  # h_ca3 = 2**k
-glue("par-hdg", h.h_dg, display=False)
-glue("par-hca3", h.h_ca3, display=False)
-glue("par-bridge-rep", bridge["reported"], display=False)
-glue("par-bridge-code", bridge["code"], display=False)
-glue("par-bridge-w", int(hsn_acc.loc["W_bridge", "size"]), display=False)
-glue("par-bridge-b", int(hsn_acc.loc["b_bridge", "size"]), display=False)
-glue("par-bridge-diff", bridge["difference"], display=False)
-glue("par-bridge-combos", "; ".join(bridge["combos"]), display=False)
-glue("par-bridge-n", len(bridge["combos"]), display=False)
+    display(tables["table_3_3"].round(2))
 
 # %% [markdown]
 # **The column does not add up.** The dense column sums to its total ({glue:text}`par-33-dense-sum`),
@@ -291,13 +177,7 @@ glue("par-bridge-n", len(bridge["combos"]), display=False)
 # **Reduction factors, dense / model** (`reported` from the note; all other columns computed)
 
 # %%
-display(red.round(2))
-
-# %% tags=["hide-input"]
-Q = red.set_index("model")
-for key, label in (("hsn", HSN_LITERAL.label), ("cen", "CEN (H=512)")):
-    for col in ("reported", "note_counts", "a", "b", "stored_nonzero", "all", "macs_dense", "macs_sparse"):
-        glue(f"par-red-{key}-{col.replace('_', '-')}", float(Q.loc[label, col]), display=False)
+display(tables["reductions"].round(2))
 
 # %% [markdown]
 # Both ratios reproduce from the note's own counts (HSN {glue:text}`par-red-hsn-note-counts:.2f`, CEN
@@ -318,27 +198,7 @@ for key, label in (("hsn", HSN_LITERAL.label), ("cen", "CEN (H=512)")):
 # **Multiply-accumulates per sample, classification** (computed)
 
 # %%
-macs = t22[t22.task == "classification"][["model", "a", "macs_dense", "macs_sparse"]].reset_index(drop=True)
-display(macs.round(1))
-
-# %% tags=["hide-input"]
-M = macs.set_index("model")
-g_macs = hsn_acc.loc["G"]
-glue("par-macs-dense", int(M.loc[DENSE.label, "macs_dense"]), display=False)
-glue("par-macs-hsn-dense", int(M.loc[HSN_LITERAL.label, "macs_dense"]), display=False)
-glue("par-macs-hsn-sparse", float(M.loc[HSN_LITERAL.label, "macs_sparse"]), display=False)
-glue("par-macs-cen-dense", int(M.loc["CEN (H=512)", "macs_dense"]), display=False)
-glue("par-macs-cen-sparse", float(M.loc["CEN (H=512)", "macs_sparse"]), display=False)
-glue("par-macs-g-dense", int(g_macs["macs_dense"]), display=False)
-glue("par-macs-g-sparse", float(g_macs["macs_sparse"]), display=False)
-glue("par-macs-T", int(g_macs["uses"]), display=False)
-glue("par-compute-rep", note.COMPUTE_FACTOR, display=False)
-# The note's 5x compares the HSN with itself without circulation: the same model with T = 0.
-hsn_t0 = totals(ModelSpec.make("HSN (literal), T=0", "hsn", T=0), 2, 1, n_draws)
-glue("par-macs-t0-dense", hsn_t0["macs_dense"], display=False)
-glue("par-macs-t0-sparse", hsn_t0["macs_sparse"], display=False)
-glue("par-macs-t-ratio-dense", float(M.loc[HSN_LITERAL.label, "macs_dense"] / hsn_t0["macs_dense"]), display=False)
-glue("par-macs-t-ratio-sparse", float(M.loc[HSN_LITERAL.label, "macs_sparse"] / hsn_t0["macs_sparse"]), display=False)
+display(tables["macs"].round(1))
 
 # %% [markdown]
 # One forward pass of the dense MLP costs {glue:text}`par-macs-dense` multiply-accumulates (its weight
@@ -363,18 +223,6 @@ glue("par-macs-t-ratio-sparse", float(M.loc[HSN_LITERAL.label, "macs_sparse"] / 
 # {glue:text}`par-s5-rep` entries (reported) the dense hidden-to-hidden matrix and says the HSN's DG projection would stay at about
 # {glue:text}`par-s5-dg-rep` nonzeros.
 
-# %% tags=["hide-input"]
-glue("par-s5-d", s5["d_in"], display=False)
-glue("par-s5-in-hid", s5["dense_input_hidden"], display=False)
-glue("par-s5-hid-hid", s5["dense_hidden_hidden"], display=False)
-glue("par-s5-dg-size", s5["dg_size"], display=False)
-glue("par-s5-dg-exp", s5["dg_nnz_expected"], display=False)
-glue("par-s5-dg-meas", s5["dg_nnz_measured"], display=False)
-glue("par-s5-dg-rep", s5["dg_nnz_reported"], display=False)
-glue("par-s5-dg-implied", 100 * s5["dg_density_implied"], display=False)
-glue("par-s5-rep", note.MNIST_DENSE_HIDDEN, display=False)
-glue("par-s5-dg-ratio", s5["dg_nnz_expected"] / s5["dg_nnz_reported"], display=False)
-
 # %% [markdown]
 # The reported {glue:text}`par-s5-rep` is the size of the dense MLP's *input-to-hidden* matrix for
 # {glue:text}`par-s5-d` inputs ({glue:text}`par-s5-in-hid` in the code); its hidden-to-hidden matrix does not
@@ -395,17 +243,6 @@ glue("par-s5-dg-ratio", s5["dg_nnz_expected"] / s5["dg_nnz_reported"], display=F
 # and the note's MNIST extrapolation mistakes an input-to-hidden matrix for a hidden-to-hidden one
 # and undercounts the DG nonzeros. On compute, the HSN needs fewer multiply-accumulates than the
 # dense MLP, not more.
-
-# %% tags=["hide-input"]
-checks = dict(eq1_sum=eq1_sum, eq1_claimed=note.EQ1_CLAIMED, dense_with_biases=dense_bias,
-              hsn_reported=note.TABLE_2_2["HSN"][0], hsn_a=int(hsn_c["a"]), hsn_b=float(hsn_c["b"]),
-              hsn_all=int(hsn_c["all"]), hsn_reproduced_by=hsn_c["reproduced_by"],
-              table_3_3_hsn_column_sum=int(R.loc["Column sum", "hsn_reported"]),
-              graph_nnz_code=int(hsn_acc.loc["G", "nnz"]), graph_nnz_text=note.GRAPH_NNZ_TEXT,
-              graph_nnz_table=note.GRAPH_NNZ_TABLE, dg_nnz_expected=h.dg_density * 2 * h.h_dg,
-              dg_nnz_reported=note.TABLE_3_3["Input->hidden"]["hsn"], bridge=bridge,
-              cen_regression_H64=int(cen64["a"]), section5=s5, n_draws=n_draws)
-_ = (out / "params_checks.json").write_text(json.dumps(checks, indent=1, default=float))
 
 # %%
 provenance.block(cfg);

@@ -29,40 +29,20 @@ n_seeds = 0  # 0: the profile's default
 epochs_scale = 0.0  # 0: the profile's default
 
 # %%
-import scaffold
-from scaffold import provenance
-from scaffold.profiles import setup
+from scaffold.runtime import provenance, publish, setup
 
 cfg = setup(device=device, profile=profile, n_seeds=n_seeds, epochs_scale=epochs_scale)
-print(cfg)
 
 # %% tags=["hide-input"]
-import inspect
-
 import matplotlib.pyplot as plt
-import pandas as pd
 from IPython.display import display
-from myst_nb import glue
 
-from scaffold import experiments as ex
-from scaffold import figures_limits as fl
-from scaffold import audit, note, openq, params
-from scaffold.data import make_dataset
-from scaffold.stats import summarize
+from scaffold.chapters import limitations as lim
 
 plt.rcParams.update({"figure.dpi": 110, "savefig.dpi": 110})
-OUT = cfg.results_dir
-DIMS = (2, 32, 784) if cfg.quick else (2, 8, 32, 128, 784)
-# circles is left out: every HSN variant is within a few thousandths of its ceiling there
-GRAPH_TASKS = ("moons", "sine") if cfg.quick else ("swiss_roll", "moons", "sine")
-ROUNDS = 25  # timing is cheap: the same in both profiles
-glue("lim-n-seeds", cfg.n_seeds, display=False)
-glue("lim-device", str(cfg.device), display=False)
-rep = ex.HSN_REPAIRED.config
-glue("lim-rep-radius", float(rep.spectral_radius), display=False)
-glue("lim-hdg", int(rep.h_dg), display=False)
-glue("lim-dg-pct", 100 * float(rep.dg_density), display=False)
-glue("lim-dense-width", int(ex.DENSE.config.widths[0]), display=False)
+tables = lim.compute(cfg)
+publish(lim.facts(cfg, tables), "lim")
+publish(lim.figures(tables), "fig-lim")
 
 # %% [markdown]
 # ## Compute: parameters are not inference cost
@@ -86,48 +66,6 @@ glue("lim-dense-width", int(ex.DENSE.config.widths[0]), display=False)
 # thread is measured, because wall time on a machine shared with other jobs mostly measured
 # the other jobs; on a GPU, wall time after synchronising the device. Absolute times depend
 # on the machine; only the ratios to the dense MLP, measured in the same rounds, are read.
-
-# %%
-macs = pd.DataFrame([params.totals(s, 2, 1) for s in (ex.DENSE, ex.HSN_REPAIRED, ex.CEN_NOTE)])
-m = macs.set_index("model")
-lat = openq.measure_latency(device=cfg.device, rounds=ROUNDS)
-lat.to_csv(OUT / "limits_latency.csv", index=False)
-glue("fig-lim-latency", fl.latency(lat), display=False)
-plt.close("all")
-
-# %% tags=["hide-input"]
-glue("lim-macs-dense", int(m.loc["Dense MLP", "macs_dense"]), display=False)
-glue("lim-macs-hsn", int(m.loc["HSN (repaired)", "macs_dense"]), display=False)
-glue("lim-macs-hsn-sparse", m.loc["HSN (repaired)", "macs_sparse"], display=False)
-glue("lim-macs-cen", int(m.loc["CEN (H=512)", "macs_dense"]), display=False)
-glue("lim-macs-cen-sparse", m.loc["CEN (H=512)", "macs_sparse"], display=False)
-glue("lim-macs-ratio", m.loc["HSN (repaired)", "macs_dense"] / m.loc["Dense MLP", "macs_dense"],
-     display=False)
-glue("lim-hsn-T", ex.HSN_REPAIRED.config.T, display=False)
-glue("lim-rounds", ROUNDS, display=False)
-B_SMALL, B_LARGE = int(lat.batch.min()), int(lat.batch.max())
-T_MAX = int(lat.loc[lat.family == "hsn", "T"].max())
-T_NOTE = ex.HSN_REPAIRED.config.T
-glue("lim-b-small", B_SMALL, display=False)
-glue("lim-b-large", B_LARGE, display=False)
-glue("lim-t-max", T_MAX, display=False)
-glue("lim-t-zero", 0, display=False)  # no pass through the graph
-hsn_lat = lat[lat.family == "hsn"].set_index(["batch", "T"])["ratio"]
-cen_lat = lat[lat.family == "cen"].set_index("batch")["ratio"]
-for b in (1, 256):
-    glue(f"lim-lat-b{b}-t5", hsn_lat[(b, T_NOTE)], display=False)
-    glue(f"lim-lat-b{b}-t0", hsn_lat[(b, 0)], display=False)
-    glue(f"lim-lat-b{b}-t10", hsn_lat[(b, T_MAX)], display=False)
-    glue(f"lim-lat-b{b}-cen", cen_lat[b], display=False)
-    slower = [T for T in range(T_MAX + 1) if hsn_lat[(b, T)] > 1.0]
-    glue(f"lim-lat-b{b}-first-slower", f"T = {min(slower)}" if slower else f"no T up to {T_MAX}",
-         display=False)
-glue("lim-clock", lat["clock"].iloc[0], display=False)
-for b in (1, 256):
-    glue(f"lim-lat-b{b}-word", "slower" if hsn_lat[(b, 5)] > 1 else "not slower", display=False)
-above_macs = all(lat.loc[lat.family == "hsn", "ratio"] >
-                 lat.loc[lat.family == "hsn", "macs_dense"] / m.loc["Dense MLP", "macs_dense"])
-glue("lim-lat-macs-word", "above" if above_macs else "not everywhere above", display=False)
 
 # %% [markdown]
 # ```{glue:figure} fig-lim-latency
@@ -155,28 +93,6 @@ glue("lim-lat-macs-word", "above" if above_macs else "not everywhere above", dis
 # Kronecker graph whose density falls as it grows ($3^k$ nonzeros out of $4^k$ entries). We
 # timed it at batch {glue:text}`lim-sp-batch` with a dense product and with `G` stored as a
 # PyTorch CSR matrix, for graphs of {glue:text}`lim-sp-nmin` to {glue:text}`lim-sp-nmax` units.
-
-# %%
-sp = openq.sparse_vs_dense(device=cfg.device, rounds=ROUNDS)
-sp.to_csv(OUT / "limits_sparse.csv", index=False)
-cross = openq.crossover(sp)
-glue("fig-lim-sparse", fl.sparse_kernels(sp), display=False)
-plt.close("all")
-
-# %% tags=["hide-input"]
-spi = sp.set_index("n")
-N_NOTE, N_MAX = rep.h_ca3, int(sp.n.max())
-glue("lim-sp-nmin", int(sp.n.min()), display=False)
-glue("lim-sp-nmax", N_MAX, display=False)
-glue("lim-sp-note-n", N_NOTE, display=False)
-glue("lim-sp-batch", int(inspect.signature(openq.sparse_vs_dense).parameters["batch"].default),
-     display=False)
-glue("lim-sp-16", spi.loc[N_NOTE, "speedup"], display=False)
-glue("lim-sp-16-density", 100 * spi.loc[N_NOTE, "density"], display=False)
-glue("lim-sp-512", spi.loc[N_MAX, "speedup"], display=False)
-glue("lim-sp-512-density", 100 * spi.loc[N_MAX, "density"], display=False)
-glue("lim-sp-cross", f"from {cross} units on" if cross else f"at no size up to {N_MAX} units",
-     display=False)
 
 # %% [markdown]
 # ```{glue:figure} fig-lim-sparse
@@ -220,61 +136,6 @@ glue("lim-sp-cross", f"from {cross} units on" if cross else f"at no size up to {
 # dense MLPs (two hidden layers of equal width) get the HSN's count at each d: one its
 # nonzeros, one its tensor sizes.
 
-# %%
-pdim = openq.dimension_params(DIMS)
-sel_dim = openq.dimension_sweep(cfg, DIMS)
-sel_dim.to_csv(OUT / "limits_dimension.csv", index=False)
-pdim.to_csv(OUT / "limits_dimension_params.csv", index=False)
-glue("fig-lim-dimension", fl.dimension(pdim, sel_dim), display=False)
-plt.close("all")
-
-# %% tags=["hide-input"]
-glue("lim-note-784x64", note.MNIST_DENSE_HIDDEN, display=False)
-glue("lim-note-dg-nnz", note.MNIST_DG_NNZ, display=False)
-D_MNIST = max(DIMS)  # MNIST's 28 x 28 pixels, the note's example
-glue("lim-d-mnist", D_MNIST, display=False)
-glue("lim-dg-expected", note.DG_DENSITY * D_MNIST * rep.h_dg, display=False)
-glue("lim-dg-slope-ratio", ex.DENSE.config.widths[0] / (rep.dg_density * rep.h_dg), display=False)
-acc784 = params.accounting(ex.HSN_REPAIRED, D_MNIST, 1, n_draws=10).set_index("component")
-glue("lim-dg-measured", acc784.loc["W_dg", "nnz"], display=False)
-glue("lim-dg-factor", acc784.loc["W_dg", "nnz"] / note.MNIST_DG_NNZ, display=False)
-glue("lim-dims", ", ".join(map(str, DIMS)), display=False)
-
-
-P = pdim.set_index(["embed_dim", "model"])
-lo_d, hi_d = min(DIMS), max(DIMS)
-for d in (lo_d, hi_d):
-    dense_n = P.loc[(d, "Dense MLP"), "learned_nnz"]
-    glue(f"lim-p-dense-{d}", int(dense_n), display=False)
-    glue(f"lim-p-hsn-nnz-{d}", P.loc[(d, "HSN (repaired)"), "learned_nnz"], display=False)
-    glue(f"lim-p-hsn-size-{d}", int(P.loc[(d, "HSN (repaired)"), "learned_size"]), display=False)
-    glue(f"lim-ratio-nnz-{d}", dense_n / P.loc[(d, "HSN (repaired)"), "learned_nnz"], display=False)
-    glue(f"lim-ratio-size-{d}", dense_n / P.loc[(d, "HSN (repaired)"), "learned_size"], display=False)
-    for k, lab in openq.MATCHED.items():
-        glue(f"lim-w-{k}-{d}", int(P.loc[(d, lab), "width"]), display=False)
-glue("lim-cen-fixed-784", P.loc[(hi_d, "CEN (H=512)"), "fixed"], display=False)
-glue("lim-d-lo", lo_d, display=False)
-glue("lim-d-hi", hi_d, display=False)
-
-sdim = summarize(sel_dim, ["model", "embed_dim"], "test_metric").set_index(["embed_dim", "model"])
-short = {"Dense MLP": "dense", "HSN (repaired)": "hsn", "CEN (H=512)": "cen",
-         openq.MATCHED["learned_nnz"]: "mnnz", openq.MATCHED["learned_size"]: "msize"}
-for d in (lo_d, hi_d):
-    for lab, key in short.items():
-        glue(f"lim-acc-{key}-{d}", sdim.loc[(d, lab), "mean"], display=False)
-diffs_dim = openq.paired_vs(sel_dim, "HSN (repaired)", by=("embed_dim",))
-D = diffs_dim.set_index(["embed_dim", "model"])
-for lab, key in short.items():
-    if lab == "HSN (repaired)":
-        continue
-    r = D.loc[(hi_d, lab)]
-    # the sign convention of paired_vs is model - HSN; report HSN - model
-    glue(f"lim-dhsn-{key}-{hi_d}", -r["diff"], display=False)
-    glue(f"lim-dhsn-{key}-{hi_d}-ci", f"[{-r['hi']:.3f}, {-r['lo']:.3f}]", display=False)
-    glue(f"lim-dhsn-{key}-{hi_d}-word", openq.verdict(-r["hi"], -r["lo"], "more accurate than",
-                                                      "less accurate than", "not distinguishable from"),
-         display=False)
-
 # %% [markdown]
 # ```{glue:figure} fig-lim-dimension
 # :name: fig-lim-dimension
@@ -290,7 +151,7 @@ for lab, key in short.items():
 # matched dense MLPs in the last column).
 
 # %%
-display(pdim.pivot_table(index=["embed_dim", "model"], values=["learned_nnz", "learned_size",
+display(tables["dimension_params"].pivot_table(index=["embed_dim", "model"], values=["learned_nnz", "learned_size",
                                                                "fixed", "macs_dense", "width"],
                          sort=False).round(1))
 
@@ -340,56 +201,6 @@ display(pdim.pivot_table(index=["embed_dim", "model"], values=["learned_nnz", "l
 # ({glue:text}`lim-g-size-64` and {glue:text}`lim-g-size-256` learned against
 # {glue:text}`lim-g-size-16`, tensor sizes). Tasks: {glue:text}`lim-g-tasks`.
 
-# %%
-gm = openq.graph_models()
-gres = ex.run(cfg, tuple(gm.values()), GRAPH_TASKS, desc="graphs")
-sel_g = gres.selected()
-sel_g.to_csv(OUT / "limits_graphs.csv", index=False)
-dg = openq.paired_vs(sel_g, gm["fixed"].label)
-glue("fig-lim-graphs", fl.paired_panels(dg), display=False)
-plt.close("all")
-
-# %% tags=["hide-input"]
-gcounts = openq.learned_counts(gm.values(), 2, 1).set_index("model")
-glue("lim-g-init-extra", int(gcounts.loc[gm["initiator"].label, "learned_size"]
-                             - gcounts.loc[gm["fixed"].label, "learned_size"]), display=False)
-glue("lim-g-nnz", gcounts.loc[gm["fixed"].label, "fixed"], display=False)
-for k in ("fixed", "h_ca3=64", "h_ca3=256"):
-    n = gm[k].config.h_ca3
-    glue(f"lim-g-size-{n}", int(gcounts.loc[gm[k].label, "learned_size"]), display=False)
-    glue(f"lim-g-n-{k.split('=')[-1]}", int(n), display=False)
-glue("lim-g-tasks", ", ".join(GRAPH_TASKS), display=False)
-
-# For sine the metric is MSE (lower is better): flip so that positive always means "better".
-better = dg.assign(better=lambda t: t["diff"].where(t.task != "sine", -t["diff"]))
-ALPHA = 0.05  # significance level of the paired t-tests
-sig = better[better.p < ALPHA]
-glue("lim-alpha-pct", 100 * ALPHA, display=False)
-glue("lim-margin", float(audit.MARGIN_ACC), display=False)
-glue("lim-g-n-tests", len(better), display=False)
-glue("lim-g-n-better", int((sig.better > 0).sum()), display=False)
-glue("lim-g-n-worse", int((sig.better < 0).sum()), display=False)
-cls = better[better.task != "sine"]
-glue("lim-g-max-gain", float(cls["diff"].max()), display=False)
-glue("lim-g-max-gain-at", f"{cls.loc[cls['diff'].idxmax(), 'model']} on "
-     f"{cls.loc[cls['diff'].idxmax(), 'task']}", display=False)
-glue("lim-g-max-loss", float(cls["diff"].min()), display=False)
-glue("lim-g-max-loss-at", f"{cls.loc[cls['diff'].idxmin(), 'model']} on "
-     f"{cls.loc[cls['diff'].idxmin(), 'task']}", display=False)
-sine_sel = sel_g[sel_g.task == "sine"]
-fixed_sine = sine_sel[sine_sel.model == gm["fixed"].label]["test_metric"]
-glue("lim-g-sine-fixed-mean", fixed_sine.mean(), display=False)
-glue("lim-g-sine-fixed-median", fixed_sine.median(), display=False)
-glue("lim-g-sine-fixed-max", fixed_sine.max(), display=False)
-var_sine = sine_sel[sine_sel.model != gm["fixed"].label].groupby("model")["test_metric"].mean()
-glue("lim-g-sine-var-lo", var_sine.min(), display=False)
-glue("lim-g-sine-var-hi", var_sine.max(), display=False)
-glue("lim-g-sine-n-lower", int((var_sine < fixed_sine.mean()).sum()), display=False)
-glue("lim-g-sine-n-var", len(var_sine), display=False)
-glue("lim-g-sine-n-sig", int((sig.task == "sine").sum()), display=False)
-ini = better[better.model == gm["initiator"].label]
-glue("lim-g-init-absmax", float(ini.loc[ini.task != "sine", "diff"].abs().max()), display=False)
-
 # %% [markdown]
 # ```{glue:figure} fig-lim-graphs
 # :name: fig-lim-graphs
@@ -404,10 +215,7 @@ glue("lim-g-init-absmax", float(ini.loc[ini.task != "sine", "diff"].abs().max())
 # interval), with the paired difference to the fixed graph and its t-test p-value.
 
 # %%
-tab_g = summarize(sel_g, ["task", "model"], "test_metric").merge(
-    dg[["task", "model", "diff", "lo", "hi", "p"]].rename(
-        columns={"lo": "diff_lo", "hi": "diff_hi"}), on=["task", "model"], how="left")
-display(tab_g.drop(columns="std").round(4))
+display(lim.graph_table(tables).drop(columns="std").round(4))
 
 # %% [markdown]
 # **Answer.** Of {glue:text}`lim-g-n-tests` paired comparisons with the fixed graph,
@@ -440,46 +248,6 @@ display(tab_g.drop(columns="std").round(4))
 # task gets its own parameter-matched dense MLPs (matched to the HSN's count at that task's
 # input and output size).
 
-# %%
-wide, flat = gm["h_ca3=64"], ex.hsn_controls()["T=0"]
-sel_t, counts_t = openq.task_sweep(cfg, ("two_spirals", "digits"), extra=(wide, flat))
-sel_t.to_csv(OUT / "limits_tasks.csv", index=False)
-counts_t.to_csv(OUT / "limits_tasks_params.csv", index=False)
-glue("fig-lim-tasks", fl.accuracy_vs_params(sel_t, counts_t), display=False)
-plt.close("all")
-
-# %% tags=["hide-input"]
-st = summarize(sel_t, ["task", "model"], "test_metric").set_index(["task", "model"])
-C = counts_t.set_index(["task", "model"])
-for t in ("two_spirals", "digits"):
-    for lab, key in short.items():
-        glue(f"lim-t-{t}-{key}", st.loc[(t, lab), "mean"], display=False)
-        glue(f"lim-t-{t}-{key}-p", C.loc[(t, lab), "learned_nnz"], display=False)
-dt = openq.paired_vs(sel_t, "HSN (repaired)")
-T_ = dt.set_index(["task", "model"])
-for t in ("two_spirals", "digits"):
-    for lab, key in short.items():
-        if lab != "HSN (repaired)":
-            glue(f"lim-t-{t}-dhsn-{key}", -T_.loc[(t, lab), "diff"], display=False)
-            glue(f"lim-t-{t}-dhsn-{key}-p", T_.loc[(t, lab), "p"], display=False)
-for t in ("two_spirals", "digits"):
-    glue(f"lim-t-{t}-wide", st.loc[(t, wide.label), "mean"], display=False)
-    glue(f"lim-t-{t}-flat", st.loc[(t, flat.label), "mean"], display=False)
-    r = T_.loc[(t, flat.label)]
-    glue(f"lim-t-{t}-flat-word", openq.verdict(r["lo"], r["hi"], "raises", "lowers",
-                                               "does not measurably change"), display=False)
-    r = T_.loc[(t, openq.MATCHED["learned_nnz"])]
-    glue(f"lim-t-{t}-word", openq.verdict(-r["hi"], -r["lo"], "more accurate than",
-                                          "less accurate than", "not distinguishable from"),
-         display=False)
-r = T_.loc[("digits", flat.label)]
-glue("lim-digits-d", make_dataset("digits", seed=cfg.seeds[0]).d_in, display=False)
-glue("lim-digits-o", make_dataset("digits", seed=cfg.seeds[0]).n_out, display=False)
-glue("lim-t-digits-flat-sentence", openq.verdict(
-    r["lo"], r["hi"], f"On the digits, then, the {ex.HSN_REPAIRED.config.T} steps through the fixed graph are part of "
-    "the problem, not of the remedy.", "On the digits the recurrence helps, but not enough.",
-    "On the digits the recurrence is not what limits the HSN."), display=False)
-
 # %% [markdown]
 # ```{glue:figure} fig-lim-tasks
 # :name: fig-lim-tasks
@@ -495,9 +263,7 @@ glue("lim-t-digits-flat-sentence", openq.verdict(
 # parameters (nonzeros).
 
 # %%
-tab_t = summarize(sel_t, ["task", "model"], "test_metric").merge(
-    counts_t[["task", "model", "learned_nnz", "learned_size"]], on=["task", "model"])
-display(tab_t.drop(columns="std").round(4))
+display(lim.task_table(tables).drop(columns="std").round(4))
 
 # %% [markdown]
 # **Answer.** {numref}`fig-lim-tasks` sets accuracy against learned parameters. On two spirals
@@ -523,7 +289,8 @@ display(tab_t.drop(columns="std").round(4))
 # and {glue:text}`lim-t-two_spirals-flat:.3f`). Removing the recurrence
 # {glue:text}`lim-t-digits-flat-word` the HSN's accuracy on the digits (paired 95% interval)
 # and {glue:text}`lim-t-two_spirals-flat-word` it on two spirals.
-# {glue:text}`lim-t-digits-flat-sentence` The note's savings were measured on tasks
+# On the digits, then, the {glue:text}`lim-hsn-T` steps through the fixed graph are
+# {glue:text}`lim-t-digits-recurrence-role`. The note's savings were measured on tasks
 # where every model is near its ceiling, and they do not transfer to the digits as the HSN is
 # described.
 #

@@ -24,22 +24,17 @@ n_seeds = 0  # 0: the profile's default
 epochs_scale = 0.0  # 0: the profile's default
 
 # %%
-import scaffold
-from scaffold import provenance
-from scaffold.profiles import setup
+from scaffold.runtime import provenance, publish, setup
 
 cfg = setup(device=device, profile=profile, n_seeds=n_seeds, epochs_scale=epochs_scale)
-print(cfg)
 
 # %% tags=["hide-input"]
-from IPython.display import Markdown, display
-from myst_nb import glue
+from IPython.display import display
 
-from scaffold import reproducing as rp
-from scaffold.sweep import TRAINING_SOURCES
+from scaffold.chapters import reproducing as rp
 
 report = rp.load_bench()
-glue("rep-n-training-sources", len(TRAINING_SOURCES), display=False)
+publish(rp.facts(report), "rep")
 
 # %% [markdown]
 # ## Rebuilding
@@ -92,44 +87,34 @@ display(rp.pinned())
 # `make bench` measures the training engine and the book's rebuild times on this machine, writes
 # `results/bench.json`, and refreshes this page. The figures below are read from that file.
 
+# %% [markdown]
+# Timings {glue:text}`rep-bench-status`. Measured on {glue:text}`rep-device` ({glue:text}`rep-machine`),
+# torch {glue:text}`rep-torch`, {glue:text}`rep-threads` thread(s), training schedule
+# x{glue:text}`rep-epochs-scale`.
+#
+# **Stacked ensembles.** Training the {glue:text}`rep-ens-members` members of a sweep (seeds times
+# learning rates) as one stacked model instead of one at a time is {glue:text}`rep-ens-speedups`.
+# Both paths run the same code, so the members agree up to the order of floating-point sums (the
+# largest difference in a member's test metric was {glue:text}`rep-ens-maxdiff:.3f`: the literal
+# HSN is chaotic enough to amplify rounding).
+#
+# **Compute floor.** The core sweep ({glue:text}`rep-core-jobs` jobs, {glue:text}`rep-core-members`
+# trained models, {glue:text}`rep-core-gflop:.0f` GFLOP) took {glue:text}`rep-core-seconds:.1f` s;
+# the same arithmetic as large matrix products would take {glue:text}`rep-core-floor:.2f` s here
+# ({glue:text}`rep-core-gflops:.0f` GFLOP/s), a ratio of {glue:text}`rep-core-ratio:.1f`. The models
+# are so small that each step is mostly fixed overhead, which is why stacking members pays.
+#
+# **Rebuilding the book** ({glue:text}`rep-book-profile` profile, the virtual environment already
+# set up): {glue:text}`rep-book-cold:.0f` s from scratch with an empty cache,
+# {glue:text}`rep-book-noop:.1f` s when nothing changed, {glue:text}`rep-book-narrative:.1f` s after
+# editing one markdown cell ({glue:text}`rep-book-narrative-executed` sections executed), and
+# {glue:text}`rep-book-library:.0f` s after editing a plotting module in `src/`
+# ({glue:text}`rep-book-library-executed` sections executed, trained results from the cache).
+
 # %% tags=["hide-input"]
-if report is None:
-    display(Markdown("No benchmark report was found (`results/bench.json`). Run `make bench` to "
-                     "measure this machine; it re-executes this page afterwards."))
-else:
-    ens = rp.ensemble_table(report)
-    cs = report["core_sweep"]
-    lines = [
-        f"Measured on `{report['device']}` ({report.get('gpu', report['machine'])}), torch "
-        f"{report['torch']}, {report['threads']} thread(s), training schedule x{report['epochs_scale']}.",
-        "",
-        f"**Stacked ensembles.** Training the {int(ens.members.iloc[0])} members of a sweep "
-        "(seeds times learning rates) as one stacked model instead of one at a time is "
-        + ", ".join(f"{r.speedup:.1f}x faster for the {r.model}" for r in ens.itertuples())
-        + ". Both paths run the same code, so the members agree up to the order of floating-point "
-        "sums (the largest difference in a member's test metric was "
-        f"{max(e['max_abs_metric_diff'] for e in report['ensemble']):.3f}: the literal HSN is "
-        "chaotic enough to amplify rounding).",
-        "",
-        f"**Compute floor.** The core sweep ({cs['jobs']} jobs, {cs['members']} trained models, "
-        f"{cs['gflop']:.0f} GFLOP) took {cs['seconds']:.1f} s; the same arithmetic as large matrix "
-        f"products would take {cs['floor_s']:.2f} s here ({cs['matmul_gflops']:.0f} GFLOP/s), a "
-        f"ratio of {cs['ratio_to_floor']:.1f}. The models are so small that each step is mostly "
-        "fixed overhead, which is why stacking members pays.",
-    ]
-    book = report.get("book")
-    if book:
-        lines += ["", f"**Rebuilding the book** ({book['profile']} profile, the virtual environment "
-                  f"already set up): {book['cold']['seconds']:.0f} s from scratch with an empty cache, "
-                  f"{book['noop']['seconds']:.1f} s when nothing changed, "
-                  f"{book['narrative']['seconds']:.1f} s after editing one markdown cell "
-                  f"({book['narrative']['executed']} sections executed), and "
-                  f"{book['library']['seconds']:.0f} s after editing a plotting module in `src/` "
-                  f"({book['library']['executed']} sections executed, trained results from the cache)."]
-    display(Markdown("\n".join(lines)))
-    display(ens)
-    if book:
-        display(rp.book_table(report))
+if report is not None:
+    display(rp.ensemble_table(report))
+    display(rp.book_table(report))
 
 # %%
 provenance.block(cfg)

@@ -1,7 +1,14 @@
-"""Shared test set-up."""
+"""Shared test set-up: figures render headless (Agg), tiny models run on one thread."""
+
+import os
 
 import pytest
 import torch
+
+
+def pytest_configure(config):
+    """Before any test module imports matplotlib: draw without a display."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,9 @@
-"""Device choice and run profiles (scaffold.device, scaffold.profiles)."""
+"""Device choice and run profiles (scaffold.device, scaffold.runtime)."""
 
 import pytest
 import torch
 
-from scaffold import profiles
+from scaffold import runtime
 from scaffold.device import available_devices, resolve_device
 
 
@@ -40,25 +40,25 @@ def test_unknown_device_is_value_error():
 
 
 def test_setup_defaults_and_validation(cpu_only):
-    cfg = profiles.setup("auto", "quick")
+    cfg = runtime.setup("auto", "quick")
     assert cfg.device == torch.device("cpu")
     assert (cfg.n_seeds, cfg.epochs_scale, cfg.quick) == (3, 0.1, True)
     assert cfg.seeds == [0, 1, 2]
-    full = profiles.setup("cpu", "full", n_seeds=4, epochs_scale=0.5)
+    full = runtime.setup("cpu", "full", n_seeds=4, epochs_scale=0.5)
     assert (full.n_seeds, full.epochs_scale, full.quick) == (4, 0.5, False)
     assert full.as_dict()["device"] == "cpu"
     with pytest.raises(ValueError, match="profile"):
-        profiles.setup("cpu", "medium")
+        runtime.setup("cpu", "medium")
     with pytest.raises(ValueError, match="n_seeds"):
-        profiles.setup("cpu", "quick", n_seeds=1)
+        runtime.setup("cpu", "quick", n_seeds=1)
     with pytest.raises(ValueError, match="epochs_scale"):
-        profiles.setup("cpu", "quick", epochs_scale=-1)
+        runtime.setup("cpu", "quick", epochs_scale=-1)
 
 
 def test_results_dir_respects_env_and_separates_quick(tmp_path, monkeypatch):
     monkeypatch.setenv("SCAFFOLD_RESULTS", str(tmp_path / "res"))
-    full = profiles.setup("cpu", "full").results_dir
-    quick = profiles.setup("cpu", "quick").results_dir
+    full = runtime.setup("cpu", "full").results_dir
+    quick = runtime.setup("cpu", "quick").results_dir
     assert full == tmp_path / "res"
     assert quick == tmp_path / "res" / "quick"
     assert full.is_dir() and quick.is_dir()

@@ -191,8 +191,7 @@ def test_make_help_lists_targets():
 
 
 def test_provenance_block_contents(monkeypatch):
-    from scaffold import provenance
-    from scaffold.profiles import setup
+    from scaffold.runtime import provenance, setup
 
     monkeypatch.setenv("SCAFFOLD_SECTION", "07-example")
     monkeypatch.setenv("SCAFFOLD_T0", str(time.time() - 5))

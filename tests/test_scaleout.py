@@ -9,7 +9,7 @@ import pytest
 from scaffold import experiments as ex
 from scaffold import sweep
 from scaffold.models import ModelSpec
-from scaffold.profiles import setup
+from scaffold.runtime import setup
 
 distributed = pytest.importorskip("distributed")
 
@@ -24,7 +24,7 @@ def _run(monkeypatch, tmp_path, address=None):
     else:
         monkeypatch.delenv("SCAFFOLD_DASK", raising=False)
     cfg = setup(device="cpu", profile="quick", n_seeds=2, epochs_scale=0.02)
-    return ex.run(cfg, SPECS, tasks=("moons", "sine"), desc="test")
+    return ex.run(cfg, ex.grid(cfg, SPECS, ("moons", "sine")), desc="test")
 
 
 def test_dask_cluster_gives_identical_results(monkeypatch, tmp_path):

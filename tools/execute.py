@@ -64,13 +64,31 @@ def parse_value(text: str):
     return {"True": True, "False": False, "None": None}.get(text, text)
 
 
+#: The paths whose change re-executes every section (shared with the Makefile).
+INVALIDATES = Path(__file__).with_name("invalidates.txt")
+
+
+def invalidating_paths() -> list[str]:
+    """The entries of :data:`INVALIDATES`, relative to a repository root."""
+    lines = (line.split("#", 1)[0].strip() for line in INVALIDATES.read_text().splitlines())
+    return [line for line in lines if line]
+
+
+def is_build_output(p: Path) -> bool:
+    return ("__pycache__" in p.parts or p.suffix == ".pyc"
+            or any(part.endswith(".egg-info") for part in p.parts))
+
+
 def library_files(root: Path) -> list[Path]:
-    """Files whose change re-executes every section: src/ and requirements.txt."""
-    files = [p for p in sorted((root / "src").rglob("*")) if p.is_file()
-             and "__pycache__" not in p.parts and not p.suffix == ".pyc"
-             and not any(part.endswith(".egg-info") for part in p.parts)]
-    req = root / "requirements.txt"
-    return files + ([req] if req.exists() else [])
+    """Files whose change re-executes every section (:data:`INVALIDATES`, e.g. src/ and requirements.txt)."""
+    files = []
+    for entry in invalidating_paths():
+        path = root / entry
+        if path.is_dir():
+            files += [p for p in sorted(path.rglob("*")) if p.is_file() and not is_build_output(p)]
+        elif path.exists():
+            files.append(path)
+    return files
 
 
 def code_cells(nb) -> list[str]:

@@ -5,16 +5,29 @@ claiming that a large *fixed* hidden state plus a tiny *learned* readout can mat
 a dense MLP with far fewer learned parameters.  Every number in the book is
 computed by this package; the notebooks in ``book/`` only call it.
 
-One module per idea:
+The model library, one module per idea (imports only downward):
 
-- :mod:`scaffold.device`  -- ``device="auto"`` and seeding
-- :mod:`scaffold.data`    -- the note's four toy tasks (+ digits, d-dimensional embeddings)
-- :mod:`scaffold.graphs`  -- Kronecker graphs and their controls
-- :mod:`scaffold.models`  -- dense MLP, CEN, HSN as stacked ensembles
-- :mod:`scaffold.train`   -- Adam training of many members at once
-- :mod:`scaffold.sweep`   -- declarative grids, cached on disk
-- :mod:`scaffold.params`  -- parameter and multiply-accumulate accounting
-- :mod:`scaffold.stats`   -- bootstrap intervals, paired and equivalence tests
+- :mod:`scaffold.note`        -- the note's reported numbers, and only those
+- :mod:`scaffold.device`      -- ``device="auto"`` and seeding
+- :mod:`scaffold.data`        -- the note's four toy tasks (+ digits, d-dimensional embeddings)
+- :mod:`scaffold.graphs`      -- Kronecker graphs and their controls
+- :mod:`scaffold.models`      -- dense MLP, CEN, HSN as stacked ensembles
+- :mod:`scaffold.train`       -- Adam training of many members at once
+- :mod:`scaffold.sweep`       -- declarative grids, cached on disk
+- :mod:`scaffold.params`      -- parameter and multiply-accumulate accounting
+- :mod:`scaffold.stats`       -- bootstrap intervals, paired and equivalence tests
+- :mod:`scaffold.experiments` -- the named models (both HSN readings, controls) and the one runner of grids
+- :mod:`scaffold.ledger`      -- the claims ledger's row format and verdict words
+- :mod:`scaffold.bench`, :mod:`scaffold.bookbench` -- ``make bench``: training speed and build times
+
+The book's runtime (:mod:`scaffold.runtime`): ``setup`` (parameters -> RunConfig),
+``publish`` (a chapter's facts glued in one call), ``provenance`` (the box at the
+end of every page, the results files as download links).
+
+One module per chapter (:mod:`scaffold.chapters`), named like its page:
+``intro``, ``architectures``, ``benchmarks``, ``parameters``, ``limitations``,
+``audit``, ``reproducing`` -- each with its computations, figures and
+``facts()``, and ``grids(cfg)``: the sweeps it trains.
 """
 
 import os

@@ -31,7 +31,7 @@ from . import ROOT
 
 SCRATCH = "_build/bench"
 EDIT_SECTION = "02-benchmarks"
-EDIT_MODULE = "src/scaffold/figures_bench.py"
+EDIT_MODULE = "src/scaffold/chapters/benchmarks.py"
 
 
 def _make(args, env) -> dict:

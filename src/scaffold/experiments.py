@@ -20,13 +20,15 @@ from __future__ import annotations
 import os
 
 from . import note
-from .data import NOTE_TASKS
+from .data import NOTE_TASKS, TASKS, make_dataset
 from .models import CEN_NOTE, DENSE, HSN_NOTE, ModelSpec
 from .params import dense_width_for, totals
 from .sweep import Grid, run_sweep
 
 HSN_LITERAL = HSN_NOTE
-HSN_REPAIRED = ModelSpec.make("HSN (repaired)", "hsn", dg_min_inputs=1, spectral_radius=0.9)
+#: The repairs that make the HSN train (see the module docstring), written once.
+REPAIRS = dict(dg_min_inputs=1, spectral_radius=0.9)
+HSN_REPAIRED = ModelSpec.make("HSN (repaired)", "hsn", **REPAIRS)
 CEN_WIDTHS = (64, 128, 256, 512)
 CENS = tuple(ModelSpec.make(f"CEN (H={h})", "cen", H=h) for h in CEN_WIDTHS)
 CORE_MODELS = (DENSE, HSN_LITERAL, HSN_REPAIRED, *CENS)
@@ -45,19 +47,20 @@ def dask_address() -> str | None:
 
 
 def grid(cfg, specs, tasks=NOTE_TASKS, **kw) -> Grid:
-    """A grid over ``cfg``'s seeds and epoch scale (cfg: a profiles.RunConfig)."""
+    """A grid over ``cfg``'s seeds and epoch scale (cfg: a :class:`scaffold.runtime.RunConfig`)."""
     return Grid(tasks=tuple(tasks), specs=tuple(specs), seeds=tuple(cfg.seeds),
                 epochs_scale=cfg.epochs_scale, **kw)
 
 
-def run(cfg, specs, tasks=NOTE_TASKS, desc="sweep", **kw):
-    """Run (or load) a grid on ``cfg.device``; returns a SweepResult.
+def run(cfg, g: Grid, desc="sweep"):
+    """Run (or load) the grid ``g`` on ``cfg.device``; returns a SweepResult.
 
-    Jobs run in this process, or in ``SCAFFOLD_JOBS`` local processes, or, when
-    ``SCAFFOLD_DASK`` names a scheduler, on that Dask cluster (joblib's dask
-    backend).  The cache stays on this machine either way.
+    Chapters declare their grids (``grids(cfg)``) and obtain every result
+    through this one runner, so that the union of all chapters' grids can be
+    planned and run up front.  Jobs run in this process, or in ``SCAFFOLD_JOBS``
+    local processes, or, when ``SCAFFOLD_DASK`` names a scheduler, on that Dask
+    cluster (joblib's dask backend).  The cache stays on this machine either way.
     """
-    g = grid(cfg, specs, tasks, **kw)
     address = dask_address()
     if address:
         from distributed import Client
@@ -67,9 +70,14 @@ def run(cfg, specs, tasks=NOTE_TASKS, desc="sweep", **kw):
     return run_sweep(g, device=cfg.device, n_jobs=n_jobs(), desc=desc)
 
 
-def core(cfg):
+def core_grid(cfg) -> Grid:
     """The note's benchmark: four tasks x dense, both HSN readings, CEN at four widths."""
-    return run(cfg, CORE_MODELS, desc="core sweep")
+    return grid(cfg, CORE_MODELS)
+
+
+def task_shape(task: str) -> tuple[int, int]:
+    """(input dimension, outputs) of a task, read off a drawn dataset and :data:`scaffold.data.TASKS`."""
+    return make_dataset(task, 0).d_in, TASKS[task][1]
 
 
 def param_matched_dense(d_in: int = 2, n_out: int = 1) -> dict:
@@ -88,19 +96,22 @@ def param_matched_dense(d_in: int = 2, n_out: int = 1) -> dict:
     return out
 
 
+def repaired_variant(label: str, **overrides) -> ModelSpec:
+    """The repaired HSN with ``overrides`` (e.g. a control that undoes one repair)."""
+    return ModelSpec.make(label, "hsn", **{**REPAIRS, **overrides})
+
+
 def hsn_controls() -> dict:
     """Controls on the repaired HSN: graph kind, T, learned G, and each repair undone."""
-    base = dict(dg_min_inputs=1, spectral_radius=0.9)
-    mk = lambda label, **o: ModelSpec.make(label, "hsn", **{**base, **o})  # noqa: E731
     c = {
-        "random graph": mk("HSN rep., random graph", graph="random"),
-        "identity graph": mk("HSN rep., identity graph", graph="identity"),
-        "learned G": mk("HSN rep., learned G", graph_mode="learned"),
-        "raw G": mk("HSN rep., raw G", spectral_radius=None),
-        "literal DG mask": mk("HSN rep., literal DG mask", dg_min_inputs=0),
+        "random graph": repaired_variant("HSN rep., random graph", graph="random"),
+        "identity graph": repaired_variant("HSN rep., identity graph", graph="identity"),
+        "learned G": repaired_variant("HSN rep., learned G", graph_mode="learned"),
+        "raw G": repaired_variant("HSN rep., raw G", spectral_radius=None),
+        "literal DG mask": repaired_variant("HSN rep., literal DG mask", dg_min_inputs=0),
     }
     for T in (0, 1, 2, 5, 10):
-        c[f"T={T}"] = HSN_REPAIRED if T == 5 else mk(f"HSN rep., T={T}", T=T)
+        c[f"T={T}"] = HSN_REPAIRED if T == 5 else repaired_variant(f"HSN rep., T={T}", T=T)
     return c
 
 

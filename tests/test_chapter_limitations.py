@@ -1,16 +1,19 @@
-"""Open-question experiments (scaffold.openq): timing, sparse kernels, counts vs d, graphs, plumbing."""
+"""Chapter 4 (scaffold.chapters.limitations): timing, sparse kernels, counts vs d, graphs, and the
+figures on small synthetic tables."""
 
-import time
-
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+import time
 import torch
 
-from scaffold import openq
+from scaffold.chapters import limitations as fl
+from scaffold.chapters import limitations as openq
 from scaffold.experiments import HSN_REPAIRED
 from scaffold.models import DENSE
 from scaffold.params import dense_params, totals
+from scaffold.runtime import setup
 from scaffold.sweep import SweepResult
 
 
@@ -65,7 +68,9 @@ def test_matched_dense_hits_budget():
 
 def test_dimension_params_growth():
     p = openq.dimension_params((2, 100)).set_index(["embed_dim", "model"])
-    grow = lambda m, col: p.loc[(100, m), col] - p.loc[(2, m), col]  # noqa: E731
+    def grow(m, col):
+        return p.loc[(100, m), col] - p.loc[(2, m), col]
+
     assert grow("Dense MLP", "learned_nnz") == 98 * 64
     assert grow("HSN (repaired)", "learned_size") == 98 * 32
     # a 5% mask: about 0.05 * 32 nonzeros per extra input (plus the one-input repair)
@@ -96,20 +101,30 @@ def _fake_selected(labels, task, embed_dim, shift):
 def test_sweeps_plumbing(monkeypatch):
     calls = []
 
-    def fake_run(cfg, specs, tasks, desc="", **kw):
-        calls.append((tuple(s.label for s in specs), tasks, kw))
+    def fake_run(cfg, g, desc=""):
+        calls.append((tuple(s.label for s in g.specs), g.tasks, g.embed_dim))
         # as train_ensemble does: an unembedded task records its own dimension
-        df = _fake_selected([s.label for s in specs], tasks[0], kw.get("embed_dim") or 2, {})
+        df = _fake_selected([s.label for s in g.specs], g.tasks[0], g.embed_dim or 2, {})
         return SweepResult(df, pd.DataFrame())
 
     monkeypatch.setattr(openq, "run", fake_run)
-    sel = openq.dimension_sweep(None, (2, 16))
-    assert calls[0][2]["embed_dim"] is None and calls[1][2]["embed_dim"] == 16
+    cfg = setup("cpu", "quick")
+    sel = openq.dimension_sweep(cfg, (2, 16))
+    assert calls[0][2] is None and calls[1][2] == 16
     assert set(sel.embed_dim) == {2, 16} and len(calls[0][0]) == 5
-    sel_t, counts = openq.task_sweep(None, ("digits",), extra=(openq.graph_models()["h_ca3=64"],))
+    sel_t, counts = openq.task_sweep(cfg, ("digits",), extra=(openq.graph_models()["h_ca3=64"],))
     assert set(counts.model) == set(calls[-1][0]) and (counts.task == "digits").all()
     assert "HSN rep., h_ca3=64" in calls[-1][0] and len(calls[-1][0]) == 6
     assert counts.set_index("model").loc[DENSE.label, "learned_size"] == dense_params(64, 10)
+
+
+def test_grids_declare_every_sweep_the_chapter_runs():
+    cfg = setup("cpu", "quick")
+    g = openq.grids(cfg)
+    assert set(g) == {"moons d=2", "moons d=32", "moons d=784", "graphs", "two_spirals", "digits"}
+    assert g["moons d=2"].embed_dim is None and g["moons d=784"].embed_dim == 784
+    assert g["graphs"].tasks == openq.graph_tasks(cfg)
+    assert all(grid.seeds == tuple(cfg.seeds) for grid in g.values())
 
 
 def test_paired_vs_signs_and_reference():
@@ -125,3 +140,58 @@ def test_verdict():
     assert openq.verdict(0.01, 0.03, "up", "down", "flat") == "up"
     assert openq.verdict(-0.03, -0.01, "up", "down", "flat") == "down"
     assert openq.verdict(-0.01, 0.01, "up", "down", "flat") == "flat"
+
+
+def _lat():
+    rows = [dict(model="Dense MLP", family="dense", T=None, batch=b, seconds=1.0, macs_dense=4288,
+                 ratio=1.0, device="cpu", clock="thread_time") for b in (1, 256)]
+    rows += [dict(model=f"HSN T={t}", family="hsn", T=t, batch=b, seconds=1 + t / 5,
+                  macs_dense=592 + 256 * t, ratio=1 + t / 5, device="cpu", clock="thread_time")
+             for t in range(3) for b in (1, 256)]
+    rows += [dict(model="CEN (H=512)", family="cen", T=None, batch=b, seconds=1.2, macs_dense=1536,
+                  ratio=1.2, device="cpu", clock="thread_time") for b in (1, 256)]
+    return pd.DataFrame(rows)
+
+
+def test_latency_lines():
+    fig = fl.latency(_lat())
+    ax = fig.axes[0]
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert "HSN, batch 1" in labels and "HSN, batch 256" in labels
+    hsn = [line for line in ax.get_lines() if line.get_label() == "HSN, batch 1"][0]
+    np.testing.assert_allclose(hsn.get_ydata(), [1, 1.2, 1.4])
+    plt.close(fig)
+
+
+def test_sparse_and_dimension_and_tasks():
+    sp = pd.DataFrame(dict(n=[16, 32], nnz=[81, 243], density=[0.3, 0.2], dense_s=[1e-6, 2e-6],
+                           sparse_s=[2e-6, 1e-6], speedup=[0.5, 2.0]))
+    fig = fl.sparse_kernels(sp)
+    assert len(fig.axes) == 2
+    np.testing.assert_allclose(fig.axes[1].get_lines()[0].get_ydata(), [0.5, 2.0])
+    plt.close(fig)
+
+    params = pd.DataFrame([dict(embed_dim=d, model=m, learned_nnz=n * d, learned_size=s * d)
+                           for d in (2, 8) for m, n, s in (("Dense MLP", 64, 64), ("HSN (repaired)", 2, 32))])
+    sel = pd.DataFrame([dict(model=m, embed_dim=d, seed=s, test_metric=0.9 + 0.01 * s)
+                        for m in ("Dense MLP", "HSN (repaired)") for d in (2, 8) for s in range(3)])
+    fig = fl.dimension(params, sel)
+    assert len(fig.axes) == 2
+    # dense (solid) + HSN solid + HSN dashed (sizes differ from nonzeros)
+    assert len(fig.axes[0].get_lines()) == 3
+    plt.close(fig)
+
+    sel_t = sel.assign(task="digits")
+    counts = pd.DataFrame(dict(task="digits", model=["Dense MLP", "HSN (repaired)"], learned_nnz=[100, 10]))
+    fig = fl.accuracy_vs_params(sel_t, counts)
+    assert fig.axes[0].get_title() == "digits"
+    plt.close(fig)
+
+
+def test_paired_panels_one_per_task():
+    d = pd.DataFrame(dict(task=["moons", "moons", "sine", "sine"], model=["a", "b", "a", "b"],
+                          reference="ref", diff=[0.1, -0.1, 0.0, 0.2], lo=[0, -0.2, -0.1, 0.1],
+                          hi=[0.2, 0, 0.1, 0.3]))
+    fig = fl.paired_panels(d)
+    assert [a.get_title() for a in fig.axes] == ["moons", "sine"]
+    plt.close(fig)

@@ -1,4 +1,4 @@
-"""Measurements and figures for the book's architecture section (section 1).
+"""Chapter 1, "Architectures" (book/01-architectures.py): measurements, figures and facts.
 
 Everything here reads the *built* objects of :mod:`scaffold.graphs` and
 :mod:`scaffold.models`, so a figure can never drift from the code that trains:
@@ -16,6 +16,8 @@ Everything here reads the *built* objects of :mod:`scaffold.graphs` and
 - :func:`ambiguity_table` -- every place where the note is silent or
   inconsistent, with the reading the code takes (values read from the code's
   defaults, not typed in).
+- :func:`compute`, :func:`facts`, :func:`figures` -- what the page shows: its
+  tables (written to the results folder), its facts and its figures.
 """
 
 from __future__ import annotations
@@ -29,8 +31,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from . import graphs
-from .models import CEN, HSN, DenseMLP, ModelSpec
+from .. import graphs, note
+from ..data import DEFAULTS, make_dataset
+from ..experiments import HSN_LITERAL, HSN_REPAIRED
+from ..models import CEN, CEN_NOTE, DENSE, HSN, CENConfig, DenseMLP, HSNConfig, ModelSpec
+from ..params import totals
+from ..train import TrainConfig
 
 PHI = (1 + math.sqrt(5)) / 2
 LEARNED, FIXED = "#1f77b4", "#d95f02"  # colour-blind safe pair, readable on light and dark
@@ -313,11 +319,6 @@ def ambiguity_table() -> pd.DataFrame:
     Values that the code chooses are read from its defaults (data, training,
     model configs, the repaired HSN), so the table stays true to what runs.
     """
-    from .data import DEFAULTS
-    from .experiments import HSN_REPAIRED
-    from .models import CENConfig, HSNConfig
-    from .train import TrainConfig
-
     d, t, h, c, rep = DEFAULTS, TrainConfig(), HSNConfig(), CENConfig(), HSN_REPAIRED.config
     rows = [
         ("Data", "Swiss-roll labels", "a 'binary label on a spiral' without saying which",
@@ -378,3 +379,133 @@ def ambiguity_table() -> pd.DataFrame:
          "the formula omits the bridge and the biases and matches none of the note's totals"),
     ]
     return pd.DataFrame(rows, columns=["part", "question", "the note", "this book", "why"])
+
+
+# ----------------------------------------------------------------------------- the chapter
+
+#: |h| above this counts as saturated: tanh passes less than 2% of the gradient there.
+SATURATION = 0.99
+#: The masks whose census the chapter reports: (stage, spec, input dimension).
+MASK_STAGES = (("DG, literal, d=2", HSN_LITERAL, 2), ("DG, literal, d=1", HSN_LITERAL, 1),
+               ("DG, repaired, d=2", HSN_REPAIRED, 2), ("CEN expander, d=2", CEN_NOTE, 2),
+               ("CEN expander, d=1", CEN_NOTE, 1))
+
+
+def grids(cfg) -> dict:
+    """The sweeps this chapter trains: none (it only builds models)."""
+    return {}
+
+
+def compute(cfg) -> dict:
+    """The chapter's tables, each also written to ``cfg.results_dir``.
+
+    Masks are drawn over many seeds (models are only built, never trained):
+    the HSN's DG masks over 2,000 (500 quick), the CEN's expander over 300 (100).
+    """
+    out = cfg.results_dir
+    n_mask_seeds = 500 if cfg.quick else 2000
+    n_cen_seeds = 100 if cfg.quick else 300
+    ktab = kronecker_table()
+    ktab.to_csv(out / "kronecker_stats.csv", index=False)
+    runs = [(name, spec, d, n_cen_seeds if spec is CEN_NOTE else n_mask_seeds)
+            for name, spec, d in MASK_STAGES]
+    census = pd.concat([mask_census(spec, d, range(n)).assign(stage=name) for name, spec, d, n in runs],
+                       ignore_index=True)
+    census.to_csv(out / "mask_census.csv", index=False)
+    summary = pd.DataFrame([dict(stage=name, **census_summary(census[census.stage == name], spec))
+                            for name, spec, _, _ in runs])
+    summary.to_csv(out / "mask_census_summary.csv", index=False)
+    x_val = make_dataset("swiss_roll", seed=cfg.seeds[0]).x_val
+    trace = pd.concat([state_trace(s, x_val, cfg.seeds, SATURATION) for s in (HSN_LITERAL, HSN_REPAIRED)],
+                      ignore_index=True)
+    trace.to_csv(out / "ca3_state_trace.csv", index=False)
+    amb = ambiguity_table()
+    amb.to_csv(out / "ambiguities.csv", index=False)
+    return dict(kronecker=ktab, census=census, census_summary=summary, trace=trace, ambiguities=amb)
+
+
+def facts(cfg, tables: dict) -> dict:
+    """The numbers the chapter's prose quotes (published with the prefix ``arch``)."""
+    hsn, cen, dense = HSN_LITERAL.config, CEN_NOTE.config, DENSE.config
+    hsn_rep = HSN_REPAIRED.config
+    ktab, census, summary, trace = (tables[k] for k in ("kronecker", "census", "census_summary", "trace"))
+    f = {}
+    f["width"] = dense.widths[0]
+    f["depth"] = len(dense.widths)
+    f["dense-a"] = totals(DENSE, 2, 1)["learned_size"]
+    f["cen-H"] = cen.H
+    f["cen-density"] = 100 * cen.density
+    f["cen-a"] = totals(CEN_NOTE, 2, 1)["learned_size"]
+    f["hsn-hdg"] = hsn.h_dg
+    f["hsn-hca3"] = hsn.h_ca3
+    f["hsn-T"] = hsn.T
+    f["hsn-density"] = 100 * hsn.dg_density
+    f["hsn-a"] = totals(HSN_LITERAL, 2, 1)["learned_size"]
+    f["rep-radius"] = hsn_rep.spectral_radius
+    f["rep-min-inputs"] = hsn_rep.dg_min_inputs
+    f["note-active"] = note.ACTIVE_INPUTS_PER_GRANULE
+    f["d-cls"] = make_dataset("moons", seed=cfg.seeds[0]).d_in
+    f["d-sine"] = make_dataset("sine", seed=cfg.seeds[0]).d_in
+    f["o"] = 1  # one logit or one regression value
+
+    g16 = ktab.set_index("n_nodes").loc[hsn.h_ca3]
+    f["g-n"] = int(g16.name)
+    f["g-nnz"] = int(g16.nnz)
+    f["g-density"] = 100 * float(g16.density)
+    f["g-loops"] = int(g16.self_loops)
+    f["g-radius"] = float(g16.spectral_radius)
+    f["g-k"] = int(g16.k)
+    f["g-degmax"] = int(g16.out_degree_max)
+    f["g-degmin"] = int(g16.out_degree_min)
+    f["g-nmin"] = int(ktab.n_nodes.min())
+    f["g-nmax"] = int(ktab.n_nodes.max())
+    f["g-n2"] = 4 * hsn.h_ca3
+    f["g-diam-set"] = ", ".join(f"{v:g}" for v in sorted(ktab.diameter.unique()))
+    f["g-log-max"] = float(ktab.log2_n.max())
+    f["g-radius-maxerr"] = float((ktab.spectral_radius / ktab.phi_pow_k - 1).abs().max())
+    f["g-nnz-3k"] = int((ktab.nnz == ktab.three_pow_k).sum())
+    f["g-nsizes"] = len(ktab)
+    f["g-radius-max"] = float(ktab.spectral_radius.max())
+
+    S = summary.set_index("stage")
+    for key, stage in (("dg2", "DG, literal, d=2"), ("dg1", "DG, literal, d=1"),
+                       ("rep2", "DG, repaired, d=2"), ("cen2", "CEN expander, d=2"),
+                       ("cen1", "CEN expander, d=1")):
+        r = S.loc[stage]
+        f[f"mask-{key}-inputless"] = 100 * float(r.frac_inputless)
+        f[f"mask-{key}-inputless-th"] = 100 * float(r.frac_inputless_theory)
+        f[f"mask-{key}-empty"] = 100 * float(r.p_all_empty)
+        f[f"mask-{key}-empty-th"] = 100 * float(r.p_all_empty_theory)
+        f[f"mask-{key}-inputs"] = float(r.mean_inputs)
+        f[f"mask-{key}-seeds"] = int(r.n_seeds)
+    f["mask-rep2-max-inputless"] = int(census.loc[census.stage == "DG, repaired, d=2", "inputless"].max())
+    f["mask-seed"] = cfg.seeds[0]
+
+    last = trace[trace.step == hsn.T].groupby("model")[["saturated", "spread"]].mean()
+    f["sat-lit"] = 100 * float(last.loc[HSN_LITERAL.label, "saturated"])
+    f["sat-rep"] = 100 * float(last.loc[HSN_REPAIRED.label, "saturated"])
+    f["spread-rep"] = float(last.loc[HSN_REPAIRED.label, "spread"])
+    f["spread-lit"] = float(last.loc[HSN_LITERAL.label, "spread"])
+    f["spread-lit0"] = float(trace[(trace.step == 0) & (trace.model == HSN_LITERAL.label)].spread.mean())
+    f["spread-rep0"] = float(trace[(trace.step == 0) & (trace.model == HSN_REPAIRED.label)].spread.mean())
+    f["trace-seeds"] = trace.seed.nunique()
+    f["sat-margin"] = round(1 - SATURATION, 6)
+    f["n-ambiguities"] = len(tables["ambiguities"])
+    return f
+
+
+def figures(cfg, tables: dict) -> dict:
+    """The chapter's figures (published with the prefix ``fig-arch``)."""
+    h_ca3 = HSN_LITERAL.config.h_ca3
+    built = {s.label: s.build(2, 1, [cfg.seeds[0]]) for s in (DENSE, CEN_NOTE, HSN_LITERAL)}
+    s0 = cfg.seeds[0]
+    m_dg = HSN_LITERAL.build(2, 1, [s0]).dg_mask[0].numpy()
+    m_cen = CEN_NOTE.build(2, 1, [s0]).E_mask[0].numpy()
+    return {
+        "stages": plot_stages([model_stages(m) for m in built.values()],
+                              [f"({c}) {label}" for c, label in zip("abc", built)]),
+        "kronecker": plot_kronecker((h_ca3, 4 * h_ca3), (h_ca3, 4 * h_ca3, int(tables["kronecker"].n_nodes.max()))),
+        "masks": plot_masks({f"DG mask, seed {s0}": m_dg, f"CEN expander mask, seed {s0}": m_cen},
+                            tables["census_summary"]),
+        "saturation": plot_state_trace(tables["trace"]),
+    }

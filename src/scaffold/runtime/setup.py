@@ -1,4 +1,4 @@
-"""Run profiles: how much compute a section spends.
+"""A section's start: its parameters checked, its profile chosen, the page's output set up.
 
 Every section's ``parameters`` cell holds the same four knobs and hands them to
 :func:`setup`, which validates them and returns a :class:`RunConfig`:
@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import RESULTS
-from .device import resolve_device
+from .. import RESULTS
+from ..device import resolve_device
 
 PROFILES = {
     "full": dict(n_seeds=10, epochs_scale=1.0),
@@ -74,18 +74,25 @@ def setup(device: str = "auto", profile: str = "full", n_seeds: int = 0,
         raise ValueError(f"n_seeds must be at least 2 (intervals need replicates), got {n}")
     if not 0 < scale <= 10:
         raise ValueError(f"epochs_scale must be in (0, 10], got {scale}")
-    # NumPy 2 prints scalars as "np.float64(0.5)"; myst-nb's glue formats the
-    # text repr of a value, so such a repr would break {glue:text}`key:.3f`.
-    # The 1.25 style prints plain numbers; it changes nothing else we rely on.
+    prepare_page_output()
+    return RunConfig(device=resolve_device(device), profile=profile, n_seeds=n,
+                     epochs_scale=scale)
+
+
+def prepare_page_output() -> None:
+    """The display side effects of a section's start, named as such (``setup`` calls it).
+
+    NumPy 2 prints scalars as "np.float64(0.5)"; myst-nb's glue formats the text
+    repr of a value, so such a repr would break {glue:text}`key:.3f`.  The 1.25
+    style prints plain numbers; it changes nothing else we rely on.
+
+    Figures reach the page through glue (numbered, captioned) only: with
+    interactive mode off the inline backend does not also print every open
+    figure at the end of its cell.  The backend loads lazily and the inline one
+    switches interactive mode on as it loads, so it is loaded first.
+    """
     np.set_printoptions(legacy="1.25")
-    # Figures reach the page through glue (numbered, captioned) only: with
-    # interactive mode off the inline backend does not also print every open
-    # figure at the end of its cell.
-    # The backend loads lazily and the inline one switches interactive mode on as
-    # it loads, so load it first.
     import matplotlib.pyplot as plt
 
     plt.close(plt.figure())
     plt.ioff()
-    return RunConfig(device=resolve_device(device), profile=profile, n_seeds=n,
-                     epochs_scale=scale)

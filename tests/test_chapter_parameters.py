@@ -1,9 +1,9 @@
-"""Recomputed parameter tables: which counting convention reproduces which reported number."""
+"""Chapter 3 (scaffold.chapters.parameters): which counting convention reproduces which reported number."""
 
 import pytest
 
-from scaffold import ledger_params as lp
 from scaffold import note
+from scaffold.chapters import parameters as lp
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,11 @@
-"""Architecture-section helpers: measured graph facts, mask census, stage schematic."""
+"""Chapter 1 (scaffold.chapters.architectures): measurements and figures read off the built models."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
-from scaffold import figures_arch as fa
+from scaffold.chapters import architectures as fa
 from scaffold.experiments import HSN_LITERAL, HSN_REPAIRED
 from scaffold.models import CEN_NOTE, DENSE, ModelSpec
 from scaffold.params import accounting

@@ -1,10 +1,13 @@
-"""The appendix's tables and the book benchmark's narrative edit."""
+"""The appendix (scaffold.chapters.reproducing): its tables and facts, the results listing, and
+the book benchmark's narrative edit."""
 
 import json
-
 import jupytext
 
-from scaffold import bookbench, reproducing as rp
+from scaffold import bookbench
+from scaffold.chapters import reproducing as rp
+from scaffold.runtime import provenance
+
 
 REPORT = {"device": "cpu", "machine": "x86_64", "torch": "2.13.0", "threads": 1, "epochs_scale": 1.0,
           "ensemble": [{"model": "Dense MLP", "members": 20, "batched_s": 1.0, "one_by_one_s": 5.0,
@@ -45,8 +48,12 @@ def test_narrative_edit_changes_markdown_only(tmp_path):
     before = jupytext.read(src)
     bookbench._edit_markdown(src)
     after = jupytext.read(src)
-    code = lambda nb: [c.source for c in nb.cells if c.cell_type == "code"]  # noqa: E731
-    md = lambda nb: [c.source for c in nb.cells if c.cell_type == "markdown"]  # noqa: E731
+    def code(nb):
+        return [c.source for c in nb.cells if c.cell_type == "code"]
+
+    def md(nb):
+        return [c.source for c in nb.cells if c.cell_type == "markdown"]
+
     assert code(before) == code(after)
     assert md(before) != md(after) and "benchmark" in md(after)[0]
     assert md(before)[1] == md(after)[1]
@@ -60,7 +67,18 @@ def test_results_listing_links_existing_files(tmp_path):
     (res / "notes.txt").write_text("ignored")
     book = tmp_path / "book"
     book.mkdir()
-    md = rp.results_listing(res, here=book)
+    md = provenance.results_listing(res, here=book)
     assert "{download}`a.csv <../results/a.csv>` | 2 |" in md
     assert "b.json <../results/b.json>" in md
     assert "notes.txt" not in md
+
+
+def test_facts_are_plain_data_with_or_without_a_report():
+    for report in (None, REPORT):
+        f = rp.facts(report)
+        assert all(isinstance(v, (int, float, str)) for v in f.values()), f
+        assert set(f) == set(rp.facts(REPORT))  # the prose may quote every key either way
+    f = rp.facts(REPORT)
+    assert f["ens-members"] == 20 and f["core-ratio"] == 10.0 and f["book-library-executed"] == 7
+    assert "5.0x faster for the Dense MLP" in f["ens-speedups"]
+    assert "not measured" in rp.facts(None)["bench-status"]

@@ -1,21 +1,23 @@
-"""Tables for the appendix "Reproducing this book": the environment and the timings.
+"""The appendix "Reproducing this book" (book/06-reproducing.py): the environment and the timings.
 
 The timings come from ``results/bench.json``, written by ``make bench``
 (:mod:`scaffold.bench`, :mod:`scaffold.bookbench`); the book never times itself
 while it builds, because sections run in parallel and would disturb each other.
+:func:`facts` turns that report into the numbers the page's prose quotes; every
+entry exists whether or not a report was found (NaN, and a status phrase, if not).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
-from . import RESULTS, ROOT
-from .profiles import PROFILES
+from .. import RESULTS, ROOT
+from ..runtime.setup import PROFILES
+from ..sweep import TRAINING_SOURCES
 
 BENCH = RESULTS / "bench.json"
 
@@ -62,18 +64,37 @@ def book_table(report: dict) -> pd.DataFrame:
                           "sections executed": book[k]["executed"]} for k in what if k in book])
 
 
-def results_listing(results_dir: Path, here: Path | None = None) -> str:
-    """A MyST table of the CSV/JSON files in ``results_dir``, each a download link.
+def grids(cfg) -> dict:
+    """The sweeps this chapter trains: none."""
+    return {}
 
-    ``here`` is the folder of the executing notebook (papermill runs it there), so
-    the links are relative to the page and Sphinx copies the files into the site.
-    """
-    here = Path.cwd() if here is None else Path(here)
-    rows = ["| file | rows | size |", "|---|---|---|"]
-    for p in sorted(Path(results_dir).glob("*")):
-        if p.suffix not in (".csv", ".json") or not p.is_file():
-            continue
-        rel = Path(os.path.relpath(p, here)).as_posix()
-        n = sum(1 for _ in p.open()) - 1 if p.suffix == ".csv" else "-"
-        rows.append(f"| {{download}}`{p.name} <{rel}>` | {n} | {p.stat().st_size / 1024:.1f} KiB |")
-    return "\n".join(rows)
+
+NAN = float("nan")
+
+
+def facts(report: dict | None) -> dict:
+    """The numbers the appendix quotes from a ``make bench`` report (prefix ``rep``)."""
+    f = {"n-training-sources": len(TRAINING_SOURCES)}
+    f["bench-status"] = ("measured by `make bench` on this machine" if report
+                         else "not measured yet: no `results/bench.json` was found; run `make bench`")
+    report = report or {}
+    ens = ensemble_table(report) if report.get("ensemble") else None
+    f["device"] = report.get("device", "n/a")
+    f["machine"] = report.get("gpu", report.get("machine", "n/a"))
+    f["torch"] = report.get("torch", "n/a")
+    f["threads"] = report.get("threads", NAN)
+    f["epochs-scale"] = report.get("epochs_scale", NAN)
+    f["ens-members"] = int(ens.members.iloc[0]) if ens is not None else NAN
+    f["ens-speedups"] = (", ".join(f"{r.speedup:.1f}x faster for the {r.model}" for r in ens.itertuples())
+                         if ens is not None else "not measured")
+    f["ens-maxdiff"] = (max(e["max_abs_metric_diff"] for e in report["ensemble"]) if ens is not None else NAN)
+    cs = report.get("core_sweep", {})
+    for key, name in (("jobs", "jobs"), ("members", "members"), ("gflop", "gflop"), ("seconds", "seconds"),
+                      ("floor_s", "floor"), ("matmul_gflops", "gflops"), ("ratio_to_floor", "ratio")):
+        f[f"core-{name}"] = cs.get(key, NAN)
+    book = report.get("book") or {}
+    f["book-profile"] = book.get("profile", "n/a")
+    for kind in ("cold", "noop", "narrative", "library"):
+        f[f"book-{kind}"] = book.get(kind, {}).get("seconds", NAN)
+        f[f"book-{kind}-executed"] = book.get(kind, {}).get("executed", NAN)
+    return f

@@ -2,8 +2,8 @@
 
 Usage, as the *last* cell of a section::
 
-    from scaffold import provenance
-    provenance.block(cfg)          # cfg: the RunConfig from profiles.setup
+    from scaffold.runtime import provenance
+    provenance.block(cfg)          # cfg: the RunConfig from scaffold.runtime.setup
 
 It displays, as a collapsed box on the book page:
 
@@ -32,8 +32,9 @@ import subprocess
 import sys
 import time
 from importlib import metadata
+from pathlib import Path
 
-from . import ROOT
+from .. import ROOT
 
 PACKAGES = ("torch", "numpy", "scipy", "scikit-learn", "pandas", "matplotlib",
             "papermill", "jupyter-book")
@@ -122,6 +123,23 @@ def block(cfg=None, **extra) -> dict:
     text = "\n".join(f"{k}: {v}" for k, v in info.items())
     display({"text/markdown": markdown(info), "text/plain": text}, raw=True)
     return info
+
+
+def results_listing(results_dir: Path, here: Path | None = None) -> str:
+    """A MyST table of the CSV/JSON files in ``results_dir``, each a download link.
+
+    ``here`` is the folder of the executing notebook (papermill runs it there), so
+    the links are relative to the page and Sphinx copies the files into the site.
+    """
+    here = Path.cwd() if here is None else Path(here)
+    rows = ["| file | rows | size |", "|---|---|---|"]
+    for p in sorted(Path(results_dir).glob("*")):
+        if p.suffix not in (".csv", ".json") or not p.is_file():
+            continue
+        rel = Path(os.path.relpath(p, here)).as_posix()
+        n = sum(1 for _ in p.open()) - 1 if p.suffix == ".csv" else "-"
+        rows.append(f"| {{download}}`{p.name} <{rel}>` | {n} | {p.stat().st_size / 1024:.1f} KiB |")
+    return "\n".join(rows)
 
 
 if __name__ == "__main__":  # pragma: no cover - quick manual check
