@@ -58,3 +58,20 @@ def test_plot_conventions(comp):
     ax = fig.axes[0]
     assert len(ax.patches) == 3 * 6  # three models x six conventions
     plt.close(fig)
+
+
+def test_compute_writes_tables_and_facts_are_plain_data(tmp_path, monkeypatch):
+    import json
+
+    from scaffold.runtime import setup
+
+    monkeypatch.setenv("SCAFFOLD_RESULTS", str(tmp_path))
+    cfg = setup("cpu", "quick")
+    tables = lp.compute(cfg)
+    f = lp.facts(tables)
+    assert all(isinstance(v, (int, float, str)) for v in f.values()), f
+    assert f["eq1-claimed"] == note.EQ1_CLAIMED and f["eq1-gap"] == note.EQ1_CLAIMED - f["eq1-sum"]
+    assert f["hsn-all"] == note.TABLE_2_2["HSN"][0] and f["hsn-a"] < f["hsn-all"]
+    checks = json.loads((cfg.results_dir / "params_checks.json").read_text())
+    assert checks["hsn_a"] == f["hsn-a"] and checks["n_draws"] == f["draws"]
+    assert set(lp.figures(tables)) == {"conventions"}

@@ -122,7 +122,9 @@ def test_embedding_keeps_the_geometry(task):
     assert np.abs(A @ coef - xs).max() < 1e-3
     if k == 2:  # pairwise distances keep their order closely
         i, j = np.triu_indices(64, 1)
-        dist = lambda x: np.linalg.norm(x[i] - x[j], axis=1)  # noqa: E731
+        def dist(x):
+            return np.linalg.norm(x[i] - x[j], axis=1)
+
         assert spearmanr(dist(xb[:64]), dist(xs[:64])).statistic > 0.9
 
 

@@ -8,7 +8,7 @@ computed by this package; the notebooks in ``book/`` only call it.
 The model library, one module per idea (imports only downward):
 
 - :mod:`scaffold.note`        -- the note's reported numbers, and only those
-- :mod:`scaffold.device`      -- ``device="auto"`` and seeding
+- :mod:`scaffold.device`      -- ``device="auto"`` and its checks
 - :mod:`scaffold.data`        -- the note's four toy tasks (+ digits, d-dimensional embeddings)
 - :mod:`scaffold.graphs`      -- Kronecker graphs and their controls
 - :mod:`scaffold.models`      -- dense MLP, CEN, HSN as stacked ensembles

@@ -1,4 +1,4 @@
-"""Device choice and seeding.
+"""Device choice.
 
 ``device="auto"`` picks CUDA, then Apple MPS, then CPU (the note ran on Apple MPS).
 An explicit choice is validated so that ``DEVICE=cuda`` on a machine without a GPU
@@ -8,9 +8,6 @@ failing deep inside a training loop.
 
 from __future__ import annotations
 
-import random
-
-import numpy as np
 import torch
 
 KNOWN = ("auto", "cpu", "cuda", "mps")
@@ -53,25 +50,3 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
             raise RuntimeError(f"device {device!r} does not exist; this machine has "
                                f"{torch.cuda.device_count()} CUDA device(s)")
     return torch.device(name)
-
-
-def seed_everything(seed: int) -> None:
-    """Seed Python, NumPy and torch global generators.
-
-    The library itself never relies on global state (every random draw takes an
-    explicit generator derived from the seed), but notebooks may.
-    """
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    torch.manual_seed(seed)
-
-
-def generator(seed: int, device: str | torch.device = "cpu") -> torch.Generator:
-    """A torch generator seeded with ``seed``.
-
-    Draws are always made on the CPU and moved, so that a seed gives the same
-    initialisation on every device.
-    """
-    g = torch.Generator(device="cpu")
-    g.manual_seed(int(seed))
-    return g
