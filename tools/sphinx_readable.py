@@ -2,7 +2,7 @@
 
 - **Numbered tables.** ``{glue:figure}`` with ``:figclass: table`` wraps a glued
   table (:mod:`scaffold.runtime.tables`) in a figure; here it becomes a
-  :class:`table_figure`, counted and labelled as a *Table* (``numfig``), with its
+  :class:`table_figure`, counted and labelled as a *Table* (``numfig``); CSS shows its
   caption above the table.  ``{numref}`` to it reads "Table N".
 - **Alt text.** An image placed by ``{glue:figure}`` has no alt, so HTML shows its
   file path; a live figure's static image has an empty one.  Both get the
@@ -62,8 +62,9 @@ class ReadableFigures(SphinxTransform):
                                      f'alt="{html.escape(text, quote=True)}"\\1', raw.astext())
                         raw.replace(raw.children[0], nodes.Text(new))
             if "table" in fig["classes"] and not isinstance(fig, table_figure):
-                tab = table_figure(fig.rawsource, *[c for c in captions],
-                                   *[c for c in fig.children if c not in captions], **fig.attributes)
+                # The caption stays last (HTML closes <figcaption> at the figure's end);
+                # the CSS shows it above the table.
+                tab = table_figure(fig.rawsource, *fig.children, **fig.attributes)
                 fig.replace_self(tab)
                 for node_id in tab["ids"]:  # {numref} looks the label's node up here
                     self.document.ids[node_id] = tab

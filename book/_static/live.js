@@ -46,6 +46,24 @@
     return layout;
   }
 
+  // The phone layout (one panel per row) when the box is narrow and the figure has one.
+  function pick(plot) {
+    var spec = plot._spec;
+    var narrow = spec.narrow && plot.parentNode.clientWidth < spec.narrowBelow;
+    plot._narrow = !!narrow;
+    var layout = JSON.parse(JSON.stringify(narrow ? spec.narrow : spec.layout));
+    plot.style.height = (layout.height || 420) + "px";
+    return apply(layout, themed(layout));
+  }
+
+  function resize() {
+    document.querySelectorAll(".live-figure[data-drawn] .live-plot").forEach(function (plot) {
+      var spec = plot._spec;
+      var narrow = spec.narrow && plot.parentNode.clientWidth < spec.narrowBelow;
+      if (!!narrow !== plot._narrow) window.Plotly.react(plot, spec.data, pick(plot), spec.config || {});
+    });
+  }
+
   function draw(box) {
     var specEl = box.querySelector("script.live-spec");
     var img = box.querySelector("img.live-static");
@@ -56,7 +74,8 @@
     plot.setAttribute("role", "img");
     if (img && img.alt) plot.setAttribute("aria-label", img.alt);
     box.appendChild(plot);
-    var layout = apply(spec.layout || {}, themed(spec.layout || {}));
+    plot._spec = spec;
+    var layout = pick(plot);
     window.Plotly.newPlot(plot, spec.data, layout, spec.config || {}).then(function () {
       box.dataset.drawn = "1";
       if (img) img.hidden = true;
@@ -79,6 +98,7 @@
       boxes.forEach(draw);
       new MutationObserver(retheme).observe(document.documentElement,
         {attributes: true, attributeFilter: ["data-theme"]});
+      window.addEventListener("resize", resize);
     };
     if (window.Plotly) return go();
     var s = document.createElement("script");

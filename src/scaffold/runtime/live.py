@@ -24,6 +24,8 @@ import json
 from scaffold.runtime import style
 
 #: Plotly's per-figure options: no logo, no selection tools (zoom, pan, reset and PNG export remain).
+#: Below this box width (CSS px) a figure with a narrow layout uses it (phones).
+NARROW_PX = 600
 CONFIG = {"displaylogo": False, "responsive": True,
           "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
@@ -33,10 +35,12 @@ class LiveFigure:
 
     ``static`` is a matplotlib Figure (saved at the book's dpi, then closed) or PNG bytes.
     ``alt`` is the image's text alternative when the figure is shown without a caption.
+    ``narrow``, if given, is the same figure laid out for a phone (one panel per row):
+    only its layout is kept, and live.js uses it when the box is under :data:`NARROW_PX`.
     """
 
-    def __init__(self, plot, static, alt: str = ""):
-        self.plot = plot
+    def __init__(self, plot, static, alt: str = "", narrow=None):
+        self.plot, self.narrow = plot, narrow
         self.png = static if isinstance(static, bytes) else _png_and_close(static)
         self.alt = alt
 
@@ -45,7 +49,11 @@ class LiveFigure:
         import plotly.io as pio
 
         fig = json.loads(pio.to_json(self.plot, validate=False))
-        return {"data": fig.get("data", []), "layout": fig.get("layout", {}), "config": CONFIG}
+        spec = {"data": fig.get("data", []), "layout": fig.get("layout", {}), "config": CONFIG}
+        if self.narrow is not None:
+            spec["narrow"] = json.loads(pio.to_json(self.narrow, validate=False)).get("layout", {})
+            spec["narrowBelow"] = NARROW_PX
+        return spec
 
     def to_html(self) -> str:
         # "</" inside a <script> block would end it: JSON allows the escaped form.
@@ -77,7 +85,7 @@ def _png_and_close(fig) -> bytes:
 def layout(fig, height: int, **kw):
     """The book's plotly layout: transparent (live.js sets light/dark colours), legend below."""
     fig.update_layout(
-        height=height, template="plotly_white", margin=dict(l=10, r=10, t=30, b=10),
+        height=height, template="plotly_white", margin=dict(l=10, r=10, t=50, b=10),
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
         font=dict(size=13), hoverlabel=dict(font_size=13),
         legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0,

@@ -27,9 +27,14 @@ def sides(df: pd.DataFrame, lo: str, hi: str, reference: float) -> pd.Series:
 
 
 def matrix_rows(df: pd.DataFrame, choices: list[str]) -> list[tuple[str, object]]:
-    """(choice, level) for every level present, choices in the given order, levels numerically."""
-    return [(c, lev) for c in choices
-            for lev in sorted(df[c].dropna().unique(), key=lambda v: style.natural_key(str(v)))]
+    """(choice, level) for every level present: choices in the given order, levels in the
+    column's categorical order if it has one, else in order of first appearance (the order
+    in which the readings list them)."""
+    def levels(col):
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            return [v for v in col.cat.categories if (col == v).any()]
+        return list(dict.fromkeys(col.dropna()))
+    return [(c, lev) for c in choices for lev in levels(df[c])]
 
 
 def spec_curve(df: pd.DataFrame, estimate: str, lo: str, hi: str, choices: list[str],
@@ -69,7 +74,7 @@ def spec_curve(df: pd.DataFrame, estimate: str, lo: str, hi: str, choices: list[
     fig.add_hline(y=reference, line_width=1, line_color="gray", row=1, col=1)
     fig.update_yaxes(title_text=ylabel, row=1, col=1)
     fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], automargin=True, row=2, col=1)
-    fig.update_xaxes(title_text="specification (sorted by estimate)", row=2, col=1)
+    fig.update_xaxes(title_text="specifications, sorted", row=2, col=1)
     layout(fig, top_px + bottom_px + 120)
 
     import matplotlib.pyplot as plt
@@ -88,6 +93,6 @@ def spec_curve(df: pd.DataFrame, estimate: str, lo: str, hi: str, choices: list[
     top.set_ylabel(ylabel)
     top.legend(loc="upper left", frameon=False)
     bottom.set_yticks(range(len(rows)), names[::-1])
-    bottom.set_xlabel("specification (sorted by estimate)")
+    bottom.set_xlabel("specifications, sorted")
     bottom.grid(False, axis="x")
     return LiveFigure(fig, sfig, alt)

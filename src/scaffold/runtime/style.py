@@ -27,7 +27,7 @@ from scaffold import note
 from scaffold.data import TASKS
 
 #: Width of the text column at a 1280 px window (sphinx-book-theme 1.3, measured in Chromium).
-PAGE_PX = 740
+PAGE_PX = 750
 #: Smallest text, in CSS pixels, a figure may show when displayed at page width.
 MIN_TEXT_PX = 9.0
 #: Full-width figure: 7 in at 200 dpi is 1400 px, twice the column (sharp on high-density screens).

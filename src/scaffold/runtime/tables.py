@@ -31,7 +31,7 @@ from scaffold.runtime import style
 
 #: snake_case column -> header a reader sees.  ``headers=`` adds to or overrides it per table.
 HEADERS = {
-    "claim_id": "Claim", "claim": "Claim", "reported": "Note", "ours": "Ours",
+    "claim_id": "ID", "claim": "Claim", "reported": "Note", "ours": "Ours",
     "lo": "95% CI low", "hi": "95% CI high", "seeds": "Seeds", "n_seeds": "Seeds",
     "test": "Test", "verdict": "Verdict", "why": "Why", "task": "Task", "model": "Model",
     "reading": "Reading", "mean": "Mean", "sd": "SD", "diff": "Difference",
@@ -131,7 +131,10 @@ class Table:
             else:
                 fmt[c] = lambda v: DASH if v is None or (isinstance(v, float) and math.isnan(v)) \
                     else html.escape(str(v))
-        classes = pd.DataFrame({c: "num" if pd.api.types.is_numeric_dtype(df[c]) else ""
+        # Numbers align right; long text gets a minimum width so that a phone scrolls
+        # the table rather than squeezing a sentence to one word per line.
+        classes = pd.DataFrame({c: "num" if pd.api.types.is_numeric_dtype(df[c])
+                                else "long" if df[c].astype(str).str.len().max() > 30 else ""
                                 for c in df.columns}, index=df.index)
         # A uuid from the content keeps re-executed notebooks byte-identical and ids unique per page.
         uid = hashlib.sha1(df.to_json().encode()).hexdigest()[:8]
