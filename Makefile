@@ -44,7 +44,7 @@ NAMES    := $(basename $(notdir $(SOURCES)))
 SECTIONS := $(filter-out book/00-intro.py,$(SOURCES))
 NBS      := $(patsubst book/%.py,$(OUT)/%.ipynb,$(SECTIONS))
 INTRO    := $(OUT)/00-intro.ipynb
-FRAME    := _config.yml _toc.yml references.bib tools/sphinx_offline.py $(wildcard book/*.md)
+FRAME    := _config.yml _toc.yml references.bib $(wildcard tools/sphinx_*.py) $(wildcard book/*.md)
 # Files and folders (so that a deleted file counts) whose change re-runs sections.
 LIB      := $(shell find src -not -path '*__pycache__*' -not -path '*.egg-info*' -not -name '*.pyc') requirements.txt
 PSTAMP   := $(OUT)/.stamps/params
