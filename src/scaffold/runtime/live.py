@@ -83,12 +83,19 @@ def _png_and_close(fig) -> bytes:
 
 
 def layout(fig, height: int, **kw):
-    """The book's plotly layout: transparent (live.js sets light/dark colours), legend below."""
+    """The book's plotly layout: transparent (live.js sets light/dark colours), legend below.
+
+    The legend sits at the bottom of the whole figure, in a margin sized for its rows
+    (about three entries a row), so it never covers an axis title.
+    """
+    entries = len({t.legendgroup or t.name for t in fig.data if t.showlegend is not False})
+    legend_px = 26 * -(-entries // 3) + 10 if entries > 1 else 0
     fig.update_layout(
-        height=height, template="plotly_white", margin=dict(l=10, r=10, t=50, b=10),
+        height=height + legend_px, template="plotly_white",
+        margin=dict(l=10, r=10, t=50, b=10 + legend_px),
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-        font=dict(size=13), hoverlabel=dict(font_size=13),
-        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0,
+        font=dict(size=13), hoverlabel=dict(font_size=13), showlegend=entries > 1,
+        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", xanchor="left", x=0,
                     title_text="", itemclick="toggle", itemdoubleclick="toggleothers"),
         **kw)
     # Facet titles: "task=moons" -> "moons".

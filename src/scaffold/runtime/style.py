@@ -174,9 +174,8 @@ def apply() -> None:
     mpl.rcParams["figure.constrained_layout.use"] = True
 
 
-def figsize(rows: int = 1, cols: int = 1, panel_height: float = 2.6) -> tuple[float, float]:
-    """Full page width; height grows with the rows of panels."""
-    del cols  # the width is always the page's: more columns make narrower panels
+def figsize(rows: int = 1, panel_height: float = 2.6) -> tuple[float, float]:
+    """Full page width (more columns make narrower panels); height grows with the rows."""
     return (WIDTH_IN, panel_height * rows + 0.4)
 
 
@@ -194,7 +193,7 @@ def panels(n: int, per_row: int = PANELS_PER_ROW, panel_height: float = 2.6, **k
     import matplotlib.pyplot as plt
 
     rows, cols = grid(n, per_row)
-    fig, axes = plt.subplots(rows, cols, figsize=figsize(rows, cols, panel_height),
+    fig, axes = plt.subplots(rows, cols, figsize=figsize(rows, panel_height),
                              squeeze=False, **kw)
     flat = list(axes.flat)
     for ax in flat[n:]:
