@@ -11,6 +11,7 @@ PYTHON  ?= python3
 VENV    := .venv
 PY      := $(VENV)/bin/python
 READY   := $(VENV)/.ready
+LABREADY := $(VENV)/.lab-ready
 MATHJAX := book/_static/mathjax/tex-chtml.js
 
 # Section parameters (papermill -p): see README.md.  PARAMS adds raw "-p name value".
@@ -43,14 +44,14 @@ NAMES    := $(basename $(notdir $(SOURCES)))
 SECTIONS := $(filter-out book/00-intro.py,$(SOURCES))
 NBS      := $(patsubst book/%.py,$(OUT)/%.ipynb,$(SECTIONS))
 INTRO    := $(OUT)/00-intro.ipynb
-FRAME    := _config.yml _toc.yml references.bib tools/sphinx_offline.py $(wildcard book/*.md)
+FRAME    := _config.yml _toc.yml references.bib $(wildcard tools/sphinx_*.py) $(wildcard book/*.md)
 # Files and folders (so that a deleted file counts) whose change re-runs sections:
 # the paths listed in tools/invalidates.txt, which tools/execute.py hashes too.
 LIB      := $(shell find $$(grep -v '^\#' tools/invalidates.txt) -not -path '*__pycache__*' -not -path '*.egg-info*' -not -name '*.pyc')
 PSTAMP   := $(OUT)/.stamps/params
 RUN      := $(PY) tools/execute.py
 
-.PHONY: help book test nb html notebooks bench clean distclean venv mathjax FORCE
+.PHONY: help book test nb html notebooks bench clean distclean venv mathjax lab FORCE
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
@@ -83,6 +84,8 @@ distclean: clean ## also remove .venv, MathJax, results/ and caches
 	rm -rf $(VENV) book/_static/mathjax results .cache src/*.egg-info
 
 venv: $(READY) ## create or update .venv only
+lab: $(LABREADY) ## JupyterLab (pinned): a section's .py opens as a notebook, saving writes the .py
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--allow-root) $(LABARGS)
 mathjax: $(MATHJAX) ## fetch MathJax 3 only
 
 # --- setup ---------------------------------------------------------------
@@ -92,6 +95,15 @@ $(READY): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $@
+
+# JupyterLab stays out of the book's own requirements (CI never installs it).  The
+# override makes jupytext's notebook view the default for .py files.
+$(LABREADY): requirements-lab.txt $(READY)
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-lab.txt
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"python": "Jupytext Notebook"}}}' \
+	  > $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $@
 
 $(MATHJAX):

@@ -5,6 +5,16 @@ Checks, on every page of the site: it loads; every image has loaded
 elements, no raw ``\\(`` or ``\\[`` left); and no script or stylesheet comes from
 the network.  Across the book there must be at least one figure and one equation.
 
+Then, as a reader on a laptop and on a phone (every page at 1280 and 390 px
+wide, light and dark, network cut): nothing widens the page beyond the window
+except inside a box that scrolls on its own (wide tables); every live figure
+(``scaffold.runtime.live``) draws an SVG or canvas; the console has no errors;
+every image is at least as many pixels wide as it is shown.  Screenshots go to
+``_build/screenshots/`` for a person to look at.  The same checks run on a demo
+page built from ``tests/fixtures/view_demo.py`` in ``_build/view-demo`` that
+shows every kind of view (live figures, tables, numbered tables) before the
+chapters use them.
+
 The site checked is ``$SCAFFOLD_HTML`` (``make test`` points it at the quick
 build), else ``_build/html``.  Without Chromium the test is skipped with a
 message, except under CI (``CI`` set), where it fails.
@@ -14,6 +24,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -23,6 +35,10 @@ REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 DRIVER = "/usr/bin/chromedriver"
 HTML = Path(os.environ.get("SCAFFOLD_HTML", REPO / "_build" / "html")).resolve()
+SHOTS = REPO / "_build" / "screenshots"
+DEMO = REPO / "_build" / "view-demo"
+WIDTHS = (1280, 390)
+THEMES = ("light", "dark")
 IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false")
 
 
@@ -33,11 +49,11 @@ def _require(condition: bool, why: str) -> None:
         pytest.skip(why)
 
 
-def pages() -> list[Path]:
-    if not HTML.is_dir():
+def pages(html: Path = HTML) -> list[Path]:
+    if not html.is_dir():
         return []
     skip = {"genindex.html", "search.html"}
-    return sorted(p for p in HTML.rglob("*.html")
+    return sorted(p for p in html.rglob("*.html")
                   if p.name not in skip and "_static" not in p.parts and "_sources" not in p.parts
                   and 'http-equiv="Refresh"' not in p.read_text())  # index.html only redirects
 
@@ -46,13 +62,13 @@ def pages() -> list[Path]:
 def browser():
     _require(Path(CHROMIUM).exists() and Path(DRIVER).exists(),
              "Chromium not installed (apt-get install chromium chromium-driver)")
-    _require(bool(pages()), f"no built book at {HTML} (run make book or make test first)")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     profile = tempfile.mkdtemp(prefix="chromium-")
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console messages, for the checks
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync",
@@ -94,6 +110,7 @@ if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
 
 
 def test_every_page_renders_offline(browser):
+    _require(bool(pages()), f"no built book at {HTML} (run make book or make test first)")
     browser.set_script_timeout(60)
     total_imgs = total_math = 0
     problems = []
@@ -122,6 +139,7 @@ def test_every_page_renders_offline(browser):
 
 def test_dark_theme_renders(browser):
     """The theme's dark mode works offline too (the reader's choice is stored locally)."""
+    _require(bool(pages()), f"no built book at {HTML} (run make book or make test first)")
     browser.get(pages()[0].as_uri())
     browser.execute_script("document.documentElement.dataset.theme = 'dark';")
     bg = browser.execute_script("return getComputedStyle(document.body).backgroundColor;")
@@ -146,3 +164,123 @@ def test_sections_offer_their_sources():
         assert f"{page.stem}.ipynb" in html, f"{page.name}: no .ipynb download"
         assert "Provenance of this page" in html, f"{page.name}: no provenance.block(cfg) at the end"
         assert f"{page.stem}.py" in html, f"{page.name}: provenance block without .py link"
+
+
+# --- the book as a reader sees it: widths, themes, live figures ----------------------
+
+@pytest.fixture(scope="module")
+def demo_site() -> Path:
+    """tests/fixtures/view_demo.py executed and built as a one-page book in _build/view-demo."""
+    if DEMO.exists():
+        shutil.rmtree(DEMO)
+    (DEMO / "book").mkdir(parents=True)
+    for name in ("_config.yml", "references.bib"):
+        shutil.copy(REPO / name, DEMO / name)
+    shutil.copytree(REPO / "tools", DEMO / "tools")
+    shutil.copy(REPO / "book" / "bibliography.md", DEMO / "book")
+    (DEMO / "book" / "_static").symlink_to(REPO / "book" / "_static")
+    (DEMO / "_toc.yml").write_text("format: jb-book\nroot: book/demo\n"
+                                   "chapters:\n  - file: book/bibliography\n")
+    import jupytext
+    import nbclient
+
+    nb = jupytext.read(REPO / "tests" / "fixtures" / "view_demo.py")
+    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(DEMO / "book")}}).execute()
+    jupytext.write(nb, DEMO / "book" / "demo.ipynb")
+    build = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(DEMO),
+                            "--warningiserror", "--keep-going", "--quiet"],
+                           capture_output=True, text=True)
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    return DEMO / "_build" / "html"
+
+
+# Elements that stick out of the window, unless a scrolling (or clipping) ancestor holds them.
+OVERFLOW = """
+const W = document.documentElement.clientWidth;
+const held = el => { for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+    const o = getComputedStyle(a).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return true; }
+  return false; };
+const out = [];
+for (const el of document.querySelectorAll('body *')) {
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0 || r.right <= W + 1) continue;
+  if (getComputedStyle(el).visibility === 'hidden' || held(el)) continue;
+  out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+           (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') +
+           ' right=' + Math.round(r.right));
+  if (out.length >= 5) break;
+}
+return {page: document.documentElement.scrollWidth, window: W, out: out};
+"""
+
+# Waits (up to 20 s) for every live figure to be drawn, then reports each one and every image.
+LIVE = """
+const done = arguments[arguments.length - 1];
+const t0 = Date.now();
+const check = () => {
+  const boxes = [...document.querySelectorAll('.live-figure')];
+  const drawn = boxes.filter(b => b.querySelector('.live-plot svg.main-svg, .live-plot canvas'));
+  if (drawn.length < boxes.length && Date.now() - t0 < 20000) return setTimeout(check, 200);
+  const main = document.querySelector('main') || document.body;
+  const small = [...main.querySelectorAll('img')].filter(i => i.offsetParent !== null && i.complete
+      && i.naturalWidth > 0 && i.naturalWidth + 1 < i.getBoundingClientRect().width)
+    .map(i => (i.currentSrc || i.src).slice(0, 80) + ' natural=' + i.naturalWidth + ' shown='
+         + Math.round(i.getBoundingClientRect().width));
+  done({boxes: boxes.length, drawn: drawn.length, small: small,
+        height: document.documentElement.scrollHeight});
+};
+check();
+"""
+
+
+def _look(browser, site: Path, label: str) -> list[str]:
+    """Every page of ``site`` at each width and theme; returns the problems found."""
+    browser.set_script_timeout(60)
+    problems = []
+    for width in WIDTHS:
+        for theme in THEMES:
+            for page in pages(site):
+                rel = page.relative_to(site)
+                where = f"{label}/{rel} at {width} px, {theme}"
+                browser.set_window_size(width, 900)
+                browser.get(page.as_uri())
+                browser.get_log("browser")  # drop messages of the page before
+                browser.execute_script(
+                    "localStorage.setItem('mode', arguments[0]); localStorage.setItem('theme', arguments[0]);"
+                    "document.documentElement.dataset.mode = arguments[0];"
+                    "document.documentElement.dataset.theme = arguments[0];", theme)
+                live = browser.execute_async_script(LIVE)
+                if live["drawn"] < live["boxes"]:
+                    problems.append(f"{where}: {live['boxes'] - live['drawn']} of {live['boxes']} "
+                                    "live figures not drawn")
+                problems += [f"{where}: image shown wider than it is: {s}" for s in live["small"]]
+                over = browser.execute_script(OVERFLOW)
+                if over["page"] > over["window"] + 1 or over["out"]:
+                    problems.append(f"{where}: page {over['page']} px wide in a {over['window']} px "
+                                    f"window: {over['out']}")
+                problems += [f"{where}: console: {e['message'][:300]}"
+                             for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+                shot = SHOTS / label / f"{str(rel.with_suffix('')).replace('/', '_')}-{width}-{theme}.png"
+                shot.parent.mkdir(parents=True, exist_ok=True)
+                browser.set_window_size(width, min(max(live["height"], 900), 12000))
+                browser.save_screenshot(str(shot))
+    return problems
+
+
+def test_demo_reads_at_every_width_and_theme(browser, demo_site):
+    """The demo page: four live figures draw, tables scroll in their own box, no errors."""
+    problems = _look(browser, demo_site, "demo")
+    assert not problems, "\n".join(problems)
+    html = (demo_site / "book" / "demo.html").read_text()
+    assert html.count('class="live-figure"') >= 4
+    assert "Table 1" in html and "Table 2" in html, "glue:figure with :figclass: table is not numbered"
+    assert 'alt=""' not in html, "an image without alt text"
+    assert (demo_site / "_static" / "plotly.min.js").stat().st_size > 1_000_000
+
+
+def test_book_reads_at_every_width_and_theme(browser):
+    """Every page of the book, as on a laptop and a phone, light and dark."""
+    _require(bool(pages()), f"no built book at {HTML} (run make book or make test first)")
+    problems = _look(browser, HTML, "book")
+    assert not problems, "\n".join(problems)

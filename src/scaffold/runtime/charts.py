@@ -1,0 +1,196 @@
+"""The book's recurring chart kinds, live (plotly) with a static twin (seaborn/matplotlib).
+
+Each builder takes a tidy DataFrame -- one row per point, named columns -- and
+returns a :class:`~scaffold.runtime.live.LiveFigure`; both renderings draw the
+same rows with the same colours and markers (:mod:`scaffold.runtime.style`).
+Panels (one per task, say) come in the note's task order, at most two per row.
+
+- :func:`forest`: estimates with intervals, one row per label (e.g. paired differences);
+- :func:`scatter`: y against x per label (e.g. accuracy against learned parameters);
+- :func:`strip`: per-seed values per label, with the mean marked;
+- :func:`spec_curve`: sorted estimates with intervals over a dot matrix of the choices behind each.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from scaffold.runtime import style
+from scaffold.runtime.live import LiveFigure, hover_text, layout
+
+
+def _panels(df, panel):
+    return style.task_order(df[panel]) if panel else [None]
+
+
+def _subplots(names, per_row, shared_y=True, row_px=260):
+    from plotly.subplots import make_subplots
+
+    rows, cols = style.grid(len(names), per_row)
+    fig = make_subplots(rows=rows, cols=cols, shared_yaxes=shared_y and cols > 1,
+                        subplot_titles=[n for n in names if n is not None] or None,
+                        horizontal_spacing=0.08, vertical_spacing=min(0.12, 0.3 / rows) if rows > 1 else 0.0)
+    return fig, rows, cols, rows * row_px + 90
+
+
+def _where(i, cols):
+    return dict(row=i // cols + 1, col=i % cols + 1)
+
+
+def _live(draw, static, alt):
+    """Two plotly layouts of the same traces: panels side by side, and one per row for phones."""
+    return LiveFigure(draw(style.PANELS_PER_ROW), static, alt, narrow=draw(1))
+
+
+def forest(df: pd.DataFrame, estimate: str, lo: str, hi: str, label: str = "model",
+           panel: str | None = "task", reference: float | None = 0.0,
+           band: float | None = None, xlabel: str = "", alt: str = "") -> LiveFigure:
+    """Points with horizontal intervals, one row per label, one panel per ``panel`` value.
+
+    ``reference`` draws a vertical line (0 for differences); ``band`` shades
+    ``[-band, band]`` (an equivalence margin).
+    """
+    import plotly.graph_objects as go
+
+    names, labels = _panels(df, panel), style.model_order(df[label])
+
+    def draw(per_row):
+        fig, rows, cols, height = _subplots(names, per_row, row_px=max(180, 26 * len(labels) + 60))
+        for i, name in enumerate(names):
+            sub = df if name is None else df[df[panel] == name]
+            for lab in labels:
+                d = sub[sub[label] == lab]
+                if d.empty:
+                    continue
+                lk = style.look(lab)
+                fig.add_trace(go.Scatter(
+                    x=d[estimate], y=d[label], mode="markers", name=lab, legendgroup=lab,
+                    showlegend=i == 0, marker=dict(color=lk.color, symbol=lk.symbol, size=9),
+                    error_x=dict(type="data", symmetric=False, array=d[hi] - d[estimate],
+                                 arrayminus=d[estimate] - d[lo], thickness=1.5, width=3),
+                    hovertext=hover_text(d, label, estimate, lo, hi), hoverinfo="text"),
+                    **_where(i, cols))
+            if band:
+                fig.add_vrect(x0=-band, x1=band, fillcolor="gray", opacity=0.15, line_width=0,
+                              **_where(i, cols))
+            if reference is not None:
+                fig.add_vline(x=reference, line_width=1, line_color="gray", **_where(i, cols))
+        fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True)
+        fig.update_xaxes(title_text=xlabel, row=rows)
+        return layout(fig, height)
+
+    sfig, axes = style.panels(len(names), panel_height=0.3 * len(labels) + 1.0, sharey=True)
+    for ax, name in zip(axes, names):
+        sub = df if name is None else df[df[panel] == name]
+        if band:
+            ax.axvspan(-band, band, color="0.88", zorder=0)
+        if reference is not None:
+            ax.axvline(reference, color="0.4", lw=0.8)
+        for y, lab in enumerate(labels[::-1]):
+            for _, r in sub[sub[label] == lab].iterrows():
+                lk = style.look(lab)
+                ax.errorbar(r[estimate], y, xerr=[[r[estimate] - r[lo]], [r[hi] - r[estimate]]],
+                            fmt=lk.marker, color=lk.color, ms=5, capsize=2)
+        ax.set_yticks(range(len(labels)), labels[::-1])
+        ax.set_title(name or "")
+        ax.set_xlabel(xlabel)
+    return _live(draw, sfig, alt)
+
+
+def scatter(df: pd.DataFrame, x: str, y: str, label: str = "model", panel: str | None = "task",
+            lo: str | None = None, hi: str | None = None, log_x: bool = False,
+            xlabel: str = "", ylabel: str = "", alt: str = "") -> LiveFigure:
+    """y against x, one colour and marker per label; vertical intervals when lo/hi are given.
+
+    No text labels on the points (they overlap): the legend names the models and hover each point.
+    """
+    import plotly.graph_objects as go
+    import seaborn as sns
+
+    names, labels = _panels(df, panel), style.model_order(df[label])
+
+    def draw(per_row):
+        fig, rows, cols, height = _subplots(names, per_row, shared_y=False)
+        for i, name in enumerate(names):
+            sub = df if name is None else df[df[panel] == name]
+            for lab in labels:
+                d = sub[sub[label] == lab]
+                if d.empty:
+                    continue
+                lk = style.look(lab)
+                err = (dict(type="data", symmetric=False, array=d[hi] - d[y], arrayminus=d[y] - d[lo])
+                       if lo and hi else None)
+                fig.add_trace(go.Scatter(
+                    x=d[x], y=d[y], mode="markers", name=lab, legendgroup=lab, showlegend=i == 0,
+                    marker=dict(color=lk.color, symbol=lk.symbol, size=10), error_y=err,
+                    hovertext=hover_text(d, label, y, lo, hi, extra=("reading", "task", x)),
+                    hoverinfo="text"), **_where(i, cols))
+        fig.update_xaxes(type="log" if log_x else "linear")
+        fig.update_xaxes(title_text=xlabel, row=rows)
+        fig.update_yaxes(title_text=ylabel, col=1)
+        return layout(fig, height)
+
+    sfig, axes = style.panels(len(names))
+    for k, (ax, name) in enumerate(zip(axes, names)):
+        sub = df if name is None else df[df[panel] == name]
+        if lo and hi:
+            for _, r in sub.iterrows():
+                ax.errorbar(r[x], r[y], yerr=[[r[y] - r[lo]], [r[hi] - r[y]]], fmt="none",
+                            ecolor=style.look(r[label]).color, elinewidth=1)
+        sns.scatterplot(sub, x=x, y=y, hue=label, style=label, hue_order=labels, style_order=labels,
+                        palette=style.palette(labels), markers=style.markers(labels), s=40,
+                        ax=ax, legend=k == 0)
+        if log_x:
+            ax.set_xscale("log")
+        ax.set(title=name or "", xlabel=xlabel, ylabel=ylabel)
+    _legend_below(sfig, axes)
+    return _live(draw, sfig, alt)
+
+
+def strip(df: pd.DataFrame, value: str, label: str = "model", panel: str | None = "task",
+          xlabel: str = "", alt: str = "") -> LiveFigure:
+    """Every row (e.g. one seed) as a point per label, jittered, over a box with its mean dashed."""
+    import plotly.graph_objects as go
+    import seaborn as sns
+
+    names, labels = _panels(df, panel), style.model_order(df[label])
+
+    def draw(per_row):
+        fig, rows, cols, height = _subplots(names, per_row, row_px=max(180, 26 * len(labels) + 60))
+        for i, name in enumerate(names):
+            sub = df if name is None else df[df[panel] == name]
+            for lab in labels:
+                d = sub[sub[label] == lab]
+                if d.empty:
+                    continue
+                lk = style.look(lab)
+                fig.add_trace(go.Box(
+                    x=d[value], y=d[label], name=lab, legendgroup=lab, showlegend=i == 0,
+                    orientation="h", boxpoints="all", jitter=0.5, pointpos=0,
+                    fillcolor="rgba(0,0,0,0)", line=dict(width=1, color=lk.color),
+                    marker=dict(color=lk.color, symbol=lk.symbol, size=6), boxmean=True,
+                    hovertext=hover_text(d, label, value, extra=("reading", "task", "seed")),
+                    hoverinfo="text"), **_where(i, cols))
+        fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True)
+        fig.update_xaxes(title_text=xlabel, row=rows)
+        return layout(fig, height)
+
+    sfig, axes = style.panels(len(names), panel_height=0.3 * len(labels) + 1.0, sharey=True)
+    for ax, name in zip(axes, names):
+        sub = df if name is None else df[df[panel] == name]
+        sns.stripplot(sub, x=value, y=label, hue=label, order=labels, hue_order=labels,
+                      palette=style.palette(labels), size=3.5, jitter=0.25, ax=ax, legend=False)
+        means = sub.groupby(label)[value].mean()
+        ax.scatter([means.get(lab) for lab in labels], range(len(labels)), marker="|", s=250,
+                   color="0.15", zorder=3)
+        ax.set(title=name or "", xlabel=xlabel, ylabel="")
+    return _live(draw, sfig, alt)
+
+
+def _legend_below(fig, axes):
+    leg = axes[0].get_legend()
+    if leg is None:
+        return
+    handles, texts = leg.legend_handles, [t.get_text() for t in leg.get_texts()]
+    leg.remove()
+    fig.legend(handles, texts, loc="outside lower center", ncols=min(3, len(texts)), frameon=False)

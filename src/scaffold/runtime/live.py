@@ -1,0 +1,117 @@
+"""Live figures: plotly in the page, a static image where scripts do not run.
+
+A :class:`LiveFigure` is what a section displays (or glues) for a dense figure.
+Its HTML output holds the static image (PNG, base64) and the plotly spec as
+JSON; nothing executes inline.  The site's ``_static/live.js`` (one file, shared
+by every page) finds these boxes, loads ``_static/plotly.min.js`` -- copied from
+the pinned plotly package by ``tools/sphinx_offline.py``, never a CDN -- only on
+pages that have one, draws each figure and then hides its image.  Without
+scripts (or before they run) the reader sees the image, so the page is never
+empty.  Hover, zoom and legend toggles are plotly's own; ``live.js`` follows the
+theme's light/dark switch (``html[data-theme]``) with transparent backgrounds.
+
+MyST-NB renders the ``text/html`` output raw, and ``{glue:figure}`` wraps it in a
+numbered figure with the caption written in the page; ``tools/sphinx_readable.py``
+copies that caption into the image's ``alt`` (the box says ``data-alt-from-caption``).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+
+from scaffold.runtime import style
+
+#: Plotly's per-figure options: no logo, no selection tools (zoom, pan, reset and PNG export remain).
+#: Below this box width (CSS px) a figure with a narrow layout uses it (phones).
+NARROW_PX = 600
+CONFIG = {"displaylogo": False, "responsive": True,
+          "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+class LiveFigure:
+    """A plotly figure with its static twin.  Display it, or ``glue()`` it and cite it with glue:figure.
+
+    ``static`` is a matplotlib Figure (saved at the book's dpi, then closed) or PNG bytes.
+    ``alt`` is the image's text alternative when the figure is shown without a caption.
+    ``narrow``, if given, is the same figure laid out for a phone (one panel per row):
+    only its layout is kept, and live.js uses it when the box is under :data:`NARROW_PX`.
+    """
+
+    def __init__(self, plot, static, alt: str = "", narrow=None):
+        self.plot, self.narrow = plot, narrow
+        self.png = static if isinstance(static, bytes) else _png_and_close(static)
+        self.alt = alt
+
+    def spec(self) -> dict:
+        """data + layout + config, as plotly.js takes them (plain JSON types)."""
+        import plotly.io as pio
+
+        fig = json.loads(pio.to_json(self.plot, validate=False))
+        spec = {"data": fig.get("data", []), "layout": fig.get("layout", {}), "config": CONFIG}
+        if self.narrow is not None:
+            spec["narrow"] = json.loads(pio.to_json(self.narrow, validate=False)).get("layout", {})
+            spec["narrowBelow"] = NARROW_PX
+        return spec
+
+    def to_html(self) -> str:
+        # "</" inside a <script> block would end it: JSON allows the escaped form.
+        spec = json.dumps(self.spec(), separators=(",", ":")).replace("</", "<\\/")
+        img = base64.b64encode(self.png).decode()
+        height = int(self.plot.layout.height or 420)
+        alt = html.escape(self.alt, quote=True)
+        return (f'<div class="live-figure" style="--live-height:{height}px">'
+                f'<img class="live-static" src="data:image/png;base64,{img}" alt="{alt}"'
+                f' data-alt-from-caption="1">'
+                f'<script type="application/json" class="live-spec">{spec}</script></div>')
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # text/plain keeps a readable line for consoles and for glue's text fallback.
+        return {"text/html": self.to_html(), "text/plain": f"<LiveFigure: {self.alt or 'figure'}>"}
+
+
+def _png_and_close(fig) -> bytes:
+    import matplotlib.pyplot as plt
+
+    data = style.png(fig)
+    plt.close(fig)
+    return data
+
+
+def layout(fig, height: int, **kw):
+    """The book's plotly layout: transparent (live.js sets light/dark colours), legend below.
+
+    The legend sits at the bottom of the whole figure, in a margin sized for its rows
+    (about three entries a row), so it never covers an axis title.
+    """
+    entries = len({t.legendgroup or t.name for t in fig.data if t.showlegend is not False})
+    legend_px = 26 * -(-entries // 3) + 10 if entries > 1 else 0
+    fig.update_layout(
+        height=height + legend_px, template="plotly_white",
+        margin=dict(l=10, r=10, t=50, b=10 + legend_px),
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+        font=dict(size=13), hoverlabel=dict(font_size=13), showlegend=entries > 1,
+        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", xanchor="left", x=0,
+                    title_text="", itemclick="toggle", itemdoubleclick="toggleothers"),
+        **kw)
+    # Facet titles: "task=moons" -> "moons".
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
+    return fig
+
+
+def hover_text(df, label: str, value: str, lo: str | None = None, hi: str | None = None,
+               extra=("reading", "task")) -> list[str]:
+    """One hover line block per row: model (bold), reading, task, value [interval]."""
+    out = []
+    for _, r in df.iterrows():
+        parts = [f"<b>{html.escape(str(r[label]))}</b>"]
+        parts += [f"{c}: {html.escape(str(r[c]))}" for c in extra if c in df.columns and c != label]
+        v = f"{value}: {r[value]:.4g}"
+        if lo and hi and lo in df.columns and hi in df.columns:
+            v += f" [{r[lo]:.4g}, {r[hi]:.4g}]"
+        out.append("<br>".join(parts + [v]))
+    return out

@@ -1,0 +1,61 @@
+"""Tables for reading: formats, orders, badges, scroll box, sortable variant."""
+
+import math
+
+import pandas as pd
+
+from scaffold.runtime import tables
+
+
+def test_numbers():
+    assert tables.number(4417.0, integer=True) == "4,417"
+    assert tables.number(-0.374) == "−0.374"
+    assert tables.number(0.5) == "0.500"
+    assert tables.number(9.766e-05) == "9.77 × 10⁻⁵"
+    assert tables.number(-0.0008789) == "−8.79 × 10⁻⁴"
+    assert tables.number(12345.6) == "12,346"
+    assert tables.number(math.nan) == tables.DASH and tables.number(None) == tables.DASH
+    assert tables.number(0.0) == "0"
+
+
+def test_headers():
+    assert tables.header("verdict") == "Verdict"
+    assert tables.header("three_pow_k") == "Three pow k"
+    assert tables.header("three_pow_k", {"three_pow_k": "3^k"}) == "3^k"
+
+
+def frame():
+    return pd.DataFrame({
+        "task": ["sine", "moons", "swiss_roll", "circles"] * 2,
+        "model": ["CEN (H=512)"] * 4 + ["CEN (H=64)"] * 4,
+        "seeds": [20.0] * 8,
+        "ours": [0.91, math.nan, 0.5, -0.374, 0.2, 0.3, 0.4, 0.5],
+        "verdict": ["reproduced", "not reproduced", "contradicted", "untestable"] * 2,
+    })
+
+
+def test_order_is_the_notes_tasks_then_numeric_models():
+    t = tables.table(frame())
+    assert list(t.df.task[::2]) == ["swiss_roll", "circles", "moons", "sine"]
+    assert list(t.df.model[:2]) == ["CEN (H=64)", "CEN (H=512)"]
+
+
+def test_html_has_no_index_human_headers_badges_and_a_scroll_box():
+    html = tables.table(frame()).to_html()
+    assert html.startswith('<div class="table-scroll"')
+    assert "<th" in html and ">Seeds<" in html and ">Verdict<" in html
+    assert "row_heading" not in html and "index_name" not in html  # no index column
+    assert '<span class="verdict verdict-not-reproduced">not reproduced</span>' in html
+    assert ">20<" in html and "20.0" not in html  # whole-number column printed as integers
+    assert ">–<" in html  # NaN as a dash
+    assert tables.table(frame()).to_html() == html  # deterministic (re-executed notebooks)
+
+
+def test_text_is_escaped():
+    html = tables.table(pd.DataFrame({"why": ["a < b & c"]})).to_html()
+    assert "a &lt; b &amp; c" in html
+
+
+def test_full_table_is_sortable_with_a_filter():
+    html = tables.full_table(frame()).to_html()
+    assert 'class="table-box"' in html and "table-filter" in html and "sortable" in html
