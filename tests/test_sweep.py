@@ -38,7 +38,7 @@ def reference():
 def _no_training(monkeypatch):
     def boom(*a, **k):
         raise AssertionError("trained although the result was cached")
-    monkeypatch.setattr(sweep, "train_ensemble", boom)
+    monkeypatch.setattr(sweep, "train_stack", boom)
 
 
 def test_grid_validation():
@@ -69,7 +69,7 @@ def test_second_run_comes_from_the_cache(cache, reference, monkeypatch):
     first = run_sweep(GRID, progress=False)
     _same(first, reference)
     files = sorted(p.name for p in cache.iterdir())
-    assert len(files) == 2 * len(GRID.jobs())  # members + curves per job
+    assert len(files) == 3 * len(GRID.jobs())  # members, curves and record per job
     assert not any(f.endswith(".tmp") for f in files)
     _no_training(monkeypatch)
     second = run_sweep(GRID, progress=False)
