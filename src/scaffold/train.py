@@ -188,7 +188,7 @@ def train_ensemble(spec: ModelSpec, task: str, seeds, cfg: TrainConfig = TrainCo
 
 
 def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
-                datasets: dict | None = None) -> list[TrainResult]:
+                datasets: dict | None = None, build=build_stack) -> list[TrainResult]:
     """Train several parts as ONE stacked ensemble; one result per part.
 
     The parts' specs must share a family and tensor shapes (``spec.shape_key``),
@@ -196,7 +196,8 @@ def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
     epochs.  Every member's data, initialisation and batch order depend only on
     its own (task, seed, spec), and its loss only on its own weights, so each
     part's result is the one :func:`train_ensemble` gives it alone (up to float
-    rounding in batched products).
+    rounding in batched products).  ``build`` makes the stacked model from
+    (specs, d_in, n_out, seeds) per member; the benchmark swaps in other engines.
     """
     device = torch.device(device)
     if device.type == "cpu":
@@ -219,7 +220,7 @@ def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
     xva, yva = _stack(ds, "x_val", device), _stack(ds, "y_val", device)
     xte, yte = _stack(ds, "x_test", device), _stack(ds, "y_test", device)
 
-    model = build_stack([parts[i].spec for i, _, _ in members], d_in, n_out,
+    model = build([parts[i].spec for i, _, _ in members], d_in, n_out,
                         [s for _, s, _ in members]).to(device)
     lr = torch.tensor([lr for _, _, lr in members], dtype=torch.float32, device=device)
     opt = StackedAdam(model.parameters(), lr)
