@@ -316,10 +316,11 @@ class HSN(Ensemble):
         cfg = self.cfg  # the shapes, shared by every member
         h_dg, n = cfg.h_dg, cfg.h_ca3
         # Per-member choices as tensors; a stack of one variant keeps the plain ops.
-        acts = set(self._per_member("activation"))
-        self.act = ACTIVATIONS[cfg.activation] if len(acts) == 1 else self._mixed_act
-        self.register_buffer("relu_sel", torch.tensor(
-            [a == "relu" for a in self._per_member("activation")]).view(-1, 1, 1))
+        # Runs of consecutive members with one activation: (start, stop, function).
+        acts = self._per_member("activation")
+        cuts = [0] + [i for i in range(1, len(acts)) if acts[i] != acts[i - 1]] + [len(acts)]
+        self.act_runs = [(a, b, ACTIVATIONS[acts[a]]) for a, b in zip(cuts[:-1], cuts[1:])]
+        self.act = self.act_runs[0][2] if len(self.act_runs) == 1 else self._mixed_act
         every = self._per_member("input_every_step")
         self.every_step = all(every) or (None if any(every) else False)  # None: mixed
         self.register_buffer("z_gain", torch.tensor(every, dtype=torch.float32).view(-1, 1, 1))
@@ -354,9 +355,10 @@ class HSN(Ensemble):
             self.register_buffer("G_fixed", G * self.g_scale)
 
     def _mixed_act(self, x):
-        # Both branches are computed; each member keeps its own (values and
-        # gradients are exactly those of its activation alone).
-        return torch.where(self.relu_sel, torch.relu(x), torch.tanh(x))
+        # Each run of members gets its own function (values and gradients exactly
+        # those of that activation alone); a stack built by the sweep keeps the
+        # members of one activation together, so there are few runs.
+        return torch.cat([f(x[a:b]) for a, b, f in self.act_runs])
 
     def graph(self) -> torch.Tensor:
         """The CA3 coupling matrix actually used, shape (M, n, n)."""

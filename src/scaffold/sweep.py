@@ -174,22 +174,38 @@ class Job:
         return steps * (1.0 + self.n_members * macs * self.grid.batch_size / 3e5)
 
 
+def _config_order(spec: ModelSpec) -> str:
+    return json.dumps({k: v for k, v in spec.as_dict().items() if k != "label"}, sort_keys=True,
+                      default=str)
+
+
 @lru_cache(maxsize=None)
 def _input_dim(task: str, embed_dim: int | None) -> int:
     # Read off a tiny draw of the task, so that the shapes stay written in data.py only.
     return make_dataset(task, 0, n_train=4, n_val=1, n_test=1, embed_dim=embed_dim).d_in
 
 
-def make_stacks(jobs, max_members: int = 400) -> list[list[Job]]:
-    """Group jobs that can share an ensemble; stacks of at most ``max_members``
-    members (bigger ones are split), ordered by estimated cost, longest first."""
+#: Members per stack: beyond ~100-200 a member's time stops falling (the step's
+#: fixed cost is amortised and activations outgrow the caches), while fewer,
+#: bigger stacks would leave cores idle.
+MAX_MEMBERS = 160
+
+
+def make_stacks(jobs, max_members: int = MAX_MEMBERS) -> list[list[Job]]:
+    """Group jobs that can share an ensemble into stacks of at most ``max_members``
+    members (a larger group is split), ordered by estimated cost, longest first.
+
+    Within a group, jobs are ordered by their model config, so that variants
+    sharing e.g. an activation sit together (the model then applies it in one
+    run, see ``HSN._mixed_act``).
+    """
     groups: dict = {}
     for job in jobs:
         groups.setdefault(job.stack_key(), []).append(job)
     stacks = []
     for group in groups.values():
         cur, n = [], 0
-        for job in sorted(group, key=lambda j: -j.cost):
+        for job in sorted(group, key=lambda j: (_config_order(j.spec), j.task, j.key)):
             if cur and n + job.n_members > max_members:
                 stacks.append(cur)
                 cur, n = [], 0
@@ -253,7 +269,9 @@ def load_entry(cache_dir: Path, job: Job):
     reason, bad = None, mpath
     try:
         record = json.loads(rpath.read_text())
-        for path, name in ((mpath, "members"), (cpath, "curves")):
+        if record["key"] != job.key:
+            reason, bad = f"the record of another entry ({record['key']})", rpath
+        for path, name in ((mpath, "members"), (cpath, "curves")) if reason is None else ():
             if _sha256(path) != record["sha256"][name]:
                 reason, bad = "does not match the checksum stored with it", path
                 break
@@ -288,7 +306,7 @@ def store_entry(cache_dir: Path, job: Job, members: pd.DataFrame, curves: pd.Dat
 
 
 def run_jobs(jobs, n_jobs: int = 1, backend: str | None = None, cache: bool = True,
-             progress: bool | None = None, desc: str = "sweep", max_members: int = 400) -> dict:
+             progress: bool | None = None, desc: str = "sweep", max_members: int = MAX_MEMBERS) -> dict:
     """Load or train every job (deduplicated by key); returns key -> (members, curves).
 
     Cached jobs are read here; the missing ones are stacked, and the stacks sent
