@@ -1,10 +1,8 @@
-"""The appendix's tables and the book benchmark's narrative edit."""
+"""The appendix's tables (the book benchmark's narrative edit: tests/test_bench_tools.py)."""
 
 import json
 
-import jupytext
-
-from scaffold import bookbench, reproducing as rp
+from scaffold import reproducing as rp
 
 REPORT = {"device": "cpu", "machine": "x86_64", "torch": "2.13.0", "threads": 1, "epochs_scale": 1.0,
           "ensemble": [{"model": "Dense MLP", "members": 20, "batched_s": 1.0, "one_by_one_s": 5.0,
@@ -36,20 +34,6 @@ def test_pins_come_from_requirements():
     t = rp.pinned(("torch", "papermill"))
     assert t.set_index("package").loc["torch", "pinned"] == "2.13.0"
     assert t.set_index("package").loc["papermill", "pinned"] == "2.7.0"
-
-
-def test_narrative_edit_changes_markdown_only(tmp_path):
-    src = tmp_path / "s.py"
-    src.write_text("# %% [markdown]\n# # Title\n#\n# Text.\n\n# %%\nx = 1\n\n"
-                   "# %% [markdown]\n# More.\n\n# %%\ny = x + 1\n")
-    before = jupytext.read(src)
-    bookbench._edit_markdown(src)
-    after = jupytext.read(src)
-    code = lambda nb: [c.source for c in nb.cells if c.cell_type == "code"]  # noqa: E731
-    md = lambda nb: [c.source for c in nb.cells if c.cell_type == "markdown"]  # noqa: E731
-    assert code(before) == code(after)
-    assert md(before) != md(after) and "benchmark" in md(after)[0]
-    assert md(before)[1] == md(after)[1]
 
 
 def test_results_listing_links_existing_files(tmp_path):

@@ -245,7 +245,7 @@ def test_jobs_sharing_shapes_share_a_stack():
     assert {("moons", "c64"), ("circles", "c64")} in as_sets
     assert {("sine", "Dense MLP")} in as_sets
     assert len(stacks) == 2 * 4  # (binary, sine) x (dense, hsn, cen64, cen128)
-    costs = [sum(j.cost for j in st) for st in stacks]
+    costs = [sweep.stack_cost(st) for st in stacks]
     assert costs == sorted(costs, reverse=True)  # longest first
     # A cap on members splits a group.
     capped = sweep.make_stacks([sweep.Job(grid, t, s) for t, s in grid.jobs()], max_members=4)

@@ -161,17 +161,25 @@ class Job:
                 self.n_epochs, g.batch_size, tuple(g.lrs), torch.device(self.device).type)
 
     @cached_property
-    def cost(self) -> float:
-        """Rough training time, for ordering only: steps x (fixed cost + arithmetic).
+    def steps(self) -> int:
+        return self.n_epochs * -(-512 // self.grid.batch_size)
 
-        For these tiny models a step's fixed cost (Python, kernel launches) is
-        about as large as the arithmetic of a few hundred thousand
-        multiply-accumulates, hence the constant.
-        """
+    @cached_property
+    def work(self) -> float:
+        """Multiply-accumulates of one training step of all the job's members."""
         macs = totals(self.spec, _input_dim(self.task, self.grid.embed_dim), TASKS[self.task][1],
                       n_draws=1)["macs_dense"]
-        steps = self.n_epochs * -(-512 // self.grid.batch_size)
-        return steps * (1.0 + self.n_members * macs * self.grid.batch_size / 3e5)
+        return self.n_members * macs * self.grid.batch_size
+
+
+def stack_cost(stack) -> float:
+    """Rough training time of a stack, for ordering only: steps x (fixed cost + arithmetic).
+
+    For these tiny models a step's fixed cost (Python, kernel launches) is about
+    as large as the arithmetic of a few hundred thousand multiply-accumulates,
+    hence the constant; the fixed cost is paid once per stack, not per job.
+    """
+    return max(j.steps for j in stack) * (1.0 + sum(j.work for j in stack) / 3e5)
 
 
 def _config_order(spec: ModelSpec) -> str:
@@ -212,7 +220,7 @@ def make_stacks(jobs, max_members: int = MAX_MEMBERS) -> list[list[Job]]:
             cur.append(job)
             n += job.n_members
         stacks.append(cur)
-    return sorted(stacks, key=lambda st: -sum(j.cost for j in st))
+    return sorted(stacks, key=lambda st: -stack_cost(st))
 
 
 def train_jobs(stack: list[Job]):
