@@ -371,24 +371,13 @@ class HSN(Ensemble):
 
     def states(self, x) -> list[torch.Tensor]:
         """CA3 states h_0 .. h_T, each (M, B, h_ca3); used for the dynamics study."""
-        return [h.transpose(1, 2) for h in self._states_t(x)]
-
-    def _states_t(self, x) -> list[torch.Tensor]:
-        """The same states transposed, (M, h_ca3, B): the network runs units x samples.
-
-        Why: the products here are tiny (16 units); with the samples as the long,
-        inner dimension the CPU's batched matrix product runs ~3x faster than with
-        (M, B, 16) operands (measured on the bench machine).  The arithmetic is
-        the same.
-        """
-        xt = x.transpose(1, 2)
-        u = torch.relu(torch.baddbmm(self.b_dg.transpose(1, 2), (self.W_dg * self.dg_mask).transpose(1, 2), xt))
-        z = torch.baddbmm(self.b_br.transpose(1, 2), self.W_br.transpose(1, 2), u)
+        u = torch.relu(torch.baddbmm(self.b_dg, x, self.W_dg * self.dg_mask))
+        z = torch.baddbmm(self.b_br, u, self.W_br)
         h = self.act(z)
-        Gt = self.graph().transpose(1, 2)
+        G = self.graph()
         out = [h]
         for _ in range(self.cfg.T):
-            pre = torch.bmm(Gt, h)
+            pre = torch.bmm(h, G)
             if self.every_step is None:  # mixed: z enters where z_gain is 1
                 pre = torch.addcmul(pre, z, self.z_gain)
             elif self.every_step:
@@ -398,7 +387,7 @@ class HSN(Ensemble):
         return out
 
     def forward(self, x):
-        return torch.baddbmm(self.b_ca1, self._states_t(x)[-1].transpose(1, 2), self.W_ca1)
+        return torch.baddbmm(self.b_ca1, self.states(x)[-1], self.W_ca1)
 
     def components(self):
         self._single()
