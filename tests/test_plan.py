@@ -27,7 +27,7 @@ def test_plan_deduplicates_jobs_across_grids():
 
 
 def test_plan_runs_longest_first():
-    stacks = plan.plan_stacks([A, B, C])
+    stacks = sweep.make_stacks(plan.plan_jobs([A, B, C]))  # what run_plan trains on an empty cache
     costs = [sweep.stack_cost(st) for st in stacks]
     assert costs == sorted(costs, reverse=True)
     # sine trains twice the epochs of the binary tasks: its HSN stack goes first

@@ -45,7 +45,7 @@ from scaffold.data import NOTE_TASKS, TASKS
 from scaffold.device import resolve_device
 from scaffold.models import CEN_NOTE, DENSE, HSN_NOTE, ModelSpec, build_stack
 from scaffold.params import totals
-from scaffold.sweep import Grid, Job, make_stacks, run_sweep
+from scaffold.sweep import Grid, Job, make_stacks, run_jobs, run_sweep
 from scaffold.train import Part, TrainConfig, train_ensemble, train_one_by_one, train_stack
 
 NOTE_MODELS = (DENSE, HSN_NOTE, CEN_NOTE)
@@ -216,17 +216,18 @@ def readings() -> list[ModelSpec]:
 
 
 def multiverse_stack(device, epochs_scale=1.0, task="moons", seeds=range(10)) -> dict:
-    """All readings as one stack vs one stack per reading (what a per-job sweep does)."""
-    cfg = TrainConfig(epochs_scale=epochs_scale)
-    parts = [Part(s, task, tuple(seeds)) for s in readings()]
-    together, t1 = _timed(lambda: train_stack(parts, cfg, device), device)
-    apart, t2 = _timed(lambda: [train_stack([p], cfg, device)[0] for p in parts], device)
-    diff = max(float((a.members["test_metric"] - b.members["test_metric"]).abs().max())
-               for a, b in zip(together, apart))
-    members = len(parts) * len(seeds) * len(cfg.lrs)
-    print(f"  {len(parts)} readings, {members} members: one stack {t1:.2f}s, one per reading {t2:.2f}s, "
-          f"x{t2 / t1:.1f} (max |metric diff| {diff:.1e})", flush=True)
-    return dict(readings=len(parts), members=members, one_stack_s=t1, per_reading_s=t2,
+    """The readings as the sweep stacks them vs one stack per reading (what a per-job sweep did)."""
+    grid = Grid(tasks=(task,), specs=tuple(readings()), seeds=tuple(seeds), epochs_scale=epochs_scale)
+    jobs = [Job(grid, t, s, str(device)) for t, s in grid.jobs()]
+    per_job = len(grid.seeds) * len(grid.lrs)
+    stacked, t1 = _timed(lambda: run_jobs(jobs, cache=False, progress=False), device)
+    apart, t2 = _timed(lambda: run_jobs(jobs, cache=False, progress=False, max_members=per_job), device)
+    diff = max(float((stacked[k][0]["test_metric"] - apart[k][0]["test_metric"]).abs().max()) for k in stacked)
+    members = len(jobs) * per_job
+    n_stacks = len(make_stacks(jobs))
+    print(f"  {len(jobs)} readings, {members} members: {n_stacks} stack(s) {t1:.2f}s, one per reading "
+          f"{t2:.2f}s, x{t2 / t1:.1f} (max |metric diff| {diff:.1e})", flush=True)
+    return dict(readings=len(jobs), members=members, stacks=n_stacks, stacked_s=t1, per_reading_s=t2,
                 speedup=t2 / t1, members_per_s=members / t1, max_abs_metric_diff=diff)
 
 

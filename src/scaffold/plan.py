@@ -26,7 +26,7 @@ import pkgutil
 import sys
 import time
 
-from .sweep import Grid, Job, make_stacks, run_jobs
+from .sweep import Grid, Job, run_jobs
 
 CHAPTERS = "scaffold.chapters"
 
@@ -61,11 +61,6 @@ def plan_jobs(grids, device="cpu") -> list[Job]:
             job = Job(grid, task, spec, str(device))
             unique.setdefault(job.key, job)
     return list(unique.values())
-
-
-def plan_stacks(grids, device="cpu") -> list[list[Job]]:
-    """The stacks the plan trains (ignoring the cache), longest first."""
-    return make_stacks(plan_jobs(grids, device))
 
 
 def _workers() -> tuple[int, str | None]:
