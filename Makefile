@@ -51,13 +51,14 @@ LIB      := $(shell find $$(grep -v '^\#' tools/invalidates.txt) -not -path '*__
 PSTAMP   := $(OUT)/.stamps/params
 RUN      := $(PY) tools/execute.py
 
-.PHONY: help book test nb html notebooks bench clean distclean venv mathjax lab FORCE
+.PHONY: help book test nb html notebooks bench sweeps clean distclean venv mathjax lab FORCE
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
 	@echo "variables: DEVICE=$(DEVICE) PROFILE=$(PROFILE) SEEDS=$(SEEDS) EPOCHS=$(EPOCHS) JOBS=$(JOBS) PARAMS='$(PARAMS)'"
 
 book: $(READY) $(MATHJAX) ## set up what is missing, execute changed sections, build the HTML
+	@$(MAKE) --no-print-directory $(SWEEPS)
 	@$(MAKE) --no-print-directory -j$(JOBS) notebooks
 	@$(MAKE) --no-print-directory html
 
@@ -73,7 +74,7 @@ nb: $(READY) ## execute one section if it changed: make nb NB=01-architectures [
 	  $(if $(filter 00-intro,$(basename $(notdir $(NB)))),--after $(NBS))
 
 bench: $(READY) $(MATHJAX) ## time training and make book (results/bench.json), then refresh the appendix
-	$(PY) -m scaffold.bench --book
+	$(PY) tools/bench.py --book --device $(DEVICE)
 	$(RUN) book/06-reproducing.py --force $(PSTR)
 	@$(MAKE) --no-print-directory html
 
@@ -108,6 +109,19 @@ $(LABREADY): requirements-lab.txt $(READY)
 
 $(MATHJAX):
 	tools/fetch_mathjax.sh book/_static/mathjax
+
+# --- the sweeps of every section, trained up front (scaffold.runtime.plan) ---------
+
+SWEEPS := $(OUT)/.stamps/sweeps
+
+sweeps: $(READY) ## train every section's declared sweeps at once, on all cores (fills the cache)
+	@$(MAKE) --no-print-directory $(SWEEPS)
+
+# Re-planned only when the library or the parameters change; cached jobs are read, not trained.
+$(SWEEPS): $(LIB) $(PSTAMP) | $(READY)
+	@mkdir -p $(@D)
+	$(PY) -m scaffold.runtime.plan $(PSTR)
+	@touch $@
 
 # --- executing sections (run with TREE and the parameters set) -------------
 

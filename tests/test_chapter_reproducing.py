@@ -1,13 +1,10 @@
-"""The appendix (scaffold.chapters.reproducing): its tables and facts, the results listing, and
-the book benchmark's narrative edit."""
+"""The appendix (scaffold.chapters.reproducing): its tables and facts, and the results listing
+(the book benchmark's narrative edit: tests/test_bench_tools.py)."""
 
 import json
-import jupytext
 
-from scaffold import bookbench
 from scaffold.chapters import reproducing as rp
 from scaffold.runtime import provenance
-
 
 REPORT = {"device": "cpu", "machine": "x86_64", "torch": "2.13.0", "threads": 1, "epochs_scale": 1.0,
           "ensemble": [{"model": "Dense MLP", "members": 20, "batched_s": 1.0, "one_by_one_s": 5.0,
@@ -39,24 +36,6 @@ def test_pins_come_from_requirements():
     t = rp.pinned(("torch", "papermill"))
     assert t.set_index("package").loc["torch", "pinned"] == "2.13.0"
     assert t.set_index("package").loc["papermill", "pinned"] == "2.7.0"
-
-
-def test_narrative_edit_changes_markdown_only(tmp_path):
-    src = tmp_path / "s.py"
-    src.write_text("# %% [markdown]\n# # Title\n#\n# Text.\n\n# %%\nx = 1\n\n"
-                   "# %% [markdown]\n# More.\n\n# %%\ny = x + 1\n")
-    before = jupytext.read(src)
-    bookbench._edit_markdown(src)
-    after = jupytext.read(src)
-    def code(nb):
-        return [c.source for c in nb.cells if c.cell_type == "code"]
-
-    def md(nb):
-        return [c.source for c in nb.cells if c.cell_type == "markdown"]
-
-    assert code(before) == code(after)
-    assert md(before) != md(after) and "benchmark" in md(after)[0]
-    assert md(before)[1] == md(after)[1]
 
 
 def test_results_listing_links_existing_files(tmp_path):

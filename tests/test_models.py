@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from scaffold import params
-from scaffold.models import CEN_NOTE, DENSE, HSN, HSN_NOTE, HSNConfig, ModelSpec, sparse_mask
+from scaffold.models import CEN_NOTE, DENSE, HSN, HSN_NOTE, HSNConfig, ModelSpec, build_stack, sparse_mask
 
 PHI = (1 + math.sqrt(5)) / 2
 
@@ -294,3 +294,57 @@ def test_model_spec():
         ModelSpec.make("x", "cen", widths=(8,))
     with pytest.raises(ValueError, match="unknown option"):
         ModelSpec.make("x", "hsn", H=3)
+
+
+# ----------------------------------------------------------------------------- mixed stacks
+
+#: Variants of one HSN shape: masks, scales, graph kinds, flags and activations differ.
+HSN_VARIANTS = [
+    HSN_NOTE,
+    ModelSpec.make("relu every", "hsn", activation="relu", input_every_step=True),
+    ModelSpec.make("rep", "hsn", dg_min_inputs=1, spectral_radius=0.9),
+    ModelSpec.make("r1 relu", "hsn", spectral_radius=1.0, activation="relu"),
+    ModelSpec.make("random every", "hsn", graph="random", dg_min_inputs=1, spectral_radius=0.9,
+                   input_every_step=True),
+    ModelSpec.make("identity", "hsn", graph="identity", spectral_radius=0.9),
+]
+CEN_VARIANTS = [ModelSpec.make("c", "cen", H=64), ModelSpec.make("cb", "cen", H=64, hidden_bias=True),
+                ModelSpec.make("cm", "cen", H=64, min_inputs=1, density=0.2)]
+
+
+@pytest.mark.parametrize("variants", [HSN_VARIANTS, CEN_VARIANTS, [DENSE, ModelSpec.make("d2", "dense")]],
+                         ids=["hsn", "cen", "dense"])
+def test_mixed_stack_member_is_its_spec_alone(variants):
+    """Member i of a stack of different variants is specs[i] built alone: same tensors, same outputs."""
+    specs = [v for v in variants for _ in range(2)]  # each variant with two seeds
+    seeds = [s for _ in variants for s in (4, 9)]
+    stack = build_stack(specs, 2, 1, seeds)
+    assert stack.mixed == (len({v.config for v in variants}) > 1)
+    x = _x(len(specs))
+    with torch.no_grad():
+        out = stack(x)
+    for i, (spec, s) in enumerate(zip(specs, seeds)):
+        alone = spec.build(2, 1, [s])
+        for k, v in alone.state_dict().items():
+            if k != "active_idx":
+                torch.testing.assert_close(v[0], stack.state_dict()[k][i], rtol=0, atol=0, msg=k)
+        with torch.no_grad():
+            torch.testing.assert_close(out[i], alone(_x(1))[0], rtol=1e-6, atol=1e-6)
+    if variants is HSN_VARIANTS:
+        with torch.no_grad():
+            states = stack.states(x)
+        assert len(states) == HSN_NOTE.config.T + 1 and states[-1].shape == (len(specs), 7, 16)
+        relu_rows = [i for i, sp in enumerate(specs) if sp.config.activation == "relu"]
+        assert (states[-1][relu_rows] >= 0).all()
+
+
+def test_stack_rejects_different_shapes():
+    with pytest.raises(ValueError, match="tensor shapes"):
+        build_stack([HSN_NOTE, ModelSpec.make("T2", "hsn", T=2)], 2, 1, [0, 0])
+    with pytest.raises(ValueError, match="tensor shapes"):
+        build_stack([ModelSpec.make("a", "cen", H=64), ModelSpec.make("b", "cen", H=128)], 2, 1, [0, 0])
+    with pytest.raises(ValueError, match="one model family"):
+        build_stack([DENSE, HSN_NOTE], 2, 1, [0, 0])
+    assert HSN_NOTE.shape_key == ModelSpec.make("x", "hsn", activation="relu").shape_key
+    with pytest.raises(ValueError, match="one variant"):
+        build_stack(CEN_VARIANTS, 2, 1, [0, 0, 0]).components()

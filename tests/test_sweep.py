@@ -1,5 +1,7 @@
 """Sweeps (scaffold.sweep): grid validation, disk cache, parallel backends, lr selection."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -7,6 +9,7 @@ import pytest
 import scaffold.sweep as sweep
 from scaffold.models import DENSE, ModelSpec
 from scaffold.sweep import Grid, run_sweep, select_lr
+from scaffold.train import train_stack
 
 HSN = ModelSpec.make("HSN rep", "hsn", dg_min_inputs=1, spectral_radius=0.9)
 GRID = Grid(tasks=("moons", "sine"), specs=(DENSE, HSN), seeds=(0, 1), epochs_scale=0.02)
@@ -38,7 +41,7 @@ def reference():
 def _no_training(monkeypatch):
     def boom(*a, **k):
         raise AssertionError("trained although the result was cached")
-    monkeypatch.setattr(sweep, "train_ensemble", boom)
+    monkeypatch.setattr(sweep, "train_stack", boom)
 
 
 def test_grid_validation():
@@ -69,7 +72,7 @@ def test_second_run_comes_from_the_cache(cache, reference, monkeypatch):
     first = run_sweep(GRID, progress=False)
     _same(first, reference)
     files = sorted(p.name for p in cache.iterdir())
-    assert len(files) == 2 * len(GRID.jobs())  # members + curves per job
+    assert len(files) == 3 * len(GRID.jobs())  # members, curves and record per job
     assert not any(f.endswith(".tmp") for f in files)
     _no_training(monkeypatch)
     second = run_sweep(GRID, progress=False)
@@ -161,3 +164,100 @@ def test_select_lr_groups_per_seed_model_task_and_embedding():
                    ("moons", "other", 2, 0): 0.01, ("moons", "m", 8, 0): 0.02,
                    ("sine", "m", 2, 0): 0.01}
     assert list(sel.columns) == list(df.columns)
+
+
+# ----------------------------------------------------------------------------- a cache that cannot lie
+
+SMALL = Grid(tasks=("moons",), specs=(DENSE,), seeds=(0, 1), epochs_scale=0.01)
+
+
+def _entry(cache):
+    run_sweep(SMALL, progress=False)
+    key = sweep.Job(SMALL, "moons", DENSE).key
+    return key, cache / f"{key}.members.csv", cache / f"{key}.json"
+
+
+def _recomputed(first, monkeypatch, match):
+    calls = []
+    monkeypatch.setattr(sweep, "train_stack", lambda *a, **k: calls.append(1) or train_stack(*a, **k))
+    with pytest.warns(sweep.CacheWarning, match=match):
+        again = run_sweep(SMALL, progress=False)
+    assert calls, "the unusable entry was used instead of being recomputed"
+    _same(again, first)
+    _no_training(monkeypatch)  # ... and the recomputed entry is good again
+    _same(run_sweep(SMALL, progress=False), first)
+
+
+def test_truncated_members_file_is_reported_and_recomputed(cache, monkeypatch):
+    first = run_sweep(SMALL, cache=False, progress=False)
+    key, members, record = _entry(cache)
+    lines = members.read_text().splitlines()
+    members.write_text("\n".join(lines[:3]) + "\n")  # header + 2 of 4 rows
+    _recomputed(first, monkeypatch, f"{members.name}.*checksum")
+
+
+def test_truncated_file_with_a_matching_checksum_is_still_caught(cache, monkeypatch):
+    first = run_sweep(SMALL, cache=False, progress=False)
+    key, members, record = _entry(cache)
+    members.write_text("\n".join(members.read_text().splitlines()[:3]) + "\n")
+    rec = json.loads(record.read_text())
+    rec["sha256"]["members"] = sweep._sha256(members)  # as if the record were rewritten too
+    record.write_text(json.dumps(rec))
+    _recomputed(first, monkeypatch, "2 member rows, expected 4")
+
+
+def test_wrong_checksum_is_reported_and_recomputed(cache, monkeypatch):
+    first = run_sweep(SMALL, cache=False, progress=False)
+    key, members, record = _entry(cache)
+    rec = json.loads(record.read_text())
+    rec["sha256"]["curves"] = "0" * 64
+    record.write_text(json.dumps(rec))
+    _recomputed(first, monkeypatch, "curves.csv.gz.*checksum")
+
+
+def test_foreign_or_unrecorded_entries_are_recomputed(cache, monkeypatch):
+    first = run_sweep(SMALL, cache=False, progress=False)
+    key, members, record = _entry(cache)
+    other = Grid(tasks=("circles",), specs=(DENSE,), seeds=(0, 1), epochs_scale=0.01)
+    run_sweep(other, progress=False)
+    okey = sweep.Job(other, "circles", DENSE).key
+    for suffix in (".members.csv", ".curves.csv.gz", ".json"):  # another job's files under our key
+        (cache / f"{key}{suffix}").write_bytes((cache / f"{okey}{suffix}").read_bytes())
+    _recomputed(first, monkeypatch, "another entry")
+    record.unlink()  # data without its record
+    _recomputed(first, monkeypatch, "unreadable")
+
+
+# ----------------------------------------------------------------------------- stacks
+
+
+def test_jobs_sharing_shapes_share_a_stack():
+    rep_relu = ModelSpec.make("HSN relu", "hsn", activation="relu", input_every_step=True)
+    cen64, cen128 = ModelSpec.make("c64", "cen", H=64), ModelSpec.make("c128", "cen", H=128)
+    grid = Grid(tasks=("moons", "circles", "sine"), specs=(DENSE, HSN, rep_relu, cen64, cen128),
+                seeds=(0, 1))
+    stacks = sweep.make_stacks([sweep.Job(grid, t, s) for t, s in grid.jobs()])
+    as_sets = [{(j.task, j.spec.label) for j in st} for st in stacks]
+    # Binary tasks of one size stack together; sine (1 input, regression, 200 epochs) apart;
+    # the two HSN readings share one stack; CENs of different widths do not.
+    assert {("moons", "HSN rep"), ("circles", "HSN rep"), ("moons", "HSN relu"),
+            ("circles", "HSN relu")} in as_sets
+    assert {("moons", "c64"), ("circles", "c64")} in as_sets
+    assert {("sine", "Dense MLP")} in as_sets
+    assert len(stacks) == 2 * 4  # (binary, sine) x (dense, hsn, cen64, cen128)
+    costs = [sweep.stack_cost(st) for st in stacks]
+    assert costs == sorted(costs, reverse=True)  # longest first
+    # A cap on members splits a group.
+    capped = sweep.make_stacks([sweep.Job(grid, t, s) for t, s in grid.jobs()], max_members=4)
+    assert max(sum(j.n_members for j in st) for st in capped) == 4 and len(capped) > len(stacks)
+
+
+def test_stacked_sweep_equals_job_by_job(reference):
+    one_each = sweep.run_jobs([sweep.Job(GRID, t, s) for t, s in GRID.jobs()], cache=False,
+                              progress=False, max_members=1)
+    for t, s in GRID.jobs():
+        key = sweep.Job(GRID, t, s).key
+        got = reference.members[(reference.members.task == t) & (reference.members.model == s.label)]
+        np.testing.assert_allclose(got[["val_metric", "test_metric", "train_loss"]].to_numpy(),
+                                   one_each[key][0][["val_metric", "test_metric", "train_loss"]].to_numpy(),
+                                   rtol=1e-5, atol=1e-5)

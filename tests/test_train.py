@@ -7,8 +7,8 @@ import torch
 
 from scaffold.models import DENSE, ModelSpec
 from scaffold.sweep import select_lr
-from scaffold.train import (StackedAdam, TrainConfig, loss_fn, metric_fn, train_ensemble,
-                            train_one_by_one)
+from scaffold.train import (CURVE_COLUMNS, MEMBER_COLUMNS, Part, StackedAdam, TrainConfig, loss_fn,
+                            metric_fn, train_ensemble, train_one_by_one, train_stack)
 
 TINY = TrainConfig(epochs_scale=0.05)  # 5 epochs (10 for regression)
 HSN_REP = ModelSpec.make("HSN rep", "hsn", dg_min_inputs=1, spectral_radius=0.9)
@@ -167,3 +167,31 @@ def test_loss_and_metric_functions():
     lab = torch.tensor([[1, 1], [1, 1]])
     assert metric_fn("multiclass", logits, lab).tolist() == [0.5, 1.0]
     assert loss_fn("multiclass", logits, lab).shape == (2,)
+
+
+def test_stack_of_variants_and_tasks_equals_each_part_alone():
+    """Readings of the HSN on two tasks, trained as ONE ensemble, give each part's own result."""
+    cfg = TrainConfig(epochs_scale=0.03, lrs=(0.01, 0.02))
+    specs = [ModelSpec.make("lit", "hsn"),
+             ModelSpec.make("rep relu", "hsn", dg_min_inputs=1, spectral_radius=0.9, activation="relu"),
+             ModelSpec.make("every r1", "hsn", dg_min_inputs=1, spectral_radius=1.0, input_every_step=True),
+             ModelSpec.make("random", "hsn", graph="random", dg_min_inputs=1, spectral_radius=0.9)]
+    parts = [Part(s, t, (0, 1)) for t in ("moons", "circles") for s in specs]
+    parts.append(Part(specs[1], "moons", (2,), (("moons_noise", 0.1),)))
+    stacked = train_stack(parts, cfg)
+    assert stacked[0].model.M == 2 * 2 * 8 + 2
+    for part, res in zip(parts, stacked):
+        alone = train_ensemble(part.spec, part.task, list(part.seeds), cfg,
+                               data_options=dict(part.data_options))
+        assert res.members[["task", "model", "seed", "lr"]].equals(alone.members[["task", "model", "seed", "lr"]])
+        np.testing.assert_allclose(res.members[NUMERIC].to_numpy(float), alone.members[NUMERIC].to_numpy(float),
+                                   rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(res.curves[["train_loss", "val_metric"]].to_numpy(),
+                                   alone.curves[["train_loss", "val_metric"]].to_numpy(), rtol=1e-5, atol=1e-5)
+        assert list(res.members.columns) == list(MEMBER_COLUMNS)
+        assert list(res.curves.columns) == list(CURVE_COLUMNS)
+
+
+def test_stack_rejects_parts_of_different_sizes():
+    with pytest.raises(ValueError, match="same task kind"):
+        train_stack([Part(DENSE, "moons", (0,)), Part(DENSE, "sine", (0,))], TINY)

@@ -18,11 +18,16 @@ The model library, one module per idea (imports only downward):
 - :mod:`scaffold.stats`       -- bootstrap intervals, paired and equivalence tests
 - :mod:`scaffold.experiments` -- the named models (both HSN readings, controls) and the one runner of grids
 - :mod:`scaffold.ledger`      -- the claims ledger's row format and verdict words
-- :mod:`scaffold.bench`, :mod:`scaffold.bookbench` -- ``make bench``: training speed and build times
 
 The book's runtime (:mod:`scaffold.runtime`): ``setup`` (parameters -> RunConfig),
 ``publish`` (a chapter's facts glued in one call), ``provenance`` (the box at the
-end of every page, the results files as download links).
+end of every page, the results files as download links), ``plan`` (every
+chapter's grids trained up front: ``make sweeps``), ``style`` (one colour and
+marker per model), ``live``, ``charts`` and ``speccurve`` (live figures with
+static twins), ``tables`` (tables for reading).
+
+Benchmarks of the training and of the book itself live outside the package, in
+``tools/bench.py`` and ``tools/bookbench.py`` (``make bench``).
 
 One module per chapter (:mod:`scaffold.chapters`), named like its page:
 ``intro``, ``architectures``, ``benchmarks``, ``parameters``, ``limitations``,

@@ -10,6 +10,12 @@ Each member's tensors are drawn from a generator seeded by (member seed, tensor
 name) on the CPU, so member ``s`` is identical whether it is trained alone or
 inside any ensemble, on any device.
 
+A stack may also mix *variants* of one architecture: every member can carry its
+own config, as long as the configs agree on what fixes the tensor shapes
+(:meth:`shape_key`).  Masks, graph scales, graph kinds, activations and the
+input-every-step flag then become per-member tensors, so e.g. two dozen HSN
+readings x seeds x learning rates train as one ensemble.
+
 The architectures follow section 1 of the note (Nicolini, "The tradeoff").
 Where the note is ambiguous, the default takes the most literal reading; each
 such place is marked "Reading:" below and listed in the book's section 1.
@@ -86,15 +92,41 @@ class Component:
 
 
 class Ensemble(nn.Module):
-    """Base: a stack of ``M = len(seeds)`` members of one architecture."""
+    """Base: a stack of ``M = len(seeds)`` members of one architecture.
+
+    ``cfg`` is one config for every member or a sequence of per-member configs
+    that share their :func:`shape_key`.  ``self.cfg`` is then member 0's config
+    (the shapes, which all members share) and ``self.cfgs`` holds all of them.
+    """
 
     family = "?"
 
-    def __init__(self, d_in: int, n_out: int, seeds):
+    def __init__(self, d_in: int, n_out: int, seeds, cfg):
         super().__init__()
         self.d_in, self.n_out, self.seeds = d_in, n_out, [int(s) for s in seeds]
         if not self.seeds:
             raise ValueError("an ensemble needs at least one member seed")
+        cfgs = list(cfg) if isinstance(cfg, (list, tuple)) else [cfg] * len(self.seeds)
+        if len(cfgs) != len(self.seeds):
+            raise ValueError(f"{len(cfgs)} configs for {len(self.seeds)} members")
+        if len({shape_key(c) for c in cfgs}) != 1:
+            raise ValueError("members of one stack must share their tensor shapes; got "
+                             f"{sorted({shape_key(c) for c in cfgs}, key=str)}")
+        self.cfg, self.cfgs = cfgs[0], cfgs
+        self.mixed = len(set(cfgs)) > 1
+
+    def _per_member(self, attr) -> list:
+        return [getattr(c, attr) for c in self.cfgs]
+
+    def _stack_cfg(self, name, fn) -> torch.Tensor:
+        """Stack ``fn(generator, member config)`` over members."""
+        return torch.stack([fn(_gen(s, name), c) for s, c in zip(self.seeds, self.cfgs)])
+
+    def _single(self):
+        # Parameter accounting averages masks over members: only meaningful when
+        # every member is the same variant.
+        if self.mixed:
+            raise ValueError("components() needs an ensemble of one variant")
 
     @property
     def M(self) -> int:
@@ -105,6 +137,18 @@ class Ensemble(nn.Module):
 
     def components(self) -> list[Component]:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+#: Per family, the config fields that fix tensor shapes or the computation graph;
+#: members may differ in every other field and still share a stack.
+SHAPE_FIELDS = {"DenseConfig": ("widths",), "CENConfig": ("H",),
+                "HSNConfig": ("h_dg", "h_ca3", "T", "graph_mode")}
+
+
+def shape_key(cfg) -> tuple:
+    """What members must share to be trained in one stack (family and shapes)."""
+    name = type(cfg).__name__
+    return (name, *(getattr(cfg, f) for f in SHAPE_FIELDS[name]))
 
 
 # ----------------------------------------------------------------------------- dense MLP
@@ -121,9 +165,8 @@ class DenseMLP(Ensemble):
     family = "dense"
 
     def __init__(self, d_in, n_out, seeds, cfg: DenseConfig = DenseConfig()):
-        super().__init__(d_in, n_out, seeds)
-        self.cfg = cfg
-        dims = [d_in, *cfg.widths, n_out]
+        super().__init__(d_in, n_out, seeds, cfg)
+        dims = [d_in, *self.cfg.widths, n_out]
         self.n_layers = len(dims) - 1
         for i, (a, b) in enumerate(zip(dims[:-1], dims[1:])):
             self._param(f"W{i}", (a, b), a ** -0.5)
@@ -170,15 +213,16 @@ class CEN(Ensemble):
     family = "cen"
 
     def __init__(self, d_in, n_out, seeds, cfg: CENConfig = CENConfig()):
-        super().__init__(d_in, n_out, seeds)
-        self.cfg = cfg
-        H = cfg.H
-        mask = _stack(self.seeds, "E_mask",
-                      lambda g: sparse_mask(g, d_in, H, cfg.density, cfg.min_inputs))
+        super().__init__(d_in, n_out, seeds, cfg)
+        H = self.cfg.H
+        mask = self._stack_cfg("E_mask", lambda g, c: sparse_mask(g, d_in, H, c.density, c.min_inputs))
         self.register_buffer("E", mask * _stack(self.seeds, "E", lambda g: torch.randn(d_in, H, generator=g)))
         self.register_buffer("E_mask", mask)
-        c = _stack(self.seeds, "c", lambda g: torch.randn(1, H, generator=g)) * cfg.bias_std
-        self.register_buffer("c", c if cfg.hidden_bias else torch.zeros_like(c))
+        # Members without hidden biases get zeros (their draw is still made, so that
+        # the other tensors' streams do not depend on the option).
+        c = self._stack_cfg("c", lambda g, c: torch.randn(1, H, generator=g) * c.bias_std
+                            * float(c.hidden_bias))
+        self.register_buffer("c", c)
         self._param("W", (H, n_out), H ** -0.5)
         self._param("b", (1, n_out), H ** -0.5)
         # Without hidden biases a unit with no input is ReLU(0) = 0 for every x: it
@@ -186,12 +230,10 @@ class CEN(Ensemble):
         # With the literal 5% density and d = 2 that is ~90% of the units, so the
         # forward pass skips them (exactly the same function, ~10x less work).
         # Members keep their own active sets, padded with dead units to a common K.
-        if cfg.hidden_bias:
-            idx = torch.arange(H).expand(self.M, H)
-        else:
-            active = mask.sum(dim=1) > 0  # (M, H)
-            K = max(1, int(active.sum(dim=1).max()))
-            idx = torch.argsort((~active).float(), dim=1, stable=True)[:, :K]
+        biased = torch.tensor(self._per_member("hidden_bias")).view(-1, 1)
+        active = (mask.sum(dim=1) > 0) | biased  # (M, H)
+        K = max(1, int(active.sum(dim=1).max()))
+        idx = torch.argsort((~active).float(), dim=1, stable=True)[:, :K]
         self.register_buffer("active_idx", idx.contiguous())
 
     def features(self, x):
@@ -206,6 +248,7 @@ class CEN(Ensemble):
         return torch.baddbmm(self.b, torch.relu(torch.baddbmm(c, x, E)), W)
 
     def components(self):
+        self._single()
         H, d, o = self.cfg.H, self.d_in, self.n_out
         return [
             Component("E (expander)", "input", d * H, float(self.E_mask.sum(dim=(1, 2)).mean()), False),
@@ -260,20 +303,29 @@ class HSN(Ensemble):
     family = "hsn"
 
     def __init__(self, d_in, n_out, seeds, cfg: HSNConfig = HSNConfig()):
-        super().__init__(d_in, n_out, seeds)
-        if cfg.activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {cfg.activation!r}")
-        if cfg.graph_mode not in ("fixed", "learned", "initiator"):
-            raise ValueError(f"graph_mode must be fixed, learned or initiator, got {cfg.graph_mode!r}")
-        if cfg.graph_mode == "initiator" and cfg.graph != "kronecker":
-            raise ValueError("graph_mode='initiator' needs graph='kronecker'")
-        if cfg.T < 0:
-            raise ValueError(f"T must be >= 0, got {cfg.T}")
-        self.cfg = cfg
-        self.act = ACTIVATIONS[cfg.activation]
+        super().__init__(d_in, n_out, seeds, cfg)
+        for c in set(self.cfgs):
+            if c.activation not in ACTIVATIONS:
+                raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {c.activation!r}")
+            if c.graph_mode not in ("fixed", "learned", "initiator"):
+                raise ValueError(f"graph_mode must be fixed, learned or initiator, got {c.graph_mode!r}")
+            if c.graph_mode == "initiator" and c.graph != "kronecker":
+                raise ValueError("graph_mode='initiator' needs graph='kronecker'")
+            if c.T < 0:
+                raise ValueError(f"T must be >= 0, got {c.T}")
+        cfg = self.cfg  # the shapes, shared by every member
         h_dg, n = cfg.h_dg, cfg.h_ca3
-        mask = _stack(self.seeds, "dg_mask",
-                      lambda g: sparse_mask(g, d_in, h_dg, cfg.dg_density, cfg.dg_min_inputs))
+        # Per-member choices as tensors; a stack of one variant keeps the plain ops.
+        # Runs of consecutive members with one activation: (start, stop, function).
+        acts = self._per_member("activation")
+        cuts = [0] + [i for i in range(1, len(acts)) if acts[i] != acts[i - 1]] + [len(acts)]
+        self.act_runs = [(a, b, ACTIVATIONS[acts[a]]) for a, b in zip(cuts[:-1], cuts[1:])]
+        self.act = self.act_runs[0][2] if len(self.act_runs) == 1 else self._mixed_act
+        every = self._per_member("input_every_step")
+        self.every_step = all(every) or (None if any(every) else False)  # None: mixed
+        self.register_buffer("z_gain", torch.tensor(every, dtype=torch.float32).view(-1, 1, 1))
+        mask = self._stack_cfg("dg_mask", lambda g, c: sparse_mask(g, d_in, h_dg, c.dg_density,
+                                                                   c.dg_min_inputs))
         self.register_buffer("dg_mask", mask)
         self._param("W_dg", (d_in, h_dg), d_in ** -0.5)
         with torch.no_grad():
@@ -284,14 +336,15 @@ class HSN(Ensemble):
         self._param("W_ca1", (n, n_out), n ** -0.5)
         self._param("b_ca1", (1, n_out), n ** -0.5)
 
-        G = torch.stack([torch.as_tensor(graphs.make_graph(cfg.graph, n, seed=s), dtype=torch.float32)
-                         for s in self.seeds])
+        G = torch.stack([torch.as_tensor(graphs.make_graph(c.graph, n, seed=s), dtype=torch.float32)
+                         for s, c in zip(self.seeds, self.cfgs)])
         self.register_buffer("G_mask", (G != 0).float())
         # One scale per member: random graphs differ between seeds, and member s must
         # not depend on which member happens to come first in the ensemble.
-        radius = torch.tensor([graphs.spectral_radius(g.numpy()) for g in G]).view(-1, 1, 1)
-        self.register_buffer("g_scale", (cfg.spectral_radius / radius) if cfg.spectral_radius
-                             else torch.ones(self.M, 1, 1))
+        radius = torch.tensor([graphs.spectral_radius(g.numpy()) for g in G])
+        self.register_buffer("g_scale", torch.stack(
+            [(c.spectral_radius / r) if c.spectral_radius else torch.ones(())
+             for c, r in zip(self.cfgs, radius)]).view(-1, 1, 1))
         self.k = int(round(np.log(n) / np.log(2))) if cfg.graph_mode == "initiator" else 0
         if cfg.graph_mode == "initiator":
             init = torch.as_tensor(graphs.SIERPINSKI, dtype=torch.float32)
@@ -300,6 +353,12 @@ class HSN(Ensemble):
             self.G_param = nn.Parameter(G * self.g_scale)
         else:
             self.register_buffer("G_fixed", G * self.g_scale)
+
+    def _mixed_act(self, x):
+        # Each run of members gets its own function (values and gradients exactly
+        # those of that activation alone); a stack built by the sweep keeps the
+        # members of one activation together, so there are few runs.
+        return torch.cat([f(x[a:b]) for a, b, f in self.act_runs])
 
     def graph(self) -> torch.Tensor:
         """The CA3 coupling matrix actually used, shape (M, n, n)."""
@@ -319,7 +378,11 @@ class HSN(Ensemble):
         out = [h]
         for _ in range(self.cfg.T):
             pre = torch.bmm(h, G)
-            h = self.act(pre + z if self.cfg.input_every_step else pre)
+            if self.every_step is None:  # mixed: z enters where z_gain is 1
+                pre = torch.addcmul(pre, z, self.z_gain)
+            elif self.every_step:
+                pre = pre + z
+            h = self.act(pre)
             out.append(h)
         return out
 
@@ -327,6 +390,7 @@ class HSN(Ensemble):
         return torch.baddbmm(self.b_ca1, self.states(x)[-1], self.W_ca1)
 
     def components(self):
+        self._single()
         c, d, o, n = self.cfg, self.d_in, self.n_out, self.cfg.h_ca3
         g_nnz = float(self.G_mask.sum(dim=(1, 2)).mean())
         out = [
@@ -377,8 +441,25 @@ class ModelSpec:
     def build(self, d_in: int, n_out: int, seeds) -> Ensemble:
         return FAMILIES[self.family][0](d_in, n_out, seeds, self.config)
 
+    @property
+    def shape_key(self) -> tuple:
+        """Specs with equal keys can be trained in one stack (:func:`build_stack`)."""
+        return shape_key(self.config)
+
     def as_dict(self) -> dict:
         return dict(label=self.label, family=self.family, **asdict(self.config))
+
+
+def build_stack(specs, d_in: int, n_out: int, seeds) -> Ensemble:
+    """One ensemble whose member i is ``specs[i]`` with seed ``seeds[i]``.
+
+    Member i is the same network (same draws, same function) as member 0 of
+    ``specs[i].build(d_in, n_out, [seeds[i]])``.
+    """
+    families = {s.family for s in specs}
+    if len(families) != 1:
+        raise ValueError(f"a stack holds one model family, got {sorted(families)}")
+    return FAMILIES[specs[0].family][0](d_in, n_out, seeds, [s.config for s in specs])
 
 
 #: The note's three models with their defaults (CEN at the note's H=512).

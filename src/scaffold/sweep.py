@@ -1,17 +1,25 @@
 """Declarative sweeps (tasks x models x seeds x learning rates), cached on disk.
 
-A :class:`Grid` names what to train; :func:`run_sweep` splits it into one *job*
-per (task, model) -- each job trains all of its seeds and learning rates as one
-stacked ensemble -- and runs the jobs through joblib (in-process by default,
-local processes with ``n_jobs > 1``, or a Dask cluster with ``backend="dask"``
-inside a ``dask.distributed.Client`` context).
+A :class:`Grid` names what to train.  It splits into one *job* per (task, model),
+and the job is the unit of the cache.  Jobs are not the unit of training: jobs
+whose members share tensor shapes, loss and schedule -- seeds, learning rates,
+readings of one model that differ only in masks, scales, flags or activations,
+and tasks of the same kind and size -- are gathered into *stacks*
+(:func:`make_stacks`), each trained as one ensemble
+(:func:`scaffold.train.train_stack`), longest first, through joblib
+(in-process by default, local processes with ``n_jobs > 1``, or a Dask cluster
+with ``backend="dask"`` inside a ``dask.distributed.Client`` context).  A
+member's result does not depend on its stack, so callers see no difference.
 
 Every job's result is cached under ``.cache/sweeps/`` with a key made of the
 job's full configuration *and* a hash of the library's training code
-(:data:`TRAINING_SOURCES`), so sections share
-work (any section can run alone, in any order) and editing ``src/`` never serves
-stale numbers.  Files are written to a temporary name and renamed, so an
-interrupted run leaves no half-written cache entry.
+(:data:`TRAINING_SOURCES`), so sections share work (any section can run alone,
+in any order) and editing ``src/`` never serves stale numbers.  Files are written
+to a temporary name and renamed, so an interrupted run leaves no half-written
+entry, and each entry's record (written last) holds its row counts and
+checksums: an entry that does not match its record or its job -- truncated,
+edited, from another job -- is reported with a warning and trained again,
+never used.
 """
 
 from __future__ import annotations
@@ -20,8 +28,10 @@ import hashlib
 import json
 import os
 import sys
+import warnings
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import joblib
@@ -30,9 +40,10 @@ import torch
 from tqdm import tqdm
 
 from . import CACHE
-from .data import TASKS
+from .data import TASKS, make_dataset
 from .models import ModelSpec
-from .train import TrainConfig, higher_is_better, train_ensemble
+from .params import totals
+from .train import CURVE_COLUMNS, MEMBER_COLUMNS, Part, TrainConfig, higher_is_better, train_stack
 
 SRC = Path(__file__).resolve().parent
 
@@ -109,85 +120,247 @@ def select_lr(members: pd.DataFrame) -> pd.DataFrame:
             .apply(pick).reset_index(drop=True))
 
 
-def _job_key(grid: Grid, task: str, spec: ModelSpec, device: str) -> str:
-    cfg = dict(task=task, spec=spec.as_dict(), seeds=list(grid.seeds), lrs=list(grid.lrs),
-               epochs_scale=grid.epochs_scale, batch_size=grid.batch_size,
-               data_options=list(grid.data_options), embed_dim=grid.embed_dim,
-               device=torch.device(device).type, src=source_hash())
-    return hashlib.sha256(json.dumps(cfg, sort_keys=True, default=str).encode()).hexdigest()[:24]
+class CacheWarning(UserWarning):
+    """A cache entry was unusable (and is being recomputed)."""
 
 
-def _train_job(grid: Grid, task: str, spec: ModelSpec, device: str):
-    """One job, run wherever joblib sends it.  No file I/O: on a remote cluster the
-    workers need not share a disk with the caller, who keeps the cache."""
-    # Tiny models: one thread per job is fastest and lets jobs share the cores.
+@dataclass(frozen=True)
+class Job:
+    """One (task, model) of a grid: the unit of the cache."""
+
+    grid: Grid
+    task: str
+    spec: ModelSpec
+    device: str = "cpu"
+
+    @cached_property
+    def key(self) -> str:
+        g = self.grid
+        cfg = dict(task=self.task, spec=self.spec.as_dict(), seeds=list(g.seeds), lrs=list(g.lrs),
+                   epochs_scale=g.epochs_scale, batch_size=g.batch_size,
+                   data_options=list(g.data_options), embed_dim=g.embed_dim,
+                   device=torch.device(self.device).type, src=source_hash())
+        return hashlib.sha256(json.dumps(cfg, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+    @property
+    def n_members(self) -> int:
+        return len(self.grid.seeds) * len(self.grid.lrs)
+
+    @property
+    def n_epochs(self) -> int:
+        return self.grid.train_config.n_epochs(TASKS[self.task][0])
+
+    def part(self) -> Part:
+        g = self.grid
+        return Part(self.spec, self.task, tuple(g.seeds), tuple(g.data_options), g.embed_dim)
+
+    def stack_key(self) -> tuple:
+        """Jobs with equal keys can train as one ensemble (see scaffold.train.train_stack)."""
+        g = self.grid
+        return (self.spec.family, self.spec.shape_key, TASKS[self.task], _input_dim(self.task, g.embed_dim),
+                self.n_epochs, g.batch_size, tuple(g.lrs), torch.device(self.device).type)
+
+    @cached_property
+    def steps(self) -> int:
+        return self.n_epochs * -(-512 // self.grid.batch_size)
+
+    @cached_property
+    def work(self) -> float:
+        """Multiply-accumulates of one training step of all the job's members."""
+        macs = totals(self.spec, _input_dim(self.task, self.grid.embed_dim), TASKS[self.task][1],
+                      n_draws=1)["macs_dense"]
+        return self.n_members * macs * self.grid.batch_size
+
+
+def stack_cost(stack) -> float:
+    """Rough training time of a stack, for ordering only: steps x (fixed cost + arithmetic).
+
+    For these tiny models a step's fixed cost (Python, kernel launches) is about
+    as large as the arithmetic of a few hundred thousand multiply-accumulates,
+    hence the constant; the fixed cost is paid once per stack, not per job.
+    """
+    return max(j.steps for j in stack) * (1.0 + sum(j.work for j in stack) / 3e5)
+
+
+def _config_order(spec: ModelSpec) -> str:
+    return json.dumps({k: v for k, v in spec.as_dict().items() if k != "label"}, sort_keys=True,
+                      default=str)
+
+
+@lru_cache(maxsize=None)
+def _input_dim(task: str, embed_dim: int | None) -> int:
+    # Read off a tiny draw of the task, so that the shapes stay written in data.py only.
+    return make_dataset(task, 0, n_train=4, n_val=1, n_test=1, embed_dim=embed_dim).d_in
+
+
+#: Members per stack: beyond ~100-200 a member's time stops falling (the step's
+#: fixed cost is amortised and activations outgrow the caches), while fewer,
+#: bigger stacks would leave cores idle.
+MAX_MEMBERS = 160
+
+
+def make_stacks(jobs, max_members: int = MAX_MEMBERS) -> list[list[Job]]:
+    """Group jobs that can share an ensemble into stacks of at most ``max_members``
+    members (a larger group is split), ordered by estimated cost, longest first.
+
+    Within a group, jobs are ordered by their model config, so that variants
+    sharing e.g. an activation sit together (the model then applies it in one
+    run, see ``HSN._mixed_act``).
+    """
+    groups: dict = {}
+    for job in jobs:
+        groups.setdefault(job.stack_key(), []).append(job)
+    stacks = []
+    for group in groups.values():
+        cur, n = [], 0
+        for job in sorted(group, key=lambda j: (_config_order(j.spec), j.task, j.key)):
+            if cur and n + job.n_members > max_members:
+                stacks.append(cur)
+                cur, n = [], 0
+            cur.append(job)
+            n += job.n_members
+        stacks.append(cur)
+    return sorted(stacks, key=lambda st: -stack_cost(st))
+
+
+def train_jobs(stack: list[Job]):
+    """Train one stack; returns (members, curves) per job.  Runs wherever joblib
+    sends it, without file I/O: remote workers need not share the caller's disk."""
+    # Tiny models: one thread per stack is fastest and lets stacks share the cores.
     # The setting is per process and deliberately not restored: with in-process
     # thread workers (Dask processes=False) a save/restore pair would race.
     torch.set_num_threads(1)
-    res = train_ensemble(spec, task, list(grid.seeds), grid.train_config, device,
-                         dict(grid.data_options), grid.embed_dim)
-    return res.members.assign(seconds=res.seconds), res.curves
+    res = train_stack([j.part() for j in stack], stack[0].grid.train_config, stack[0].device)
+    return [(r.members.assign(seconds=r.seconds), r.curves) for r in res]
 
 
 def _paths(cache_dir: Path, key: str):
-    return cache_dir / f"{key}.members.csv", cache_dir / f"{key}.curves.csv.gz"
+    return (cache_dir / f"{key}.members.csv", cache_dir / f"{key}.curves.csv.gz",
+            cache_dir / f"{key}.json")
 
 
-def _load(cache_dir: Path, key: str):
-    mpath, cpath = _paths(cache_dir, key)
-    if mpath.exists() and cpath.exists():
-        return pd.read_csv(mpath), pd.read_csv(cpath)
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _check(job: Job, members: pd.DataFrame, curves: pd.DataFrame) -> str | None:
+    """Why this (members, curves) pair is not ``job``'s result, or None if it is."""
+    g = job.grid
+    missing = set(MEMBER_COLUMNS) - set(members.columns)
+    if missing:
+        return f"missing member columns {sorted(missing)}"
+    missing = set(CURVE_COLUMNS) - set(curves.columns)
+    if missing:
+        return f"missing curve columns {sorted(missing)}"
+    if len(members) != job.n_members:
+        return f"{len(members)} member rows, expected {job.n_members} (seeds x learning rates)"
+    want = {(int(s), float(lr)) for s in g.seeds for lr in g.lrs}
+    if {(int(s), float(lr)) for s, lr in zip(members.seed, members.lr)} != want:
+        return "members are not this grid's seeds x learning rates"
+    if set(members.task) != {job.task} or set(members.model) != {job.spec.label}:
+        return f"rows of another job ({sorted(set(members.task))}, {sorted(set(members.model))})"
+    if len(curves) != job.n_members * job.n_epochs:
+        return f"{len(curves)} curve rows, expected {job.n_members * job.n_epochs}"
     return None
 
 
-def _store(cache_dir: Path, key: str, members: pd.DataFrame, curves: pd.DataFrame):
+def load_entry(cache_dir: Path, job: Job):
+    """The cached (members, curves) of ``job``, or None when absent or unusable.
+
+    An entry that exists but fails a check (record, checksums, rows, columns,
+    seeds x learning rates) is reported with a :class:`CacheWarning` naming the
+    file, and None is returned so that the job is trained again.
+    """
+    mpath, cpath, rpath = _paths(cache_dir, job.key)
+    if not (mpath.exists() or cpath.exists() or rpath.exists()):
+        return None
+    reason, bad = None, mpath
+    try:
+        record = json.loads(rpath.read_text())
+        if record["key"] != job.key:
+            reason, bad = f"the record of another entry ({record['key']})", rpath
+        for path, name in ((mpath, "members"), (cpath, "curves")) if reason is None else ():
+            if _sha256(path) != record["sha256"][name]:
+                reason, bad = "does not match the checksum stored with it", path
+                break
+        if reason is None:
+            members, curves = pd.read_csv(mpath), pd.read_csv(cpath)
+            reason = _check(job, members, curves)
+    except (OSError, ValueError, KeyError, TypeError, EOFError) as e:  # missing, unreadable, not CSV/JSON
+        reason = f"unreadable ({type(e).__name__}: {e})"
+    if reason is None:
+        return members, curves
+    warnings.warn(f"sweep cache entry {bad} is unusable: {reason}; recomputing it", CacheWarning,
+                  stacklevel=3)
+    return None
+
+
+def store_entry(cache_dir: Path, job: Job, members: pd.DataFrame, curves: pd.DataFrame):
+    """Write the entry atomically; its record (checksums, rows) goes last."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    for df, path in zip((members, curves), _paths(cache_dir, key)):
+    mpath, cpath, rpath = _paths(cache_dir, job.key)
+
+    def put(path, write):
         tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-        # The temporary name hides ".gz" from pandas, so say the compression.
-        df.to_csv(tmp, index=False, compression="gzip" if path.suffix == ".gz" else None)
+        write(tmp)
         os.replace(tmp, path)  # atomic: a reader sees the whole file or none
 
+    # The temporary name hides ".gz" from pandas, so say the compression.
+    put(mpath, lambda t: members.to_csv(t, index=False))
+    put(cpath, lambda t: curves.to_csv(t, index=False, compression="gzip"))
+    record = dict(key=job.key, task=job.task, model=job.spec.label, members=len(members),
+                  curves=len(curves), sha256=dict(members=_sha256(mpath), curves=_sha256(cpath)))
+    put(rpath, lambda t: t.write_text(json.dumps(record, indent=1)))
 
-def run_sweep(grid: Grid, device="cpu", n_jobs: int = 1, backend: str | None = None,
-              cache: bool = True, progress: bool | None = None, desc: str = "sweep") -> SweepResult:
-    """Run (or load from cache) every job of ``grid``; see the module docstring.
 
-    Cached jobs are read here; only the missing ones are sent to joblib, and their
-    results are written to the cache here, as they arrive.  ``progress=None``
-    shows a progress bar only on a terminal: inside a notebook executed by
-    papermill the runner already reports progress per cell, and a bar would end
-    up in the book's pages.
+def run_jobs(jobs, n_jobs: int = 1, backend: str | None = None, cache: bool = True,
+             progress: bool | None = None, desc: str = "sweep", max_members: int = MAX_MEMBERS) -> dict:
+    """Load or train every job (deduplicated by key); returns key -> (members, curves).
+
+    Cached jobs are read here; the missing ones are stacked, and the stacks sent
+    to joblib longest first; results are written to the cache here, as they
+    arrive.  ``progress=None`` shows a progress bar only on a terminal: inside a
+    notebook executed by papermill the runner already reports progress per cell,
+    and a bar would end up in the book's pages.
     """
     if progress is None:
         progress = sys.stderr.isatty()
     cache_dir = (CACHE / "sweeps") if cache else None
-    device = str(device)
-    jobs = grid.jobs()
-    keys = {job: _job_key(grid, *job, device) for job in jobs}
-    bar = tqdm(total=len(jobs), desc=desc, disable=not progress, leave=False)
-    done = {}
+    unique = {}
     for job in jobs:
-        hit = _load(cache_dir, keys[job]) if cache_dir is not None else None
+        unique.setdefault(job.key, job)
+    bar = tqdm(total=len(unique), desc=desc, disable=not progress, leave=False)
+    done = {}
+    for key, job in unique.items():
+        hit = load_entry(cache_dir, job) if cache_dir is not None else None
         if hit is not None:
-            done[job] = hit
+            done[key] = hit
             bar.update()
-    todo = [job for job in jobs if job not in done]
+    stacks = make_stacks([j for k, j in unique.items() if k not in done], max_members)
 
-    def collect(results):  # results arrive in the order of todo
-        for job, res in zip(todo, results):
-            if cache_dir is not None:
-                _store(cache_dir, keys[job], *res)
-            done[job] = res
-            bar.update()
+    def collect(results):  # results arrive in the order of stacks
+        for stack, res in zip(stacks, results):
+            for job, r in zip(stack, res):
+                if cache_dir is not None:
+                    store_entry(cache_dir, job, *r)
+                done[job.key] = r
+                bar.update()
 
     if n_jobs == 1 and backend is None:
-        collect(_train_job(grid, t, s, device) for t, s in todo)
-    elif todo:
+        collect(train_jobs(st) for st in stacks)
+    elif stacks:
         with joblib.parallel_config(backend=backend) if backend else nullcontext():
             par = joblib.Parallel(n_jobs=n_jobs, return_as="generator")
-            collect(par(joblib.delayed(_train_job)(grid, t, s, device) for t, s in todo))
+            collect(par(joblib.delayed(train_jobs)(st) for st in stacks))
     bar.close()
-    members = pd.concat([done[j][0] for j in jobs], ignore_index=True)
-    curves = pd.concat([done[j][1] for j in jobs], ignore_index=True)
+    return done
+
+
+def run_sweep(grid: Grid, device="cpu", n_jobs: int = 1, backend: str | None = None,
+              cache: bool = True, progress: bool | None = None, desc: str = "sweep") -> SweepResult:
+    """Run (or load from cache) every job of ``grid``; see the module docstring."""
+    jobs = [Job(grid, t, s, str(device)) for t, s in grid.jobs()]
+    done = run_jobs(jobs, n_jobs, backend, cache, progress, desc)
+    members = pd.concat([done[j.key][0] for j in jobs], ignore_index=True)
+    curves = pd.concat([done[j.key][1] for j in jobs], ignore_index=True)
     return SweepResult(members, curves)

@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 
 from .data import make_dataset
-from .models import Ensemble, ModelSpec, _gen
+from .models import Ensemble, ModelSpec, _gen, build_stack
 
 
 @dataclass(frozen=True)
@@ -134,15 +134,40 @@ def higher_is_better(kind: str) -> bool:
     return kind != "regression"
 
 
+#: Columns of the per-member table and of the learning curves (the sweep cache
+#: checks stored entries against these).
+MEMBER_COLUMNS = ("task", "model", "family", "seed", "lr", "epochs", "batch_size", "embed_dim",
+                  "train_loss", "train_metric", "val_loss", "val_metric", "test_loss", "test_metric",
+                  "diverged")
+CURVE_COLUMNS = ("task", "model", "seed", "lr", "epoch", "train_loss", "val_metric")
+
+
 @dataclass
 class TrainResult:
-    """Outcome of one ensemble run: per-member table, learning curves, the model."""
+    """Outcome of one ensemble run: per-member table, learning curves, the model.
+
+    From :func:`train_stack`, ``model`` is the whole stack the part was trained in.
+    """
 
     members: pd.DataFrame
     curves: pd.DataFrame
     model: Ensemble
     datasets: dict = field(repr=False, default_factory=dict)
     seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Part:
+    """One model spec on one task (and data options) inside a stack: seeds x lrs members."""
+
+    spec: ModelSpec
+    task: str
+    seeds: tuple
+    data_options: tuple = ()  # sorted (key, value) pairs for make_dataset
+    embed_dim: int | None = None
+
+    def data_key(self, seed) -> tuple:
+        return (self.task, self.data_options, self.embed_dim, int(seed))
 
 
 def _stack(datasets, attr, device):
@@ -152,68 +177,119 @@ def _stack(datasets, attr, device):
 def train_ensemble(spec: ModelSpec, task: str, seeds, cfg: TrainConfig = TrainConfig(),
                    device="cpu", data_options: dict | None = None, embed_dim: int | None = None,
                    datasets: dict | None = None) -> TrainResult:
-    """Train ``spec`` on ``task`` for every (seed, lr) in ``seeds x cfg.lrs`` at once."""
+    """Train ``spec`` on ``task`` for every (seed, lr) in ``seeds x cfg.lrs`` at once.
+
+    ``datasets`` (seed -> Dataset) reuses data already drawn.
+    """
+    part = Part(spec, task, tuple(int(s) for s in seeds),
+                tuple(sorted((data_options or {}).items())), embed_dim)
+    given = {part.data_key(s): d for s, d in (datasets or {}).items()}
+    return train_stack([part], cfg, device, given)[0]
+
+
+def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
+                datasets: dict | None = None, build=build_stack) -> list[TrainResult]:
+    """Train several parts as ONE stacked ensemble; one result per part.
+
+    The parts' specs must share a family and tensor shapes (``spec.shape_key``),
+    and their tasks the kind of loss, the input and output sizes and the number of
+    epochs.  Every member's data, initialisation and batch order depend only on
+    its own (task, seed, spec), and its loss only on its own weights, so each
+    part's result is the one :func:`train_ensemble` gives it alone (up to float
+    rounding in batched products).  ``build`` makes the stacked model from
+    (specs, d_in, n_out, seeds) per member; the benchmark swaps in other engines.
+    """
     device = torch.device(device)
     if device.type == "cpu":
         keep_freed_memory()
     t0 = time.perf_counter()
-    data_options = data_options or {}
-    datasets = datasets or {s: make_dataset(task, s, embed_dim=embed_dim, **data_options)
-                            for s in sorted(set(seeds))}
-    members = [(s, lr) for s in seeds for lr in cfg.lrs]
-    ds = [datasets[s] for s, _ in members]
-    kind, n_out, d_in = ds[0].kind, ds[0].n_out, ds[0].d_in
+    datasets = dict(datasets or {})
+    for part in parts:
+        for s in part.seeds:
+            if part.data_key(s) not in datasets:
+                datasets[part.data_key(s)] = make_dataset(part.task, s, embed_dim=part.embed_dim,
+                                                          **dict(part.data_options))
+    # A member: (part index, seed, lr); a part's members are contiguous.
+    members = [(i, s, lr) for i, part in enumerate(parts) for s in part.seeds for lr in cfg.lrs]
+    ds = [datasets[parts[i].data_key(s)] for i, s, _ in members]
+    shapes = {(d.kind, d.n_out, d.d_in, len(d.x_train)) for d in ds}
+    if len(shapes) != 1:
+        raise ValueError(f"parts of one stack need the same task kind and sizes, got {sorted(shapes)}")
+    kind, n_out, d_in, N = shapes.pop()
     xtr, ytr = _stack(ds, "x_train", device), _stack(ds, "y_train", device)
     xva, yva = _stack(ds, "x_val", device), _stack(ds, "y_val", device)
     xte, yte = _stack(ds, "x_test", device), _stack(ds, "y_test", device)
 
-    model = spec.build(d_in, n_out, [s for s, _ in members]).to(device)
-    lr = torch.tensor([lr for _, lr in members], dtype=torch.float32, device=device)
+    model = build([parts[i].spec for i, _, _ in members], d_in, n_out,
+                        [s for _, s, _ in members]).to(device)
+    lr = torch.tensor([lr for _, _, lr in members], dtype=torch.float32, device=device)
     opt = StackedAdam(model.parameters(), lr)
 
-    n_epochs, N, B = cfg.n_epochs(kind), xtr.shape[1], cfg.batch_size
+    n_epochs, B = cfg.n_epochs(kind), cfg.batch_size
     # Batch order: one generator per seed, so members sharing a seed see the same
     # batches and a member's order does not depend on the ensemble around it.
-    order = {s: _gen(s, "batches") for s in set(seeds)}
+    seeds = sorted({s for _, s, _ in members})
+    order = {s: _gen(s, "batches") for s in seeds}
     # One permutation per seed and epoch, shared by that seed's members (drawing one
     # per member made a member's batches depend on how many lrs were stacked with it).
     epoch_perms = [{s: torch.randperm(N, generator=g) for s, g in order.items()} for _ in range(n_epochs)]
-    perms = torch.stack([torch.stack([p[s] for s, _ in members]) for p in epoch_perms]).to(device)  # (epochs, M, N)
+    row_of = {s: k for k, s in enumerate(seeds)}
+    pick = torch.tensor([row_of[s] for _, s, _ in members])
+    perms = torch.stack([torch.stack([p[s] for s in seeds])[pick] for p in epoch_perms]).to(device)
     steps = [slice(i, min(i + B, N)) for i in range(0, N, B)]
-    curve_loss = torch.zeros(n_epochs, len(members), device=device)
+    step_loss = torch.zeros(n_epochs, len(steps), len(members), device=device)
     curve_val = torch.zeros(n_epochs, len(members), device=device)
+    y_idx = (lambda p: p[..., None]) if ytr.dim() == 3 else (lambda p: p)
     for e in range(n_epochs):
-        model.train()
-        for sl in steps:
-            idx = perms[e, :, sl]
-            xb = torch.take_along_dim(xtr, idx[..., None], dim=1)
-            yb = torch.take_along_dim(ytr, idx[..., None] if ytr.dim() == 3 else idx, dim=1)
-            loss = loss_fn(kind, model(xb), yb)
+        # The epoch's shuffled copy in one gather; each step then reads a slice of it.
+        xe = torch.take_along_dim(xtr, perms[e, :, :, None], dim=1)
+        ye = torch.take_along_dim(ytr, y_idx(perms[e]), dim=1)
+        for i, sl in enumerate(steps):
+            loss = loss_fn(kind, model(xe[:, sl]), ye[:, sl])
             loss.sum().backward()
             opt.step()
-            curve_loss[e] += loss.detach() * (sl.stop - sl.start) / N
+            step_loss[e, i] = loss.detach()
         with torch.no_grad():
             curve_val[e] = metric_fn(kind, model(xva), yva)
+    # Epoch training loss: the step losses weighted by batch size, summed in step order.
+    curve_loss = torch.zeros(n_epochs, len(members), device=device)
+    for i, sl in enumerate(steps):
+        curve_loss += step_loss[:, i] * ((sl.stop - sl.start) / N)
 
-    rows = []
     with torch.no_grad():
-        ev = {name: (loss_fn(kind, model(x), y).cpu(), metric_fn(kind, model(x), y).cpu())
-              for name, x, y in (("train", xtr, ytr), ("val", xva, yva), ("test", xte, yte))}
-    for m, (s, lr_m) in enumerate(members):
-        row = dict(task=task, model=spec.label, family=spec.family, seed=s, lr=lr_m,
-                   epochs=n_epochs, batch_size=B, embed_dim=embed_dim or d_in)
-        for name, (lo, me) in ev.items():
-            row[f"{name}_loss"], row[f"{name}_metric"] = float(lo[m]), float(me[m])
-        row["diverged"] = not np.isfinite(row["train_loss"])
-        rows.append(row)
-    members_df = pd.DataFrame(rows)
+        ev = {}
+        for name, x, y in (("train", xtr, ytr), ("val", xva, yva), ("test", xte, yte)):
+            out = model(x)
+            ev[name] = (loss_fn(kind, out, y).cpu(), metric_fn(kind, out, y).cpu())
+    seconds = time.perf_counter() - t0
     cl, cv = curve_loss.cpu().numpy(), curve_val.cpu().numpy()
-    curves = pd.DataFrame(dict(
-        task=task, model=spec.label,
-        seed=np.tile([s for s, _ in members], n_epochs), lr=np.tile([l for _, l in members], n_epochs),
-        epoch=np.repeat(np.arange(1, n_epochs + 1), len(members)),
-        train_loss=cl.reshape(-1), val_metric=cv.reshape(-1)))
-    return TrainResult(members_df, curves, model, datasets, time.perf_counter() - t0)
+    results, lo_m = [], 0
+    for i, part in enumerate(parts):
+        n = len(part.seeds) * len(cfg.lrs)
+        ms = slice(lo_m, lo_m + n)
+        rows = []
+        for m in range(ms.start, ms.stop):
+            _, s, lr_m = members[m]
+            row = dict(task=part.task, model=part.spec.label, family=part.spec.family, seed=s, lr=lr_m,
+                       epochs=n_epochs, batch_size=B, embed_dim=part.embed_dim or d_in)
+            for name, (lo, me) in ev.items():
+                row[f"{name}_loss"], row[f"{name}_metric"] = float(lo[m]), float(me[m])
+            row["diverged"] = not np.isfinite(row["train_loss"])
+            rows.append(row)
+        mseeds = [s for _, s, _ in members[ms]]
+        mlrs = [lr_m for _, _, lr_m in members[ms]]
+        curves = pd.DataFrame(dict(
+            task=part.task, model=part.spec.label,
+            seed=np.tile(mseeds, n_epochs), lr=np.tile(mlrs, n_epochs),
+            epoch=np.repeat(np.arange(1, n_epochs + 1), n),
+            train_loss=cl[:, ms].reshape(-1), val_metric=cv[:, ms].reshape(-1)))
+        # Wall time shared out by member count: the stack trains its members together.
+        results.append(TrainResult(pd.DataFrame(rows, columns=list(MEMBER_COLUMNS)),
+                                   curves[list(CURVE_COLUMNS)], model,
+                                   {s: datasets[part.data_key(s)] for s in part.seeds},
+                                   seconds * n / len(members)))
+        lo_m += n
+    return results
 
 
 def train_one_by_one(spec: ModelSpec, task: str, seeds, cfg: TrainConfig = TrainConfig(),

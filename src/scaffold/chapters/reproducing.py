@@ -1,7 +1,7 @@
 """The appendix "Reproducing this book" (book/06-reproducing.py): the environment and the timings.
 
 The timings come from ``results/bench.json``, written by ``make bench``
-(:mod:`scaffold.bench`, :mod:`scaffold.bookbench`); the book never times itself
+(`tools/bench.py`, `tools/bookbench.py`); the book never times itself
 while it builds, because sections run in parallel and would disturb each other.
 :func:`facts` turns that report into the numbers the page's prose quotes; every
 entry exists whether or not a report was found (NaN, and a status phrase, if not).

@@ -1,0 +1,82 @@
+"""The benchmarks in tools/: the vmap peer trains the same members, goals are judged right,
+and the book benchmark's narrative edit touches markdown only.  (No timings here.)"""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import jupytext
+import numpy as np
+import pytest
+import torch
+
+from scaffold.models import CEN_NOTE, DENSE, ModelSpec, build_stack
+from scaffold.train import Part, TrainConfig, train_stack
+
+TOOLS = Path(__file__).resolve().parents[1] / "tools"
+pytestmark = pytest.mark.usefixtures("one_thread")  # see conftest.py
+
+
+def _tool(name):
+    spec = importlib.util.spec_from_file_location(f"tools_{name}", TOOLS / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+bench, bookbench = _tool("bench"), _tool("bookbench")
+HSN_REP = ModelSpec.make("HSN rep", "hsn", dg_min_inputs=1, spectral_radius=0.9)
+
+
+@pytest.mark.parametrize("spec", [DENSE, HSN_REP, CEN_NOTE], ids=["dense", "hsn", "cen"])
+def test_vmap_peer_is_the_same_function(spec):
+    seeds = [0, 0, 3, 3]
+    stacked = build_stack([spec] * 4, 2, 1, seeds)
+    peer = bench.VmapEnsemble(stacked)
+    x = torch.randn(4, 9, 2)
+    with torch.no_grad():
+        torch.testing.assert_close(peer(x), stacked(x), rtol=1e-6, atol=1e-6)
+    assert sum(p.numel() for p in peer.parameters()) == sum(p.numel() for p in stacked.parameters())
+
+
+def test_vmap_peer_trains_the_same_members():
+    cfg = TrainConfig(epochs_scale=0.02)
+    part = Part(HSN_REP, "moons", (0, 1))
+    ours = train_stack([part], cfg)[0].members
+    peer = train_stack([part], cfg, build=bench.build_vmap)[0].members
+    np.testing.assert_allclose(ours.test_metric, peer.test_metric, atol=1e-5)
+    np.testing.assert_allclose(ours.train_loss, peer.train_loss, rtol=1e-5, atol=1e-6)
+
+
+def test_readings_are_the_full_factorial():
+    r = bench.readings()
+    assert len(r) == 24 and len({s.label for s in r}) == 24
+    assert len({s.shape_key for s in r}) == 1  # all of them fit one stack
+
+
+def test_goals_say_met_missed_or_not_measured():
+    report = dict(core_sweep=dict(ratio_to_floor=5.0),
+                  ensemble=[dict(model="Dense MLP", members=20, speedup=12.0),
+                            dict(model="CEN", members=20, speedup=8.0)],
+                  book=dict(cold=dict(seconds=250.0), narrative=dict(seconds=12.0)))
+    got = {g["goal"]: g["met"] for g in bench.goals(report)}
+    assert got["core sweep time / matmul floor"] is False
+    assert got["batched speed-up, Dense MLP, 20 members"] is True
+    assert got["batched speed-up, CEN, 20 members"] is False
+    assert got["cold make book"] is True and got["make book after a narrative edit"] is False
+    assert got["make book after a library edit"] is None and got["make test"] is None
+
+
+def test_narrative_edit_changes_markdown_only(tmp_path):
+    src = tmp_path / "s.py"
+    src.write_text("# %% [markdown]\n# # Title\n#\n# Text.\n\n# %%\nx = 1\n\n"
+                   "# %% [markdown]\n# More.\n\n# %%\ny = x + 1\n")
+    before = jupytext.read(src)
+    bookbench._edit_markdown(src)
+    after = jupytext.read(src)
+    code = lambda nb: [c.source for c in nb.cells if c.cell_type == "code"]  # noqa: E731
+    md = lambda nb: [c.source for c in nb.cells if c.cell_type == "markdown"]  # noqa: E731
+    assert code(before) == code(after)
+    assert md(before) != md(after) and "benchmark" in md(after)[0]
+    assert md(before)[1] == md(after)[1]

@@ -1,0 +1,307 @@
+"""``make bench``: speed of the training engine, as ratios measured in one run.
+
+Measures, on one device (``--device``, default auto):
+
+1. for a 20-member ensemble (10 seeds x 2 learning rates) of each model, three
+   ways of training the same members: our stacked ensemble, one member at a
+   time, and the way PyTorch documents model ensembling
+   (``torch.func.stack_module_state`` + ``vmap`` over ``functional_call``) --
+   each the median of ``--repeats`` runs, interleaved so that a load spike on a
+   shared machine hits all three alike;
+2. the core sweep (the note's four tasks x dense, HSN, CEN x 10 seeds x 2 lrs)
+   against its *compute floor*: the time this machine needs for the same number
+   of floating-point operations done as large matrix products.  The ratio says
+   how far the tiny-model sweep is from being arithmetic-bound;
+3. the readings multiverse on one task (24 HSN readings x 10 seeds x 2 lrs) as
+   one stack against one stack per reading;
+4. with ``--book``, the wall time of ``make book`` from an empty cache, unchanged,
+   after a narrative-only edit and after a library edit (``tools/bookbench.py``).
+
+Results are printed and written to ``results/bench.json`` with the goals of
+issue 13 and whether each was met.  Absolute times depend on the machine; the
+ratios are the figures of merit.  Nothing here is a pass/fail assertion: tests
+check behaviour, this measures speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import itertools
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+from torch import nn
+from torch.func import functional_call, stack_module_state, vmap
+
+from scaffold import RESULTS
+from scaffold.data import NOTE_TASKS, TASKS
+from scaffold.device import resolve_device
+from scaffold.models import CEN_NOTE, DENSE, HSN_NOTE, ModelSpec, build_stack
+from scaffold.params import totals
+from scaffold.sweep import Grid, Job, make_stacks, run_jobs, run_sweep
+from scaffold.train import Part, TrainConfig, train_ensemble, train_one_by_one, train_stack
+
+NOTE_MODELS = (DENSE, HSN_NOTE, CEN_NOTE)
+#: Issue 13's targets.
+GOALS = dict(floor_ratio=4.0, batched_speedup=10.0, cold_book_s=300.0, library_edit_s=60.0,
+             narrative_edit_s=10.0, make_test_s=300.0)
+
+
+def _sync(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def _timed(fn, device):
+    _sync(device)
+    t0 = time.perf_counter()
+    out = fn()
+    _sync(device)
+    return out, time.perf_counter() - t0
+
+
+# ----------------------------------------------------------------------------- the peer
+
+
+class VmapEnsemble(nn.Module):
+    """The same members, run the way PyTorch's model-ensembling tutorial does it.
+
+    Each member becomes its own one-member module; ``stack_module_state`` stacks
+    their parameters and buffers, and ``forward`` maps ``functional_call`` of a
+    stateless copy over the member axis with ``vmap``.  The members are cut out
+    of our stacked model, so both start from identical weights (and CEN's padded
+    unit lists have one shape).
+    """
+
+    def __init__(self, stacked):
+        super().__init__()
+        members = []
+        for m in range(stacked.M):
+            one = copy.deepcopy(stacked)
+            one.seeds = [stacked.seeds[m]]
+            with torch.no_grad():
+                for name, t in itertools.chain(one.named_parameters(), one.named_buffers()):
+                    t.data = t.data[m:m + 1].clone()
+            members.append(one)
+        params, buffers = stack_module_state(members)
+        self.p = nn.ParameterDict({k: nn.Parameter(v.detach().clone()) for k, v in params.items()})
+        for k, v in buffers.items():
+            self.register_buffer("buf_" + k, v)
+        self.buffer_names = list(buffers)
+        # The stateless template lives on the meta device; kept out of the module's
+        # children so that .to(device) leaves it there.
+        self.template = (copy.deepcopy(members[0]).to("meta"),)
+
+    def forward(self, x):
+        buffers = {k: getattr(self, "buf_" + k) for k in self.buffer_names}
+
+        def one(params, bufs, xm):
+            return functional_call(self.template[0], (params, bufs), (xm[None],))[0]
+        return vmap(one)(dict(self.p), buffers, x)
+
+
+def build_vmap(specs, d_in, n_out, seeds):
+    return VmapEnsemble(build_stack(specs, d_in, n_out, seeds))
+
+
+def ensemble_speedup(device, epochs_scale=1.0, task="moons", seeds=range(10), repeats=3) -> list[dict]:
+    """Stacked (M=20) vs one-by-one (20 x M=1) vs vmap (M=20) training of each model."""
+    cfg = TrainConfig(epochs_scale=epochs_scale)
+    seeds = list(seeds)
+    out = []
+    for spec in NOTE_MODELS:
+        part = Part(spec, task, tuple(seeds))
+        train_ensemble(spec, task, seeds[:1], TrainConfig(epochs_scale=0.02), device)  # warm-up
+        times = {"stacked": [], "vmap": [], "one_by_one": []}
+        for _ in range(repeats):
+            stacked, t = _timed(lambda: train_ensemble(spec, task, seeds, cfg, device), device)
+            times["stacked"].append(t)
+            peer, t = _timed(lambda: train_stack([part], cfg, device, build=build_vmap)[0], device)
+            times["vmap"].append(t)
+            single, t = _timed(lambda: train_one_by_one(spec, task, seeds, cfg, device), device)
+            times["one_by_one"].append(t)
+        med = {k: statistics.median(v) for k, v in times.items()}
+
+        def diff(other):
+            return float((stacked.members["test_metric"] - other.members["test_metric"]).abs().max())
+        row = dict(model=spec.label, members=len(seeds) * len(cfg.lrs), repeats=repeats,
+                   batched_s=med["stacked"], one_by_one_s=med["one_by_one"], vmap_s=med["vmap"],
+                   speedup=med["one_by_one"] / med["stacked"],
+                   stacked_vs_vmap=med["vmap"] / med["stacked"],
+                   max_abs_metric_diff=diff(single), max_abs_metric_diff_vmap=diff(peer),
+                   runs={k: [round(x, 4) for x in v] for k, v in times.items()})
+        out.append(row)
+        print(f"  {spec.label:14s} stacked {med['stacked']:6.2f}s  vmap {med['vmap']:6.2f}s  "
+              f"one-by-one {med['one_by_one']:7.2f}s  speed-up x{row['speedup']:5.1f}  "
+              f"vs vmap x{row['stacked_vs_vmap']:4.1f}  (max |metric diff| {row['max_abs_metric_diff']:.1e}, "
+              f"vmap {row['max_abs_metric_diff_vmap']:.1e})", flush=True)
+    return out
+
+
+# ----------------------------------------------------------------------------- the floor
+
+
+def sweep_flops(grid: Grid) -> float:
+    """Floating-point operations of training + evaluation for every job of ``grid``.
+
+    Per sample a forward pass costs 2 x MACs (dense kernels, the way the models
+    run); backward costs about twice the forward, so a training sample costs
+    ~6 x MACs and an evaluation sample 2 x MACs (per-epoch validation, final
+    train/val/test evaluation).
+    """
+    total = 0.0
+    tc = grid.train_config
+    for task, spec in grid.jobs():
+        kind, n_out = TASKS[task]
+        d = 1 if task == "sine" else 2
+        macs = totals(spec, d, n_out, n_draws=1)["macs_dense"]
+        E = tc.n_epochs(kind)
+        members = len(grid.seeds) * len(grid.lrs)
+        per_member = 6 * macs * 512 * E + 2 * macs * (256 * E + 512 + 256 + 1024)
+        total += per_member * members
+    return total
+
+
+def matmul_floor(flops: float, device, n: int = 512) -> tuple[float, float]:
+    """Seconds to do ``flops`` floating-point operations as (n x n) @ (n x n) products."""
+    a = torch.randn(n, n, device=device)
+    b = torch.randn(n, n, device=device)
+    for _ in range(3):
+        a @ b
+    _sync(device)
+    reps, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < 1.0:
+        a @ b
+        reps += 1
+    _sync(device)
+    rate = reps * 2 * n ** 3 / (time.perf_counter() - t0)
+    return flops / rate, rate
+
+
+def core_sweep_vs_floor(device, epochs_scale=1.0, n_seeds=10) -> dict:
+    """The core sweep, run as the book runs it (stacks on all cores), against the
+    matmul floor measured with the same cores."""
+    grid = Grid(tasks=NOTE_TASKS, specs=NOTE_MODELS, seeds=tuple(range(n_seeds)),
+                epochs_scale=epochs_scale)
+    stacks = make_stacks([Job(grid, t, s, str(device)) for t, s in grid.jobs()])
+    n_jobs = min(len(stacks), torch.get_num_threads()) if device.type == "cpu" else 1
+    _, t = _timed(lambda: run_sweep(grid, device=str(device), n_jobs=n_jobs, cache=False,
+                                    progress=False), device)
+    flops = sweep_flops(grid)
+    floor, rate = matmul_floor(flops, device)
+    print(f"  core sweep {t:.2f}s for {flops / 1e9:.1f} GFLOP in {len(stacks)} stacks; matmul floor "
+          f"{floor:.2f}s ({rate / 1e9:.1f} GFLOP/s); ratio x{t / floor:.1f}", flush=True)
+    return dict(jobs=len(grid.jobs()), stacks=len(stacks), members=len(grid.jobs()) * n_seeds * 2,
+                n_jobs=n_jobs, seconds=t, gflop=flops / 1e9, matmul_gflops=rate / 1e9, floor_s=floor,
+                ratio_to_floor=t / floor)
+
+
+# ----------------------------------------------------------------------------- readings
+
+
+def readings() -> list[ModelSpec]:
+    """24 HSN readings (the factorial issue 11 runs): DG mask x G scale x input x activation."""
+    out = []
+    for dg, sr, every, act in itertools.product((0, 1), (None, 0.9, 1.0), (False, True), ("tanh", "relu")):
+        out.append(ModelSpec.make(f"HSN dg{dg} sr{sr} every{int(every)} {act}", "hsn", dg_min_inputs=dg,
+                                  spectral_radius=sr, input_every_step=every, activation=act))
+    return out
+
+
+def multiverse_stack(device, epochs_scale=1.0, task="moons", seeds=range(10)) -> dict:
+    """The readings as the sweep stacks them vs one stack per reading (what a per-job sweep did)."""
+    grid = Grid(tasks=(task,), specs=tuple(readings()), seeds=tuple(seeds), epochs_scale=epochs_scale)
+    jobs = [Job(grid, t, s, str(device)) for t, s in grid.jobs()]
+    per_job = len(grid.seeds) * len(grid.lrs)
+    stacked, t1 = _timed(lambda: run_jobs(jobs, cache=False, progress=False), device)
+    apart, t2 = _timed(lambda: run_jobs(jobs, cache=False, progress=False, max_members=per_job), device)
+    diff = max(float((stacked[k][0]["test_metric"] - apart[k][0]["test_metric"]).abs().max()) for k in stacked)
+    members = len(jobs) * per_job
+    n_stacks = len(make_stacks(jobs))
+    print(f"  {len(jobs)} readings, {members} members: {n_stacks} stack(s) {t1:.2f}s, one per reading "
+          f"{t2:.2f}s, x{t2 / t1:.1f} (max |metric diff| {diff:.1e})", flush=True)
+    return dict(readings=len(jobs), members=members, stacks=n_stacks, stacked_s=t1, per_reading_s=t2,
+                speedup=t2 / t1, members_per_s=members / t1, max_abs_metric_diff=diff)
+
+
+# ----------------------------------------------------------------------------- goals
+
+
+def goals(report: dict) -> list[dict]:
+    """Each target of issue 13 with the measured value and whether it was met (None: not measured)."""
+    def goal(name, value, target, unit, lower=True):
+        met = None if value is None else bool(value <= target if lower else value >= target)
+        return dict(goal=name, target=target, unit=unit, value=value, met=met)
+    out = [goal("core sweep time / matmul floor", report["core_sweep"]["ratio_to_floor"],
+                GOALS["floor_ratio"], "x")]
+    for row in report["ensemble"]:
+        out.append(goal(f"batched speed-up, {row['model']}, {row['members']} members", row["speedup"],
+                        GOALS["batched_speedup"], "x", lower=False))
+    book = report.get("book") or {}
+    for name, key, target in (("cold make book", "cold", "cold_book_s"),
+                              ("make book after a library edit", "library", "library_edit_s"),
+                              ("make book after a narrative edit", "narrative", "narrative_edit_s")):
+        out.append(goal(name, book[key]["seconds"] if key in book else None, GOALS[target], "s"))
+    out.append(goal("make test", None, GOALS["make_test_s"], "s"))
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--device", default="auto")
+    ap.add_argument("--epochs-scale", type=float, default=1.0,
+                    help="1.0 is the note's schedule; smaller for a smoke run")
+    ap.add_argument("--repeats", type=int, default=3, help="runs per ensemble timing (median reported)")
+    ap.add_argument("--out", default=str(RESULTS / "bench.json"))
+    ap.add_argument("--threads", type=int, default=0,
+                    help="torch threads for the training benchmarks (0: all cores, as a lone sweep would use)")
+    ap.add_argument("--book", action="store_true", help="also time make book (slow)")
+    ap.add_argument("--book-profile", default="full", choices=["full", "quick"])
+    args = ap.parse_args(argv)
+    device = resolve_device(args.device)
+    # make exports OMP_NUM_THREADS for its parallel sections; a benchmark run alone
+    # should use every core, as a lone sweep would.
+    torch.set_num_threads(args.threads or os.cpu_count() or 1)
+    report = dict(device=str(device), torch=torch.__version__, python=platform.python_version(),
+                  machine=platform.machine(), threads=torch.get_num_threads(),
+                  epochs_scale=args.epochs_scale, load_average=list(os.getloadavg()))
+    if device.type == "cuda":
+        report["gpu"] = torch.cuda.get_device_name(device)
+    print(f"[bench] device={device} epochs_scale={args.epochs_scale} repeats={args.repeats}")
+    print("[bench] 1. stacked ensemble vs vmap vs one-by-one (20 members, moons)")
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)  # as the sweep trains: one thread per stack
+    report["ensemble"] = ensemble_speedup(device, args.epochs_scale, repeats=args.repeats)
+    print("[bench] 2. readings multiverse: one stack vs one per reading (moons)")
+    report["multiverse"] = multiverse_stack(device, args.epochs_scale)
+    torch.set_num_threads(n)
+    print("[bench] 3. core sweep vs its matmul compute floor")
+    report["core_sweep"] = core_sweep_vs_floor(device, args.epochs_scale)
+    if args.book:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from bookbench import time_book
+        print("[bench] 4. make book wall times")
+        report["book"] = time_book(args.book_profile)
+    report["goals"] = goals(report)
+    for g in report["goals"]:
+        state = {True: "met", False: "MISSED", None: "not measured"}[g["met"]]
+        value = "-" if g["value"] is None else f"{g['value']:.1f}"
+        print(f"  goal {g['goal']}: {value} (target {g['target']:g} {g['unit']}) {state}")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(report, indent=2))
+    tmp.replace(out)
+    print(f"[bench] wrote {out}")
+    return report
+
+
+if __name__ == "__main__":
+    main()
