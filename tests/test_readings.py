@@ -81,11 +81,13 @@ def test_unknown_level_or_axis_raises():
         R.Reading.of(depth="deep")
 
 
-def test_task_levels_map_to_library_tasks_and_options():
-    sw = R.task_levels("swiss_roll")
-    assert sw[("swiss", "arms")] == ("two_spirals", {})
-    assert R.task_levels("sine")[("noise", "0.1")] == ("sine", {"sine_noise": 0.1})
-    assert R.task_levels("moons") == {}
+def test_task_readings_map_to_library_tasks_and_options():
+    tr = {(lib, tuple(sorted(opts.items()))): (task, levels) for task, lib, opts, levels in R.task_readings()}
+    assert tr[("two_spirals", ())] == ("swiss_roll", {"swiss": "arms"})
+    assert tr[("sine", (("sine_noise", 0.1),))] == ("sine", {"noise": "0.1"})
+    # the default level sets no data option, so its sweeps share cache entries with other sections
+    assert tr[("sine", ())] == ("sine", {"noise": "none"})
+    assert tr[("moons", ())] == ("moons", {})
 
 
 def test_ambiguity_table_quotes_only_the_note():

@@ -20,18 +20,17 @@ controls under the two named points only.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
 
 from . import note
-from .data import DEFAULTS, NOTE_TASKS, TASKS, make_dataset
+from .data import TASKS, make_dataset
 from .models import DENSE, ModelSpec
 from .params import dense_width_for, totals
 from .readings import (HSN_AXES, LITERAL, NAMED, TASK_AXES, Reading, factorial, hsn_spec,
-                       relevant)
+                       relevant, task_readings)
 from .sweep import Grid, SweepResult
 
 CEN_WIDTHS = tuple(sorted({512, *note.CEN_BEST_H.values()}))
@@ -89,23 +88,6 @@ def entries(profile: str, task: str) -> list[Entry]:
         out += [Entry(hsn_spec(r, variant), variant, r) for r in seen]
     out += [Entry(DENSE, DENSE.label), Entry(budget_dense(task), BUDGET)]
     out += [Entry(ModelSpec.make(f"CEN (H={h})", "cen", H=h), f"CEN (H={h})") for h in CEN_WIDTHS]
-    return out
-
-
-def task_readings() -> list[tuple[str, str, dict, dict]]:
-    """(note task, library task, data options, task-axis levels) for every task reading.
-
-    Data options equal to the library defaults are dropped, so that the default
-    task reading shares its cache entries with every other section's sweeps.
-    """
-    out = []
-    for task in NOTE_TASKS:
-        axes = [a for a in TASK_AXES if a.scope == task]
-        for levels in itertools.product(*[a.levels for a in axes]):
-            opts = {k: v for lv in levels for k, v in lv.options}
-            lib = opts.pop("task", task)
-            opts = {k: v for k, v in opts.items() if DEFAULTS.get(k) != v}
-            out.append((task, lib, opts, {a.key: lv.name for a, lv in zip(axes, levels)}))
     return out
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .data import DEFAULTS, NOTE_TASKS
 from .models import HSNConfig, ModelSpec
 
 
@@ -191,14 +192,20 @@ def hsn_spec(reading: Reading, variant: str = "HSN") -> ModelSpec:
     return ModelSpec.make(f"{v.name} [{r.label}]", "hsn", **{**opts, **dict(v.options)})
 
 
-def task_levels(task: str) -> dict:
-    """Per task axis acting on note task ``task``: level name -> (library task, data options)."""
-    out = {}
-    for a in TASK_AXES:
-        if a.scope == task:
-            for lv in a.levels:
-                o = lv.as_dict
-                out[(a.key, lv.name)] = (o.pop("task", task), o)
+def task_readings() -> list[tuple[str, str, dict, dict]]:
+    """(note task, library task, data options, task-axis levels) for every task reading.
+
+    Data options equal to the library defaults are dropped, so that the default
+    task reading shares its cache entries with every other section's sweeps.
+    """
+    out = []
+    for task in NOTE_TASKS:
+        axes = [a for a in TASK_AXES if a.scope == task]
+        for levels in itertools.product(*[a.levels for a in axes]):
+            opts = {k: v for lv in levels for k, v in lv.options}
+            lib = opts.pop("task", task)
+            opts = {k: v for k, v in opts.items() if DEFAULTS.get(k) != v}
+            out.append((task, lib, opts, {a.key: lv.name for a, lv in zip(axes, levels)}))
     return out
 
 

@@ -133,6 +133,31 @@ def switching(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def paired_vs_dense(long: pd.DataFrame, reference: str = "Dense MLP") -> pd.DataFrame:
+    """Every trained model against the dense MLP, per task reading and reading, paired by seed.
+
+    Verdict: the "matches" rule (non-inferiority at the task's margin; for MSE the
+    margin is relative to the dense MLP's mean MSE on the same seeds).
+    """
+    task_cols = ["task", "data_task", "swiss", "noise"]
+    long = long.assign(**{k: long[k].fillna("").astype(str) for k in (*HSN_KEYS, "swiss", "noise")})
+    rows = []
+    for tkey, t in long.groupby(task_cols, sort=False):
+        ref = t[t["model"] == reference].set_index("seed")["test_metric"]
+        metric = t["metric"].iloc[0]
+        for (model, label), g in t[t["model"] != reference].groupby(["model", "label"], sort=False):
+            x = g.set_index("seed")["test_metric"]
+            seeds = x.index.intersection(ref.index).sort_values()
+            m = V.margin(metric, ref.loc[seeds].mean())
+            c = V.compare(x.loc[seeds], ref.loc[seeds], metric == "accuracy", m)
+            rows.append({**dict(zip(task_cols, tkey)), "model": model, "label": label,
+                         **{k: g[k].iloc[0] for k in HSN_KEYS}, "n": c["n"],
+                         "mean": float(x.loc[seeds].mean()), "dense": float(ref.loc[seeds].mean()),
+                         "gain": c["mean"], "lo": c["lo"], "hi": c["hi"], "margin": m,
+                         "p": c["p_noninferior"], "verdict": V.judge(c, "noninferior")})
+    return pd.DataFrame(rows)
+
+
 def summary(long: pd.DataFrame, claims=CLAIMS) -> pd.DataFrame:
     """Per claim: readings, share under which it holds, summary word, and the deciding axes."""
     rows = []
