@@ -96,6 +96,8 @@ def test_curve_finds_the_deciding_axis(quick):
     assert summ.loc["matches", "share"] == 0.5 and summ.loc["matches", "deciding"] == "DG mask"
     # the random graph does exactly as well: inside the margin, so never "holds"
     assert (S.curve(long, S.CLAIM["kronecker"])["verdict"] != V.HOLDS).all()
+    # quick trains the controls under the two named points only: no axis switches alone but the task's
+    assert set(S.switching(long, S.CLAIM["kronecker"])["axis"]) == {"swiss"}
 
 
 def test_paired_vs_dense_uses_the_tasks_margin(quick):

@@ -13,9 +13,9 @@ the controls the headline claims need -- T = 0 and a random graph with the same
 edges -- under every reading; the dense MLP, a dense MLP of the HSN's learned
 budget and the CEN at H = 512 and the note's best-H widths, which have no HSN
 axes.  Everything runs on every task reading (both Swiss-roll labels, sine with
-and without target noise).  The quick profile keeps the axes that decided the
-verdicts in the first runs (DG mask, G raw/0.9, input) at tanh, and trains the
-controls under the two named points only.
+and without target noise).  The quick profile, a smoke run, keeps three axes at
+two levels (DG mask; G raw or radius 0.9; input once or every step) with tanh,
+and trains the controls under the two named points only.
 """
 
 from __future__ import annotations

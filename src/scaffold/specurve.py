@@ -126,6 +126,8 @@ def switching(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
             if lv_from not in wide or lv_to not in wide:
                 continue
             diff = (wide[lv_to] - wide[lv_from]).dropna().groupby(level="seed").mean()
+            if diff.empty:  # no two readings differ in this axis alone (reduced factorial)
+                continue
             c = V.paired_t(diff.to_numpy())
             rows.append(dict(claim=claim.key, axis=ax, switch=f"{lv_from} -> {lv_to}", n=c["n"],
                              effect=c["mean"], lo=c["lo"], hi=c["hi"],
