@@ -95,11 +95,13 @@ def curve(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
     """One row per reading: mean gain, 95% interval, p of the claim's test, verdict; sorted."""
     g = gains(long, claim)
     axes = curve_axes(claim)
-    m = V.MARGIN_ACC if g["metric"].iloc[0] == "accuracy" else np.nan
+    if g["metric"].iloc[0] != "accuracy":
+        # an MSE margin is relative to B's own MSE, which differs per reading: use paired_vs_dense
+        raise ValueError(f"curves are drawn for accuracy claims; {claim.key!r} is on MSE")
+    m = V.margin("accuracy")
     rows = []
     for key, grp in g.groupby(list(axes), sort=False):
-        c = {**V.paired_t(grp.sort_values("seed")["gain"]), "margin": m}
-        c["p_noninferior"], c["p_superior"] = V.p_above(c, -m), V.p_above(c, 0.0)
+        c = V.compare_gain(grp.sort_values("seed")["gain"].to_numpy(), m)
         rows.append({**dict(zip(axes, key)), "claim": claim.key, "n": c["n"], "gain": c["mean"],
                      "lo": c["lo"], "hi": c["hi"], "margin": m, "p": V.claim_p(c, claim.kind),
                      "verdict": V.judge(c, claim.kind)})

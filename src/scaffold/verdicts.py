@@ -74,7 +74,12 @@ def compare(a, b, higher_better: bool, m: float) -> dict:
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if a.shape != b.shape:
         raise ValueError(f"paired samples need equal shapes, got {a.shape} and {b.shape}")
-    c = paired_t(a - b if higher_better else b - a)
+    return compare_gain(a - b if higher_better else b - a, m)
+
+
+def compare_gain(gain, m: float) -> dict:
+    """:func:`compare` on per-seed differences that are already oriented (positive favours A)."""
+    c = paired_t(gain)
     return {**c, "margin": float(m), "p_noninferior": p_above(c, -m), "p_superior": p_above(c, 0.0)}
 
 
