@@ -1,0 +1,281 @@
+"""One rulebook for every verdict of the book, coded once.
+
+The audit used to judge the same cell by different rules in different places
+(a bootstrap interval beside a t-test, a "single-run range" above 1, a sine
+margin 12x the dense MLP's MSE).  Every verdict now comes from here, and
+:func:`rulebook_text` states the rules for the audit page from the very
+constants the code uses, so the page cannot drift from the code.
+
+Method: a comparison of A and B is a paired t analysis of per-seed differences
+(the seed fixes the data draw, so pairing removes the task's sampling noise).
+Its 95% interval and its tests are the same t distribution: a one-sided test at
+``ALPHA / 2`` rejects exactly when the 95% interval excludes its threshold.
+Differences are *oriented*: positive means "A better" (higher accuracy, lower MSE).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats as st
+
+ALPHA = 0.05  # the 95% intervals; each one-sided test is at ALPHA / 2
+MARGIN_ACC = 0.01  # equivalence margin for accuracy (absolute)
+REL_MSE_MARGIN = 0.25  # equivalence margin for MSE, as a share of the reference model's mean MSE
+FACTOR_TOL = 0.10  # a ratio within 10% of the reported factor counts as the reported factor
+DECIDES = 0.5  # an axis decides a claim when switching it alone flips >= half of the verdicts
+CORRECTION = "Holm"  # family-wise correction across the ledger's tests
+
+HOLDS, UNSUPPORTED, CONTRADICTED, UNTESTABLE = "holds", "unsupported", "contradicted", "untestable"
+VERDICTS = (HOLDS, UNSUPPORTED, CONTRADICTED, UNTESTABLE)
+#: The range a metric can take: prediction intervals are clipped to it.
+METRIC_RANGE = {"accuracy": (0.0, 1.0), "mse": (0.0, np.inf)}
+
+
+def margin(metric: str, ref_mean: float | None = None) -> float:
+    """Equivalence margin: absolute for accuracy, relative to the reference's mean for MSE.
+
+    The sine target has variance 0.5, hundreds of times the dense MLP's MSE, so a
+    margin tied to it would call a model several times worse "equivalent"; tied to
+    the reference's own MSE, "matches" means "at most a quarter more squared error".
+    """
+    if metric == "accuracy":
+        return MARGIN_ACC
+    if metric == "mse":
+        if ref_mean is None or not ref_mean > 0:
+            raise ValueError("an MSE margin needs the reference model's mean MSE (> 0)")
+        return REL_MSE_MARGIN * float(ref_mean)
+    raise ValueError(f"unknown metric {metric!r}; choose from {sorted(METRIC_RANGE)}")
+
+
+def paired_t(gain) -> dict:
+    """Mean, 95% t interval, standard error and df of per-seed (oriented) differences."""
+    d = np.asarray(gain, dtype=float).ravel()
+    if d.size == 0 or np.isnan(d).any():
+        raise ValueError("paired differences must be non-empty and free of NaN")
+    n, mean = int(d.size), float(d.mean())
+    if n < 2:
+        return dict(n=n, mean=mean, se=np.nan, df=0, lo=np.nan, hi=np.nan)
+    se = float(d.std(ddof=1) / np.sqrt(n))
+    half = float(st.t.ppf(1 - ALPHA / 2, n - 1) * se)
+    return dict(n=n, mean=mean, se=se, df=n - 1, lo=mean - half, hi=mean + half)
+
+
+def p_above(c: dict, threshold: float) -> float:
+    """One-sided p of H1 "mean gain > threshold" from the same t distribution as the interval."""
+    if c["n"] < 2:
+        return np.nan
+    if c["se"] == 0:
+        return 0.0 if c["mean"] > threshold else 1.0
+    return float(st.t.sf((c["mean"] - threshold) / c["se"], c["df"]))
+
+
+def compare(a, b, higher_better: bool, m: float) -> dict:
+    """Paired comparison of A and B (per-seed values, same seeds, same order) at margin ``m``."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(f"paired samples need equal shapes, got {a.shape} and {b.shape}")
+    return compare_gain(a - b if higher_better else b - a, m)
+
+
+def compare_gain(gain, m: float) -> dict:
+    """:func:`compare` on per-seed differences that are already oriented (positive favours A)."""
+    c = paired_t(gain)
+    return {**c, "margin": float(m), "p_noninferior": p_above(c, -m), "p_superior": p_above(c, 0.0)}
+
+
+def judge(c: dict, kind: str) -> str:
+    """Verdict of a claim about A vs B from :func:`compare`'s interval.
+
+    - "noninferior" (A matches or beats B): holds if the interval lies above -margin,
+      contradicted if it lies below -margin.
+    - "superior" (A beats B, X is the key): holds if the interval lies above 0 and
+      does not lie inside the margin (an effect too small to matter is no support);
+      contradicted if it lies below 0.
+    - "substitutes" (structure replaces parameters): as "superior", but a control
+      that does as well or better only removes the support: never contradicted.
+    """
+    lo, hi, m = c["lo"], c["hi"], c["margin"]
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return UNTESTABLE
+    if kind == "noninferior":
+        return HOLDS if lo > -m else CONTRADICTED if hi < -m else UNSUPPORTED
+    if kind in ("superior", "substitutes"):
+        if lo > 0 and hi >= m:
+            return HOLDS
+        return CONTRADICTED if hi < 0 and kind == "superior" else UNSUPPORTED
+    raise ValueError(f"unknown claim kind {kind!r}")
+
+
+def claim_p(c: dict, kind: str) -> float:
+    """The p-value of the test whose rejection makes the claim hold (for the correction)."""
+    return c["p_noninferior"] if kind == "noninferior" else c["p_superior"]
+
+
+def holm(p) -> np.ndarray:
+    """Holm (1979) step-down adjusted p-values; NaN entries stay NaN and do not count."""
+    p = np.asarray(p, dtype=float)
+    out = np.full_like(p, np.nan)
+    ok = np.flatnonzero(np.isfinite(p))
+    order = ok[np.argsort(p[ok], kind="stable")]
+    k = len(order)
+    running = 0.0
+    for i, j in enumerate(order):
+        running = max(running, min(1.0, (k - i) * p[j]))
+        out[j] = running
+    return out
+
+
+def corrected(verdicts, p) -> tuple[list, np.ndarray, list]:
+    """Verdicts after Holm across all tests: a "holds" whose adjusted p is not below
+    ALPHA / 2 becomes "unsupported".  Returns (verdicts, adjusted p, changed flags)."""
+    adj = holm(p)
+    out = [UNSUPPORTED if v == HOLDS and not (np.isfinite(q) and q < ALPHA / 2) else v
+           for v, q in zip(verdicts, adj)]
+    return out, adj, [a != b for a, b in zip(verdicts, out)]
+
+
+def prediction_interval(x, metric: str) -> tuple:
+    """(mean, lo, hi): where one more run would fall, mean +- t s sqrt(1 + 1/n), clipped.
+
+    The seeds redraw the data, so their spread already holds the noise of a finite
+    validation set: no separate binomial term is added.
+    """
+    x = np.asarray(x, dtype=float)
+    n, mean = x.size, float(x.mean())
+    if n < 2:
+        return mean, np.nan, np.nan
+    half = float(st.t.ppf(1 - ALPHA / 2, n - 1) * x.std(ddof=1) * np.sqrt(1 + 1 / n))
+    lo_r, hi_r = METRIC_RANGE[metric]
+    return mean, max(lo_r, mean - half), min(hi_r, mean + half)
+
+
+def judge_single(reported: float, x, metric: str) -> dict:
+    """A reported single-run value against the prediction interval of one run."""
+    mean, lo, hi = prediction_interval(x, metric)
+    if not np.isfinite(lo):
+        return dict(verdict=UNTESTABLE, mean=mean, lo=lo, hi=hi, side="")
+    inside = lo <= reported <= hi
+    side = "" if inside else ("ours above" if lo > reported else "ours below")
+    return dict(verdict=HOLDS if inside else CONTRADICTED, mean=mean, lo=lo, hi=hi, side=side)
+
+
+def judge_factor(reported: float, measured: float, better: str = "higher") -> tuple[str, str]:
+    """A reported factor (a saving, a cost) against the measured one: (verdict, qualifier).
+
+    Within FACTOR_TOL it holds; beyond it in the note's favour (a larger saving, a
+    smaller cost) it holds with a different count; otherwise it is contradicted.
+    """
+    if not (reported > 0 and measured > 0):
+        raise ValueError("factors must be positive")
+    r = measured / reported
+    if abs(r - 1) <= FACTOR_TOL:
+        return HOLDS, ""
+    favourable = r > 1 if better == "higher" else r < 1
+    q = f"measured {measured:.3g}x, reported {reported:.3g}x"
+    return (HOLDS, "with a different count: " + q) if favourable else (CONTRADICTED, q)
+
+
+def judge_cost(reported: float, macs_T: float, macs_T0: float) -> tuple[str, str]:
+    """"T iterations cost ~k x a feed-forward pass", against the HSN's own T = 0 pass."""
+    return judge_factor(reported, macs_T / macs_T0, better="lower")
+
+
+def judge_count(reported: int, slots: int, density: float) -> dict:
+    """A count of nonzeros of one random mask against Binomial(slots, density)'s central 95%."""
+    lo, hi = (int(v) for v in st.binom.interval(1 - ALPHA, slots, density))
+    ok = lo <= reported <= hi
+    return dict(verdict=HOLDS if ok else CONTRADICTED, mean=slots * density, lo=lo, hi=hi)
+
+
+# ----------------------------------------------------------------------------- over readings
+
+
+def over_readings(verdicts) -> dict:
+    """Share of readings (each weighted equally) under which a claim holds, and a summary word."""
+    v = list(verdicts)
+    n = len(v)
+    if n == 0:
+        return dict(n=0, holds=0, contradicted=0, share=np.nan, summary=UNTESTABLE)
+    h, c = v.count(HOLDS), v.count(CONTRADICTED)
+    summary = ("holds under every reading" if h == n else "holds under no reading" if h == 0
+               else "depends on the reading")
+    if c == n:
+        summary = "contradicted under every reading"
+    return dict(n=n, holds=h, contradicted=c, share=h / n, summary=summary)
+
+
+def deciding_axes(table, axes, verdict: str = "verdict") -> list[dict]:
+    """Per axis: how often switching it alone flips the verdict (matched pairs of readings).
+
+    ``table`` has one row per reading, a column per axis key in ``axes`` and a
+    verdict column.  Two readings form a pair for an axis when they differ in that
+    axis only.  The axis decides the claim when the flip rate is at least DECIDES.
+    """
+    out = []
+    for ax in axes:
+        others = [a for a in axes if a != ax]
+        flips = pairs = 0
+        groups = table.groupby(others, sort=False) if others else [(None, table)]
+        for _, g in groups:
+            vs = g[verdict].tolist()
+            for i in range(len(vs)):
+                for j in range(i + 1, len(vs)):
+                    pairs += 1
+                    flips += vs[i] != vs[j]
+        rate = flips / pairs if pairs else np.nan
+        out.append(dict(axis=ax, pairs=pairs, flips=flips, flip_rate=rate,
+                        decides=bool(pairs and rate >= DECIDES)))
+    return out
+
+
+# ----------------------------------------------------------------------------- counting
+
+
+def count_claims(rows, claim: str = "claim", task: str = "task") -> int:
+    """Claims of the note, each counted once: rows that differ only by reading collapse.
+
+    ``task`` is empty (or NaN) where the note makes the claim jointly; a claim the
+    note makes per task keeps one count per task.
+    """
+    keys = rows[[claim, task]].fillna("").astype(str)
+    return int(len(keys.drop_duplicates()))
+
+
+def count_reported(refs) -> int:
+    """The note's reported values, each counted once: ``refs`` are (source, row, column) cells."""
+    return len({tuple(r) for r in refs})
+
+
+def rulebook_text() -> str:
+    """The rules above as markdown for the audit page, built from the constants the code uses."""
+    a, lvl = ALPHA, round(100 * (1 - ALPHA))
+    return "\n".join([
+        f"- **Comparisons.** A against B is a paired analysis of per-seed differences, oriented so "
+        f"that positive favours A. The {lvl}% interval and the tests come from the same paired t "
+        f"distribution; each test is one-sided at {a / 2:g}, so it rejects exactly when the interval "
+        f"excludes its threshold.",
+        f"- **Margins.** Accuracy: {MARGIN_ACC:g} (absolute). MSE: {REL_MSE_MARGIN:g} times the "
+        f"reference model's mean MSE, because the sine target's variance is hundreds of times the "
+        f"dense MLP's error.",
+        f"- **\"A matches B\"** holds when the interval lies above minus the margin; contradicted when "
+        f"it lies below it; otherwise unsupported.",
+        f"- **\"A beats B\", \"X is the key\"** hold when the interval lies above 0 and reaches the "
+        f"margin; contradicted only when it lies below 0; otherwise unsupported.",
+        f"- **\"Structure substitutes for parameters\"** holds when the HSN beats a dense MLP of equal "
+        f"learned budget by that rule; when the small dense MLP does as well, it is unsupported.",
+        f"- **Multiplicity.** {CORRECTION}'s step-down correction across every test of the ledger at "
+        f"{a / 2:g}; a verdict that changes under it is marked.",
+        f"- **Reported single values** are judged against a {lvl}% prediction interval for one run, "
+        f"mean \u00b1 t s \u221a(1 + 1/n) over seeds, clipped to the metric's range.",
+        f"- **Reported factors** (savings, costs) hold within {FACTOR_TOL:.0%} of the measured factor; "
+        f"a saving larger (or a cost smaller) than reported holds with a different count; otherwise "
+        f"contradicted. Compute cost is measured against the HSN's own T = 0 pass.",
+        f"- **Counts of one random draw** (e.g. DG nonzeros) hold inside the central {lvl}% of their "
+        f"binomial distribution.",
+        f"- **Readings.** A claim is judged under every reading by the rules above; the ledger gives the "
+        f"share of readings under which it holds (each reading weighted equally). An axis decides a "
+        f"claim when switching it alone flips the verdict in at least {DECIDES:.0%} of matched pairs "
+        f"of readings.",
+        "- **Counting.** Each claim of the note counts once (once per task only where the note states "
+        "it per task); each reported value counts once.",
+    ])
