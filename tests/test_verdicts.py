@@ -123,6 +123,14 @@ def test_the_axis_that_flips_the_verdict_decides():
     assert d["y"]["flip_rate"] == 0.0 and not d["y"]["decides"]
 
 
+def test_a_three_level_axis_decides_through_its_flipping_pair():
+    # raw fails, 0.9 and 1 both work: raw <-> 0.9 flips every verdict, 0.9 <-> 1 none
+    t = pd.DataFrame([dict(G=g, y=y, verdict=V.UNSUPPORTED if g == "raw" else V.HOLDS)
+                      for g in ("raw", "r0.9", "r1") for y in ("a", "b")])
+    d = {r["axis"]: r for r in V.deciding_axes(t, ["G", "y"])}
+    assert d["G"]["decides"] and d["G"]["flip_rate"] == 1.0 and "raw" in d["G"]["switch"]
+
+
 def test_each_claim_counted_once():
     rows = pd.DataFrame(dict(claim=["C1", "C1", "C1", "C1", "C2", "C2"],
                              task=["moons", "moons", "circles", "circles", None, None],

@@ -22,7 +22,7 @@ ALPHA = 0.05  # the 95% intervals; each one-sided test is at ALPHA / 2
 MARGIN_ACC = 0.01  # equivalence margin for accuracy (absolute)
 REL_MSE_MARGIN = 0.25  # equivalence margin for MSE, as a share of the reference model's mean MSE
 FACTOR_TOL = 0.10  # a ratio within 10% of the reported factor counts as the reported factor
-DECIDES = 0.5  # an axis decides a claim when switching it alone flips >= half of the verdicts
+DECIDES = 0.5  # an axis decides a claim when switching it alone (some two levels) flips >= half the verdicts
 CORRECTION = "Holm"  # family-wise correction across the ledger's tests
 
 HOLDS, UNSUPPORTED, CONTRADICTED, UNTESTABLE = "holds", "unsupported", "contradicted", "untestable"
@@ -209,22 +209,28 @@ def deciding_axes(table, axes, verdict: str = "verdict") -> list[dict]:
 
     ``table`` has one row per reading, a column per axis key in ``axes`` and a
     verdict column.  Two readings form a pair for an axis when they differ in that
-    axis only.  The axis decides the claim when the flip rate is at least DECIDES.
+    axis only.  The flip rate is taken per pair of levels and the largest is kept
+    (for G, raw vs 0.9 may flip every verdict while 0.9 vs 1 flips none; averaging
+    would hide it).  The axis decides the claim when that rate is at least DECIDES.
     """
     out = []
     for ax in axes:
         others = [a for a in axes if a != ax]
-        flips = pairs = 0
+        count: dict = {}
         groups = table.groupby(others, sort=False) if others else [(None, table)]
         for _, g in groups:
-            vs = g[verdict].tolist()
+            lv, vs = g[ax].tolist(), g[verdict].tolist()
             for i in range(len(vs)):
                 for j in range(i + 1, len(vs)):
-                    pairs += 1
-                    flips += vs[i] != vs[j]
-        rate = flips / pairs if pairs else np.nan
-        out.append(dict(axis=ax, pairs=pairs, flips=flips, flip_rate=rate,
-                        decides=bool(pairs and rate >= DECIDES)))
+                    key = tuple(sorted((str(lv[i]), str(lv[j]))))
+                    n, f = count.get(key, (0, 0))
+                    count[key] = (n + 1, f + (vs[i] != vs[j]))
+        rates = {k: f / n for k, (n, f) in count.items()}
+        best = max(rates, key=rates.get) if rates else None
+        rate = rates[best] if best else np.nan
+        out.append(dict(axis=ax, switch=" <-> ".join(best) if best else "",
+                        pairs=sum(n for n, _ in count.values()), flip_rate=rate,
+                        decides=bool(best and rate >= DECIDES)))
     return out
 
 
@@ -274,8 +280,8 @@ def rulebook_text() -> str:
         f"binomial distribution.",
         f"- **Readings.** A claim is judged under every reading by the rules above; the ledger gives the "
         f"share of readings under which it holds (each reading weighted equally). An axis decides a "
-        f"claim when switching it alone flips the verdict in at least {DECIDES:.0%} of matched pairs "
-        f"of readings.",
+        f"claim when switching it alone, between some two of its levels, flips the verdict in at least "
+        f"{DECIDES:.0%} of the matched pairs of readings.",
         "- **Counting.** Each claim of the note counts once (once per task only where the note states "
         "it per task); each reported value counts once.",
     ])
