@@ -35,7 +35,9 @@ from . import graphs
 # ----------------------------------------------------------------------------- helpers
 
 
-def _gen(seed: int, name: str) -> torch.Generator:
+def member_generator(seed: int, name: str) -> torch.Generator:
+    """The CPU generator of one member's tensor ``name``: a member draws the same
+    weights, masks and batch order whichever ensemble it is trained in."""
     g = torch.Generator(device="cpu")
     g.manual_seed(int(np.random.SeedSequence([int(seed), zlib.crc32(name.encode())])
                       .generate_state(1)[0]))
@@ -44,7 +46,7 @@ def _gen(seed: int, name: str) -> torch.Generator:
 
 def _stack(seeds, name, fn) -> torch.Tensor:
     """Stack ``fn(generator)`` over members, each with its own (seed, name) generator."""
-    return torch.stack([fn(_gen(s, name)) for s in seeds])
+    return torch.stack([fn(member_generator(s, name)) for s in seeds])
 
 
 def _uniform(shape, bound):
@@ -120,7 +122,7 @@ class Ensemble(nn.Module):
 
     def _stack_cfg(self, name, fn) -> torch.Tensor:
         """Stack ``fn(generator, member config)`` over members."""
-        return torch.stack([fn(_gen(s, name), c) for s, c in zip(self.seeds, self.cfgs)])
+        return torch.stack([fn(member_generator(s, name), c) for s, c in zip(self.seeds, self.cfgs)])
 
     def _single(self):
         # Parameter accounting averages masks over members: only meaningful when

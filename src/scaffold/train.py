@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 
 from .data import make_dataset
-from .models import Ensemble, ModelSpec, _gen, build_stack
+from .models import Ensemble, ModelSpec, build_stack, member_generator
 
 
 @dataclass(frozen=True)
@@ -229,7 +229,7 @@ def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
     # Batch order: one generator per seed, so members sharing a seed see the same
     # batches and a member's order does not depend on the ensemble around it.
     seeds = sorted({s for _, s, _ in members})
-    order = {s: _gen(s, "batches") for s in seeds}
+    order = {s: member_generator(s, "batches") for s in seeds}
     # One permutation per seed and epoch, shared by that seed's members (drawing one
     # per member made a member's batches depend on how many lrs were stacked with it).
     epoch_perms = [{s: torch.randperm(N, generator=g) for s, g in order.items()} for _ in range(n_epochs)]
