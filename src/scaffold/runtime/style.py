@@ -80,6 +80,10 @@ _CEN_WIDTH = re.compile(r"CEN \(H=(\d+)\)(.*)")
 
 #: Verdict -> (colour on a light page, colour on a dark page); tables draw them as badges.
 VERDICTS = {
+    # The rulebook's words (scaffold.verdicts.VERDICTS) ...
+    "holds": ("#1A7F37", "#3FB950"),
+    "unsupported": ("#9A6700", "#D29922"),
+    # ... and the older ones, kept so that a page still on them keeps its colours.
     "reproduced": ("#1A7F37", "#3FB950"),
     "not reproduced": ("#9A6700", "#D29922"),
     "contradicted": ("#CF222E", "#F85149"),
