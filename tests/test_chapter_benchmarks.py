@@ -122,8 +122,6 @@ def test_reported_vs_ours_means_intervals_and_verdicts():
 
 
 def test_words_and_formatting():
-    assert tables.share_words(7, 7) == "all 7" and tables.share_words(0, 7) == "none of the 7"
-    assert tables.share_words(3, 7) == "3 of the 7" and tables.share_words(2, 2) == "both"
     assert tables.misses_sentence(0, 0) == "No reported value falls outside that range."
     assert "in one cell and below it in 3 cells" in tables.misses_sentence(1, 3)
     assert tables.fmt_ci(0.96875, 0.95, 0.98) == "0.969 [0.950, 0.980]"

@@ -37,6 +37,7 @@ import torch
 from .. import experiments as ex
 from .. import note, stats, verdicts
 from ..runtime import charts, provenance, style
+from ..runtime.publish import count, share
 from ..runtime import tables as tab
 from ..data import DEFAULTS, NOTE_TASKS, TASKS, make_dataset
 from ..stats import summarize
@@ -629,7 +630,7 @@ def facts(cfg, tables: dict, fitted: dict) -> dict:
     f["n-cells"] = len(val)
     f["n-inside-val"] = int((val["verdict"] == verdicts.HOLDS).sum())
     f["n-inside-test"] = int((test["verdict"] == verdicts.HOLDS).sum())
-    f["n-inside-words"] = share_words(f["n-inside-val"], f["n-cells"])
+    f["n-inside-words"] = share(f["n-inside-val"], f["n-cells"])
     f["n-above-val"] = int((val["side"] == "ours above").sum())
     f["n-below-val"] = int((val["side"] == "ours below").sum())
     f["misses"] = misses_sentence(f["n-above-val"], f["n-below-val"])
@@ -682,22 +683,11 @@ def facts(cfg, tables: dict, fitted: dict) -> dict:
 def misses_sentence(above: int, below: int) -> str:
     """Where the reported values outside our one-run range lie, as a sentence."""
     def cells(k):
-        return "no cell" if k == 0 else "one cell" if k == 1 else f"{k} cells"
+        return count(k, "cell")
     if above + below == 0:
         return "No reported value falls outside that range."
     return (f"Outside it, ours lies above the note's value in {cells(above)} and below it in "
             f"{cells(below)}.")
-
-
-def share_words(k: int, n: int) -> str:
-    """'all 7', 'none of the 7', '1 of the 7': a count out of a total, as a sentence says it."""
-    if n == 0:
-        return "none"
-    if k == n:
-        return f"all {n}" if n > 2 else ("both" if n == 2 else "the one")
-    if k == 0:
-        return f"none of the {n}"
-    return f"{k} of the {n}"
 
 
 def table_views(cfg, tables: dict) -> dict:
