@@ -284,8 +284,7 @@ def test_settles_below_finds_the_last_crossing():
 def test_per_seed_figure_is_live_with_one_trace_per_model_and_panel():
     sel = _toy_selected()
     fig = fb.plot_per_seed(sel, ["Dense MLP", "CEN (H=512)"], ["circles", "sine"])
-    spec = fig.spec()
-    names = {(t["name"], t.get("xaxis", "x")) for t in spec["data"]}
+    names = {(t.name, t.xaxis) for t in fig.plot.data}
     assert len(names) == 4  # two models x two task panels
-    assert all("reading" in h for t in spec["data"] for h in t["hovertext"])
+    assert all("reading" in h for t in fig.plot.data for h in t.hovertext)
     assert fig.png[:4] == b"\x89PNG"
