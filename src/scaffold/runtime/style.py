@@ -78,6 +78,9 @@ _CEN_RAMP = ("#8FD694", "#1B7A3E")
 _CEN_RANGE = (32, 1024)
 _CEN_WIDTH = re.compile(r"CEN \(H=(\d+)\)(.*)")
 
+#: Weights in schematics: learned or fixed (a colour-blind-safe pair, readable on white).
+LEARNED, FIXED = "#0072B2", "#D55E00"
+
 #: Verdict -> (colour on a light page, colour on a dark page); tables draw them as badges.
 VERDICTS = {
     # The rulebook's words (scaffold.verdicts.VERDICTS) ...
