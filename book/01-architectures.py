@@ -41,7 +41,7 @@ style.apply()
 tables = arch.compute(cfg)
 publish(arch.facts(cfg, tables), "arch")
 publish(arch.figures(cfg, tables), "fig-arch")
-publish(arch.table_views(cfg, tables), "tab-arch")
+publish(arch.table_views(cfg, tables), "tab-arch");
 
 # %% [markdown]
 # ## Three models

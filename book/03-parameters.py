@@ -54,7 +54,7 @@ style.apply()
 tables = par.compute(cfg)
 publish(par.facts(tables), "par")
 publish(par.figures(tables), "fig-par")
-publish(par.table_views(tables), "tab-par")
+publish(par.table_views(tables), "tab-par");
 
 # %% [markdown]
 # ## Eq. (1): the dense baseline

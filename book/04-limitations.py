@@ -41,7 +41,7 @@ style.apply()
 tables = lim.compute(cfg)
 publish(lim.facts(cfg, tables), "lim")
 publish(lim.figures(tables), "fig-lim")
-publish(lim.table_views(cfg, tables), "tab-lim")
+publish(lim.table_views(cfg, tables), "tab-lim");
 
 # %% [markdown]
 # ## Compute: parameters are not inference cost

@@ -35,7 +35,7 @@ report = rp.load_bench()
 facts = rp.facts(report)
 publish(facts, "rep")
 publish({"timings": rp.timings(report, facts)}, "rep")
-publish(rp.table_views(report), "tab-rep")
+publish(rp.table_views(report), "tab-rep");
 
 # %% [markdown]
 # ## Rebuilding

@@ -134,7 +134,7 @@ def test_display_table_is_one_row_per_task_and_model():
     long = tables.reported_vs_ours(rows, ["Dense MLP", "CEN (H=512)"], ["circles", "sine"], n_boot=200)
     d = tables.display_table(long).set_index(["task", "model"])
     assert d.shape[0] == 4
-    assert list(d.columns) == ["metric", "reported", "ours_val", "one_run", "verdict", "side",
+    assert list(d.columns) == ["reported", "ours_val", "one_run", "verdict", "side",
                                "ours_test"]
     assert np.isnan(d.loc[("circles", "CEN (H=512)"), "reported"])
     assert pd.isna(d.loc[("circles", "CEN (H=512)"), "verdict"])

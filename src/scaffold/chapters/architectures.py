@@ -23,6 +23,7 @@ Everything here reads the *built* objects of :mod:`scaffold.graphs` and
 from __future__ import annotations
 
 import math
+import re
 
 # No matplotlib.use() here: in a notebook kernel the inline backend must stay active
 # (it registers the PNG formatter that glue needs); headless scripts and tests get Agg.
@@ -362,6 +363,11 @@ def ambiguity_table() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["part", "question", "the note", "this book", "why"])
 
 
+def plain(tex: str) -> str:
+    """A quote with inline TeX as plain text (tables are HTML, not typeset): '\\(\\sin(x)\\)' -> 'sin(x)'."""
+    return re.sub(r"\\([A-Za-z]+)", r"\1", re.sub(r"\\[()]", "", tex))
+
+
 def reading_rows() -> list[tuple]:
     """The choices the audit varies, one row per axis of :mod:`scaffold.readings`.
 
@@ -370,7 +376,7 @@ def reading_rows() -> list[tuple]:
     """
     rows = []
     for a in readings.AXES:
-        said = " ... ".join(f"\u201c{q}\u201d" for q in a.note_says) or "silent"
+        said = " ... ".join(f"\u201c{plain(q)}\u201d" for q in a.note_says) or "silent"
         levels = ", ".join(f"{lv.name}" + (" (the literal reading)" if lv.name == a.literal else "")
                            for lv in a.levels)
         why = "; ".join(f"{lv.name}: {lv.supports}" for lv in a.levels)

@@ -190,9 +190,9 @@ def fmt_ci(mean: float, lo: float, hi: float, digits: int = 3) -> str:
 
 
 #: Headers of the chapter's main table.
-TABLE_HEADERS = {"reported": "Note (one run)", "ours_val": "Ours, validation: mean [95% CI]",
-                 "one_run": "One run of ours would fall in (95%)", "verdict": "Verdict",
-                 "side": "Where ours lies", "ours_test": "Ours, test: mean [95% CI]"}
+TABLE_HEADERS = {"reported": "Note", "ours_val": "Ours, validation [95% CI]",
+                 "one_run": "One run of ours (95%)", "verdict": "Verdict",
+                 "side": "Ours vs note", "ours_test": "Ours, test [95% CI]"}
 
 
 def display_table(long: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
@@ -205,8 +205,7 @@ def display_table(long: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     for (task, model), g in long.groupby(["task", "model"], sort=False):
         v = g[g["split"] == "val"].iloc[0]
         t = g[g["split"] == "test"]
-        r = {"task": task, "model": model, "metric": v["metric"],
-             "reported": v["reported"], "ours_val": fmt_ci(v["mean"], v["lo"], v["hi"], digits),
+        r = {"task": task, "model": model, "reported": v["reported"], "ours_val": fmt_ci(v["mean"], v["lo"], v["hi"], digits),
              "one_run": (f"[{tab.number(v['pi_lo'], digits)}, {tab.number(v['pi_hi'], digits)}]"
                          if np.isfinite(v["pi_lo"]) else ""),
              "verdict": v["verdict"] or None, "side": v["side"] or None}
@@ -634,6 +633,12 @@ def facts(cfg, tables: dict, fitted: dict) -> dict:
     f["n-above-val"] = int((val["side"] == "ours above").sum())
     f["n-below-val"] = int((val["side"] == "ours below").sum())
     f["misses"] = misses_sentence(f["n-above-val"], f["n-below-val"])
+    f["n-note-values"] = int(val[["task", "note_column"]].drop_duplicates().shape[0])
+    f["inside-sentence"] = inside_sentence(f["n-inside-val"], f["n-cells"], f["n-note-values"])
+    moons = cell(long, "moons", "HSN (repaired)", "val")
+    f["moons-hsnrep-verdict-words"] = (
+        "lies within the range of one run of our repaired HSN" if moons["verdict"] == verdicts.HOLDS
+        else "lies outside the range of one run of our repaired HSN")
     lit = long[long["task"].isin(CLS_TASKS) & (long["model"] == "HSN (literal)")]
     f["hsnlit-min-acc"] = float(lit["mean"].min())
     f["hsnlit-max-acc"] = float(lit["mean"].max())
@@ -645,8 +650,11 @@ def facts(cfg, tables: dict, fitted: dict) -> dict:
     dense_sine = cell(long, "sine", "Dense MLP", "test")
     f["sine-dense-ratio"] = float(dense_sine["reported"] / dense_sine["mean"])
     best = rows[rows["model"] == "CEN (best H)"]
-    f["cenbest-optimism"] = float((best["val_metric"] - best["test_metric"])[best["task"].isin(CLS_TASKS)].mean())
+    f["cenbest-optimism"] = opt = float((best["val_metric"] - best["test_metric"])[best["task"].isin(CLS_TASKS)].mean())
 
+    f["cenbest-optimism-words"] = (
+        f"exceeds its test accuracy by {tab.number(opt)}" if opt > 0 else
+        f"is below its test accuracy by {tab.number(-opt)}" if opt < 0 else "equals its test accuracy")
     nf = stats.noise_floor(f["n-val"], acc=0.95)
     f["nf-n"] = nf["n_points"]
     f["nf-acc"] = nf["acc"]
@@ -678,6 +686,14 @@ def facts(cfg, tables: dict, fitted: dict) -> dict:
     f["sine-dense-settle"] = "never" if settle is None else f"from epoch {settle} on"
     f["sine-dense-final"] = float(sine_dense["end"])
     return f
+
+
+def inside_sentence(k: int, n: int, values: int) -> str:
+    """How many comparisons with a reported value hold, saying that one value may face several rows."""
+    which = "all of them" if k == n else "none of them" if k == 0 else f"{k} of them"
+    return (f"The note's {values} reported values enter {n} comparisons here (both HSN readings and "
+            f"several CEN rows face the same value); in {which} the reported value lies where one "
+            "validation run of ours would fall.")
 
 
 def misses_sentence(above: int, below: int) -> str:

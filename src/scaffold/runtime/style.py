@@ -149,6 +149,11 @@ def task_order(tasks) -> list[str]:
     return [t for t in TASK_ORDER if t in present] + sorted(t for t in present if t not in TASK_ORDER)
 
 
+def task_label(task) -> str:
+    """A task's name as a reader sees it in titles ("swiss_roll" -> "swiss roll")."""
+    return "" if task is None else str(task).replace("_", " ")
+
+
 def natural_key(label: str):
     """Sort key that compares the numbers inside labels as numbers (H=64 < H=512, T=2 < T=10)."""
     return [(0, int(p), "") if p.isdigit() else (1, 0, p.lower())
