@@ -232,9 +232,7 @@ publish(lim.table_views(cfg, tables), "tab-lim");
 # initiator moves classification accuracy by at most {glue:text}`lim-g-init-absmax:.4f`. On
 # sine the fixed graph's mean MSE ({glue:text}`lim-g-sine-fixed-mean:.4f`) is pulled up by a
 # few bad seeds (median {glue:text}`lim-g-sine-fixed-median:.4f`, worst
-# {glue:text}`lim-g-sine-fixed-max:.3f`); {glue:text}`lim-g-sine-lower-words` variants have a lower
-# mean (from {glue:text}`lim-g-sine-var-lo:.4f` to {glue:text}`lim-g-sine-var-hi:.4f`), and of these
-# {glue:text}`lim-g-sine-sig-words` pass the paired t-test at {glue:text}`lim-alpha-pct:.0f`%, because the difference sits in
+# {glue:text}`lim-g-sine-fixed-max:.3f`); {glue:text}`lim-g-sine-lower-sentence`, because the difference sits in
 # those few seeds. Learning the graph, through its {glue:text}`lim-g-init-extra` initiator
 # entries or entry by
 # entry, is cheap in parameters, but on these tasks it buys no accuracy that matters, and

@@ -205,3 +205,13 @@ def test_paired_panels_one_per_task():
     fig = fl.paired_panels(d)
     titles = [a["text"] for a in fig.spec()["layout"]["annotations"]]
     assert titles[:2] == ["moons", "sine"]
+
+
+def test_counted_sentences_read_as_written():
+    assert fl.significance_words(0, 0) == "none is significantly better or worse"
+    assert fl.significance_words(1, 3) == "one is significantly better and 3 are significantly worse"
+    lower = pd.Series([0.02, 0.03])
+    s = fl.lower_sentence(2, 4, lower, 0, 5.0)
+    assert s == "2 of the 4 variants have a lower mean (from 0.0200 to 0.0300), and none passes the paired t-test at 5%"
+    assert fl.lower_sentence(0, 4, lower[:0], 0, 5.0) == "none of the 4 variants has a lower mean"
+    assert fl.lower_sentence(1, 4, lower[:1], 1, 5.0).startswith("1 of the 4 variants has a lower mean (0.0200)")

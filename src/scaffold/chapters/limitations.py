@@ -616,9 +616,9 @@ def facts(cfg, tables: dict) -> dict:
     f["g-sine-n-lower"] = int((var_sine < fixed_sine.mean()).sum())
     f["g-sine-n-var"] = len(var_sine)
     f["g-sine-n-sig"] = int((sig.task == "sine").sum())
-    f["g-sine-lower-words"] = share(f["g-sine-n-lower"], f["g-sine-n-var"])
-    f["g-sine-sig-words"] = ("none" if f["g-sine-n-sig"] == 0 else
-                             share(f["g-sine-n-sig"], f["g-sine-n-lower"]))
+    lower = var_sine[var_sine < fixed_sine.mean()]
+    f["g-sine-lower-sentence"] = lower_sentence(len(lower), len(var_sine), lower, f["g-sine-n-sig"],
+                                                f["alpha-pct"])
     ini = better[better.model == gm["initiator"].label]
     f["g-init-absmax"] = float(ini.loc[ini.task != "sine", "diff"].abs().max())
     st = summarize(sel_t, ["task", "model"], "test_metric").set_index(["task", "model"])
@@ -649,6 +649,19 @@ def facts(cfg, tables: dict) -> dict:
                                           "a help, but not enough", "not what limits the HSN")
     f.update(data_links(cfg))
     return f
+
+
+def lower_sentence(k: int, n: int, lower: pd.Series, n_sig: int, alpha_pct: float) -> str:
+    """How many graph variants have a lower sine MSE than the fixed graph, and how many of them pass."""
+    if k == 0:
+        return f"none of the {n} variants has a lower mean"
+    span = (tab.number(lower.iloc[0]) if k == 1
+            else f"from {tab.number(lower.min())} to {tab.number(lower.max())}")
+    which = ("the one variant has" if n == 1 else
+             share(k, n) + (" variants have" if k > 1 else " variants has"))
+    sig = ("none passes" if n_sig == 0 else "it passes" if k == 1
+           else f"{'all' if n_sig == k else n_sig} of these pass")
+    return f"{which} a lower mean ({span}), and {sig} the paired t-test at {alpha_pct:.0f}%"
 
 
 def significance_words(better: int, worse: int) -> str:

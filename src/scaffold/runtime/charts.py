@@ -125,7 +125,8 @@ def scatter(df: pd.DataFrame, x: str, y: str, label: str = "model", panel: str |
                     marker=dict(color=lk.color, symbol=lk.symbol, size=10), error_y=err,
                     hovertext=hover_text(d, label, y, lo, hi, extra=("reading", "task", x)),
                     hoverinfo="text"), **_where(i, cols))
-        fig.update_xaxes(type="log" if log_x else "linear")
+        # On a log axis, label 1, 2 and 5 of each decade (not every digit, which crowd).
+        fig.update_xaxes(type="log", dtick="D2") if log_x else fig.update_xaxes(type="linear")
         fig.update_xaxes(title_text=xlabel, row=rows)
         fig.update_yaxes(title_text=ylabel, col=1)
         return layout(fig, height)
