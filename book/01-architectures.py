@@ -167,9 +167,9 @@ publish(arch.table_views(cfg, tables), "tab-arch");
 # ```{glue:figure} fig-arch-masks
 # :name: fig-arch-masks
 #
-# The literal masks. Left: the DG mask (two inputs by {glue:text}`arch-hsn-hdg` units) and the CEN expander
+# The literal masks. Top: the DG mask (two inputs by {glue:text}`arch-hsn-hdg` units) and the CEN expander
 # mask (two inputs by {glue:text}`arch-cen-H` units) of seed {glue:text}`arch-mask-seed`; a black cell is a connection, and an all-white column is a unit
-# that receives no input. Right: the fraction of such units, averaged over seeds (bars), beside the
+# that receives no input. Bottom: the fraction of such units, averaged over seeds (bars), beside the
 # Bernoulli closed form $(1-p)^d$ (crosses), for the literal DG mask with two inputs and with one,
 # the repaired DG mask, and the CEN expander. {glue:md}`arch-data-masks:myst`
 # ```

@@ -147,7 +147,7 @@ def census_summary(census: pd.DataFrame, spec: ModelSpec) -> dict:
 
 
 def plot_masks(examples: dict, summary: pd.DataFrame):
-    """Left: example masks (rows = inputs, columns = units); right: mean inputless fraction.
+    """Top: example masks (rows = inputs, columns = units); bottom: mean inputless fraction.
 
     ``examples``: title -> (d_in, units) 0/1 array.  ``summary``: one row per
     stage with ``stage``, ``n_seeds`` and the :func:`census_summary` columns;
@@ -170,7 +170,7 @@ def plot_masks(examples: dict, summary: pd.DataFrame):
     ax.set_yticks(y, [f"{s} ({n} seeds)" for s, n in zip(summary["stage"], summary["n_seeds"])])
     ax.set_xlim(0, 1)
     ax.set_xlabel("fraction of units with no input")
-    ax.legend(frameon=False, loc="lower right")
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2, frameon=False)
     return fig
 
 
@@ -360,6 +360,8 @@ def ambiguity_table() -> pd.DataFrame:
          "the formula omits the bridge and the biases and matches none of the note's totals"),
     ]
     rows += reading_rows()
+    parts = {p: i for i, p in enumerate(("Data", "Training", "Dense", "CEN", "HSN"))}
+    rows = sorted(rows, key=lambda r: parts.get(r[0], len(parts)))  # stable: each part keeps its order
     return pd.DataFrame(rows, columns=["part", "question", "the note", "this book", "why"])
 
 
