@@ -71,7 +71,7 @@ publish(par.table_views(tables), "tab-par");
 # {glue:text}`par-dense-reg-rep`).
 
 # %% [markdown]
-# ## Table 2.2: learned parameter counts
+# ## The note's Table 2.2: learned parameter counts
 #
 # The table puts the note's reported count beside the code's count under each convention, for the
 # classification tasks (two inputs) and the sine regression (one input). "matches" names the
@@ -85,7 +85,7 @@ publish(par.table_views(tables), "tab-par");
 # :name: tab-par-t22
 # :figclass: table
 #
-# Table 2.2 recomputed: the note's count ("Note") beside the code's under each convention.
+# The note's Table 2.2, recomputed: the note's count ("Note") beside the code's under each convention.
 # {glue:md}`par-data-t22:myst`
 # ```
 
@@ -127,7 +127,7 @@ publish(par.table_views(tables), "tab-par");
 # {glue:text}`par-cen64-a`.
 
 # %% [markdown]
-# ## Table 3.3: where the savings come from
+# ## The note's Table 3.3: where the savings come from
 #
 # Table 3.3 of the note splits both models into three stages. We recompute each cell: the dense
 # stages from the code, the HSN stages under (a) with $G$ fixed, under "all" with $G$ counted, and
@@ -139,7 +139,7 @@ publish(par.table_views(tables), "tab-par");
 # :name: tab-par-t33
 # :figclass: table
 #
-# Table 3.3 recomputed: the columns marked "note" and the note's formula are the note's; the
+# The note's Table 3.3, recomputed: the columns marked "note" and the note's formula are the note's; the
 # others are computed. {glue:md}`par-data-t33:myst`
 # ```
 
