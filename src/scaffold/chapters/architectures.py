@@ -469,6 +469,8 @@ def facts(cfg, tables: dict) -> dict:
     f["g-diam-set"] = values_words(ktab.diameter.unique())
     f["g-log-max"] = float(ktab.log2_n.max())
     f["g-radius-maxerr"] = float((ktab.spectral_radius / ktab.phi_pow_k - 1).abs().max())
+    f["g-radius-agree"] = ("equals it to machine precision" if f["g-radius-maxerr"] < 1e-9 else
+                           f"differs from it by at most a relative {tab.number(f['g-radius-maxerr'], 2)}")
     f["g-nnz-3k"] = int((ktab.nnz == ktab.three_pow_k).sum())
     f["g-nsizes"] = len(ktab)
     f["g-nnz-3k-words"] = share(f["g-nnz-3k"], f["g-nsizes"])
