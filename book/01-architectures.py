@@ -22,26 +22,26 @@
 # with the choice this book makes. Nothing here is trained: every number comes from built models
 # and their tensors.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 profile = "full"  # "full" or "quick"
 n_seeds = 0  # 0: the profile's default
 epochs_scale = 0.0  # 0: the profile's default
 
-# %%
+# %% tags=["remove-cell"]
 from scaffold.runtime import provenance, publish, setup
 
 cfg = setup(device=device, profile=profile, n_seeds=n_seeds, epochs_scale=epochs_scale)
 
 # %% tags=["hide-input"]
-import pandas as pd
-from IPython.display import display
-
 from scaffold.chapters import architectures as arch
+from scaffold.runtime import style
 
+style.apply()
 tables = arch.compute(cfg)
 publish(arch.facts(cfg, tables), "arch")
 publish(arch.figures(cfg, tables), "fig-arch")
+publish(arch.table_views(cfg, tables), "tab-arch");
 
 # %% [markdown]
 # ## Three models
@@ -52,7 +52,7 @@ publish(arch.figures(cfg, tables), "fig-arch")
 # in the code.
 #
 # **Dense MLP.** The note's baseline, eq. (1) of the note, has {glue:text}`arch-depth` hidden ReLU layers of
-# width {glue:text}`arch-width`. With biases (which the note's total needs, see the parameter section) it is
+# width {glue:text}`arch-width`. With biases (which the note's total needs, see {doc}`03-parameters`) it is
 #
 # $$
 # h_1 = \mathrm{ReLU}(x W_0 + b_0), \qquad h_2 = \mathrm{ReLU}(h_1 W_1 + b_1), \qquad
@@ -96,7 +96,7 @@ publish(arch.figures(cfg, tables), "fig-arch")
 # The note's configuration is $h_{\text{dg}} =$ {glue:text}`arch-hsn-hdg`, $h_{\text{ca3}} =$
 # {glue:text}`arch-hsn-hca3`, $T =$ {glue:text}`arch-hsn-T` and a DG density of
 # {glue:text}`arch-hsn-density:.0f`%. With $G$ fixed, the learned tensors hold {glue:text}`arch-hsn-a` numbers
-# (the parameter section compares this with the note's counts). {numref}`fig-arch-stages` draws the
+# ({doc}`03-parameters` compares this with the note's counts). {numref}`fig-arch-stages` draws the
 # three models with the sizes read from built instances.
 
 # %% [markdown]
@@ -115,37 +115,38 @@ publish(arch.figures(cfg, tables), "fig-arch")
 # The note builds $G$ as a Kronecker power of the Sierpiński initiator $[[1,1],[1,0]]$
 # {cite}`leskovec2010kronecker` and says it has logarithmic diameter at subquadratic density. Entry
 # $G_{ij}$ of the $k$-th power is 1 exactly when the binary digits of $i$ and $j$ share no 1, so
-# node 0 is linked to and from every node. {numref}`fig-arch-kronecker` shows the graph and the
-# table below its properties at sizes {glue:text}`arch-g-nmin` to {glue:text}`arch-g-nmax`, measured with
-# `graphs.graph_stats`.
+# node 0 is linked to and from every node. {numref}`fig-arch-kronecker` shows the graph and
+# {numref}`tab-arch-kronecker` its properties at sizes {glue:text}`arch-g-nmin` to {glue:text}`arch-g-nmax`,
+# measured with `graphs.graph_stats`.
 
 # %% [markdown]
 # ```{glue:figure} fig-arch-kronecker
 # :name: fig-arch-kronecker
 #
-# The Sierpiński Kronecker graph. Left and middle: adjacency matrices at the note's {glue:text}`arch-g-n` nodes and at
-# {glue:text}`arch-g-n2` nodes (black: edge from row node to column node). Right: how many nodes have each degree
+# The Sierpiński Kronecker graph. Top: adjacency matrices at the note's {glue:text}`arch-g-n` nodes and at
+# {glue:text}`arch-g-n2` nodes (black: edge from row node to column node). Bottom: how many nodes have each degree
 # (log-log axes); the graph is symmetric, so in- and out-degrees coincide. The degrees follow a
 # binomial law in the number of zero bits of a node's index.
 # ```
-
-# %% [markdown]
-# **Properties of the Sierpiński Kronecker graph** (measured; $\varphi$ is the golden ratio)
-
-# %%
-tables["kronecker"][["n_nodes", "k", "nnz", "three_pow_k", "density", "self_loops", "out_degree_min",
-      "out_degree_max", "diameter", "log2_n", "spectral_radius", "phi_pow_k"]].round(3)
+#
+# ```{glue:figure} tab-arch-kronecker
+# :name: tab-arch-kronecker
+# :figclass: table
+#
+# Properties of the Sierpiński Kronecker graph, measured, beside the closed forms $3^k$ and
+# $\varphi^k$ ($\varphi$ is the golden ratio). {glue:md}`arch-data-kronecker:myst`
+# ```
 
 # %% [markdown]
 # At the note's {glue:text}`arch-g-n` nodes the graph has {glue:text}`arch-g-nnz` edges (a density of
 # {glue:text}`arch-g-density:.1f`%), {glue:text}`arch-g-loops` self-loop (node 0 only), degrees from
 # {glue:text}`arch-g-degmin` to {glue:text}`arch-g-degmax`, and spectral radius
 # {glue:text}`arch-g-radius:.3f`, which is $\varphi^{k}$ with $k =$ {glue:text}`arch-g-k`; across all sizes the
-# measured radius differs from $\varphi^k$ by at most a relative {glue:text}`arch-g-radius-maxerr:.1e`. The edge
-# count equals $3^k$ at {glue:text}`arch-g-nnz-3k` of the {glue:text}`arch-g-nsizes` sizes, so the density $(3/4)^k$
+# measured radius {glue:text}`arch-g-radius-agree`. The edge
+# count equals $3^k$ at {glue:text}`arch-g-nnz-3k-words` sizes, so the density $(3/4)^k$
 # does fall,
 # as "subquadratic" says. The diameter does not behave as the note says, though: over sizes
-# {glue:text}`arch-g-nmin` to {glue:text}`arch-g-nmax` the directed diameter takes only the value(s)
+# {glue:text}`arch-g-nmin` to {glue:text}`arch-g-nmax` the directed diameter takes only
 # {glue:text}`arch-g-diam-set`, while $\log_2 n$ grows to {glue:text}`arch-g-log-max:.0f`. Every pair of nodes is
 # two hops apart through node 0, so the diameter is constant, not logarithmic. The radius grows
 # without bound with size (to {glue:text}`arch-g-radius-max:.1f` at {glue:text}`arch-g-nmax` nodes), which matters for the
@@ -160,29 +161,30 @@ tables["kronecker"][["n_nodes", "k", "nnz", "three_pow_k", "density", "self_loop
 # have only one or two coordinates. A unit sees each coordinate with probability $p$, so it has
 # no input at all with probability $(1-p)^d$, and the whole DG layer of $h_{\text{dg}}$ units is
 # empty with probability $(1-p)^{d\, h_{\text{dg}}}$. We drew the masks exactly as the models do, for
-# many seeds ({numref}`fig-arch-masks` and the table below it).
+# many seeds ({numref}`fig-arch-masks` and {numref}`tab-arch-census`).
 
 # %% [markdown]
 # ```{glue:figure} fig-arch-masks
 # :name: fig-arch-masks
 #
-# The literal masks. Left: the DG mask (two inputs by {glue:text}`arch-hsn-hdg` units) and the CEN expander
+# The literal masks. Top: the DG mask (two inputs by {glue:text}`arch-hsn-hdg` units) and the CEN expander
 # mask (two inputs by {glue:text}`arch-cen-H` units) of seed {glue:text}`arch-mask-seed`; a black cell is a connection, and an all-white column is a unit
-# that receives no input. Right: the fraction of such units, averaged over seeds (bars), beside the
+# that receives no input. Bottom: the fraction of such units, averaged over seeds (bars), beside the
 # Bernoulli closed form $(1-p)^d$ (crosses), for the literal DG mask with two inputs and with one,
-# the repaired DG mask, and the CEN expander.
+# the repaired DG mask, and the CEN expander. {glue:md}`arch-data-masks:myst`
+# ```
+#
+# ```{glue:figure} tab-arch-census
+# :name: tab-arch-census
+# :figclass: table
+#
+# Inputless units under the sparse masks, measured over seeds, beside the Bernoulli closed
+# forms (a dash where a minimum fan-in makes the closed form moot). {glue:md}`arch-data-masks:myst`
 # ```
 
 # %% [markdown]
-# **Inputless units under the sparse masks** (measured over seeds, beside the Bernoulli closed forms)
-
-# %%
-tables["census_summary"][["stage", "n_seeds", "units", "mean_inputs", "frac_inputless", "frac_inputless_theory",
-         "p_all_empty", "p_all_empty_theory"]].round(4)
-
-# %% [markdown]
-# With two inputs a DG unit receives on average {glue:text}`arch-mask-dg2-inputs:.2f` inputs, not the
-# handful of the biological picture; {glue:text}`arch-mask-dg2-inputless:.1f`% of DG units have none
+# With two inputs the DG layer has on average {glue:text}`arch-mask-dg2-inputs-words`, not the
+# handful per unit of the biological picture; {glue:text}`arch-mask-dg2-inputless:.1f`% of DG units have none
 # (closed form {glue:text}`arch-mask-dg2-inputless-th:.1f`%), and in {glue:text}`arch-mask-dg2-empty:.1f`% of
 # {glue:text}`arch-mask-dg2-seeds` seeds the whole DG layer is empty (closed form
 # {glue:text}`arch-mask-dg2-empty-th:.1f`%). With the sine's single input the numbers are worse:
@@ -205,18 +207,19 @@ tables["census_summary"][["stage", "n_seeds", "units", "mean_inputs", "frac_inpu
 # amplify the state by that factor, and $\tanh$ then clips it to $\pm 1$. The book therefore carries
 # two versions through every experiment:
 #
-# - **HSN (literal)**: exactly the note's words (Bernoulli DG mask at {glue:text}`arch-hsn-density:.0f`%, raw Kronecker graph, fixed).
-#   This is what the note describes, so its results are what the note's claims must be checked
-#   against.
+# - **HSN (literal)**: the most literal reading of the note's words (Bernoulli DG mask at
+#   {glue:text}`arch-hsn-density:.0f`%, the Kronecker graph as 0/1 entries, fixed, the input entering
+#   CA3 once). The note does not say these choices, it only leaves them open
+#   ({numref}`tab-arch-ambiguities`).
 # - **HSN (repaired)**: the smallest changes we found that let it train: every DG unit gets at least
 #   {glue:text}`arch-rep-min-inputs` input, and $G$ is rescaled to spectral radius
 #   {glue:text}`arch-rep-radius`, the usual echo-state convention {cite}`jaeger2001echo`. Everything
 #   else (sizes, $T$, the fixed graph, the readout) is unchanged.
 #
-# Carrying only the literal model would test the note's text but not its idea; carrying only the
-# repaired one would credit the note with fixes it does not contain. The repaired model is
-# therefore the fair test of the architecture and the literal model the test of the note as
-# written. {numref}`fig-arch-saturation` shows the second defect before any training: the CA3 states
+# These two are named points among many readings the note allows: {doc}`05-audit` runs every
+# combination of the open choices and shows which of them decide each claim. Carrying only the
+# literal model would blame the note for choices it never made; carrying only the repaired one
+# would credit it with fixes it does not contain. {numref}`fig-arch-saturation` shows the second defect before any training: the CA3 states
 # of untrained networks on the validation inputs of the Swiss roll.
 
 # %% [markdown]
@@ -226,6 +229,7 @@ tables["census_summary"][["stage", "n_seeds", "units", "mean_inputs", "frac_inpu
 # CA3 states of untrained HSNs over the recurrent steps, averaged over seeds, on the Swiss roll's
 # validation inputs. Left: the fraction of CA3 units whose state is within {glue:text}`arch-sat-margin` of $\pm 1$, where
 # $\tanh$ passes almost no gradient. Right: how much a unit's state varies across inputs.
+# {glue:md}`arch-data-trace:myst`
 # ```
 #
 # After $T =$ {glue:text}`arch-hsn-T` steps, {glue:text}`arch-sat-lit:.0f`% of the literal model's CA3 units
@@ -237,7 +241,7 @@ tables["census_summary"][["stage", "n_seeds", "units", "mean_inputs", "frac_inpu
 # fixed $G$ multiplies the state by up to its spectral radius at every step. The repaired model has the opposite tendency: with radius below one the state
 # contracts, and its spread across inputs falls from {glue:text}`arch-spread-rep0:.3f` at $h_0$ to
 # {glue:text}`arch-spread-rep:.3f` at $h_T$, so the recurrence fades the input rather than completing a
-# pattern. Whether that matters is measured in the benchmark and audit sections (by varying $T$).
+# pattern. Whether that matters is measured in {doc}`02-benchmarks` and {doc}`05-audit` (by varying $T$).
 
 # %% [markdown]
 # ## Every ambiguity, and the reading taken
@@ -245,17 +249,18 @@ tables["census_summary"][["stage", "n_seeds", "units", "mean_inputs", "frac_inpu
 # The note leaves many choices open. The table lists each one with the reading this book takes; the
 # values in the "this book" column are read from the code's defaults. Where a choice could change a
 # conclusion, later sections vary it.
-#
-# **Ambiguities in the note and the readings taken**
-
-# %%
-with pd.option_context("display.max_colwidth", None):
-    display(tables["ambiguities"].style.hide(axis="index"))
 
 # %% [markdown]
+# ```{glue:figure} tab-arch-ambiguities
+# :name: tab-arch-ambiguities
+# :figclass: table
+#
+# Ambiguities in the note and the readings this book takes. {glue:md}`arch-data-ambiguities:myst`
+# ```
+# %% [markdown]
 # Of these {glue:text}`arch-n-ambiguities` points, two shape the rest of the book most: the HSN's two
-# readings above, and the question of what counts as a parameter, which the parameter section
+# readings above, and the question of what counts as a parameter, which {doc}`03-parameters`
 # answers under four conventions.
 
-# %%
+# %% tags=["hide-input"]
 provenance.block(cfg);

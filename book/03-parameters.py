@@ -35,26 +35,26 @@
 # A fifth column, **all**, counts every tensor at full size, fixed ones included. It is not a
 # sensible convention, but it is the only one that reproduces the note's HSN total.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 profile = "full"  # "full" or "quick"
 n_seeds = 0  # 0: the profile's default
 epochs_scale = 0.0  # 0: the profile's default
 
-# %%
+# %% tags=["remove-cell"]
 from scaffold.runtime import provenance, publish, setup
 
 cfg = setup(device=device, profile=profile, n_seeds=n_seeds, epochs_scale=epochs_scale)
 
 # %% tags=["hide-input"]
-import pandas as pd
-from IPython.display import display
-
 from scaffold.chapters import parameters as par
+from scaffold.runtime import style
 
+style.apply()
 tables = par.compute(cfg)
 publish(par.facts(tables), "par")
 publish(par.figures(tables), "fig-par")
+publish(par.table_views(tables), "tab-par");
 
 # %% [markdown]
 # ## Eq. (1): the dense baseline
@@ -71,7 +71,7 @@ publish(par.figures(tables), "fig-par")
 # {glue:text}`par-dense-reg-rep`).
 
 # %% [markdown]
-# ## Table 2.2: learned parameter counts
+# ## The note's Table 2.2: learned parameter counts
 #
 # The table puts the note's reported count beside the code's count under each convention, for the
 # classification tasks (two inputs) and the sine regression (one input). "matches" names the
@@ -79,12 +79,15 @@ publish(par.figures(tables), "fig-par")
 # component (left out, at full size, or by its nonzeros) whose sum equals the reported number,
 # found by exhaustive search (`params.explain_total`). Masked counts are means over
 # {glue:text}`par-draws` mask draws.
-#
-# **Table 2.2 recomputed** (reported values from the note; all other columns computed)
 
-# %%
-with pd.option_context("display.max_colwidth", None):
-    display(tables["table_2_2"].round(2))
+# %% [markdown]
+# ```{glue:figure} tab-par-t22
+# :name: tab-par-t22
+# :figclass: table
+#
+# The note's Table 2.2, recomputed: the note's count ("Note") beside the code's under each convention.
+# {glue:md}`par-data-t22:myst`
+# ```
 
 # %% [markdown]
 # {numref}`fig-par-conventions` shows the same classification counts as bars.
@@ -96,7 +99,7 @@ with pd.option_context("display.max_colwidth", None):
 # Learned parameters, stored weights and multiply-accumulates per sample of the three models on the
 # classification tasks, under each counting convention (log scale). Dashed lines: the counts the
 # note reports. Only the dense MLP's count is the same under every convention; the note's HSN
-# count coincides with "all tensors", which includes the fixed graph.
+# count coincides with "all tensors", which includes the fixed graph. {glue:md}`par-data-t22:myst`
 # ```
 #
 # **Dense MLP.** Conventions (a), (b) and "all" coincide and reproduce both reported values.
@@ -106,7 +109,7 @@ with pd.option_context("display.max_colwidth", None):
 # {glue:text}`par-hsn-b:.1f` can be nonzero under the DG mask (b). The reported number comes out only
 # when every tensor is counted at full size, including the fixed {glue:text}`par-hca3` by {glue:text}`par-hca3` graph:
 # {glue:text}`par-hsn-sum-terms` = {glue:text}`par-hsn-all`. The search finds
-# exactly {glue:text}`par-hsn-n-ways` combination that gives the reported value, namely {glue:text}`par-hsn-how`: $G$
+# exactly {glue:text}`par-hsn-n-ways-words` the reported value, namely {glue:text}`par-hsn-how`: $G$
 # enters with its {glue:text}`par-g-size` entries, although only {glue:text}`par-g-nnz` of them are nonzero and
 # none is trained. The regression value {glue:text}`par-hsn-reg-rep` follows from the same counting
 # ({glue:text}`par-hsn-reg-all`): one input instead of two removes {glue:text}`par-reg-diff` entries of the
@@ -124,18 +127,21 @@ with pd.option_context("display.max_colwidth", None):
 # {glue:text}`par-cen64-a`.
 
 # %% [markdown]
-# ## Table 3.3: where the savings come from
+# ## The note's Table 3.3: where the savings come from
 #
 # Table 3.3 of the note splits both models into three stages. We recompute each cell: the dense
 # stages from the code, the HSN stages under (a) with $G$ fixed, under "all" with $G$ counted, and
 # under (b). The "saving" columns divide dense by HSN: as reported, as the ratio of the note's own
 # cells, and under (a) and (b). The last two rows are the column sums and the totals as printed.
-#
-# **Table 3.3 recomputed** (columns `*_reported` and `hsn_formula` from the note; others computed)
 
-# %%
-with pd.option_context("display.max_colwidth", None):
-    display(tables["table_3_3"].round(2))
+# %% [markdown]
+# ```{glue:figure} tab-par-t33
+# :name: tab-par-t33
+# :figclass: table
+#
+# The note's Table 3.3, recomputed: the columns marked "note" and the note's formula are the note's; the
+# others are computed. {glue:md}`par-data-t33:myst`
+# ```
 
 # %% [markdown]
 # **The column does not add up.** The dense column sums to its total ({glue:text}`par-33-dense-sum`),
@@ -153,11 +159,11 @@ with pd.option_context("display.max_colwidth", None):
 #
 # **Hidden stage.** The note gives three different sizes for the same graph: {glue:text}`par-g-nnz-table`
 # in the table (every entry of the matrix), {glue:text}`par-g-nnz-text` in the text, and the code measures
-# {glue:text}`par-g-nnz` nonzeros, which is $3^k$ for $k =$ {glue:text}`par-g-k` (see the architecture
-# section). The learned bridge is reported as {glue:text}`par-bridge-rep`; in the code a dense map from
+# {glue:text}`par-g-nnz` nonzeros, which is $3^k$ for $k =$ {glue:text}`par-g-k` (see
+# {doc}`01-architectures`). The learned bridge is reported as {glue:text}`par-bridge-rep`; in the code a dense map from
 # {glue:text}`par-hdg` DG units to {glue:text}`par-hca3` CA3 units with bias has {glue:text}`par-bridge-w` + {glue:text}`par-bridge-b` =
 # {glue:text}`par-bridge-code`, {glue:text}`par-bridge-diff` fewer. The search finds
-# {glue:text}`par-bridge-n` ways of adding the code's HSN tensors to the reported value
+# {glue:text}`par-bridge-n-words` of adding the code's HSN tensors to the reported value
 # ({glue:text}`par-bridge-combos`); the most plausible is the bridge weights plus the DG biases,
 # i.e. a bias on the wrong side of the bridge. Since several readings fit and the note never defines
 # the bridge, we cannot reproduce the number, only show what it could be. With $G$ fixed the hidden
@@ -173,11 +179,15 @@ with pd.option_context("display.max_colwidth", None):
 # table recomputes them under each convention: from the note's own counts, (a), (b), all stored
 # nonzero weights (learned plus fixed, i.e. (b) + (c)), every tensor at full size, and MACs with
 # dense and sparse kernels.
-#
-# **Reduction factors, dense / model** (`reported` from the note; all other columns computed)
 
-# %%
-display(tables["reductions"].round(2))
+# %% [markdown]
+# ```{glue:figure} tab-par-reductions
+# :name: tab-par-reductions
+# :figclass: table
+#
+# Reduction factors, dense count divided by the model's ("Note" from the note; all other columns
+# computed). {glue:md}`par-data-reductions:myst`
+# ```
 
 # %% [markdown]
 # Both ratios reproduce from the note's own counts (HSN {glue:text}`par-red-hsn-note-counts:.2f`, CEN
@@ -194,11 +204,15 @@ display(tables["reductions"].round(2))
 # The note says the HSN trades parameters for compute: its {glue:text}`par-macs-T` recurrent iterations
 # cost about {glue:text}`par-compute-rep` times a feed-forward pass. Counting the multiply-accumulates of one forward pass gives the
 # opposite picture for these sizes.
-#
-# **Multiply-accumulates per sample, classification** (computed)
 
-# %%
-display(tables["macs"].round(1))
+# %% [markdown]
+# ```{glue:figure} tab-par-macs
+# :name: tab-par-macs
+# :figclass: table
+#
+# Multiply-accumulates per sample on the classification tasks, beside the learned parameters (a).
+# {glue:md}`par-data-t22:myst`
+# ```
 
 # %% [markdown]
 # One forward pass of the dense MLP costs {glue:text}`par-macs-dense` multiply-accumulates (its weight
@@ -213,7 +227,7 @@ display(tables["macs"].round(1))
 # {glue:text}`par-macs-t0-dense` (dense) or {glue:text}`par-macs-t0-sparse:.0f` (sparse), so the recurrence
 # multiplies the cost by {glue:text}`par-macs-t-ratio-dense:.1f` or {glue:text}`par-macs-t-ratio-sparse:.1f`, not by
 # the reported {glue:text}`par-compute-rep`. Whether it is also faster in wall-clock time is a
-# different question (the steps are sequential and the matrices tiny); the limitations section
+# different question (the steps are sequential and the matrices tiny); {doc}`04-limitations`
 # measures it.
 
 # %% [markdown]
@@ -244,5 +258,5 @@ display(tables["macs"].round(1))
 # and undercounts the DG nonzeros. On compute, the HSN needs fewer multiply-accumulates than the
 # dense MLP, not more.
 
-# %%
+# %% tags=["hide-input"]
 provenance.block(cfg);

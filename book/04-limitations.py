@@ -19,30 +19,29 @@
 # initiator would help, and whether the parameter advantage grows with the input
 # dimension. This section answers each by experiment. Every HSN here is the *repaired*
 # reading (every DG unit has an input, graph rescaled to spectral radius
-# {glue:text}`lim-rep-radius`; see the architecture section), because the literal reading does
+# {glue:text}`lim-rep-radius`; see {doc}`01-architectures`), because the literal reading does
 # not train.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
 profile = "full"  # "full" or "quick"
 n_seeds = 0  # 0: the profile's default
 epochs_scale = 0.0  # 0: the profile's default
 
-# %%
+# %% tags=["remove-cell"]
 from scaffold.runtime import provenance, publish, setup
 
 cfg = setup(device=device, profile=profile, n_seeds=n_seeds, epochs_scale=epochs_scale)
 
 # %% tags=["hide-input"]
-import matplotlib.pyplot as plt
-from IPython.display import display
-
 from scaffold.chapters import limitations as lim
+from scaffold.runtime import style
 
-plt.rcParams.update({"figure.dpi": 110, "savefig.dpi": 110})
+style.apply()
 tables = lim.compute(cfg)
 publish(lim.facts(cfg, tables), "lim")
 publish(lim.figures(tables), "fig-lim")
+publish(lim.table_views(cfg, tables), "tab-lim");
 
 # %% [markdown]
 # ## Compute: parameters are not inference cost
@@ -74,7 +73,7 @@ publish(lim.figures(tables), "fig-lim")
 # Inference time of the HSN (repaired) relative to the dense MLP, against the number of
 # recurrent steps T, at batch {glue:text}`lim-b-small` and batch {glue:text}`lim-b-large` (filled circles), with the CEN (H=512) as open
 # squares at the right. The dotted line is the ratio of multiply-accumulates: arithmetic
-# alone would put every HSN below the dense MLP (dashed line at 1).
+# alone would put every HSN below the dense MLP (dashed line at 1). {glue:md}`lim-data-latency:myst`
 # ```
 #
 # At the note's T = {glue:text}`lim-hsn-T` the HSN takes {glue:text}`lim-lat-b1-t5:.2f` times the
@@ -101,6 +100,7 @@ publish(lim.figures(tables), "fig-lim")
 # One recurrent step `h @ G` at batch {glue:text}`lim-sp-batch` with the Kronecker graph of n units. Left: time
 # per step with a dense kernel and with a CSR sparse kernel. Right: dense time over sparse
 # time (above 1: sparse is faster); labels give the fraction of nonzero entries of G.
+# {glue:md}`lim-data-sparse:myst`
 # ```
 #
 # **Answer.** The note's reasoning does not hold as stated: the HSN does not
@@ -143,17 +143,17 @@ publish(lim.figures(tables), "fig-lim")
 # The moons task embedded in d dimensions. Left: learned parameters of each model against
 # d, counting nonzeros (solid); for the HSN also counting full tensor sizes (dashed), since
 # its DG weights are masked. Right: test accuracy, mean over seeds with 95% bootstrap
-# intervals.
+# intervals. {glue:md}`lim-data-dimension:myst`
 # ```
 #
-# **Table.** Learned parameters (nonzeros and tensor sizes), fixed nonzeros and
-# multiply-accumulates per sample of each model at each input dimension (the widths of the
-# matched dense MLPs in the last column).
-
-# %%
-display(tables["dimension_params"].pivot_table(index=["embed_dim", "model"], values=["learned_nnz", "learned_size",
-                                                               "fixed", "macs_dense", "width"],
-                         sort=False).round(1))
+# ```{glue:figure} tab-lim-dimension
+# :name: tab-lim-dimension
+# :figclass: table
+#
+# Learned parameters (nonzeros and tensor sizes), fixed nonzeros and multiply-accumulates per
+# sample of each model at each input dimension, with each model's hidden width.
+# {glue:md}`lim-data-dimension:myst`
+# ```
 
 # %% [markdown]
 # **Answer.** Counted by nonzeros, the advantage does grow: the dense MLP has
@@ -208,19 +208,22 @@ display(tables["dimension_params"].pivot_table(index=["embed_dim", "model"], val
 # Test score of each HSN variant minus that of the repaired HSN with its fixed Kronecker
 # graph, paired by seed: mean and 95% bootstrap interval per task. For the classification
 # tasks the difference is in accuracy (right is better); for sine it is in MSE (left is
-# better).
+# better). Hover a point for the variant, the task and the interval.
+# {glue:md}`lim-data-graphs:myst`
 # ```
 #
-# **Table.** Test score per task and graph variant (mean over seeds, 95% bootstrap
-# interval), with the paired difference to the fixed graph and its t-test p-value.
-
-# %%
-display(lim.graph_table(tables).drop(columns="std").round(4))
+# ```{glue:figure} tab-lim-graphs
+# :name: tab-lim-graphs
+# :figclass: table
+#
+# Test score per task and graph variant (mean over seeds, 95% bootstrap interval), with the
+# paired difference to the fixed graph, its 95% interval and its t-test p-value.
+# {glue:md}`lim-data-graphs:myst`
+# ```
 
 # %% [markdown]
 # **Answer.** Of {glue:text}`lim-g-n-tests` paired comparisons with the fixed graph,
-# {glue:text}`lim-g-n-better` are significantly better and {glue:text}`lim-g-n-worse`
-# significantly worse at the {glue:text}`lim-alpha-pct:.0f`% level (uncorrected, {glue:text}`lim-n-seeds` seeds;
+# {glue:text}`lim-g-sig-words` at the {glue:text}`lim-alpha-pct:.0f`% level (uncorrected, {glue:text}`lim-n-seeds` seeds;
 # {numref}`fig-lim-graphs`), but on the classification tasks every difference is tiny: the
 # largest gain of any variant is {glue:text}`lim-g-max-gain:+.4f`
 # ({glue:text}`lim-g-max-gain-at`) and the largest loss {glue:text}`lim-g-max-loss:+.4f`
@@ -229,10 +232,7 @@ display(lim.graph_table(tables).drop(columns="std").round(4))
 # initiator moves classification accuracy by at most {glue:text}`lim-g-init-absmax:.4f`. On
 # sine the fixed graph's mean MSE ({glue:text}`lim-g-sine-fixed-mean:.4f`) is pulled up by a
 # few bad seeds (median {glue:text}`lim-g-sine-fixed-median:.4f`, worst
-# {glue:text}`lim-g-sine-fixed-max:.3f`); {glue:text}`lim-g-sine-n-lower` of the
-# {glue:text}`lim-g-sine-n-var` variants have a lower mean (from
-# {glue:text}`lim-g-sine-var-lo:.4f` to {glue:text}`lim-g-sine-var-hi:.4f`), of which
-# {glue:text}`lim-g-sine-n-sig` pass the paired t-test at {glue:text}`lim-alpha-pct:.0f`%, because the difference sits in
+# {glue:text}`lim-g-sine-fixed-max:.3f`); {glue:text}`lim-g-sine-lower-sentence`, because the difference sits in
 # those few seeds. Learning the graph, through its {glue:text}`lim-g-init-extra` initiator
 # entries or entry by
 # entry, is cheap in parameters, but on these tasks it buys no accuracy that matters, and
@@ -256,14 +256,17 @@ display(lim.graph_table(tables).drop(columns="std").round(4))
 # (nonzeros, log scale) on two spirals and on the digits, for the dense MLP, the HSN
 # (repaired), the CEN (H=512) and dense MLPs matched to the HSN's learned count, plus two
 # controls on the HSN: no recurrence (T = {glue:text}`lim-t-zero`) and a CA3 layer of
-# {glue:text}`lim-g-n-64` units.
+# {glue:text}`lim-g-n-64` units. Hover a point for the model, the task, its learned parameters and
+# the interval; click a legend entry to hide a model. {glue:md}`lim-data-tasks:myst`
 # ```
 #
-# **Table.** Test accuracy per task and model (mean, 95% bootstrap interval) and learned
-# parameters (nonzeros).
-
-# %%
-display(lim.task_table(tables).drop(columns="std").round(4))
+# ```{glue:figure} tab-lim-tasks
+# :name: tab-lim-tasks
+# :figclass: table
+#
+# Test accuracy per task and model (mean, 95% bootstrap interval) and learned parameters
+# (nonzeros and tensor sizes). {glue:md}`lim-data-tasks:myst`
+# ```
 
 # %% [markdown]
 # **Answer.** {numref}`fig-lim-tasks` sets accuracy against learned parameters. On two spirals
@@ -281,7 +284,7 @@ display(lim.task_table(tables).drop(columns="std").round(4))
 # {glue:text}`lim-t-digits-mnnz:.3f` (nonzeros) and {glue:text}`lim-t-digits-msize:.3f`
 # (sizes), and the HSN only {glue:text}`lim-t-digits-hsn:.3f` with
 # {glue:text}`lim-t-digits-hsn-p:.0f`: it is {glue:text}`lim-t-digits-word` the
-# parameter-matched dense MLP by {glue:text}`lim-t-digits-dhsn-mnnz:+.3f` (p =
+# parameter-matched dense MLP (paired difference {glue:text}`lim-t-digits-dhsn-mnnz:+.3f`, p =
 # {glue:text}`lim-t-digits-dhsn-mnnz-p:.2g`). Two controls locate the failure: widening
 # CA3 to {glue:text}`lim-g-n-64` units gives {glue:text}`lim-t-digits-wide:.3f`, and removing the
 # recurrence (T = {glue:text}`lim-t-zero`, the bridge output read out directly after one tanh) gives
@@ -303,5 +306,5 @@ display(lim.task_table(tables).drop(columns="std").round(4))
 # mask, not from the recurrent scaffold. Learning the graph changes little. On a harder spiral
 # and on real digits the HSN does not keep up with dense MLPs of the same learned budget.
 
-# %%
+# %% tags=["hide-input"]
 provenance.block(cfg);

@@ -284,3 +284,67 @@ def test_book_reads_at_every_width_and_theme(browser):
     _require(bool(pages()), f"no built book at {HTML} (run make book or make test first)")
     problems = _look(browser, HTML, "book")
     assert not problems, "\n".join(problems)
+
+
+# --- what the issue asks of the book's pages ------------------------------------------
+
+#: Live figures the whole book must have (issue 12: the claims forest plot, the
+#: specification curves, accuracy vs learned parameters, the per-seed benchmark plot).
+LIVE_FIGURES_IN_BOOK = 4
+#: Of those, the ones on the chapter pages (01-04, 06); the rest are on the audit page.
+LIVE_FIGURES_IN_CHAPTERS = 2
+AUDIT_PAGE = "05-audit.html"
+#: Tables whose last column must show at 1280 px without scrolling the table or the page:
+#: page -> ids of the tables' figures (``{glue:figure}`` names).  The claims table is the
+#: audit page's to add; a listed id that is missing from its page fails the test.
+TABLES_SHOWN_WHOLE = {"02-benchmarks.html": ("tab-bench-options",),
+                      "03-parameters.html": ("tab-par-reductions",)}
+
+
+def _live_count(page: Path) -> int:
+    return page.read_text().count('class="live-figure"')
+
+
+def test_live_figures_across_the_book():
+    """At least two live figures on the chapter pages; four in all once the audit page has its own."""
+    _require(bool(pages()), f"no built book at {HTML}")
+    sections = sorted((HTML / "book").glob("[0-9][0-9]-*.html"))
+    audit = [p for p in sections if p.name == AUDIT_PAGE]
+    chapters = sum(_live_count(p) for p in sections if p.name not in (AUDIT_PAGE, "00-intro.html"))
+    assert chapters >= LIVE_FIGURES_IN_CHAPTERS, f"{chapters} live figures on the chapter pages"
+    total = sum(_live_count(p) for p in pages())
+    if audit and _live_count(audit[0]) > 0:  # the audit page's figures have landed
+        assert total >= LIVE_FIGURES_IN_BOOK, f"{total} live figures in the book"
+
+
+# Right edge of a table's last header cell against the right edge of its scroll box and window.
+LAST_COLUMN = """
+const fig = document.getElementById(arguments[0]);
+if (!fig) return null;
+const table = fig.querySelector('table');
+const box = table.closest('.table-scroll') || table.parentElement;
+const cells = table.querySelectorAll('thead tr:last-child th');
+const last = cells[cells.length - 1].getBoundingClientRect();
+return {last: last.right, box: box.getBoundingClientRect().right,
+        window: document.documentElement.clientWidth, scroll: box.scrollWidth - box.clientWidth};
+"""
+
+
+def test_key_tables_show_their_last_column_at_1280(browser):
+    _require(bool(pages()), f"no built book at {HTML}")
+    browser.set_window_size(1280, 900)
+    problems = []
+    for name, ids in TABLES_SHOWN_WHOLE.items():
+        page = HTML / "book" / name
+        if not page.exists():
+            problems.append(f"{name}: page missing")
+            continue
+        browser.get(page.as_uri())
+        for tid in ids:
+            r = browser.execute_script(LAST_COLUMN, tid)
+            if r is None:
+                problems.append(f"{name}: no table #{tid}")
+            elif r["last"] > min(r["box"], r["window"]) + 1 or r["scroll"] > 1:
+                problems.append(f"{name}: #{tid}'s last column ends at {r['last']:.0f} px, "
+                                f"its box at {r['box']:.0f} px (window {r['window']} px)")
+    assert not problems, "\n".join(problems)

@@ -87,3 +87,26 @@ def test_state_trace_literal_saturates_repaired_does_not():
     fig = fa.plot_state_trace(pd.concat([lit, rep]))
     assert len(fig.axes) == 2
     plt.close(fig)
+
+
+def test_prose_words_read_as_written():
+    from scaffold.chapters import architectures as arch
+
+    assert arch.values_words([2.0, 2.0][:1]) == "the single value 2"
+    assert arch.values_words([3, 1, 2]) == "the values 1, 2 and 3"
+    assert arch.per_unit_words(0.1) == "one input for every 10 units"
+    assert arch.per_unit_words(2.0) == "2.0 inputs per unit"
+
+
+def test_ambiguity_rows_of_the_readings_quote_only_the_note():
+    from scaffold import readings
+    from scaffold.chapters import architectures as arch
+
+    t = arch.ambiguity_table()
+    for a in readings.AXES:
+        row = t[t["question"] == a.title]
+        assert len(row) == 1, a.title
+        said = row["the note"].iloc[0]
+        assert said == "silent" or all(arch.plain(q) in said for q in a.note_says)
+        assert all(lv.name in row["this book"].iloc[0] for lv in a.levels)
+    assert not t["the note"].str.contains("raw 0/1").any()

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import torch
 
-from scaffold import note
+from scaffold import note, verdicts
 from scaffold.chapters import benchmarks as fb
 from scaffold.chapters import benchmarks as tables
 from scaffold.data import make_dataset
@@ -106,25 +106,24 @@ def test_reported_vs_ours_means_intervals_and_verdicts():
     assert c["n"] == 6 and c["metric"] == "accuracy"
     assert c["reported"] == note.TABLE_2_1["circles"]["Dense MLP"]
     assert c["diff"] == pytest.approx(c["mean"] - c["reported"])
-    # toy dense ~0.99 +- 0.004 vs reported 0.996: the verdict follows the interval
-    expect = tables.verdict(c["reported"], c["lo"], c["hi"])
-    assert c["verdict"] == expect
+    # the verdict is the rulebook's: the reported run against one run's prediction interval
+    j = verdicts.judge_single(c["reported"], x.to_numpy(), "accuracy")
+    assert (c["verdict"], c["pi_lo"], c["pi_hi"]) == (j["verdict"], j["lo"], j["hi"])
+    assert c["pi_hi"] <= 1.0 and c["pi_lo"] <= c["lo"]  # clipped, and wider than the mean's CI
     t = tables.cell(long, "circles", "Dense MLP", "test")
     assert t["mean"] == pytest.approx(x.mean() - 0.005)
     assert tables.cell(long, "sine", "Dense MLP", "val")["metric"] == "MSE"
-    assert tables.cell(long, "circles", "CEN (H=512)")["verdict"] == "no reported value"
+    assert tables.cell(long, "circles", "CEN (H=512)")["verdict"] == ""
     # toy sine "MSE" ~0.99 is far above the reported 0.019
-    assert tables.cell(long, "sine", "Dense MLP")["verdict"] == "ours above"
+    s = tables.cell(long, "sine", "Dense MLP")
+    assert (s["verdict"], s["side"]) == (verdicts.CONTRADICTED, "ours above")
     with pytest.raises(KeyError):
         tables.cell(long, "moons", "Dense MLP")
 
 
-def test_verdict_and_formatting():
-    assert tables.verdict(0.5, 0.4, 0.6) == "reported inside CI"
-    assert tables.verdict(0.3, 0.4, 0.6) == "ours above"
-    assert tables.verdict(0.7, 0.4, 0.6) == "ours below"
-    assert tables.verdict(np.nan, 0.4, 0.6) == "no reported value"
-    assert tables.verdict(0.5, np.nan, np.nan) == "no interval"
+def test_words_and_formatting():
+    assert tables.misses_sentence(0, 0) == "No reported value falls outside that range."
+    assert "in one cell and below it in 3 cells" in tables.misses_sentence(1, 3)
     assert tables.fmt_ci(0.96875, 0.95, 0.98) == "0.969 [0.950, 0.980]"
     assert tables.fmt_ci(0.5, np.nan, np.nan) == "0.500"
     assert tables.fmt_ci(np.nan, 0, 1) == ""
@@ -133,12 +132,17 @@ def test_verdict_and_formatting():
 def test_display_table_is_one_row_per_task_and_model():
     rows = tables.with_derived(_toy_selected())
     long = tables.reported_vs_ours(rows, ["Dense MLP", "CEN (H=512)"], ["circles", "sine"], n_boot=200)
-    d = tables.display_table(long)
+    d = tables.display_table(long).set_index(["task", "model"])
     assert d.shape[0] == 4
-    assert list(d.columns) == ["metric", "reported", "ours, validation", "validation vs reported",
-                               "ours, test", "test vs reported"]
-    assert d.loc[("circles", "CEN (H=512)"), "reported"] == "--"
-    assert d.loc[("circles", "Dense MLP"), "reported"] == "0.996"
+    assert list(d.columns) == ["reported", "ours_val", "one_run", "verdict", "side",
+                               "ours_test"]
+    assert np.isnan(d.loc[("circles", "CEN (H=512)"), "reported"])
+    assert pd.isna(d.loc[("circles", "CEN (H=512)"), "verdict"])
+    assert d.loc[("circles", "Dense MLP"), "reported"] == 0.996
+    html = tables.results_table(long).to_html()
+    # human headers, badges, tasks named for a reader, in the note's order
+    assert "Verdict" in html and 'class="verdict verdict-' in html and "swiss_roll" not in html
+    assert html.index("circles") < html.index("sine")
 
 
 SMALL = dict(n_train=64, n_val=32, n_test=48)
@@ -193,9 +197,13 @@ def test_figure1_draws_means_reported_values_and_dense_line():
     ax_moons, ax_sine = fig.axes[:2]
     assert ax_sine.get_yscale() == "log" and ax_moons.get_yscale() == "linear"
     ys = [float(np.ravel(l.get_ydata())[0]) for l in ax_moons.lines if len(np.ravel(l.get_ydata()))]
-    # dense mean (dashed line and marker), CEN mean, dense reported: no reported marker for CEN
-    assert 0.9 in ys and 0.5 in ys and pytest.approx(0.91) in ys
+    # dense mean (dashed line and marker), dense reported: no reported marker for CEN
+    assert 0.9 in ys and pytest.approx(0.91) in ys
     assert len([y for y in ys if y == pytest.approx(0.51)]) == 0
+    # the CEN at chance does not stretch the axis: it sits on the lower edge, its mean written
+    lo, hi = ax_moons.get_ylim()
+    assert lo > 0.8 and hi <= 1.0
+    assert "0.50" in [t.get_text() for t in ax_moons.texts]
     dashed = [l for l in ax_moons.lines if l.get_linestyle() == "--"]
     assert len(dashed) == 1 and np.allclose(dashed[0].get_ydata(), 0.9)
 
@@ -271,3 +279,12 @@ def test_settles_below_finds_the_last_crossing():
     assert fb.settles_below(band, "sine", "m", 0.004) is None
     with pytest.raises(KeyError):
         fb.settles_below(band, "sine", "other", 0.1)
+
+
+def test_per_seed_figure_is_live_with_one_trace_per_model_and_panel():
+    sel = _toy_selected()
+    fig = fb.plot_per_seed(sel, ["Dense MLP", "CEN (H=512)"], ["circles", "sine"])
+    names = {(t.name, t.xaxis) for t in fig.plot.data}
+    assert len(names) == 4  # two models x two task panels
+    assert all("reading" in h for t in fig.plot.data for h in t.hovertext)
+    assert fig.png[:4] == b"\x89PNG"

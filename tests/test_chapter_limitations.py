@@ -4,6 +4,8 @@ figures on small synthetic tables."""
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+
+from scaffold.runtime import style
 import pytest
 import time
 import torch
@@ -157,9 +159,13 @@ def test_latency_lines():
     fig = fl.latency(_lat())
     ax = fig.axes[0]
     labels = [line.get_label() for line in ax.get_lines()]
-    assert "HSN, batch 1" in labels and "HSN, batch 256" in labels
-    hsn = [line for line in ax.get_lines() if line.get_label() == "HSN, batch 1"][0]
+    assert "HSN (repaired), batch 1" in labels and "HSN (repaired), batch 256" in labels
+    hsn = [line for line in ax.get_lines() if line.get_label() == "HSN (repaired), batch 1"][0]
     np.testing.assert_allclose(hsn.get_ydata(), [1, 1.2, 1.4])
+    # the book's colour for the model, whatever the batch
+    assert hsn.get_color() == style.look("HSN (repaired)").color
+    # integer ticks for a count of steps
+    assert all(float(t).is_integer() for t in ax.get_xticks())
     plt.close(fig)
 
 
@@ -184,8 +190,12 @@ def test_sparse_and_dimension_and_tasks():
     sel_t = sel.assign(task="digits")
     counts = pd.DataFrame(dict(task="digits", model=["Dense MLP", "HSN (repaired)"], learned_nnz=[100, 10]))
     fig = fl.accuracy_vs_params(sel_t, counts)
-    assert fig.axes[0].get_title() == "digits"
-    plt.close(fig)
+    # live: one trace per model, placed at its learned count, hover naming model, task and interval
+    xs = {t.name: t.x[0] for t in fig.plot.data}
+    assert xs == {"Dense MLP": 100, "HSN (repaired)": 10}
+    hover = fig.plot.data[0].hovertext[0]
+    assert "digits" in hover and "[" in hover and "reading" in hover
+    assert fig.plot.layout.xaxis.type == "log"
 
 
 def test_paired_panels_one_per_task():
@@ -193,5 +203,15 @@ def test_paired_panels_one_per_task():
                           reference="ref", diff=[0.1, -0.1, 0.0, 0.2], lo=[0, -0.2, -0.1, 0.1],
                           hi=[0.2, 0, 0.1, 0.3]))
     fig = fl.paired_panels(d)
-    assert [a.get_title() for a in fig.axes] == ["moons", "sine"]
-    plt.close(fig)
+    titles = [a["text"] for a in fig.spec()["layout"]["annotations"]]
+    assert titles[:2] == ["moons", "sine"]
+
+
+def test_counted_sentences_read_as_written():
+    assert fl.significance_words(0, 0) == "none is significantly better or worse"
+    assert fl.significance_words(1, 3) == "one is significantly better and 3 are significantly worse"
+    lower = pd.Series([0.02, 0.03])
+    s = fl.lower_sentence(2, 4, lower, 0, 5.0)
+    assert s == "2 of the 4 variants have a lower mean (from 0.0200 to 0.0300), and none passes the paired t-test at 5%"
+    assert fl.lower_sentence(0, 4, lower[:0], 0, 5.0) == "none of the 4 variants has a lower mean"
+    assert fl.lower_sentence(1, 4, lower[:1], 1, 5.0).startswith("1 of the 4 variants has a lower mean (0.0200)")

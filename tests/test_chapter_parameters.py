@@ -69,7 +69,11 @@ def test_compute_writes_tables_and_facts_are_plain_data(tmp_path, monkeypatch):
     cfg = setup("cpu", "quick")
     tables = lp.compute(cfg)
     f = lp.facts(tables)
-    assert all(isinstance(v, (int, float, str)) for v in f.values()), f
+    from scaffold.runtime.provenance import DataLinks
+
+    assert all(isinstance(v, (int, float, str)) for k, v in f.items() if not k.startswith("data-")), f
+    links = [v for k, v in f.items() if k.startswith("data-")]
+    assert links and all(isinstance(v, DataLinks) and "{download}" in v.markdown() for v in links)
     assert f["eq1-claimed"] == note.EQ1_CLAIMED and f["eq1-gap"] == note.EQ1_CLAIMED - f["eq1-sum"]
     assert f["hsn-all"] == note.TABLE_2_2["HSN"][0] and f["hsn-a"] < f["hsn-all"]
     checks = json.loads((cfg.results_dir / "params_checks.json").read_text())

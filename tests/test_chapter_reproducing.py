@@ -61,3 +61,23 @@ def test_facts_are_plain_data_with_or_without_a_report():
     assert f["ens-members"] == 20 and f["core-ratio"] == 10.0 and f["book-library-executed"] == 7
     assert "5.0x faster for the Dense MLP" in f["ens-speedups"]
     assert "not measured" in rp.facts(None)["bench-status"]
+
+
+def test_timings_read_as_written_with_or_without_a_report(tmp_path):
+    missing = rp.timings(None, rp.facts(None))._repr_mimebundle_()["text/markdown"]
+    assert "not measured" in missing
+    for bad in ("nan", "n/a", "NaN"):
+        assert bad not in missing
+    text = rp.timings(REPORT, rp.facts(REPORT), path=tmp_path / "bench.json").text
+    assert "one thread" in text and "thread(s)" not in text and "nan" not in text
+    assert "{glue:figure} tab-rep-ensemble" in text and "{glue:figure} tab-rep-book" in text
+    assert "{download}`bench.json" in text
+    assert set(rp.table_views(None)) == {"profiles", "pinned"}
+    assert set(rp.table_views(REPORT)) == {"profiles", "pinned", "ensemble", "book"}
+
+
+def test_data_links_are_relative_download_roles(tmp_path):
+    links = provenance.data_links(tmp_path / "results" / "a.csv", here=tmp_path / "book")
+    assert links.markdown() == "Data: {download}`a.csv <../results/a.csv>`"
+    two = provenance.data_links(tmp_path / "a.csv", tmp_path / "b.json", here=tmp_path)
+    assert two.markdown().startswith("Data files: ") and "b.json <b.json>" in two.markdown()

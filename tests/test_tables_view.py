@@ -59,3 +59,12 @@ def test_text_is_escaped():
 def test_full_table_is_sortable_with_a_filter():
     html = tables.full_table(frame()).to_html()
     assert 'class="table-box"' in html and "table-filter" in html and "sortable" in html
+
+
+def test_counts_in_sentences_read_as_written():
+    from scaffold.runtime.publish import count, share
+
+    assert [count(k, "cell") for k in (0, 1, 3)] == ["no cells", "one cell", "3 cells"]
+    assert count(2, "axis", "axes") == "2 axes"
+    assert [share(7, 7), share(0, 7), share(3, 7), share(2, 2), share(0, 2)] == [
+        "all 7", "none of the 7", "3 of the 7", "both", "neither"]

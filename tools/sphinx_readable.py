@@ -9,6 +9,9 @@
   caption's text.
 - **Author-year bibliography.** The citations read "Nicolini (2024)"; the list's
   labels now match ("Nicolini 2024", not "[Nic24]"): ``bibtex_default_style: authoryear``.
+- **Hidden set-up cells.** Papermill's injected parameters cell carries only the
+  tag ``injected-parameters``; it gets ``remove-cell`` here, as the section's own
+  ``parameters`` cell has in the source, so neither shows on the page.
 - **One style.** ``_static/scaffold-style.css`` is written from
   :func:`scaffold.runtime.style.css` so model and verdict colours have one source.
 """
@@ -100,6 +103,29 @@ class AuthorYearStyle(UnsrtStyle):
     default_sorting_style = "author_year_title"
 
 
+# --- cells that only set a section up ----------------------------------------------
+
+#: Cells with any of these tags are not rendered (their outputs, if any, still feed glue).
+HIDDEN_TAGS = ("parameters", "injected-parameters")
+
+
+def _hide_setup_cells(app, docname, source):
+    """Add ``remove-cell`` to the parameters cells of an executed notebook (source-read)."""
+    if not str(app.env.doc2path(docname)).endswith(".ipynb"):
+        return
+    import json
+
+    nb = json.loads(source[0])
+    changed = False
+    for cell in nb.get("cells", []):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if any(t in tags for t in HIDDEN_TAGS) and "remove-cell" not in tags:
+            cell["metadata"]["tags"] = [*tags, "remove-cell"]
+            changed = True
+    if changed:
+        source[0] = json.dumps(nb)
+
+
 # --- style sheet from the library --------------------------------------------------
 
 def _write_style(app, exception):
@@ -120,4 +146,5 @@ def setup(app):
     app.add_transform(ReadableFigures)
     app.add_css_file(STYLE_CSS)
     app.connect("build-finished", _write_style)
+    app.connect("source-read", _hide_setup_cells)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -23,6 +23,7 @@ Everything here reads the *built* objects of :mod:`scaffold.graphs` and
 from __future__ import annotations
 
 import math
+import re
 
 # No matplotlib.use() here: in a notebook kernel the inline backend must stay active
 # (it registers the PNG formatter that glue needs); headless scripts and tests get Agg.
@@ -30,16 +31,20 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.patches import FancyArrowPatch, Rectangle
+from matplotlib.ticker import MaxNLocator
 
-from .. import graphs, note
+from .. import graphs, note, readings
 from ..data import DEFAULTS, make_dataset
 from ..experiments import HSN_LITERAL, HSN_REPAIRED
 from ..models import CEN, CEN_NOTE, DENSE, HSN, CENConfig, DenseMLP, HSNConfig, ModelSpec
 from ..params import totals
+from ..runtime import provenance, style
+from ..runtime import tables as tab
+from ..runtime.publish import share
 from ..train import TrainConfig
 
 PHI = (1 + math.sqrt(5)) / 2
-LEARNED, FIXED = "#1f77b4", "#d95f02"  # colour-blind safe pair, readable on light and dark
+LEARNED, FIXED = style.LEARNED, style.FIXED
 
 
 # ----------------------------------------------------------------------------- Kronecker graph
@@ -66,27 +71,24 @@ def kronecker_table(sizes=(4, 8, 16, 32, 64, 128, 256)) -> pd.DataFrame:
 
 def plot_kronecker(sizes=(16, 64), degree_sizes=(16, 64, 256)):
     """Adjacency matrices (one panel per size) and the out-degree distribution."""
-    fig, axes = plt.subplots(1, len(sizes) + 1, figsize=(3.2 * (len(sizes) + 1), 3.3),
-                             facecolor="white")
+    fig, axes = style.panels(len(sizes) + 1, panel_height=3.0)
     for ax, n in zip(axes, sizes):
         a = graphs.kronecker_power(graphs.SIERPINSKI, n)
         ax.imshow(a, cmap="Greys", vmin=0, vmax=1, interpolation="nearest")
-        ax.set_title(f"G, {n} nodes ({int(a.sum())} edges)", fontsize=9)
-        ax.set_xlabel("to node j", fontsize=8)
-        ax.set_ylabel("from node i", fontsize=8)
-        ax.tick_params(labelsize=7)
+        ax.set_title(f"G, {n} nodes ({int(a.sum())} edges)")
+        ax.set_xlabel("to node j")
+        ax.set_ylabel("from node i")
+        ax.grid(False)
     ax = axes[-1]
     for n, marker in zip(degree_sizes, "os^D"):
         dd = graphs.degree_distribution(graphs.kronecker_power(graphs.SIERPINSKI, n))
         ax.plot(dd["degrees"], dd["out_counts"], marker=marker, lw=1, ms=4, label=f"{n} nodes")
     ax.set_xscale("log", base=2)
     ax.set_yscale("log", base=2)
-    ax.set_xlabel("out-degree (= in-degree)", fontsize=8)
-    ax.set_ylabel("number of nodes", fontsize=8)
-    ax.set_title("degree distribution", fontsize=9)
-    ax.tick_params(labelsize=7)
-    ax.legend(fontsize=7, frameon=False)
-    fig.tight_layout()
+    ax.set_xlabel("out-degree (= in-degree)")
+    ax.set_ylabel("number of nodes")
+    ax.set_title("degree distribution")
+    ax.legend(frameon=False)
     return fig
 
 
@@ -145,36 +147,30 @@ def census_summary(census: pd.DataFrame, spec: ModelSpec) -> dict:
 
 
 def plot_masks(examples: dict, summary: pd.DataFrame):
-    """Left: example masks (rows = inputs, columns = units); right: mean inputless fraction.
+    """Top: example masks (rows = inputs, columns = units); bottom: mean inputless fraction.
 
     ``examples``: title -> (d_in, units) 0/1 array.  ``summary``: one row per
     stage with ``stage``, ``n_seeds`` and the :func:`census_summary` columns;
     bars are measured, crosses the Bernoulli closed form.
     """
-    fig = plt.figure(figsize=(9.0, 3.6), facecolor="white")
-    gs = fig.add_gridspec(len(examples), 2, width_ratios=[2.0, 1.1], hspace=0.9, wspace=0.5)
+    fig = plt.figure(figsize=style.figsize(1, 1.2 * len(examples) + 2.6))
+    gs = fig.add_gridspec(len(examples) + 1, 1, height_ratios=[1.0] * len(examples) + [2.4])
     for r, (title, m) in enumerate(examples.items()):
         ax = fig.add_subplot(gs[r, 0])
         ax.imshow(m, cmap="Greys", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
         empty = np.flatnonzero(m.sum(axis=0) == 0)
-        ax.set_title(f"{title}: {m.shape[1] - empty.size} of {m.shape[1]} units have an input",
-                     fontsize=9)
-        ax.set_yticks(range(m.shape[0]))
-        ax.set_yticklabels([f"x{j + 1}" for j in range(m.shape[0])], fontsize=7)
-        ax.tick_params(axis="x", labelsize=7)
-        ax.set_xlabel("unit", fontsize=8)
-    ax = fig.add_subplot(gs[:, 1])
+        ax.set_title(f"{title}: {m.shape[1] - empty.size} of {m.shape[1]} units have an input")
+        ax.set_yticks(range(m.shape[0]), [f"x{j + 1}" for j in range(m.shape[0])])
+        ax.set_xlabel("unit")
+        ax.grid(False)
+    ax = fig.add_subplot(gs[-1, 0])
     y = np.arange(len(summary))[::-1]
     ax.barh(y, summary["frac_inputless"], color=LEARNED, height=0.6, label="measured")
     ax.plot(summary["frac_inputless_theory"], y, "x", color=FIXED, ms=8, mew=2, label="closed form")
-    ax.set_yticks(y)
-    ax.set_yticklabels([f"{s}\n({n} seeds)" for s, n in zip(summary["stage"], summary["n_seeds"])],
-                       fontsize=7)
+    ax.set_yticks(y, [f"{s} ({n} seeds)" for s, n in zip(summary["stage"], summary["n_seeds"])])
     ax.set_xlim(0, 1)
-    ax.set_xlabel("fraction of units with no input", fontsize=8)
-    ax.tick_params(axis="x", labelsize=7)
-    ax.legend(fontsize=7, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
-    fig.subplots_adjust(left=0.04, right=0.98, top=0.88, bottom=0.14)
+    ax.set_xlabel("fraction of units with no input")
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2, frameon=False)
     return fig
 
 
@@ -228,7 +224,7 @@ def plot_stages(stages: dict, titles: list[str]):
     how many entries can be nonzero (when fewer), its bias and how often it is
     applied per sample.
     """
-    fig, axes = plt.subplots(len(stages), 1, figsize=(7.2, 1.9 * len(stages)), facecolor="white")
+    fig, axes = plt.subplots(len(stages), 1, figsize=(style.WIDTH_IN, 2.0 * len(stages)))
     axes = np.atleast_1d(axes)
     for ax, st, title in zip(axes, stages, titles):
         xs = np.arange(len(st["layers"])) * 2.6
@@ -251,17 +247,16 @@ def plot_stages(stages: dict, titles: list[str]):
                 ax.add_patch(FancyArrowPatch((x - 0.2, 0.85), (x + 0.2, 0.85), connectionstyle="arc3,rad=-1.6",
                                              arrowstyle="-|>", mutation_scale=10, color=colour, lw=1.5))
                 ax.text(x, 1.8, label + f", applied {ln['uses']} times", ha="center", va="bottom",
-                        fontsize=7, color=colour)
+                        fontsize=7.5, color=colour)
             else:
                 x0, x1 = xs[ln["src"]] + 0.3, xs[ln["dst"]] - 0.3
                 ax.add_patch(FancyArrowPatch((x0, 0), (x1, 0), arrowstyle="-|>", mutation_scale=10,
                                              color=colour, lw=1.5))
-                ax.text((x0 + x1) / 2, 0.12, label, ha="center", va="bottom", fontsize=7, color=colour)
+                ax.text((x0 + x1) / 2, 0.12, label, ha="center", va="bottom", fontsize=7.5, color=colour)
         ax.set_xlim(-0.9, xs[-1] + 0.9 if len(xs) > 1 else 1)
         ax.set_ylim(-1.7, 2.9)
-        ax.set_title(title, fontsize=9, loc="left")
+        ax.set_title(title, loc="left")
         ax.axis("off")
-    fig.tight_layout()
     return fig
 
 
@@ -293,20 +288,20 @@ def state_trace(spec: ModelSpec, x: np.ndarray, seeds, threshold: float = 0.99) 
 
 def plot_state_trace(trace: pd.DataFrame):
     """Saturated fraction and across-input spread of the CA3 state per step, mean over seeds."""
-    fig, axes = plt.subplots(1, 2, figsize=(7.5, 2.8), facecolor="white")
-    for (model, g), marker in zip(trace.groupby("model", sort=False), "os^D"):
+    fig, axes = style.panels(2, panel_height=2.6)
+    for model, g in trace.groupby("model", sort=False):
+        lk = style.look(model)
         m = g.groupby("step")[["saturated", "spread"]].mean()
         for ax, col in zip(axes, m.columns):
-            ax.plot(m.index, m[col], marker=marker, ms=4, label=model)
-    axes[0].set_ylabel("fraction of CA3 units with |h| > 0.99", fontsize=8)
-    axes[1].set_ylabel("std of a unit across inputs", fontsize=8)
+            ax.plot(m.index, m[col], marker=lk.marker, color=lk.color, ms=5, label=model)
+    axes[0].set_ylabel("share of CA3 units with |h| > 0.99")
+    axes[1].set_ylabel("std of a unit across inputs")
     for ax in axes:
-        ax.set_xlabel("step t", fontsize=8)
-        ax.tick_params(labelsize=7)
+        ax.set_xlabel("step t")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes[0].set_ylim(-0.03, 1.03)
     axes[1].set_ylim(bottom=0)
-    axes[0].legend(fontsize=7, frameon=False)
-    fig.tight_layout()
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2, frameon=False)
     return fig
 
 
@@ -321,10 +316,6 @@ def ambiguity_table() -> pd.DataFrame:
     """
     d, t, h, c, rep = DEFAULTS, TrainConfig(), HSNConfig(), CENConfig(), HSN_REPAIRED.config
     rows = [
-        ("Data", "Swiss-roll labels", "a 'binary label on a spiral' without saying which",
-         "which half of the roll (roll parameter above/below its midpoint); the harder "
-         "two-arm spiral is kept as task two_spirals",
-         "the sklearn generator has no labels; the half-roll split is the simplest binary label on it"),
         ("Data", "Noise levels", "only moons are called noisy; no levels given",
          f"swiss roll {d['swiss_noise']}, circles {d['circles_noise']} (factor {d['circles_factor']}), "
          f"moons {d['moons_noise']}, sine {d['sine_noise']}",
@@ -354,31 +345,46 @@ def ambiguity_table() -> pd.DataFrame:
         ("CEN", "Best H", "'best H' per task, selection rule not given",
          "every width is reported; a best width is chosen on validation, like the learning rate",
          "picking the width on the reported score would bias it"),
-        ("HSN", "DG mask", "'learned sparse projection with 5% density'",
+        ("HSN", "DG mask: fixed or learned", "'learned sparse projection with 5% density'",
          f"Bernoulli({h.dg_density}) mask, fixed; the weights under it are learned",
          "the mask itself cannot be learned by gradient descent"),
         ("HSN", "DG activation and bias", "not stated", "ReLU with a learned bias",
          "a sparse code needs a rectifying nonlinearity"),
-        ("HSN", "Inputless DG units", "not discussed",
-         f"literal: allowed; repaired: at least {rep.dg_min_inputs} input per unit",
-         "with 2 inputs at 5% most DG units, and sometimes all, get no input"),
         ("HSN", "Bridge DG to CA3", "never defined, but table 3.3 counts 544 for it",
          f"a learned dense {h.h_dg}x{h.h_ca3} map with bias", "the DG has 32 units, CA3 16: something must connect them"),
         ("HSN", "G learned or fixed", "fixed in the text; 897 only adds up if G counts as learned",
          "fixed; a learned-G control is run", "the text says fixed three times"),
-        ("HSN", "G scale", "raw 0/1 Kronecker power", f"literal: raw; repaired: spectral radius {rep.spectral_radius}",
-         "the raw graph's radius grows as phi^k and saturates tanh"),
-        ("HSN", "CA3 nonlinearity", "not stated ('attractor')", f"{h.activation}; ReLU as an option",
-         "settling into attractors needs a bounded nonlinearity"),
-        ("HSN", "Input to CA3", "once or at every step: not stated",
-         "once (the bridge output sets the initial state)" if not h.input_every_step else "every step",
-         "the text describes circulating a code, not driving it"),
         ("HSN", "Readout state", "not stated", f"the state after T = {h.T} steps", "the 'settled' state"),
         ("HSN", "Parameter formula", "nnz(W_dg) + nnz(G) + h_ca3 + o",
          "counted under four conventions in the parameter section",
          "the formula omits the bridge and the biases and matches none of the note's totals"),
     ]
+    rows += reading_rows()
+    parts = {p: i for i, p in enumerate(("Data", "Training", "Dense", "CEN", "HSN"))}
+    rows = sorted(rows, key=lambda r: parts.get(r[0], len(parts)))  # stable: each part keeps its order
     return pd.DataFrame(rows, columns=["part", "question", "the note", "this book", "why"])
+
+
+def plain(tex: str) -> str:
+    """A quote with inline TeX as plain text (tables are HTML, not typeset): '\\(\\sin(x)\\)' -> 'sin(x)'."""
+    return re.sub(r"\\([A-Za-z]+)", r"\1", re.sub(r"\\[()]", "", tex))
+
+
+def reading_rows() -> list[tuple]:
+    """The choices the audit varies, one row per axis of :mod:`scaffold.readings`.
+
+    "The note" quotes only the note (or says it is silent); "this book" names every
+    level, since each is run; "why" gives what in the note supports each level.
+    """
+    rows = []
+    for a in readings.AXES:
+        said = " ... ".join(f"\u201c{plain(q)}\u201d" for q in a.note_says) or "silent"
+        levels = ", ".join(f"{lv.name}" + (" (the literal reading)" if lv.name == a.literal else "")
+                           for lv in a.levels)
+        why = "; ".join(f"{lv.name}: {lv.supports}" for lv in a.levels)
+        rows.append(("HSN" if a.scope == "hsn" else "Data", a.title, said,
+                     f"every level is run ({levels}); see the audit", why))
+    return rows
 
 
 # ----------------------------------------------------------------------------- the chapter
@@ -460,11 +466,14 @@ def facts(cfg, tables: dict) -> dict:
     f["g-nmin"] = int(ktab.n_nodes.min())
     f["g-nmax"] = int(ktab.n_nodes.max())
     f["g-n2"] = 4 * hsn.h_ca3
-    f["g-diam-set"] = ", ".join(f"{v:g}" for v in sorted(ktab.diameter.unique()))
+    f["g-diam-set"] = values_words(ktab.diameter.unique())
     f["g-log-max"] = float(ktab.log2_n.max())
     f["g-radius-maxerr"] = float((ktab.spectral_radius / ktab.phi_pow_k - 1).abs().max())
+    f["g-radius-agree"] = ("equals it to machine precision" if f["g-radius-maxerr"] < 1e-9 else
+                           f"differs from it by at most a relative {tab.number(f['g-radius-maxerr'], 2)}")
     f["g-nnz-3k"] = int((ktab.nnz == ktab.three_pow_k).sum())
     f["g-nsizes"] = len(ktab)
+    f["g-nnz-3k-words"] = share(f["g-nnz-3k"], f["g-nsizes"])
     f["g-radius-max"] = float(ktab.spectral_radius.max())
 
     S = summary.set_index("stage")
@@ -478,6 +487,7 @@ def facts(cfg, tables: dict) -> dict:
         f[f"mask-{key}-empty-th"] = 100 * float(r.p_all_empty_theory)
         f[f"mask-{key}-inputs"] = float(r.mean_inputs)
         f[f"mask-{key}-seeds"] = int(r.n_seeds)
+    f["mask-dg2-inputs-words"] = per_unit_words(f["mask-dg2-inputs"])
     f["mask-rep2-max-inputless"] = int(census.loc[census.stage == "DG, repaired, d=2", "inputless"].max())
     f["mask-seed"] = cfg.seeds[0]
 
@@ -491,7 +501,52 @@ def facts(cfg, tables: dict) -> dict:
     f["trace-seeds"] = trace.seed.nunique()
     f["sat-margin"] = round(1 - SATURATION, 6)
     f["n-ambiguities"] = len(tables["ambiguities"])
+    out = cfg.results_dir
+    f["data-kronecker"] = provenance.data_links(out / "kronecker_stats.csv")
+    f["data-masks"] = provenance.data_links(out / "mask_census.csv", out / "mask_census_summary.csv")
+    f["data-trace"] = provenance.data_links(out / "ca3_state_trace.csv")
+    f["data-ambiguities"] = provenance.data_links(out / "ambiguities.csv")
     return f
+
+
+def values_words(values) -> str:
+    """'the single value 2', 'the values 2 and 3', 'the values 1, 2 and 3'."""
+    v = [f"{x:g}" for x in sorted(values)]
+    if len(v) == 1:
+        return f"the single value {v[0]}"
+    return f"the values {', '.join(v[:-1])} and {v[-1]}"
+
+
+def per_unit_words(mean_inputs: float) -> str:
+    """A mean fan-in as a reader pictures it: 'one input for every 10 units' below one."""
+    if mean_inputs <= 0:
+        return "no input at all"
+    if mean_inputs < 1:
+        return f"one input for every {1 / mean_inputs:.0f} units"
+    return f"{mean_inputs:.1f} inputs per unit"
+
+
+#: Headers of the chapter's tables.
+HEADERS = {"n_nodes": "Nodes n", "k": "k", "nnz": "Edges", "three_pow_k": "3ᵏ", "density": "Density",
+           "self_loops": "Self-loops", "out_degree_min": "Min degree", "out_degree_max": "Max degree",
+           "diameter": "Diameter", "log2_n": "log₂ n", "spectral_radius": "Spectral radius",
+           "phi_pow_k": "φᵏ", "stage": "Stage", "n_seeds": "Seeds", "units": "Units",
+           "mean_inputs": "Inputs per unit", "frac_inputless": "Share inputless",
+           "frac_inputless_theory": "Closed form", "p_all_empty": "Share of seeds all empty",
+           "p_all_empty_theory": "Closed form (all empty)", "part": "Part", "question": "Question",
+           "the note": "The note says", "this book": "This book", "why": "Why"}
+
+
+def table_views(cfg, tables: dict) -> dict:
+    """The chapter's tables for reading (published with the prefix ``tab-arch``)."""
+    k = tables["kronecker"][["n_nodes", "k", "nnz", "three_pow_k", "density", "self_loops",
+                             "out_degree_min", "out_degree_max", "diameter", "log2_n",
+                             "spectral_radius", "phi_pow_k"]]
+    c = tables["census_summary"][["stage", "n_seeds", "units", "mean_inputs", "frac_inputless",
+                                  "frac_inputless_theory", "p_all_empty", "p_all_empty_theory"]]
+    return {"kronecker": tab.table(k, headers=HEADERS),
+            "census": tab.table(c, headers=HEADERS, sort=["_none"]),
+            "ambiguities": tab.table(tables["ambiguities"], headers=HEADERS, sort=["_none"])}
 
 
 def figures(cfg, tables: dict) -> dict:

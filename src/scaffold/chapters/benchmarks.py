@@ -9,6 +9,9 @@ validation MSE for sine) of a single run, with the learning rate picked from
 Here every cell becomes a mean over seeds with a 95% percentile-bootstrap CI
 (:func:`scaffold.stats.summarize`), once on validation (the note's choice, which
 is optimistic because selection used it) and once on the held-out test split.
+The note's single reported run is judged by the book's one rulebook,
+:func:`scaffold.verdicts.judge_single`: against the 95% prediction interval of one
+more run of ours, clipped to the metric's range -- the rule the audit ledger uses.
 
 Rows of the table are *our* models; :data:`NOTE_COLUMN` says which of the note's
 columns each one is compared with.  Two CEN rows are derived rather than trained:
@@ -32,7 +35,10 @@ import matplotlib.pyplot as plt
 import torch
 
 from .. import experiments as ex
-from .. import note, stats
+from .. import note, stats, verdicts
+from ..runtime import charts, provenance, style
+from ..runtime.publish import count, share
+from ..runtime import tables as tab
 from ..data import DEFAULTS, NOTE_TASKS, TASKS, make_dataset
 from ..stats import summarize
 from ..train import TrainConfig, higher_is_better, train_ensemble
@@ -120,14 +126,20 @@ def reported(task: str, model: str) -> float:
     return float(note.TABLE_2_1[task][col])
 
 
+def metric_of(task: str) -> str:
+    """The rulebook's name of a task's metric ("accuracy" or "mse")."""
+    return "mse" if TASKS[task][0] == "regression" else "accuracy"
+
+
 def reported_vs_ours(rows: pd.DataFrame, models, tasks, splits=SPLITS, n_boot: int = 10000
                      ) -> pd.DataFrame:
     """Long table: one row per (task, model, split) with reported, n, mean, lo, hi.
 
     ``rows``: one row per (task, model, seed), e.g. :func:`with_derived`'s output.
     Adds ``metric`` (accuracy / MSE), the note's ``note_column``, ``diff``
-    (ours minus reported) and ``verdict``: whether the reported value lies inside
-    our CI, or our whole CI is above / below it (for MSE, below is better).
+    (ours minus reported), the 95% prediction interval of one run (``pi_lo``,
+    ``pi_hi``) and ``verdict`` / ``side`` from :func:`scaffold.verdicts.judge_single`
+    (empty where the note reports nothing for the row).
     """
     parts = []
     for split in splits:
@@ -135,55 +147,85 @@ def reported_vs_ours(rows: pd.DataFrame, models, tasks, splits=SPLITS, n_boot: i
                       ["task", "model"], f"{split}_metric", n_boot=n_boot)
         parts.append(s.assign(split=split))
     out = pd.concat(parts, ignore_index=True)
-    out["metric"] = ["MSE" if TASKS[t][0] == "regression" else "accuracy" for t in out["task"]]
+    out["metric"] = ["MSE" if metric_of(t) == "mse" else "accuracy" for t in out["task"]]
     out["note_column"] = out["model"].map(NOTE_COLUMN)
     out["reported"] = [reported(t, m) for t, m in zip(out["task"], out["model"])]
     out["diff"] = out["mean"] - out["reported"]
-    out["verdict"] = [verdict(r, lo, hi) for r, lo, hi in zip(out["reported"], out["lo"], out["hi"])]
+    judged = [single(rows, t, m, sp, r) for t, m, sp, r in
+              zip(out["task"], out["model"], out["split"], out["reported"])]
+    for key in ("pi_lo", "pi_hi", "verdict", "side"):
+        out[key] = [j[key] for j in judged]
     order = {(t, m): i for i, (t, m) in enumerate((t, m) for t in tasks for m in models)}
     out["_o"] = [order[(t, m)] * 10 + list(splits).index(s)
                  for t, m, s in zip(out["task"], out["model"], out["split"])]
     cols = ["task", "model", "note_column", "metric", "split", "reported", "n", "mean", "lo", "hi",
-            "std", "diff", "verdict"]
+            "std", "diff", "pi_lo", "pi_hi", "verdict", "side"]
     return out.sort_values("_o")[cols].reset_index(drop=True)
 
 
-def verdict(rep: float, lo: float, hi: float) -> str:
-    """Where a reported value sits relative to our CI [lo, hi]."""
+def single(rows: pd.DataFrame, task: str, model: str, split: str, rep: float) -> dict:
+    """The rulebook's judgement of a reported single run against our per-seed values.
+
+    Without a reported value the prediction interval is still given, the verdict left empty.
+    """
+    x = rows.loc[(rows["task"] == task) & (rows["model"] == model), f"{split}_metric"]
+    x = x.dropna().to_numpy(dtype=float)
+    if x.size == 0:
+        return dict(pi_lo=np.nan, pi_hi=np.nan, verdict="", side="")
     if not np.isfinite(rep):
-        return "no reported value"
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        return "no interval"
-    if lo <= rep <= hi:
-        return "reported inside CI"
-    return "ours above" if lo > rep else "ours below"
+        _, lo, hi = verdicts.prediction_interval(x, metric_of(task))
+        return dict(pi_lo=lo, pi_hi=hi, verdict="", side="")
+    j = verdicts.judge_single(rep, x, metric_of(task))
+    return dict(pi_lo=j["lo"], pi_hi=j["hi"], verdict=j["verdict"], side=j["side"])
 
 
 def fmt_ci(mean: float, lo: float, hi: float, digits: int = 3) -> str:
-    """``"0.969 [0.962, 0.975]"``; the CI part is left out when it is undefined."""
+    """``"0.969 [0.962, 0.975]"`` in the book's number format; the CI part is left out when undefined."""
     if not np.isfinite(mean):
         return ""
-    s = f"{mean:.{digits}f}"
+    s = tab.number(mean, digits)
     if np.isfinite(lo) and np.isfinite(hi):
-        s += f" [{lo:.{digits}f}, {hi:.{digits}f}]"
+        s += f" [{tab.number(lo, digits)}, {tab.number(hi, digits)}]"
     return s
 
 
+#: Headers of the chapter's main table.
+TABLE_HEADERS = {"reported": "Note", "ours_val": "Ours, validation [95% CI]",
+                 "one_run": "One run of ours (95%)", "verdict": "Verdict",
+                 "side": "Ours vs note", "ours_test": "Ours, test [95% CI]"}
+
+
 def display_table(long: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
-    """Wide, formatted view of :func:`reported_vs_ours`: one row per (task, model)."""
+    """One row per (task, model): the note's value, ours on validation and test, and the verdict.
+
+    The verdict judges the reported value (a validation score, as the note's) against
+    the prediction interval of one validation run of ours (:func:`single`).
+    """
     rows = []
     for (task, model), g in long.groupby(["task", "model"], sort=False):
-        r = {"task": task, "model": model, "metric": g["metric"].iloc[0]}
-        rep = g["reported"].iloc[0]
-        r["reported"] = f"{rep:.3f}" if np.isfinite(rep) else "--"
-        for _, x in g.iterrows():
-            name = {"val": "validation", "test": "test"}.get(x["split"], x["split"])
-            # MSEs near 0.001 need more decimals than accuracies to show their interval
-            d = digits + 2 if str(r["metric"]).lower() == "mse" else digits
-            r[f"ours, {name}"] = fmt_ci(x["mean"], x["lo"], x["hi"], d)
-            r[f"{name} vs reported"] = "" if x["verdict"] == "no reported value" else x["verdict"]
+        v = g[g["split"] == "val"].iloc[0]
+        t = g[g["split"] == "test"]
+        r = {"task": task, "model": model, "reported": v["reported"], "ours_val": fmt_ci(v["mean"], v["lo"], v["hi"], digits),
+             "one_run": (f"[{tab.number(v['pi_lo'], digits)}, {tab.number(v['pi_hi'], digits)}]"
+                         if np.isfinite(v["pi_lo"]) else ""),
+             "verdict": v["verdict"] or None, "side": v["side"] or None}
+        if len(t):
+            t = t.iloc[0]
+            r["ours_test"] = fmt_ci(t["mean"], t["lo"], t["hi"], digits)
         rows.append(r)
-    return pd.DataFrame(rows).set_index(["task", "model"])
+    return pd.DataFrame(rows)
+
+
+def results_table(long: pd.DataFrame):
+    """:func:`display_table` for reading: the note's task and model order, verdict badges."""
+    t = tab.table(display_table(long), headers=TABLE_HEADERS)
+    t.df["task"] = t.df["task"].map(task_name)  # sorted on the ids (the note's order), then named
+    return t
+
+
+def task_name(task: str) -> str:
+    """A task's name for a reader ("swiss_roll" -> "swiss roll")."""
+    return task.replace("_", " ")
 
 
 def cell(long: pd.DataFrame, task: str, model: str, split: str = "val") -> pd.Series:
@@ -207,86 +249,96 @@ def chosen_widths(rows: pd.DataFrame, label: str = BEST_H) -> pd.DataFrame:
 
 TITLES = {"swiss_roll": "Swiss roll", "two_spirals": "Two spirals", "circles": "Circles",
           "moons": "Moons", "sine": "Sine (MSE)", "digits": "Digits"}
-#: one colour and marker per model label, shared by every figure of the section
-STYLE = {
-    "Dense MLP": dict(color="black", marker="s"),
-    "HSN (literal)": dict(color="tab:red", marker="v"),
-    "HSN (repaired)": dict(color="tab:orange", marker="^"),
-    "CEN (H=64)": dict(color="tab:green", marker="o"),
-    "CEN (H=128)": dict(color="tab:olive", marker="o"),
-    "CEN (H=256)": dict(color="tab:cyan", marker="o"),
-    "CEN (H=512)": dict(color="tab:blue", marker="o"),
-    "CEN (best H)": dict(color="tab:purple", marker="D"),
-    "CEN (note's H)": dict(color="tab:brown", marker="P"),
-}
-
-
-def style(model: str) -> dict:
-    return STYLE.get(model, dict(color="gray", marker="x"))
 
 
 def plot_datasets(datasets: dict, max_points: int = 512):
-    """One panel per task: the training split (binary tasks coloured by label)."""
-    n = len(datasets)
-    fig, axes = plt.subplots(1, n, figsize=(2.6 * n, 2.7))
-    axes = np.atleast_1d(axes)
+    """One panel per task (three per row): the training split, binary tasks coloured by label."""
+    fig, axes = style.panels(len(datasets), per_row=3, panel_height=2.2)
     for ax, (name, ds) in zip(axes, datasets.items()):
         x, y = ds.x_train[:max_points], ds.y_train[:max_points]
         if ds.kind == "regression":
-            ax.scatter(x[:, 0], y[:, 0], s=4, color="tab:gray")
+            ax.scatter(x[:, 0], y[:, 0], s=4, color="0.45")
             ax.set(xlabel="x (standardised)", ylabel="y")
         else:
             lab = np.asarray(y).reshape(-1)
             ax.scatter(x[:, 0], x[:, 1], c=lab, s=4, cmap="coolwarm", vmin=0, vmax=1)
             ax.set(xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
         ax.set_title(TITLES.get(name, name).replace(" (MSE)", ""))
-    fig.tight_layout()
     return fig
 
 
-def plot_figure1(long: pd.DataFrame, models, tasks, split: str = "val", dense: str = "Dense MLP"):
-    """The note's Figure 1 remade from :func:`reported_vs_ours` output.
+#: Accuracy panels of Figure 1 show this range around the models that learn; a model
+#: whose mean lies below it (the literal HSN, at chance) is drawn on the lower edge
+#: with its value written beside it, so that it does not squeeze the others to a line.
+FIG1_FLOOR = 0.6
 
-    One panel per task; a filled marker per model with its 95% CI as error bar,
-    the note's reported value as an open black marker beside it, and the dense
-    MLP's mean as a dashed line (its CI as a band).  Regression panels use a log
-    scale.  Models without a reported value get no open marker.
+
+def plot_figure1(long: pd.DataFrame, models, tasks, split: str = "val", dense: str = "Dense MLP"):
+    """The note's Figure 1 remade from :func:`reported_vs_ours` output, two panels per row.
+
+    A filled marker per model with its 95% CI, the note's reported value as an open
+    black marker beside it, and the dense MLP's mean as a dashed line (its CI as a
+    band).  Regression panels use a log scale.  Accuracy panels are scaled to the
+    models above :data:`FIG1_FLOOR`; one below it is marked on the lower edge with
+    its mean written beside it (a broken axis, drawn as such).
     """
     d = long[long["split"] == split]
-    fig, axes = plt.subplots(1, len(tasks), figsize=(2.3 * len(tasks), 3.6), sharey=False)
-    axes = np.atleast_1d(axes)
+    fig, axes = style.panels(len(tasks), panel_height=2.9)
     xs = np.arange(len(models))
     for ax, task in zip(axes, tasks):
         g = d[d["task"] == task].set_index("model")
         reg = TASKS[task][0] == "regression"
+        shown = g.loc[[m for m in models if m in g.index]]
+        low = set() if reg else set(shown.index[shown["mean"] < FIG1_FLOOR])
+        if not reg:
+            keep = shown.drop(index=list(low))
+            vals = np.concatenate([keep[["lo", "hi", "mean"]].to_numpy().ravel(),
+                                   keep["reported"].to_numpy()])
+            vals = vals[np.isfinite(vals)]
+            lo_y, hi_y = (vals.min(), vals.max()) if vals.size else (0.0, 1.0)
+            pad = max(0.01, 0.08 * (hi_y - lo_y))
+            ylim = (lo_y - pad * (2.5 if low else 1), min(1.0 + pad / 2, hi_y + pad))
         if dense in g.index:
             r = g.loc[dense]
-            ax.axhline(r["mean"], ls="--", color="black", lw=1, zorder=0)
+            ax.axhline(r["mean"], ls="--", color=style.look(dense).color, lw=1, zorder=0)
             if np.isfinite(r["lo"]):
-                ax.axhspan(r["lo"], r["hi"], color="black", alpha=0.08, lw=0, zorder=0)
+                ax.axhspan(r["lo"], r["hi"], color=style.look(dense).color, alpha=0.10, lw=0, zorder=0)
         for x, m in zip(xs, models):
             if m not in g.index:
                 continue
-            r, s = g.loc[m], style(m)
-            err = np.array([[r["mean"] - r["lo"]], [r["hi"] - r["mean"]]])
-            err = np.nan_to_num(np.clip(err, 0, None))
-            ax.errorbar(x - 0.12, r["mean"], yerr=err, fmt=s["marker"], color=s["color"],
-                        mec="black", mew=0.5, ms=7, capsize=3)
-            if np.isfinite(r["reported"]):
-                ax.plot(x + 0.18, r["reported"], s["marker"], mfc="none", mec="black", ms=7)
-        ax.set_xticks(xs, [m.replace(" (", "\n(") for m in models], fontsize=7, rotation=90)
+            r, lk = g.loc[m], style.look(m)
+            if m in low:
+                y0 = ylim[0] + 0.25 * pad
+                ax.plot(x - 0.12, y0, lk.marker, color=lk.color, mec="black", mew=0.5, ms=7,
+                        clip_on=False)
+                ax.annotate(f"{r['mean']:.2f}", (x - 0.12, y0), xytext=(0, 7), textcoords="offset points",
+                            ha="center", fontsize=8, color="0.2")
+            else:
+                err = np.array([[r["mean"] - r["lo"]], [r["hi"] - r["mean"]]])
+                err = np.nan_to_num(np.clip(err, 0, None))
+                ax.errorbar(x - 0.12, r["mean"], yerr=err, fmt=lk.marker, color=lk.color,
+                            mec="black", mew=0.5, ms=7, capsize=3)
+            rep = r["reported"]
+            if np.isfinite(rep) and (reg or rep >= ylim[0]):
+                ax.plot(x + 0.18, rep, lk.marker, mfc="none", mec="black", ms=7)
+        ax.set_xticks(xs, [m.replace(" (", "\n(") for m in models], fontsize=7.5)
         ax.set_title(TITLES.get(task, task))
         if reg:
             ax.set_yscale("log")
             ax.set_ylabel("MSE (lower is better)")
         else:
+            ax.set_ylim(*ylim)
             ax.set_ylabel("accuracy")
-        ax.grid(axis="y", alpha=0.3)
-    handles = [plt.Line2D([], [], ls="none", marker="o", color="gray", mec="black", label="ours (95% CI)"),
-               plt.Line2D([], [], ls="none", marker="o", mfc="none", mec="black", label="reported"),
-               plt.Line2D([], [], ls="--", color="black", label="dense MLP, ours")]
-    fig.legend(handles=handles, loc="upper center", ncol=3, frameon=False, fontsize=8)
-    fig.tight_layout(rect=(0, 0, 1, 0.93))
+            if low:  # the break: two short strokes on the y axis just above the edge markers
+                ax.plot([-0.02, 0.02], [0.055, 0.075], transform=ax.transAxes, color="0.3",
+                        lw=1, clip_on=False)
+                ax.plot([-0.02, 0.02], [0.075, 0.095], transform=ax.transAxes, color="0.3",
+                        lw=1, clip_on=False)
+        ax.grid(axis="x", visible=False)
+    handles = [plt.Line2D([], [], ls="none", marker="o", color="0.5", mec="black", label="ours (95% CI)"),
+               plt.Line2D([], [], ls="none", marker="o", mfc="none", mec="black", label="note (one run)"),
+               plt.Line2D([], [], ls="--", color=style.look(dense).color, label="dense MLP, ours")]
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False)
     return fig
 
 
@@ -318,8 +370,8 @@ def plot_boundaries(fits: dict, tasks, models, n: int = 150):
     background is the member's predicted probability of class 1, the line its
     0.5 contour, the dots the test points, the title the test accuracy.
     """
-    fig, axes = plt.subplots(len(tasks), len(models), figsize=(2.2 * len(models), 2.2 * len(tasks)),
-                             squeeze=False)
+    fig, axes = plt.subplots(len(tasks), len(models), squeeze=False,
+                             figsize=(style.WIDTH_IN, style.WIDTH_IN * len(tasks) / len(models) + 0.6))
     for i, task in enumerate(tasks):
         for j, m in enumerate(models):
             ax = axes[i, j]
@@ -337,10 +389,9 @@ def plot_boundaries(fits: dict, tasks, models, n: int = 150):
                 ax.contour(xx, yy, logit, levels=[0.0], colors="black", linewidths=1)
             ax.scatter(ds.x_test[:300, 0], ds.x_test[:300, 1], c=ds.y_test[:300, 0], s=2,
                        cmap="coolwarm", vmin=0, vmax=1, edgecolors="none")
-            ax.set_title(f"{m}\n{score:.3f}" if i == 0 else f"{score:.3f}", fontsize=8)
+            ax.set_title(f"{m}\n{score:.3f}" if i == 0 else f"{score:.3f}")
             if j == 0:
                 ax.set_ylabel(TITLES.get(task, task))
-    fig.tight_layout()
     return fig
 
 
@@ -351,17 +402,16 @@ def plot_sine_fits(fits: dict, models, task: str = "sine", n: int = 400):
     the title the member's test MSE.
     """
     have = [m for m in models if (task, m) in fits]
-    fig, axes = plt.subplots(1, len(have), figsize=(2.6 * len(have), 2.4), sharey=True, squeeze=False)
-    for ax, m in zip(axes[0], have):
+    fig, axes = style.panels(len(have), panel_height=2.3, sharey=True)
+    for ax, m in zip(axes, have):
         model, member, ds, score = fits[(task, m)]
         xs = np.linspace(ds.x_test.min(), ds.x_test.max(), n)[:, None]
         ax.scatter(ds.x_test[:, 0], ds.y_test[:, 0], s=2, color="0.7")
-        ax.plot(xs[:, 0], member_output(model, xs, member)[:, 0], color=style(m)["color"], lw=1.5)
-        ax.set_title(f"{m}\nMSE {score:.3g}", fontsize=8)
+        ax.plot(xs[:, 0], member_output(model, xs, member)[:, 0], color=style.look(m).color, lw=1.8)
+        ax.set_title(f"{m}: test MSE {tab.number(score)}")
         ax.set_xlabel("x (standardised)")
         ax.set_ylim(-1.6, 1.6)
-    axes[0, 0].set_ylabel("y")
-    fig.tight_layout()
+        ax.set_ylabel("y")
     return fig
 
 
@@ -428,25 +478,48 @@ def settles_below(band: pd.DataFrame, task: str, model: str, threshold: float) -
 def plot_learning_curves(curves: pd.DataFrame, selected: pd.DataFrame, tasks, models):
     """Validation metric vs epoch (chosen lr per seed): mean over seeds, 95% bootstrap band."""
     band = curve_band(selected_curves(curves, selected))
-    fig, axes = plt.subplots(1, len(tasks), figsize=(2.4 * len(tasks), 2.9), squeeze=False)
-    for ax, task in zip(axes[0], tasks):
+    fig, axes = style.panels(len(tasks), panel_height=2.4)
+    for ax, task in zip(axes, tasks):
         for m in models:
             b = band[(band["task"] == task) & (band["model"] == m)]
             if b.empty:
                 continue
-            c = style(m)["color"]
-            ax.plot(b["epoch"], b["mean"], color=c, lw=1.2, label=m)
+            c = style.look(m).color
+            ax.plot(b["epoch"], b["mean"], color=c, lw=1.4, label=m)
             ax.fill_between(b["epoch"], b["lo"], b["hi"], color=c, alpha=0.2, lw=0)
         reg = TASKS[task][0] == "regression"
         if reg:
             ax.set_yscale("log")
         ax.set(title=TITLES.get(task, task), xlabel="epoch",
                ylabel="validation MSE" if reg else "validation accuracy")
-        ax.grid(alpha=0.3)
-    h, lab = axes[0, 0].get_legend_handles_labels()
-    fig.legend(h, lab, loc="upper center", ncol=min(len(lab), 5), frameon=False, fontsize=8)
-    fig.tight_layout(rect=(0, 0, 1, 0.86))
+    h, lab = axes[0].get_legend_handles_labels()
+    fig.legend(h, lab, loc="outside lower center", ncols=3, frameon=False)
     return fig
+
+
+def plot_per_seed(rows: pd.DataFrame, models, tasks, split: str = "val"):
+    """Every seed's score per model and task (live, with a static twin): the spread behind each mean."""
+    d = rows[rows["model"].isin(models) & rows["task"].isin(tasks)].copy()
+    d["value"] = d[f"{split}_metric"]
+    d["reading"] = d["model"].map(lambda m: READING.get(m, "as built"))
+    d["task"] = d["task"].astype(str)
+    what = "validation" if split == "val" else "test"
+    return charts.strip(d[["task", "model", "reading", "seed", "value"]], "value",
+                        xlabel=f"{what} accuracy (MSE for sine)",
+                        alt=f"Per-seed {what} scores of each model on each task")
+
+
+def _reading() -> dict:
+    """The reading of the note each model label stands for (hover text of the live figures)."""
+    lit, rep = ex.HSN_LITERAL.config, ex.HSN_REPAIRED.config
+    return {"HSN (literal)": f"literal: {lit.dg_density:.0%} Bernoulli DG mask, raw 0/1 graph",
+            "HSN (repaired)": (f"repaired: at least {rep.dg_min_inputs} input per DG unit, "
+                               f"graph radius {rep.spectral_radius}"),
+            "CEN (best H)": "width chosen per seed on validation",
+            "CEN (note's H)": "the width the note reports per task"}
+
+
+READING = _reading()
 
 
 # ----------------------------------------------------------------------------- the chapter
@@ -554,8 +627,18 @@ def facts(cfg, tables: dict, fitted: dict) -> dict:
     val = long[(long["split"] == "val") & long["reported"].notna()]
     test = long[(long["split"] == "test") & long["reported"].notna()]
     f["n-cells"] = len(val)
-    f["n-inside-val"] = int((val["verdict"] == "reported inside CI").sum())
-    f["n-inside-test"] = int((test["verdict"] == "reported inside CI").sum())
+    f["n-inside-val"] = int((val["verdict"] == verdicts.HOLDS).sum())
+    f["n-inside-test"] = int((test["verdict"] == verdicts.HOLDS).sum())
+    f["n-inside-words"] = share(f["n-inside-val"], f["n-cells"])
+    f["n-above-val"] = int((val["side"] == "ours above").sum())
+    f["n-below-val"] = int((val["side"] == "ours below").sum())
+    f["misses"] = misses_sentence(f["n-above-val"], f["n-below-val"])
+    f["n-note-values"] = int(val[["task", "note_column"]].drop_duplicates().shape[0])
+    f["inside-sentence"] = inside_sentence(f["n-inside-val"], f["n-cells"], f["n-note-values"])
+    moons = cell(long, "moons", "HSN (repaired)", "val")
+    f["moons-hsnrep-verdict-words"] = (
+        "lies within the range of one run of our repaired HSN" if moons["verdict"] == verdicts.HOLDS
+        else "lies outside the range of one run of our repaired HSN")
     lit = long[long["task"].isin(CLS_TASKS) & (long["model"] == "HSN (literal)")]
     f["hsnlit-min-acc"] = float(lit["mean"].min())
     f["hsnlit-max-acc"] = float(lit["mean"].max())
@@ -567,8 +650,11 @@ def facts(cfg, tables: dict, fitted: dict) -> dict:
     dense_sine = cell(long, "sine", "Dense MLP", "test")
     f["sine-dense-ratio"] = float(dense_sine["reported"] / dense_sine["mean"])
     best = rows[rows["model"] == "CEN (best H)"]
-    f["cenbest-optimism"] = float((best["val_metric"] - best["test_metric"])[best["task"].isin(CLS_TASKS)].mean())
+    f["cenbest-optimism"] = opt = float((best["val_metric"] - best["test_metric"])[best["task"].isin(CLS_TASKS)].mean())
 
+    f["cenbest-optimism-words"] = (
+        f"exceeds its test accuracy by {tab.number(opt)}" if opt > 0 else
+        f"is below its test accuracy by {tab.number(-opt)}" if opt < 0 else "equals its test accuracy")
     nf = stats.noise_floor(f["n-val"], acc=0.95)
     f["nf-n"] = nf["n_points"]
     f["nf-acc"] = nf["acc"]
@@ -581,6 +667,11 @@ def facts(cfg, tables: dict, fitted: dict) -> dict:
 
     f["fit-seed"] = fitted["seed"]
     f["fit-maxdiff"] = fitted["max_diff"]
+    f["fit-agree"] = ("exactly" if fitted["max_diff"] == 0
+                      else f"to within {tab.number(fitted['max_diff'], 1)}")
+    out = cfg.results_dir
+    f["data-table"] = provenance.data_links(out / "benchmarks_table.csv")
+    f["data-members"] = provenance.data_links(out / "benchmarks_members.csv")
 
     band = curve_band(selected_curves(sweep.curves, selected))
     late = late_change(band)
@@ -597,6 +688,36 @@ def facts(cfg, tables: dict, fitted: dict) -> dict:
     return f
 
 
+def inside_sentence(k: int, n: int, values: int) -> str:
+    """How many comparisons with a reported value hold, saying that one value may face several rows."""
+    which = "all of them" if k == n else "none of them" if k == 0 else f"{k} of them"
+    return (f"The note's {values} reported values enter {n} comparisons here (both HSN readings and "
+            f"several CEN rows face the same value); in {which} the reported value lies where one "
+            "validation run of ours would fall.")
+
+
+def misses_sentence(above: int, below: int) -> str:
+    """Where the reported values outside our one-run range lie, as a sentence."""
+    def cells(k):
+        return count(k, "cell")
+    if above + below == 0:
+        return "No reported value falls outside that range."
+    return (f"Outside it, ours lies above the note's value in {cells(above)} and below it in "
+            f"{cells(below)}.")
+
+
+def table_views(cfg, tables: dict) -> dict:
+    """The chapter's tables for reading (published with the prefix ``tab-bench``)."""
+    widths = tab.table(chosen_widths(tables["rows"]).reset_index())
+    widths.df["task"] = widths.df["task"].map(task_name)
+    opts = task_options().reset_index()
+    return {
+        "main": results_table(tables["long"]),
+        "widths": widths,
+        "options": tab.table(opts[["option", "value", "meaning"]]),
+    }
+
+
 def figures(cfg, tables: dict, fitted: dict) -> dict:
     """The chapter's figures (published with the prefix ``fig-bench``)."""
     long, sweep, selected = tables["long"], tables["sweep"], tables["selected"]
@@ -608,4 +729,5 @@ def figures(cfg, tables: dict, fitted: dict) -> dict:
         "boundaries": plot_boundaries(fitted["fits"], CLS_TASKS, list(FIT_MODELS)),
         "sine": plot_sine_fits(fitted["fits"], list(FIT_MODELS)),
         "curves": plot_learning_curves(sweep.curves, selected, NOTE_TASKS, CURVE_MODELS),
+        "seeds": plot_per_seed(tables["rows"], MODELS, NOTE_TASKS),
     }

@@ -33,10 +33,13 @@ import pandas as pd
 import torch
 
 import matplotlib.pyplot as plt
-from matplotlib.ticker import NullFormatter
+from matplotlib.ticker import MaxNLocator, NullFormatter
 
 from .. import graphs, note, params
 from ..data import make_dataset
+from ..runtime import charts, provenance, style
+from ..runtime import tables as tab
+from ..runtime.publish import share
 from ..experiments import CEN_NOTE, DENSE, HSN_REPAIRED, grid, hsn_controls, repaired_variant, run, task_shape
 from ..models import ModelSpec
 from ..params import dense_width_for, totals
@@ -319,17 +322,6 @@ def verdict(lo: float, hi: float, above: str, below: str, neither: str) -> str:
 
 # ----------------------------------------------------------------------------- figures
 
-COLORS = {"Dense MLP": "0.2", "HSN (repaired)": "tab:blue", "CEN (H=512)": "tab:orange",
-          "Dense, HSN-matched (nonzeros)": "tab:green", "Dense, HSN-matched (sizes)": "tab:olive",
-          "HSN rep., T=0": "tab:cyan", "HSN rep., h_ca3=64": "tab:purple"}
-# for any other model: colours not used above, so no two models in a figure share one
-SPARE = ("tab:red", "tab:brown", "tab:pink", "tab:gray")
-
-
-def _color(label: str, i: int = 0):
-    return COLORS.get(label, SPARE[i % len(SPARE)])
-
-
 def _log_ticks(ax, values):
     """Label a log x-axis exactly at ``values``, without matplotlib's minor-tick labels."""
     ax.set_xticks(list(values), [str(v) for v in values])
@@ -340,107 +332,93 @@ def latency(lat: pd.DataFrame) -> plt.Figure:
     """Inference time relative to the dense MLP vs the HSN's T, one line per batch size.
 
     The HSN's multiply-accumulates relative to the dense MLP are drawn for comparison,
-    and the CEN as a marker at the right.
+    and the CEN as a marker at the right.  Models keep the book's colours
+    (:mod:`scaffold.runtime.style`); batch sizes differ by line style and marker fill.
     """
-    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    fig, ax = plt.subplots(figsize=style.figsize(1, 3.0))
     hsn = lat[lat.family == "hsn"].sort_values("T")
     dense_macs = float(lat.loc[lat.family == "dense", "macs_dense"].iloc[0])
+    h, c = style.look(HSN_REPAIRED.label), style.look(CEN_NOTE.label)
     for i, (b, g) in enumerate(hsn.groupby("batch")):
-        ax.plot(g["T"], g["ratio"], "o-", color=f"C{i}", label=f"HSN, batch {b}")
+        fill = None if i == 0 else "none"
+        ax.plot(g["T"], g["ratio"], marker=h.marker, ls="-" if i == 0 else "-.", color=h.color,
+                mfc=fill, label=f"{HSN_REPAIRED.label}, batch {b}")
         cen = lat[(lat.family == "cen") & (lat.batch == b)]
         if len(cen):
-            ax.plot([hsn["T"].max() + 1.2], cen["ratio"], "s", color=f"C{i}", mfc="none",
-                    label=f"CEN (H=512), batch {b}")
+            ax.plot([hsn["T"].max() + 1.2], cen["ratio"], c.marker, color=c.color, mfc=fill, ms=7,
+                    label=f"{CEN_NOTE.label}, batch {b}")
     macs = hsn.drop_duplicates("T")
-    ax.plot(macs["T"], macs["macs_dense"] / dense_macs, "k:", label="HSN MACs / dense MACs")
+    ax.plot(macs["T"], macs["macs_dense"] / dense_macs, ":", color="0.2", label="HSN MACs / dense MACs")
     ax.axhline(1.0, color="0.5", lw=1, ls="--")
     ax.set(xlabel="recurrent steps T", ylabel="time / dense MLP time", ylim=(0, None),
            title=f"inference cost on {lat['device'].iloc[0]} ({lat['clock'].iloc[0]})")
-    ax.legend(fontsize=7, loc="upper left")
-    fig.tight_layout()
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    fig.legend(loc="outside lower center", ncols=2, frameon=False)
     return fig
 
 
 def sparse_kernels(sp: pd.DataFrame) -> plt.Figure:
     """Time of one graph step h @ G with a dense and a CSR kernel vs graph size (log-log)."""
-    fig, (a, b) = plt.subplots(1, 2, figsize=(8, 3.2))
+    fig, (a, b) = style.panels(2)
     a.loglog(sp["n"], sp["dense_s"] * 1e6, "o-", label="dense (torch.mm)")
     a.loglog(sp["n"], sp["sparse_s"] * 1e6, "s-", label="sparse (CSR)")
     a.set(xlabel="CA3 units n (Kronecker graph)", ylabel="time per step (µs)")
-    a.legend(fontsize=8)
-    b.semilogx(sp["n"], sp["speedup"], "o-", color="tab:purple")
+    a.legend(frameon=False)
+    b.semilogx(sp["n"], sp["speedup"], "o-", color="0.25")
     b.axhline(1.0, color="0.5", ls="--", lw=1)
-    for n, dens, s in zip(sp["n"], sp["density"], sp["speedup"]):
-        b.annotate(f"{dens:.0%}", (n, s), textcoords="offset points", xytext=(0, 6), fontsize=7,
-                   ha="center")
+    for i, (n, dens, s) in enumerate(zip(sp["n"], sp["density"], sp["speedup"])):
+        # alternate above / below so that neighbouring labels never touch
+        b.annotate(f"{dens:.0%}", (n, s), textcoords="offset points", xytext=(0, 7 if i % 2 == 0 else -13),
+                   fontsize=8, ha="center")
     b.set(xlabel="CA3 units n", ylabel="dense time / sparse time", title="labels: density of G")
     for ax in (a, b):
         _log_ticks(ax, sp["n"])
-    fig.tight_layout()
+        ax.tick_params(axis="x", labelrotation=45)
     return fig
 
 
 def dimension(params: pd.DataFrame, sel: pd.DataFrame, metric: str = "test_metric") -> plt.Figure:
     """Left: learned parameters vs input dimension; right: accuracy vs input dimension."""
-    fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.6))
-    for i, (m, g) in enumerate(params.groupby("model", sort=False)):
-        a.loglog(g["embed_dim"], g["learned_nnz"], "o-", color=_color(m, i), label=m)
+    fig, (a, b) = style.panels(2, panel_height=2.8)
+    for m, g in params.groupby("model", sort=False):
+        lk = style.look(m)
+        a.loglog(g["embed_dim"], g["learned_nnz"], marker=lk.marker, color=lk.color, label=m)
         if (g["learned_size"] != g["learned_nnz"]).any():
-            a.loglog(g["embed_dim"], g["learned_size"], "o--", color=_color(m, i), mfc="none",
-                     label=f"{m}, tensor sizes")
+            a.loglog(g["embed_dim"], g["learned_size"], ls="--", marker=lk.marker, color=lk.color,
+                     mfc="none", label=f"{m}, tensor sizes")
     a.set(xlabel="input dimension d", ylabel="learned parameters (nonzeros)")
-    a.legend(fontsize=6.5)
     s = summarize(sel, ["model", "embed_dim"], metric)
-    for i, (m, g) in enumerate(s.groupby("model", sort=False)):
+    for m, g in s.groupby("model", sort=False):
         g = g.sort_values("embed_dim")
+        lk = style.look(m)
         b.errorbar(g["embed_dim"], g["mean"], yerr=[g["mean"] - g["lo"], g["hi"] - g["mean"]],
-                   fmt="o-", capsize=2, color=_color(m, i), label=m)
+                   marker=lk.marker, capsize=2, color=lk.color)
     b.set_xscale("log")
     b.set(xlabel="input dimension d", ylabel="test accuracy (mean, 95% CI)")
     for ax in (a, b):
         _log_ticks(ax, sorted(params["embed_dim"].unique()))
-    fig.tight_layout()
+    fig.legend(*a.get_legend_handles_labels(), loc="outside lower center", ncols=2, frameon=False)
     return fig
 
 
-def paired_panels(diffs: pd.DataFrame, lower_better=("sine",)) -> plt.Figure:
-    """Paired difference (variant - reference) with 95% CI, one panel per task."""
-    tasks = list(dict.fromkeys(diffs["task"]))
-    fig, axes = plt.subplots(1, len(tasks), figsize=(2.6 * len(tasks), 3.0), sharey=True)
-    axes = np.atleast_1d(axes)
-    models = list(dict.fromkeys(diffs["model"]))
-    for ax, t in zip(axes, tasks):
-        g = diffs[diffs.task == t].set_index("model").reindex(models)
-        y = np.arange(len(models))
-        ax.errorbar(g["diff"], y, xerr=[g["diff"] - g["lo"], g["hi"] - g["diff"]], fmt="o",
-                    capsize=2)
-        ax.axvline(0, color="0.5", lw=1)
-        what = "MSE" if t in lower_better else "accuracy"
-        ax.set(title=t, xlabel=f"Δ test {what}")
-        ax.set_yticks(y, models)
-    axes[0].invert_yaxis()
-    fig.suptitle(f"difference to {diffs['reference'].iloc[0]} on the same seeds", fontsize=9)
-    fig.tight_layout()
-    return fig
+def paired_panels(diffs: pd.DataFrame, lower_better=("sine",)):
+    """Paired difference (variant - reference) with 95% CI, one panel per task (live forest plot)."""
+    d = diffs.copy()
+    d["reading"] = "repaired HSN, graph varied"
+    ref = d["reference"].iloc[0]
+    return charts.forest(d, "diff", "lo", "hi", xlabel=f"test score minus {ref}'s (same seeds)",
+                         alt=f"Paired difference of each HSN variant to {ref}, per task")
 
 
-def accuracy_vs_params(sel: pd.DataFrame, counts: pd.DataFrame, metric: str = "test_metric") -> plt.Figure:
-    """Per task: mean test accuracy (95% CI) against learned parameters (nonzeros, log scale)."""
-    tasks = list(dict.fromkeys(sel["task"]))
-    fig, axes = plt.subplots(1, len(tasks), figsize=(4.2 * len(tasks), 3.4))
-    axes = np.atleast_1d(axes)
+def accuracy_vs_params(sel: pd.DataFrame, counts: pd.DataFrame, metric: str = "test_metric"):
+    """Per task: mean test accuracy (95% CI) against learned parameters (nonzeros, log scale), live."""
     s = summarize(sel, ["task", "model"], metric)
-    for ax, t in zip(axes, tasks):
-        g = s[s.task == t].merge(counts[counts.task == t][["model", "learned_nnz"]], on="model")
-        for i, r in enumerate(g.itertuples()):
-            ax.errorbar([r.learned_nnz], [r.mean], yerr=[[r.mean - r.lo], [r.hi - r.mean]], fmt="o",
-                        capsize=2, color=_color(r.model, i), label=r.model)
-        ax.set_xscale("log")
-        ax.xaxis.set_minor_formatter(NullFormatter())
-        ax.set(title=t, xlabel="learned parameters (nonzeros)", ylabel="test accuracy")
-    axes[0].legend(fontsize=7)
-    fig.tight_layout()
-    return fig
+    d = s.merge(counts[["task", "model", "learned_nnz"]], on=["task", "model"])
+    d["reading"] = d["model"].map(lambda m: "repaired" if m.startswith("HSN") else "as built")
+    d = d.rename(columns={"learned_nnz": "learned parameters", "mean": "test accuracy"})
+    return charts.scatter(d, "learned parameters", "test accuracy", lo="lo", hi="hi", log_x=True,
+                          xlabel="learned parameters (nonzeros)", ylabel="test accuracy",
+                          alt="Test accuracy against learned parameters per model and task")
 
 
 # ----------------------------------------------------------------------------- the chapter
@@ -621,6 +599,7 @@ def facts(cfg, tables: dict) -> dict:
     f["g-n-tests"] = len(better)
     f["g-n-better"] = int((sig.better > 0).sum())
     f["g-n-worse"] = int((sig.better < 0).sum())
+    f["g-sig-words"] = significance_words(f["g-n-better"], f["g-n-worse"])
     cls = better[better.task != "sine"]
     f["g-max-gain"] = float(cls["diff"].max())
     f["g-max-gain-at"] = f"{cls.loc[cls['diff'].idxmax(), 'model']} on {cls.loc[cls['diff'].idxmax(), 'task']}"
@@ -637,6 +616,9 @@ def facts(cfg, tables: dict) -> dict:
     f["g-sine-n-lower"] = int((var_sine < fixed_sine.mean()).sum())
     f["g-sine-n-var"] = len(var_sine)
     f["g-sine-n-sig"] = int((sig.task == "sine").sum())
+    lower = var_sine[var_sine < fixed_sine.mean()]
+    f["g-sine-lower-sentence"] = lower_sentence(len(lower), len(var_sine), lower, f["g-sine-n-sig"],
+                                                f["alpha-pct"])
     ini = better[better.model == gm["initiator"].label]
     f["g-init-absmax"] = float(ini.loc[ini.task != "sine", "diff"].abs().max())
     st = summarize(sel_t, ["task", "model"], "test_metric").set_index(["task", "model"])
@@ -665,7 +647,61 @@ def facts(cfg, tables: dict) -> dict:
     f["digits-o"] = make_dataset("digits", seed=cfg.seeds[0]).n_out
     f["t-digits-recurrence-role"] = verdict(r["lo"], r["hi"], "part of the problem, not of the remedy",
                                           "a help, but not enough", "not what limits the HSN")
+    f.update(data_links(cfg))
     return f
+
+
+def lower_sentence(k: int, n: int, lower: pd.Series, n_sig: int, alpha_pct: float) -> str:
+    """How many graph variants have a lower sine MSE than the fixed graph, and how many of them pass."""
+    if k == 0:
+        return f"none of the {n} variants has a lower mean"
+    span = (tab.number(lower.iloc[0]) if k == 1
+            else f"from {tab.number(lower.min())} to {tab.number(lower.max())}")
+    which = ("the one variant has" if n == 1 else
+             share(k, n) + (" variants have" if k > 1 else " variants has"))
+    sig = ("none passes" if n_sig == 0 else "it passes" if k == 1
+           else f"{'all' if n_sig == k else n_sig} of these pass")
+    return f"{which} a lower mean ({span}), and {sig} the paired t-test at {alpha_pct:.0f}%"
+
+
+def significance_words(better: int, worse: int) -> str:
+    """'none is significantly better or worse', 'one is significantly better and 2 are ...'."""
+    if better == worse == 0:
+        return "none is significantly better or worse"
+
+    def part(k, word):
+        n = "none" if k == 0 else "one" if k == 1 else str(k)
+        return f"{n} {'are' if k > 1 else 'is'} significantly {word}"
+    return f"{part(better, 'better')} and {part(worse, 'worse')}"
+
+
+def table_views(cfg, tables: dict) -> dict:
+    """The chapter's tables for reading (published with the prefix ``tab-lim``)."""
+    dims = (tables["dimension_params"][["embed_dim", "model", "width", "learned_nnz", "learned_size",
+                                        "fixed", "macs_dense"]]
+            .sort_values(["embed_dim"], kind="stable"))
+    g = graph_table(tables).drop(columns=["std"], errors="ignore")
+    t = task_table(tables).drop(columns=["std"], errors="ignore")
+    heads = {"embed_dim": "Input dimension d", "learned_nnz": "Learned (nonzeros)",
+             "learned_size": "Learned (tensor sizes)", "fixed": "Fixed (nonzeros)",
+             "mean": "Test mean", "macs_dense": "Multiply-accumulates", "lo": "95% CI low", "hi": "95% CI high",
+             "diff": "Difference to fixed G", "diff_lo": "Difference: CI low",
+             "diff_hi": "Difference: CI high", "p": "t-test p"}
+    out = {"dimension": tab.table(dims, headers=heads, sort=["embed_dim", "model"]),
+           "graphs": tab.table(g, headers=heads), "tasks": tab.table(t, headers=heads)}
+    for v in out.values():
+        if "task" in v.df.columns:
+            v.df["task"] = v.df["task"].str.replace("_", " ")
+    return out
+
+
+def data_links(cfg) -> dict:
+    """Download links to the files each figure and table of the chapter is drawn from."""
+    out = cfg.results_dir
+    return {f"data-{k}": provenance.data_links(*(out / n for n in names)) for k, names in {
+        "latency": ["limits_latency.csv"], "sparse": ["limits_sparse.csv"],
+        "dimension": ["limits_dimension.csv", "limits_dimension_params.csv"],
+        "graphs": ["limits_graphs.csv"], "tasks": ["limits_tasks.csv", "limits_tasks_params.csv"]}.items()}
 
 
 def graph_table(tables: dict) -> pd.DataFrame:

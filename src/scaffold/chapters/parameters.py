@@ -30,6 +30,9 @@ from ..experiments import CENS, HSN_LITERAL, HSN_REPAIRED, hsn_controls
 from ..ledger import ARITH, row
 from ..models import CEN_NOTE, DENSE, ModelSpec
 from ..params import accounting, dense_params, explain_total, totals
+from ..runtime import provenance, style
+from ..runtime import tables as tab
+from ..runtime.publish import count
 
 #: Input dimension of the note's classification tasks and of its sine regression.
 D_CLS, D_REG = 2, 1
@@ -191,23 +194,45 @@ def plot_conventions(t22: pd.DataFrame):
             ("stored", "(b)+(c) stored nonzero"), ("all", "all tensors"),
             ("macs_dense", "MACs, dense kernels"), ("macs_sparse", "MACs, sparse kernels")]
     cls = cls.assign(stored=cls["b"] + cls["c"])
-    fig, ax = plt.subplots(figsize=(8.0, 3.4), facecolor="white")
+    import seaborn as sns
+
+    fig, ax = plt.subplots(figsize=style.figsize(1, 3.0))
     width = 0.8 / len(cols)
     x = np.arange(len(cls))
+    colours = sns.color_palette(n_colors=len(cols))  # conventions, not models: the theme's cycle
     for i, (col, label) in enumerate(cols):
         ax.bar(x + (i - (len(cols) - 1) / 2) * width, cls[col], width, label=label,
-               color=plt.cm.tab10(i), hatch="//" if col.startswith("macs") else None, edgecolor="white")
+               color=colours[i], hatch="//" if col.startswith("macs") else None, edgecolor="white")
     for xi, rep in zip(x, cls["reported"]):
         ax.hlines(rep, xi - 0.45, xi + 0.45, colors="black", linestyles="--", lw=1.2)
     ax.plot([], [], "k--", lw=1.2, label="reported by the note")
     ax.set_yscale("log")
-    ax.set_xticks(x)
-    ax.set_xticklabels(cls["model"], fontsize=8)
-    ax.set_ylabel("count per model (log scale)", fontsize=8)
-    ax.tick_params(axis="y", labelsize=7)
-    ax.legend(fontsize=7, frameon=False, ncol=2, loc="upper right")
-    fig.tight_layout()
+    ax.set_xticks(x, cls["model"])
+    ax.set_ylabel("count per model (log scale)")
+    ax.grid(axis="x", visible=False)
+    fig.legend(loc="outside lower center", ncols=3, frameon=False)
     return fig
+
+
+#: Headers of the chapter's tables.
+HEADERS = {"d_in": "Inputs d", "reported": "Note", "a": "(a) learned, sizes", "b": "(b) learned, nonzero",
+           "c": "(c) fixed, nonzero", "all": "All tensors", "macs_dense": "MACs, dense kernels",
+           "macs_sparse": "MACs, sparse kernels", "matches": "Matches", "reproduced_by": "Reproduced by",
+           "component": "Stage", "dense_reported": "Dense: note", "dense_code": "Dense: code",
+           "hsn_reported": "HSN: note", "hsn_formula": "HSN: note's formula", "hsn_a": "HSN (a)",
+           "hsn_all": "HSN, all tensors", "hsn_b": "HSN (b)", "saving_reported": "Saving: note",
+           "saving_of_reported": "Saving: note's cells", "saving_a": "Saving (a)", "saving_b": "Saving (b)",
+           "note_counts": "From the note's counts", "stored_nonzero": "Stored nonzero",
+           "model": "Model", "task": "Task"}
+
+
+def table_views(tables: dict) -> dict:
+    """The chapter's tables for reading (published with the prefix ``tab-par``)."""
+    keep = {"sort": ["_none"]}  # rows stay in the order the chapter builds them
+    return {"t22": tab.table(tables["table_2_2"], headers=HEADERS, sort=["task", "model"]),
+            "t33": tab.table(tables["table_3_3"], headers=HEADERS, **keep),
+            "reductions": tab.table(tables["reductions"], headers=HEADERS),
+            "macs": tab.table(tables["macs"], headers=HEADERS)}
 
 
 # ----------------------------------------------------------------------------- claims on counts
@@ -344,7 +369,7 @@ def compute(cfg) -> dict:
     red = reductions(t22)
     red.to_csv(out / "params_reductions.csv", index=False)
     macs = t22[t22.task == "classification"][["model", "a", "macs_dense", "macs_sparse"]].reset_index(drop=True)
-    tables = dict(components=comp, table_2_2=t22, table_3_3=t33, reductions=red, macs=macs,
+    tables = dict(components=comp, table_2_2=t22, table_3_3=t33, reductions=red, macs=macs, out=out,
                   section5=section5(n_draws=20 if cfg.quick else 100), bridge=bridge_readings(comp),
                   n_draws=n_draws)
     f = facts(tables)
@@ -482,6 +507,15 @@ def facts(tables: dict) -> dict:
     f["s5-dg-implied"] = 100 * s5["dg_density_implied"]
     f["s5-rep"] = note.MNIST_DENSE_HIDDEN
     f["s5-dg-ratio"] = s5["dg_nnz_expected"] / s5["dg_nnz_reported"]
+    f["hsn-n-ways-words"] = count(f["hsn-n-ways"], "combination") + (
+        " that gives" if f["hsn-n-ways"] == 1 else " that give")
+    f["bridge-n-words"] = count(f["bridge-n"], "way")
+    out = tables.get("out")
+    if out is not None:
+        for key, name in (("t22", "params_table_2_2.csv"), ("t33", "params_table_3_3.csv"),
+                          ("reductions", "params_reductions.csv"), ("components", "params_components.csv"),
+                          ("checks", "params_checks.json")):
+            f[f"data-{key}"] = provenance.data_links(out / name)
     return f
 
 

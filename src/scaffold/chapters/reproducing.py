@@ -5,6 +5,8 @@ The timings come from ``results/bench.json``, written by ``make bench``
 while it builds, because sections run in parallel and would disturb each other.
 :func:`facts` turns that report into the numbers the page's prose quotes; every
 entry exists whether or not a report was found (NaN, and a status phrase, if not).
+:func:`timings` writes the page's timing paragraphs from the report, or says plainly
+that nothing was measured, so that the page never shows "nan" or "n/a" in a sentence.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from .. import RESULTS, ROOT
+from ..runtime import provenance
+from ..runtime import tables as tab
+from ..runtime.publish import count
 from ..runtime.setup import PROFILES
 from ..sweep import TRAINING_SOURCES
 
@@ -98,3 +103,69 @@ def facts(report: dict | None) -> dict:
         f[f"book-{kind}"] = book.get(kind, {}).get("seconds", NAN)
         f[f"book-{kind}-executed"] = book.get(kind, {}).get("executed", NAN)
     return f
+
+
+#: Headers of the appendix's tables.
+HEADERS = {"profile": "Profile", "n_seeds": "Seeds", "epochs_scale": "Share of the note's epochs",
+           "package": "Package", "pinned": "Pinned", "installed": "Installed", "members": "Members",
+           "batched_s": "Stacked (s)", "one_by_one_s": "One by one (s)", "speedup": "Speed-up",
+           "build": "Build", "seconds": "Seconds", "sections executed": "Sections executed"}
+
+
+def table_views(report: dict | None) -> dict:
+    """The appendix's tables for reading (prefix ``tab-rep``); the timing tables only if measured."""
+    out = {"profiles": tab.table(profiles_table(), headers=HEADERS, sort=["_none"]),
+           "pinned": tab.table(pinned(), headers=HEADERS, sort=["_none"])}
+    if report and report.get("ensemble"):
+        out["ensemble"] = tab.table(ensemble_table(report), headers=HEADERS)
+    if report and report.get("book"):
+        out["book"] = tab.table(book_table(report), headers=HEADERS, sort=["_none"])
+    return out
+
+
+class Markdown:
+    """MyST text for ``{glue:md}`` (text/markdown, with a plain-text fallback)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/markdown": self.text, "text/plain": self.text}
+
+
+def timings(report: dict | None, f: dict, path: Path = BENCH) -> Markdown:
+    """The "How long it takes" paragraphs, from the report's facts ``f``, or a plain "not measured"."""
+    if not report:
+        return Markdown("Timings were not measured for this build: no `results/bench.json` was "
+                        "found. Run `make bench` to measure them; it refreshes this page.")
+    parts = [f"Timings measured by `make bench` on {f['device']} ({f['machine']}), torch {f['torch']}, "
+             f"{count(f['threads'], 'thread')}, with {tab.number(f['epochs-scale'])} of the note's "
+             "training schedule."]
+    if "ensemble" in report and report["ensemble"]:
+        parts.append(
+            f"**Stacked ensembles.** Training the {f['ens-members']} members of a sweep (seeds times "
+            "learning rates) as one stacked model instead of one at a time is "
+            f"{f['ens-speedups']} ({{numref}}`tab-rep-ensemble`). Both paths run the same code, so "
+            "the members agree up to the order of floating-point sums (the largest difference in a "
+            f"member's test metric was {tab.number(f['ens-maxdiff'])}: the literal HSN is chaotic "
+            "enough to amplify rounding).\n\n"
+            "```{glue:figure} tab-rep-ensemble\n:name: tab-rep-ensemble\n:figclass: table\n\n"
+            "Training a sweep's members stacked and one by one.\n```")
+    if report.get("core_sweep"):
+        parts.append(
+            f"**Compute floor.** The core sweep ({f['core-jobs']} jobs, {f['core-members']} trained "
+            f"models, {tab.number(f['core-gflop'])} GFLOP) took {tab.number(f['core-seconds'])} s; the "
+            f"same arithmetic as large matrix products would take {tab.number(f['core-floor'])} s here "
+            f"({tab.number(f['core-gflops'])} GFLOP/s), a ratio of {tab.number(f['core-ratio'])}. The "
+            "models are so small that each step is mostly fixed overhead, which is why stacking "
+            "members pays.")
+    if report.get("book"):
+        parts.append(
+            f"**Rebuilding the book** ({f['book-profile']} profile, the virtual environment already "
+            "set up) is timed in {numref}`tab-rep-book`: from scratch with an empty cache, with "
+            "nothing changed, after editing one markdown cell, and after editing a plotting module "
+            "in `src/` (trained results then come from the cache).\n\n"
+            "```{glue:figure} tab-rep-book\n:name: tab-rep-book\n:figclass: table\n\n"
+            "Rebuild times of the book and how many sections each rebuild executed.\n```")
+    parts.append(provenance.data_links(path).markdown())
+    return Markdown("\n\n".join(parts))

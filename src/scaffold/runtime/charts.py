@@ -28,7 +28,7 @@ def _subplots(names, per_row, shared_y=True, row_px=260):
 
     rows, cols = style.grid(len(names), per_row)
     fig = make_subplots(rows=rows, cols=cols, shared_yaxes=shared_y and cols > 1,
-                        subplot_titles=[n for n in names if n is not None] or None,
+                        subplot_titles=[style.task_label(n) for n in names if n is not None] or None,
                         horizontal_spacing=0.08, vertical_spacing=min(0.12, 0.3 / rows) if rows > 1 else 0.0)
     return fig, rows, cols, rows * row_px + 90
 
@@ -92,7 +92,7 @@ def forest(df: pd.DataFrame, estimate: str, lo: str, hi: str, label: str = "mode
                 ax.errorbar(r[estimate], y, xerr=[[r[estimate] - r[lo]], [r[hi] - r[estimate]]],
                             fmt=lk.marker, color=lk.color, ms=5, capsize=2)
         ax.set_yticks(range(len(labels)), labels[::-1])
-        ax.set_title(name or "")
+        ax.set_title(style.task_label(name))
         ax.set_xlabel(xlabel)
     return _live(draw, sfig, alt)
 
@@ -125,7 +125,8 @@ def scatter(df: pd.DataFrame, x: str, y: str, label: str = "model", panel: str |
                     marker=dict(color=lk.color, symbol=lk.symbol, size=10), error_y=err,
                     hovertext=hover_text(d, label, y, lo, hi, extra=("reading", "task", x)),
                     hoverinfo="text"), **_where(i, cols))
-        fig.update_xaxes(type="log" if log_x else "linear")
+        # On a log axis, label 1, 2 and 5 of each decade (not every digit, which crowd).
+        fig.update_xaxes(type="log", dtick="D2") if log_x else fig.update_xaxes(type="linear")
         fig.update_xaxes(title_text=xlabel, row=rows)
         fig.update_yaxes(title_text=ylabel, col=1)
         return layout(fig, height)
@@ -142,7 +143,7 @@ def scatter(df: pd.DataFrame, x: str, y: str, label: str = "model", panel: str |
                         ax=ax, legend=k == 0)
         if log_x:
             ax.set_xscale("log")
-        ax.set(title=name or "", xlabel=xlabel, ylabel=ylabel)
+        ax.set(title=style.task_label(name), xlabel=xlabel, ylabel=ylabel)
     _legend_below(sfig, axes)
     return _live(draw, sfig, alt)
 
@@ -183,7 +184,7 @@ def strip(df: pd.DataFrame, value: str, label: str = "model", panel: str | None 
         means = sub.groupby(label)[value].mean()
         ax.scatter([means.get(lab) for lab in labels], range(len(labels)), marker="|", s=250,
                    color="0.15", zorder=3)
-        ax.set(title=name or "", xlabel=xlabel, ylabel="")
+        ax.set(title=style.task_label(name), xlabel=xlabel, ylabel="")
     return _live(draw, sfig, alt)
 
 

@@ -142,5 +142,34 @@ def results_listing(results_dir: Path, here: Path | None = None) -> str:
     return "\n".join(rows)
 
 
+class DataLinks:
+    """Download links to the results files a figure or table is drawn from.
+
+    Glue it (a chapter's facts may hold one) and place it with ``{glue:md}`` next to
+    the figure or table: it renders as "Data: a.csv, b.csv", each a ``{download}``
+    link relative to the executing notebook's folder (see :func:`results_listing`).
+    """
+
+    def __init__(self, paths, here: Path | None = None):
+        here = Path.cwd() if here is None else Path(here)
+        self.paths = [Path(p) for p in paths]
+        self.links = [f"{{download}}`{p.name} <{Path(os.path.relpath(p, here)).as_posix()}>`"
+                      for p in self.paths]
+
+    def markdown(self) -> str:
+        return ("Data: " if len(self.links) == 1 else "Data files: ") + ", ".join(self.links)
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/markdown": self.markdown(), "text/plain": ", ".join(p.name for p in self.paths)}
+
+
+def data_links(*paths, here: Path | None = None) -> DataLinks:
+    """:class:`DataLinks` to ``paths`` (results files), relative to ``here`` (default: cwd)."""
+    return DataLinks(paths, here)
+
+
 if __name__ == "__main__":  # pragma: no cover - quick manual check
     sys.stdout.write(markdown(collect()))

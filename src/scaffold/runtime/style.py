@@ -63,6 +63,14 @@ _NAMED = {
     "HSN (repaired)": Look("#E69F00", "^", "HSN"),
     "CEN (best H)": Look("#009E73", "D", "CEN"),
     "CEN (note's H)": Look("#7BAF1F", "P", "CEN"),
+    # Controls shown side by side in the limitations chapter: named, so that no two share a colour.
+    "Dense, HSN-matched (nonzeros)": Look("#56B4E9", "<", "Dense"),
+    "Dense, HSN-matched (sizes)": Look("#1F3A93", "p", "Dense"),
+    "HSN rep., T=0": Look("#CC79A7", "<", "HSN"),
+    "HSN rep., h_ca3=64": Look("#9C6ADE", "p", "HSN"),
+    "HSN rep., h_ca3=256": Look("#5B2C83", "h", "HSN"),
+    "HSN rep., learned G": Look("#B5477D", ">", "HSN"),
+    "HSN rep., learned initiator": Look("#E0607E", "*", "HSN"),
 }
 # Unnamed members of a family draw from its list by a stable hash of the label, so that
 # the same label gets the same colour on every page whatever else is plotted beside it.
@@ -78,8 +86,15 @@ _CEN_RAMP = ("#8FD694", "#1B7A3E")
 _CEN_RANGE = (32, 1024)
 _CEN_WIDTH = re.compile(r"CEN \(H=(\d+)\)(.*)")
 
+#: Weights in schematics: learned or fixed (a colour-blind-safe pair, readable on white).
+LEARNED, FIXED = "#0072B2", "#D55E00"
+
 #: Verdict -> (colour on a light page, colour on a dark page); tables draw them as badges.
 VERDICTS = {
+    # The rulebook's words (scaffold.verdicts.VERDICTS) ...
+    "holds": ("#1A7F37", "#3FB950"),
+    "unsupported": ("#9A6700", "#D29922"),
+    # ... and the older ones, kept so that a page still on them keeps its colours.
     "reproduced": ("#1A7F37", "#3FB950"),
     "not reproduced": ("#9A6700", "#D29922"),
     "contradicted": ("#CF222E", "#F85149"),
@@ -140,6 +155,11 @@ def task_order(tasks) -> list[str]:
     """The tasks present, in the note's order, unknown ones last in sorted order."""
     present = list(dict.fromkeys(tasks))
     return [t for t in TASK_ORDER if t in present] + sorted(t for t in present if t not in TASK_ORDER)
+
+
+def task_label(task) -> str:
+    """A task's name as a reader sees it in titles ("swiss_roll" -> "swiss roll")."""
+    return "" if task is None else str(task).replace("_", " ")
 
 
 def natural_key(label: str):

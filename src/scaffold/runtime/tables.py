@@ -133,8 +133,9 @@ class Table:
                     else html.escape(str(v))
         # Numbers align right; long text gets a minimum width so that a phone scrolls
         # the table rather than squeezing a sentence to one word per line.
+        # Short text (a label, an interval) stays on one line.
         classes = pd.DataFrame({c: "num" if pd.api.types.is_numeric_dtype(df[c])
-                                else "long" if df[c].astype(str).str.len().max() > 30 else ""
+                                else "long" if df[c].astype(str).str.len().max() > 30 else "short"
                                 for c in df.columns}, index=df.index)
         # A uuid from the content keeps re-executed notebooks byte-identical and ids unique per page.
         uid = hashlib.sha1(df.to_json().encode()).hexdigest()[:8]
