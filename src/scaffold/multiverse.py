@@ -69,7 +69,8 @@ def budget_dense(task: str) -> ModelSpec:
     """
     b = totals(hsn_spec(LITERAL), _d_in(task), TASKS[task][1])["learned_size"]
     w = dense_width_for(b, _d_in(task), TASKS[task][1])
-    return ModelSpec.make(f"Dense w={w} (HSN budget)", "dense", widths=(w, w))
+    # The label follows scaffold.experiments.param_matched_dense, so the same MLP shares one cache entry.
+    return ModelSpec.make(f"Dense w={w} (~HSN (a))", "dense", widths=(w, w))
 
 
 @dataclass(frozen=True)
