@@ -34,6 +34,7 @@ def test_abstract_is_short_and_follows_the_ledger():
     a = f["abstract"]
     assert len(re.findall(r"[.!?](\s|$)", a)) <= 6 and len(a) < 6 * 110
     assert "6 claims" in a and "5 unsupported, 1 contradicted" in a
+    assert intro.counted(3, V.HOLDS) == "3 hold" and intro.counted(1, V.HOLDS) == "1 holds"
     assert "6 of 24 task-reading pairs" in a and "DG mask" in a  # 0.25 x 8 x 3
     other = intro.facts(fake_ledger(c1_share=0.5))["abstract"]
     assert "12 of 24" in other  # computed, not written

@@ -49,6 +49,17 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def counted(n: int, verdict: str) -> str:
+    """"1 holds", "3 hold", "2 unsupported": a verdict count as words."""
+    return f"{n} {'hold' if verdict == V.HOLDS and n != 1 else verdict}"
+
+
+def listing(items) -> str:
+    """"a", "a and b", "a, b and c"."""
+    items = list(items)
+    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1] if items else ""
+
+
 def share_phrase(r) -> str:
     """"holds under 3 of 8 readings" (or "" for a claim not judged over readings)."""
     if not r["readings"] or pd.isna(r["share"]):
@@ -59,7 +70,8 @@ def share_phrase(r) -> str:
 
 def finding(r) -> str:
     """One sentence on one claim: verdict, share of readings, deciding axes."""
-    s = f"*{SHORT.get(r['claim_id'], r['claim'])}*: **{r['verdict']}**"
+    what = SHORT.get(r["claim_id"], r["claim"])
+    s = f"*{what[0].upper() + what[1:]}*: **{r['verdict']}**"
     sp = share_phrase(r)
     if sp:
         s += f", {sp}"
@@ -85,14 +97,14 @@ def abstract(led: pd.DataFrame, n_seeds: int) -> str:
     rows = led.set_index("claim_id")
     parts = [f"We re-ran the note's benchmark on {plural(n_seeds, 'paired seed')} under every reading of "
              f"the choices it leaves open, and judged {plural(L.n_claims(led), 'claim')} by one rulebook: "
-             + ", ".join(f"{counts[v]} {v}" for v in V.VERDICTS if counts[v]) + "."]
+             + ", ".join(counted(counts[v], v) for v in V.VERDICTS if counts[v]) + "."]
     c1 = [c for c in ("C1-swiss_roll", "C1-circles", "C1-moons") if c in rows.index]
     if c1:
         got = rows.loc[c1]
         k, n = int(round((got.share * got.readings).sum())), int(got.readings.sum())
         dec = sorted({a.strip() for d in got.deciding for a in str(d).split(",") if a.strip()})
         parts.append(f"The HSN matches the dense MLP in {k} of {n} task-reading pairs"
-                     + (f"; {' and '.join(dec)} decide{'s' if len(dec) == 1 else ''} it." if dec else "."))
+                     + (f"; {listing(dec)} decide{'s' if len(dec) == 1 else ''} it." if dec else "."))
     for cid in ("S1-circulation", "S3-budget"):
         if cid in rows.index:
             parts.append(f"{SHORT[cid][0].upper() + SHORT[cid][1:]}: {rows.loc[cid, 'verdict']}"
@@ -115,7 +127,7 @@ def facts(led: pd.DataFrame) -> dict:
                                       for c in ids if c in rows.index)
     counts = led[led.claim_id.str.match(r"^(P|G)\d")]
     f["find-counts"] = (f"Of the note's {plural(len(counts), 'count and arithmetic claim')}, "
-                        + ", ".join(f"{int((counts.verdict == v).sum())} {v}" for v in V.VERDICTS
+                        + ", ".join(counted(int((counts.verdict == v).sum()), v) for v in V.VERDICTS
                                     if (counts.verdict == v).any()) + ".")
     f["n-holm-changed"] = int(led.holm_changed.astype(str).eq("True").sum())
     f["full-seeds"] = PROFILES["full"]["n_seeds"]
