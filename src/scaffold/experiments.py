@@ -108,13 +108,14 @@ def repaired_variant(label: str, **overrides) -> ModelSpec:
 def hsn_controls() -> dict:
     """Controls on the repaired HSN: graph kind, T, learned G, and each repair undone.
 
-    T and the random graph are variants of the readings (:data:`scaffold.readings.VARIANTS`),
-    so they share cache entries with the multiverse.
+    Every control is a variant of a reading (:data:`scaffold.readings.VARIANTS`), built by
+    :func:`scaffold.readings.hsn_spec`, so T = 0 and the random graph share cache entries
+    with the multiverse.
     """
     c = {
         "random graph": hsn_spec(REPAIRED, "HSN random graph"),
-        "identity graph": repaired_variant("HSN rep., identity graph", graph="identity"),
-        "learned G": repaired_variant("HSN rep., learned G", graph_mode="learned"),
+        "identity graph": hsn_spec(REPAIRED, "HSN identity graph"),
+        "learned G": hsn_spec(REPAIRED, "HSN learned G"),
         "raw G": hsn_spec(REPAIRED.replace(G="raw")),
         "literal DG mask": hsn_spec(REPAIRED.replace(dg="drawn")),
     }

@@ -176,6 +176,8 @@ VARIANTS = {
     # With T = 0 the graph is never applied: its scale and the drive mode do nothing.
     "HSN T=0": Variant("HSN T=0", (("T", 0),), ignores=("G", "input")),
     "HSN random graph": Variant("HSN random graph", (("graph", "random"),)),
+    "HSN identity graph": Variant("HSN identity graph", (("graph", "identity"),)),
+    "HSN learned G": Variant("HSN learned G", (("graph_mode", "learned"),)),
     # The T ablation (the note fixes T = 5; fewer and more steps ask what the loop adds).
     **{f"HSN T={t}": Variant(f"HSN T={t}", (("T", t),)) for t in (1, 2, 10)},
 }
