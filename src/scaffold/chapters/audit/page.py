@@ -56,14 +56,15 @@ def controls(sel: pd.DataFrame) -> pd.DataFrame:
 def t_ablation(sel: pd.DataFrame) -> pd.DataFrame:
     """Test metric against T for the repaired HSN, input once and at every step."""
     rows = []
-    for drive, ctl in (("input once", ex.hsn_controls()), ("input every step", ex.driven_controls())):
+    for ctl in (ex.hsn_controls(), ex.driven_controls()):
+        name = ctl["T=5"].label  # each series is named (and coloured) as its T = 5 model
         for key, spec in ctl.items():
             if not key.startswith("T="):
                 continue
             d = sel[sel.model == spec.label]
             for task, g in d.groupby("task"):
                 m, lo, hi = stats.bootstrap_ci(g.test_metric)
-                rows.append(dict(task=task, model=f"HSN (repaired), {drive}", T=int(key[2:]), mean=m,
+                rows.append(dict(task=task, model=name, T=int(key[2:]), mean=m,
                                  lo=lo, hi=hi))
     return pd.DataFrame(rows)
 
