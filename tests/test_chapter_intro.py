@@ -69,3 +69,15 @@ def test_claims_ledger_is_read_back_when_written(tmp_path):
     back = intro.claims_ledger(Cfg())
     assert list(back.claim_id)[:3] == ["C1-swiss_roll", "C1-circles", "C1-moons"]
     assert intro.facts(back)["abstract"] == intro.facts(fake_ledger())["abstract"]
+
+
+def test_intro_and_audit_tables_agree_on_every_claim():
+    from scaffold.chapters.audit.page import short_ledger
+
+    led = fake_ledger()
+    mine = intro.verdict_table(led).verdict.tolist()
+    theirs = short_ledger(led.set_index("claim_id").loc[[c for c in intro.HEADLINE if c in set(led.claim_id)]]
+                          .reset_index()).verdict.tolist()
+    assert mine == theirs
+    f = intro.facts(led)
+    assert {v: f[f"n-{v}"] for v in V.VERDICTS} == L.verdict_counts(led)
