@@ -9,7 +9,7 @@ from scaffold import specurve as S
 from scaffold import verdicts as V
 from scaffold.data import TASKS
 from scaffold.params import totals
-from scaffold.profiles import setup
+from scaffold.runtime.setup import setup
 from scaffold.readings import LITERAL, hsn_spec
 from scaffold.sweep import SweepResult, run_sweep
 
@@ -96,8 +96,9 @@ def test_curve_finds_the_deciding_axis(quick):
     assert summ.loc["matches", "share"] == 0.5 and summ.loc["matches", "deciding"] == "DG mask"
     # the random graph does exactly as well: inside the margin, so never "holds"
     assert (S.curve(long, S.CLAIM["kronecker"])["verdict"] != V.HOLDS).all()
-    # quick trains the controls under the two named points only: no axis switches alone but the task's
-    assert set(S.switching(long, S.CLAIM["kronecker"])["axis"]) == {"swiss"}
+    # quick trains the controls under the two named points, input once and every step: only the
+    # drive and the task's axis switch alone
+    assert set(S.switching(long, S.CLAIM["kronecker"])["axis"]) == {"input", "swiss"}
 
 
 def test_paired_vs_dense_uses_the_tasks_margin(quick):
@@ -109,15 +110,6 @@ def test_paired_vs_dense_uses_the_tasks_margin(quick):
     assert set(p.loc[(p.task == "moons") & (p.model == "HSN") & (p.dg == "min1"), "verdict"]) == {V.HOLDS}
     assert set(p.loc[(p.task == "moons") & (p.model == "HSN") & (p.dg == "drawn"), "verdict"]) == {V.CONTRADICTED}
     assert len(moons) == len(MV.hsn_readings("quick"))
-
-
-def test_figure_draws_every_reading(quick):
-    long = MV.long_table(_fake(quick), quick)
-    cv = S.curve(long, S.CLAIM["moons"])
-    fig = S.figure(cv, S.CLAIM["moons"])
-    assert len(fig.axes) == 2
-    import matplotlib.pyplot as plt
-    plt.close(fig)
 
 
 def test_a_real_grid_runs_end_to_end(quick, one_thread):

@@ -105,3 +105,12 @@ def test_quotes_are_verbatim_in_the_note():
     for a in R.AXES:
         for q in a.note_says:
             assert q in text, q
+
+
+def test_named_points_keep_their_names_and_nothing_else_does():
+    assert R.hsn_spec(R.REPAIRED).label == "HSN (repaired)"
+    assert R.hsn_spec(R.LITERAL, "HSN random graph").label == "HSN random graph (literal)"
+    # T = 0 ignores the drive: the driven repaired point is the same model, with the same name
+    assert R.hsn_spec(R.REPAIRED.replace(input="every"), "HSN T=0") == R.hsn_spec(R.REPAIRED, "HSN T=0")
+    other = R.hsn_spec(R.REPAIRED.replace(input="every"))
+    assert other.label.startswith("HSN [") and "input=every" in other.label

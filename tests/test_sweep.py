@@ -261,3 +261,33 @@ def test_stacked_sweep_equals_job_by_job(reference):
         np.testing.assert_allclose(got[["val_metric", "test_metric", "train_loss"]].to_numpy(),
                                    one_each[key][0][["val_metric", "test_metric", "train_loss"]].to_numpy(),
                                    rtol=1e-5, atol=1e-5)
+
+
+TRACED = Grid(tasks=("moons",), specs=(HSN, ModelSpec.make("HSN lit", "hsn")), seeds=(0, 1),
+              epochs_scale=0.02, trace_T=7)
+
+
+def test_a_traced_grid_returns_the_ca3_trace_of_the_trained_weights(cache, monkeypatch):
+    """The trace comes from the weights the sweep trained (one training), and is cached with them."""
+    from scaffold.trace import trace
+    from scaffold.train import TrainConfig, train_ensemble
+
+    res = run_sweep(TRACED, progress=False)
+    tr = res.traces
+    assert len(tr) == 2 * 2 * 2 * 8  # models x seeds x lrs x (T_max + 1)
+    # the same member trained alone, then traced, gives the same statistics
+    alone = train_ensemble(HSN, "moons", (0, 1), TrainConfig(lrs=TRACED.lrs, epochs_scale=0.02))
+    import torch
+    x = torch.stack([torch.as_tensor(alone.datasets[s].x_test) for s in (0, 1) for _ in TRACED.lrs])
+    ref = trace(HSN, alone.model.state_dict(), x, (0, 1), TRACED.lrs, "moons", 7)
+    got = tr[tr.model == HSN.label].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, ref, rtol=1e-4, atol=1e-5)
+    # second run: read from the cache, no training
+    _no_training(monkeypatch)
+    again = run_sweep(TRACED, progress=False)
+    pd.testing.assert_frame_equal(again.traces, tr, rtol=1e-9, atol=1e-12)
+
+
+def test_a_traced_grid_takes_hsns_only():
+    with pytest.raises(ValueError, match="HSN"):
+        Grid(tasks=("moons",), specs=(DENSE,), seeds=(0,), trace_T=3)

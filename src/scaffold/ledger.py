@@ -1,47 +1,75 @@
-"""The claims ledger's row format: one row per claim of the note, with a verdict word.
+"""The claims ledger: one row per claim of the note, judged by the rulebook.
 
-Columns: the claim's id and wording, the note's reported value, our measurement
-with its interval (``lo``, ``hi``) and number of seeds, the test used, the verdict
-and one sentence of why.  Chapters that judge claims (parameters, audit) build
-rows with :func:`row`; the introduction reads the written ledger back with
-:func:`read`.  Verdicts:
+Rows are built with :func:`row` (chapters judge; :mod:`scaffold.verdicts` holds
+every rule and the only vocabulary, :data:`scaffold.verdicts.VERDICTS`).
+:func:`finish` turns the rows into the ledger: Holm's correction across every
+row that carries a test (:func:`scaffold.verdicts.corrected`), with the rows whose
+verdict it changes marked.  The introduction reads the written ledger back with
+:func:`read`.
 
-- ``reproduced``: our evidence supports the claim as stated;
-- ``not reproduced``: our evidence does not support it (the numbers differ, or
-  the test is inconclusive), without showing the opposite;
-- ``contradicted``: our evidence shows the opposite (a significant difference
-  the other way, an arithmetic identity that does not hold, a control that
-  does as well without the ingredient said to be key);
-- ``untestable``: the models needed were not run.
+Columns: the claim's id, wording and task (empty when the note makes it jointly),
+the note's reported value and the note cells it comes from (``source``, cells
+separated by ";", so each reported value counts once however many claims cite
+it), our measurement with its interval and seeds, the test, its p-value, the
+verdict before and after the correction, and for claims judged under every
+reading of the note: the number of readings, the share under which the claim
+holds and the axes that decide it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-COLUMNS = ["claim_id", "claim", "reported", "ours", "lo", "hi", "seeds", "test", "verdict", "why"]
-VERDICTS = ("reproduced", "not reproduced", "contradicted", "untestable")
+from . import verdicts as V
+
+COLUMNS = ["claim_id", "claim", "task", "reported", "source", "ours", "lo", "hi", "seeds", "test", "p",
+           "verdict_uncorrected", "p_holm", "holm_changed", "verdict", "readings", "share", "deciding",
+           "why"]
 NIL = float("nan")
 #: The test named for claims checked by arithmetic on exact numbers.
 ARITH = "exact arithmetic"
 
 
-def row(cid, claim, reported, ours, lo=NIL, hi=NIL, seeds=0, test="", verdict="", why="") -> dict:
-    if verdict not in VERDICTS:
-        raise ValueError(f"verdict must be one of {VERDICTS}, got {verdict!r}")
-    return dict(zip(COLUMNS, (cid, claim, reported, ours, lo, hi, seeds, test, verdict, why)))
+def row(cid, claim, reported, ours, lo=NIL, hi=NIL, seeds=0, test="", verdict="", why="", task="",
+        source="", p=NIL, readings=0, share=NIL, deciding="") -> dict:
+    """One claim; ``verdict`` is the rulebook's, before the correction across the ledger."""
+    if verdict not in V.VERDICTS:
+        raise ValueError(f"verdict must be one of {V.VERDICTS}, got {verdict!r}")
+    return dict(claim_id=cid, claim=claim, task=task, reported=reported, source=source, ours=ours,
+                lo=lo, hi=hi, seeds=seeds, test=test, p=p, verdict_uncorrected=verdict, readings=readings,
+                share=share, deciding=deciding, why=why)
 
 
-def untestable(cid, claim, reported, err) -> dict:
+def untestable(cid, claim, reported, err, **kw) -> dict:
     """The row of a claim whose models were not run."""
-    return row(cid, claim, reported, NIL, verdict="untestable", why=f"not run: {err}")
+    return row(cid, claim, reported, NIL, verdict=V.UNTESTABLE, why=f"not run: {err}", **kw)
+
+
+def finish(rows) -> pd.DataFrame:
+    """The ledger from judged rows: Holm across every row with a p-value, changes marked."""
+    led = pd.DataFrame(list(rows))
+    final, adj, changed = V.corrected(led["verdict_uncorrected"].tolist(), led["p"].to_numpy(float))
+    led["verdict"], led["p_holm"], led["holm_changed"] = final, adj, changed
+    return led[COLUMNS]
 
 
 def verdict_counts(led: pd.DataFrame) -> dict:
     """Number of claims per verdict (every verdict present, zeros included)."""
-    return {v: int((led.verdict == v).sum()) for v in VERDICTS}
+    return {v: int((led.verdict == v).sum()) for v in V.VERDICTS}
+
+
+def n_claims(led: pd.DataFrame) -> int:
+    """Claims of the note, each once (:func:`scaffold.verdicts.count_claims`)."""
+    return V.count_claims(led.assign(task=led["task"].replace("", np.nan)))
+
+
+def n_reported(led: pd.DataFrame) -> int:
+    """The note's reported values cited by the ledger, each once."""
+    cells = [c.strip() for s in led["source"].fillna("") for c in str(s).split(";") if c.strip()]
+    return V.count_reported((c,) for c in cells)
 
 
 def write(led: pd.DataFrame, results_dir) -> Path:
@@ -54,4 +82,6 @@ def write(led: pd.DataFrame, results_dir) -> Path:
 
 def read(results_dir) -> pd.DataFrame:
     """Read a ledger written by :func:`write` (the introduction builds its summary from it)."""
-    return pd.read_csv(Path(results_dir) / "claims.csv")
+    led = pd.read_csv(Path(results_dir) / "claims.csv", keep_default_na=False,
+                      na_values={c: [""] for c in ("ours", "lo", "hi", "p", "p_holm", "share")})
+    return led

@@ -15,7 +15,8 @@ budget and the CEN at H = 512 and the note's best-H widths, which have no HSN
 axes.  Everything runs on every task reading (both Swiss-roll labels, sine with
 and without target noise).  The quick profile, a smoke run, keeps three axes at
 two levels (DG mask; G raw or radius 0.9; input once or every step) with tanh,
-and trains the controls under the two named points only.
+and trains the controls under the two named points, each with the input once and
+at every step.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def control_readings(profile: str) -> list[Reading]:
     """Readings under which the T = 0 and random-graph controls are trained."""
     if profile == "full":
         return hsn_readings(profile)
-    return [r.only(HSN_KEYS) for r in NAMED.values()]
+    return [r.only(HSN_KEYS).replace(input=i) for r in NAMED.values() for i in ("once", "every")]
 
 
 @lru_cache(maxsize=None)
@@ -68,7 +69,8 @@ def budget_dense(task: str) -> ModelSpec:
     """
     b = totals(hsn_spec(LITERAL), _d_in(task), TASKS[task][1])["learned_size"]
     w = dense_width_for(b, _d_in(task), TASKS[task][1])
-    return ModelSpec.make(f"Dense w={w} (HSN budget)", "dense", widths=(w, w))
+    # The label follows scaffold.experiments.param_matched_dense, so the same MLP shares one cache entry.
+    return ModelSpec.make(f"Dense w={w} (~HSN (a))", "dense", widths=(w, w))
 
 
 @dataclass(frozen=True)

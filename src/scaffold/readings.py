@@ -176,6 +176,10 @@ VARIANTS = {
     # With T = 0 the graph is never applied: its scale and the drive mode do nothing.
     "HSN T=0": Variant("HSN T=0", (("T", 0),), ignores=("G", "input")),
     "HSN random graph": Variant("HSN random graph", (("graph", "random"),)),
+    "HSN identity graph": Variant("HSN identity graph", (("graph", "identity"),)),
+    "HSN learned G": Variant("HSN learned G", (("graph_mode", "learned"),)),
+    # The T ablation (the note fixes T = 5; fewer and more steps ask what the loop adds).
+    **{f"HSN T={t}": Variant(f"HSN T={t}", (("T", t),)) for t in (1, 2, 10)},
 }
 
 
@@ -184,12 +188,30 @@ def relevant(variant: str = "HSN") -> tuple:
     return tuple(a.key for a in HSN_AXES if a.key not in VARIANTS[variant].ignores)
 
 
+def point_name(reading: Reading, variant: str = "HSN") -> str | None:
+    """"literal" or "repaired" when ``reading`` is that named point on the axes acting on
+    ``variant`` (a T = 0 control ignores G and the drive), else None."""
+    keys = relevant(variant)
+    for name, point in NAMED.items():
+        if reading.only(keys) == point.only(keys):
+            return name
+    return None
+
+
 def hsn_spec(reading: Reading, variant: str = "HSN") -> ModelSpec:
-    """The HSN of ``reading`` (its HSN axes only) as a ModelSpec; label = variant [levels]."""
+    """The HSN of ``reading`` (its HSN axes only) as a ModelSpec.
+
+    The label is the model's identity in the cache: a named point is labelled by
+    its name ("HSN (repaired)", "HSN T=0 (repaired)"), any other reading by its
+    levels ("HSN [dg=min1 G=r1 input=every act=tanh]"), so one model never trains
+    under two labels.
+    """
     v = VARIANTS[variant]
     r = reading.only(relevant(variant))
     opts = {k: val for k, val in r.options().items() if k in HSNConfig.__dataclass_fields__}
-    return ModelSpec.make(f"{v.name} [{r.label}]", "hsn", **{**opts, **dict(v.options)})
+    name = point_name(reading, variant)
+    label = f"{v.name} ({name})" if name else f"{v.name} [{r.label}]"
+    return ModelSpec.make(label, "hsn", **{**opts, **dict(v.options)})
 
 
 def task_readings() -> list[tuple[str, str, dict, dict]]:

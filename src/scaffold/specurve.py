@@ -3,9 +3,10 @@
 For a claim "A vs B" and every reading, the per-seed difference (oriented:
 positive favours A, averaged over the claim's tasks) gives one point with its
 95% paired-t interval and a verdict by the rulebook (:mod:`scaffold.verdicts`).
-Sorted, the points form the curve (Simonsohn, Simmons & Nelson 2020); the dot
-matrix beneath marks each reading's level on every axis, so the choices that
-decide the outcome show as columns of dots that line up with the verdicts.
+Sorted, the points form the curve (Simonsohn, Simmons & Nelson 2020), drawn
+live by :func:`scaffold.runtime.speccurve.spec_curve` with a dot matrix of each
+reading's levels beneath, so the choices that decide the outcome show as
+columns of dots that line up with the verdicts.
 :func:`switching` gives the effect of switching each axis alone, with its
 interval, and the flip rate that says whether the axis decides the verdict.
 
@@ -178,39 +179,3 @@ def summary(long: pd.DataFrame, claims=CLAIMS) -> pd.DataFrame:
                          contradicted=o["contradicted"], share=o["share"], summary=o["summary"],
                          deciding=", ".join(AXIS[a].title for a in dec)))
     return pd.DataFrame(rows)
-
-
-#: Colour per verdict in the figures (the shared style module will take this over).
-VERDICT_COLORS = {V.HOLDS: "tab:green", V.UNSUPPORTED: "0.55", V.CONTRADICTED: "tab:red",
-                  V.UNTESTABLE: "0.8"}
-
-
-def figure(cv: pd.DataFrame, claim: CurveClaim):
-    """Top: sorted gains with 95% intervals, zero and margin lines; bottom: each reading's levels."""
-    import matplotlib.pyplot as plt
-
-    axes = [a for a in curve_axes(claim) if a in cv]
-    rows = [(a, lv) for a in axes for lv in AXIS[a].names]
-    fig, (top, bot) = plt.subplots(2, 1, figsize=(7.5, 2.6 + 0.22 * len(rows)), sharex=True,
-                                   gridspec_kw=dict(height_ratios=[2.2, 0.22 * len(rows) + 0.2]))
-    x = cv["rank"].to_numpy()
-    for v, g in cv.groupby("verdict"):
-        top.errorbar(g["rank"], g["gain"], yerr=[g["gain"] - g["lo"], g["hi"] - g["gain"]], fmt="o",
-                     ms=3.5, lw=1, capsize=0, color=VERDICT_COLORS[v], label=v)
-    top.axhline(0, color="0.2", lw=0.8)
-    m = float(cv["margin"].iloc[0])
-    if np.isfinite(m):
-        top.axhline(-m if claim.kind == "noninferior" else m, color="0.2", lw=0.8, ls="--",
-                    label=f"margin ({'-' if claim.kind == 'noninferior' else '+'}{m:g})")
-    top.set_ylabel(f"{claim.a} - {claim.b}\n(oriented, test)")
-    top.set_title(claim.text, fontsize=10)
-    top.legend(fontsize=7, frameon=False, ncol=4, loc="best")
-    for i, (a, lv) in enumerate(rows):
-        on = (cv[a] == lv).to_numpy()
-        bot.scatter(x[on], np.full(on.sum(), i), s=10, color="0.15")
-        bot.scatter(x[~on], np.full((~on).sum(), i), s=10, color="0.88")
-    bot.set_yticks(range(len(rows)), [f"{AXIS[a].title}: {lv}" for a, lv in rows], fontsize=7)
-    bot.set_ylim(len(rows) - 0.5, -0.5)
-    bot.set_xlabel("readings, sorted by the difference")
-    fig.tight_layout()
-    return fig

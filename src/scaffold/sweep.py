@@ -20,6 +20,10 @@ entry, and each entry's record (written last) holds its row counts and
 checksums: an entry that does not match its record or its job -- truncated,
 edited, from another job -- is reported with a warning and trained again,
 never used.
+
+A grid with ``trace_T > 0`` (HSN models only) also returns each member's CA3
+trace run on to ``trace_T`` steps (:mod:`scaffold.trace`), computed from the
+trained weights right after training and cached with the job.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from . import CACHE
 from .data import TASKS, make_dataset
 from .models import ModelSpec
 from .params import totals
+from .trace import TRACE_COLUMNS, member_slice, trace
 from .train import CURVE_COLUMNS, MEMBER_COLUMNS, Part, TrainConfig, higher_is_better, train_stack
 
 SRC = Path(__file__).resolve().parent
@@ -52,7 +57,7 @@ SRC = Path(__file__).resolve().parent
 #: and the claims ledger are left out so that editing a figure does not throw away
 #: every trained result; editing any of these does.
 TRAINING_SOURCES = ("__init__.py", "data.py", "device.py", "graphs.py", "models.py",
-                    "sweep.py", "train.py")
+                    "sweep.py", "trace.py", "train.py")
 
 
 def source_hash() -> str:
@@ -76,6 +81,7 @@ class Grid:
     batch_size: int = 64
     data_options: tuple = ()  # sorted (key, value) pairs for make_dataset
     embed_dim: int | None = None
+    trace_T: int = 0  # > 0: also return each member's CA3 trace to this many steps (HSN only)
 
     def __post_init__(self):
         for t in self.tasks:
@@ -84,6 +90,8 @@ class Grid:
         labels = [s.label for s in self.specs]
         if len(set(labels)) != len(labels):
             raise ValueError(f"model labels must be unique in a grid, got {labels}")
+        if self.trace_T and any(s.family != "hsn" for s in self.specs):
+            raise ValueError("a grid with trace_T traces the CA3 state: HSN models only")
 
     @property
     def train_config(self) -> TrainConfig:
@@ -98,6 +106,7 @@ class Grid:
 class SweepResult:
     members: pd.DataFrame  # one row per (task, model, seed, lr)
     curves: pd.DataFrame = field(repr=False)  # one row per (task, model, seed, lr, epoch)
+    traces: pd.DataFrame | None = field(default=None, repr=False)  # per (task, model, seed, lr, t)
 
     def selected(self) -> pd.DataFrame:
         """One row per (task, model, seed): the learning rate chosen on validation."""
@@ -140,6 +149,8 @@ class Job:
                    epochs_scale=g.epochs_scale, batch_size=g.batch_size,
                    data_options=list(g.data_options), embed_dim=g.embed_dim,
                    device=torch.device(self.device).type, src=source_hash())
+        if g.trace_T:
+            cfg["trace_T"] = g.trace_T
         return hashlib.sha256(json.dumps(cfg, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
     @property
@@ -231,20 +242,31 @@ def train_jobs(stack: list[Job]):
     # thread workers (Dask processes=False) a save/restore pair would race.
     torch.set_num_threads(1)
     res = train_stack([j.part() for j in stack], stack[0].grid.train_config, stack[0].device)
-    return [(r.members.assign(seconds=r.seconds), r.curves) for r in res]
+    state = res[0].model.state_dict() if any(j.grid.trace_T for j in stack) else {}
+    M, lo, out = sum(j.n_members for j in stack), 0, []
+    for job, r in zip(stack, res):
+        tr = None
+        if job.grid.trace_T:
+            g = job.grid
+            x = torch.stack([torch.as_tensor(r.datasets[s].x_test) for s in g.seeds for _ in g.lrs])
+            tr = trace(job.spec, member_slice(state, lo, job.n_members, M), x, g.seeds, g.lrs,
+                       job.task, g.trace_T)
+        out.append((r.members.assign(seconds=r.seconds), r.curves, tr))
+        lo += job.n_members
+    return out
 
 
 def _paths(cache_dir: Path, key: str):
     return (cache_dir / f"{key}.members.csv", cache_dir / f"{key}.curves.csv.gz",
-            cache_dir / f"{key}.json")
+            cache_dir / f"{key}.json", cache_dir / f"{key}.trace.csv")
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _check(job: Job, members: pd.DataFrame, curves: pd.DataFrame) -> str | None:
-    """Why this (members, curves) pair is not ``job``'s result, or None if it is."""
+def _check(job: Job, members: pd.DataFrame, curves: pd.DataFrame, traces=None) -> str | None:
+    """Why this (members, curves, traces) entry is not ``job``'s result, or None if it is."""
     g = job.grid
     missing = set(MEMBER_COLUMNS) - set(members.columns)
     if missing:
@@ -261,44 +283,52 @@ def _check(job: Job, members: pd.DataFrame, curves: pd.DataFrame) -> str | None:
         return f"rows of another job ({sorted(set(members.task))}, {sorted(set(members.model))})"
     if len(curves) != job.n_members * job.n_epochs:
         return f"{len(curves)} curve rows, expected {job.n_members * job.n_epochs}"
+    if g.trace_T:
+        if traces is None or set(TRACE_COLUMNS) - set(traces.columns):
+            return "missing or incomplete CA3 trace"
+        if len(traces) != job.n_members * (g.trace_T + 1):
+            return f"{len(traces)} trace rows, expected {job.n_members * (g.trace_T + 1)}"
     return None
 
 
 def load_entry(cache_dir: Path, job: Job):
-    """The cached (members, curves) of ``job``, or None when absent or unusable.
+    """The cached (members, curves, traces) of ``job``, or None when absent or unusable.
 
     An entry that exists but fails a check (record, checksums, rows, columns,
     seeds x learning rates) is reported with a :class:`CacheWarning` naming the
     file, and None is returned so that the job is trained again.
     """
-    mpath, cpath, rpath = _paths(cache_dir, job.key)
+    mpath, cpath, rpath, tpath = _paths(cache_dir, job.key)
     if not (mpath.exists() or cpath.exists() or rpath.exists()):
         return None
-    reason, bad = None, mpath
+    reason, bad, traces = None, mpath, None
+    files = ((mpath, "members"), (cpath, "curves")) + (((tpath, "traces"),) if job.grid.trace_T else ())
     try:
         record = json.loads(rpath.read_text())
         if record["key"] != job.key:
             reason, bad = f"the record of another entry ({record['key']})", rpath
-        for path, name in ((mpath, "members"), (cpath, "curves")) if reason is None else ():
+        for path, name in files if reason is None else ():
             if _sha256(path) != record["sha256"][name]:
                 reason, bad = "does not match the checksum stored with it", path
                 break
         if reason is None:
             members, curves = pd.read_csv(mpath), pd.read_csv(cpath)
-            reason = _check(job, members, curves)
+            traces = pd.read_csv(tpath) if job.grid.trace_T else None
+            reason = _check(job, members, curves, traces)
     except (OSError, ValueError, KeyError, TypeError, EOFError) as e:  # missing, unreadable, not CSV/JSON
         reason = f"unreadable ({type(e).__name__}: {e})"
     if reason is None:
-        return members, curves
+        return members, curves, traces
     warnings.warn(f"sweep cache entry {bad} is unusable: {reason}; recomputing it", CacheWarning,
                   stacklevel=3)
     return None
 
 
-def store_entry(cache_dir: Path, job: Job, members: pd.DataFrame, curves: pd.DataFrame):
+def store_entry(cache_dir: Path, job: Job, members: pd.DataFrame, curves: pd.DataFrame,
+                traces: pd.DataFrame | None = None):
     """Write the entry atomically; its record (checksums, rows) goes last."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    mpath, cpath, rpath = _paths(cache_dir, job.key)
+    mpath, cpath, rpath, tpath = _paths(cache_dir, job.key)
 
     def put(path, write):
         tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
@@ -308,14 +338,18 @@ def store_entry(cache_dir: Path, job: Job, members: pd.DataFrame, curves: pd.Dat
     # The temporary name hides ".gz" from pandas, so say the compression.
     put(mpath, lambda t: members.to_csv(t, index=False))
     put(cpath, lambda t: curves.to_csv(t, index=False, compression="gzip"))
+    sha = dict(members=_sha256(mpath), curves=_sha256(cpath))
+    if traces is not None:
+        put(tpath, lambda t: traces.to_csv(t, index=False))
+        sha["traces"] = _sha256(tpath)
     record = dict(key=job.key, task=job.task, model=job.spec.label, members=len(members),
-                  curves=len(curves), sha256=dict(members=_sha256(mpath), curves=_sha256(cpath)))
+                  curves=len(curves), sha256=sha)
     put(rpath, lambda t: t.write_text(json.dumps(record, indent=1)))
 
 
 def run_jobs(jobs, n_jobs: int = 1, backend: str | None = None, cache: bool = True,
              progress: bool | None = None, desc: str = "sweep", max_members: int = MAX_MEMBERS) -> dict:
-    """Load or train every job (deduplicated by key); returns key -> (members, curves).
+    """Load or train every job (deduplicated by key); returns key -> (members, curves, traces).
 
     Cached jobs are read here; the missing ones are stacked, and the stacks sent
     to joblib longest first; results are written to the cache here, as they
@@ -363,4 +397,5 @@ def run_sweep(grid: Grid, device="cpu", n_jobs: int = 1, backend: str | None = N
     done = run_jobs(jobs, n_jobs, backend, cache, progress, desc)
     members = pd.concat([done[j.key][0] for j in jobs], ignore_index=True)
     curves = pd.concat([done[j.key][1] for j in jobs], ignore_index=True)
-    return SweepResult(members, curves)
+    traces = [done[j.key][2] for j in jobs if done[j.key][2] is not None]
+    return SweepResult(members, curves, pd.concat(traces, ignore_index=True) if traces else None)

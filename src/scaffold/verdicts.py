@@ -22,6 +22,8 @@ ALPHA = 0.05  # the 95% intervals; each one-sided test is at ALPHA / 2
 MARGIN_ACC = 0.01  # equivalence margin for accuracy (absolute)
 REL_MSE_MARGIN = 0.25  # equivalence margin for MSE, as a share of the reference model's mean MSE
 FACTOR_TOL = 0.10  # a ratio within 10% of the reported factor counts as the reported factor
+SETTLED = 0.01  # relative step ||h_T - h_(T-1)|| / ||h_(T-1)|| below which a CA3 state has settled
+KEEPS_INPUT = 0.1  # a settled state must keep this share of its t = 0 spread across inputs
 DECIDES = 0.5  # an axis decides a claim when switching it alone (some two levels) flips >= half the verdicts
 CORRECTION = "Holm"  # family-wise correction across the ledger's tests
 
@@ -127,9 +129,11 @@ def holm(p) -> np.ndarray:
 
 def corrected(verdicts, p) -> tuple[list, np.ndarray, list]:
     """Verdicts after Holm across all tests: a "holds" whose adjusted p is not below
-    ALPHA / 2 becomes "unsupported".  Returns (verdicts, adjusted p, changed flags)."""
+    ALPHA / 2 becomes "unsupported".  A verdict without a test (NaN p: an exact
+    identity, a count) is not a test and stays as it is.
+    Returns (verdicts, adjusted p, changed flags)."""
     adj = holm(p)
-    out = [UNSUPPORTED if v == HOLDS and not (np.isfinite(q) and q < ALPHA / 2) else v
+    out = [UNSUPPORTED if v == HOLDS and np.isfinite(q) and not q < ALPHA / 2 else v
            for v, q in zip(verdicts, adj)]
     return out, adj, [a != b for a, b in zip(verdicts, out)]
 
@@ -187,7 +191,50 @@ def judge_count(reported: int, slots: int, density: float) -> dict:
     return dict(verdict=HOLDS if ok else CONTRADICTED, mean=slots * density, lo=lo, hi=hi)
 
 
+def judge_settles(rel_step, spread_ratio: float) -> dict:
+    """"The state settles into a stable attractor", from per-seed relative last steps.
+
+    Holds when the 95% interval of the relative step lies below SETTLED and the
+    state keeps at least KEEPS_INPUT of its spread across inputs (an attractor
+    that erases the input settles, but not on a pattern); contradicted when the
+    interval lies above SETTLED (still moving); otherwise unsupported.
+    """
+    c = paired_t(rel_step)
+    if not (np.isfinite(c["lo"]) and np.isfinite(c["hi"])):
+        return {**c, "verdict": UNTESTABLE}
+    if c["lo"] > SETTLED:
+        v = CONTRADICTED
+    elif c["hi"] < SETTLED and spread_ratio >= KEEPS_INPUT:
+        v = HOLDS
+    else:
+        v = UNSUPPORTED
+    return {**c, "verdict": v}
+
+
 # ----------------------------------------------------------------------------- over readings
+
+
+def reading_verdict(verdicts) -> str:
+    """One verdict for a claim judged under several readings: the rule over readings.
+
+    Holds when it holds under every reading, contradicted when contradicted under
+    every reading, untestable when there is no reading; otherwise unsupported (the
+    note's words do not settle it: it holds or fails by a choice the note leaves open).
+    """
+    v = list(verdicts)
+    if not v or all(x == UNTESTABLE for x in v):
+        return UNTESTABLE
+    if all(x == HOLDS for x in v):
+        return HOLDS
+    if all(x == CONTRADICTED for x in v):
+        return CONTRADICTED
+    return UNSUPPORTED
+
+
+def reading_p(p) -> float:
+    """p-value of "holds under every reading": the intersection-union test, max of the p's."""
+    p = np.asarray(p, dtype=float)
+    return float(np.max(p)) if p.size and np.isfinite(p).all() else np.nan
 
 
 def over_readings(verdicts) -> dict:
@@ -278,10 +325,15 @@ def rulebook_text() -> str:
         f"contradicted. Compute cost is measured against the HSN's own T = 0 pass.",
         f"- **Counts of one random draw** (e.g. DG nonzeros) hold inside the central {lvl}% of their "
         f"binomial distribution.",
+        f"- **\"The state settles\"** holds when the {lvl}% interval of the relative last step lies below "
+        f"{SETTLED:g} and the state keeps at least {KEEPS_INPUT:.0%} of its spread across inputs; "
+        f"contradicted when the interval lies above {SETTLED:g}.",
         f"- **Readings.** A claim is judged under every reading by the rules above; the ledger gives the "
         f"share of readings under which it holds (each reading weighted equally). An axis decides a "
         f"claim when switching it alone, between some two of its levels, flips the verdict in at least "
-        f"{DECIDES:.0%} of the matched pairs of readings.",
+        f"{DECIDES:.0%} of the matched pairs of readings. The ledger's verdict over readings: holds when "
+        f"it holds under every reading (its p is the largest of theirs), contradicted when contradicted "
+        f"under every reading, otherwise unsupported.",
         "- **Counting.** Each claim of the note counts once (once per task only where the note states "
         "it per task); each reported value counts once.",
     ])

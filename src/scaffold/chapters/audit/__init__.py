@@ -1,0 +1,17 @@
+"""Chapter 5, "Audit" (book/05-audit.py): every claim of the note, judged under every reading.
+
+- :mod:`.evidence`: what the audit trains (its grids include the multiverse's, so
+  ``make sweeps`` trains them stacked with every other chapter's) and the tables
+  its verdicts read; writes ``multiverse.csv``.
+- :mod:`.claims`: the trained-model claims, judged per reading and over readings.
+- :mod:`.counts`: counts, arithmetic, compute and graph claims.
+- :mod:`.page`: the ledger (``claims.csv``), specification curves, figures, facts.
+
+Every verdict comes from one rulebook (:mod:`scaffold.verdicts`), stated on the page.
+"""
+
+from ...verdicts import MARGIN_ACC  # the limitations chapter reads the margin here (one value: the rulebook's)
+from .evidence import evidence, grids
+from .page import compute, facts, figures, ledger
+
+__all__ = ["MARGIN_ACC", "compute", "evidence", "facts", "figures", "grids", "ledger"]
