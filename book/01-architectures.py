@@ -201,11 +201,12 @@ publish(arch.table_views(cfg, tables), "tab-arch");
 # %% [markdown]
 # ## Two readings of the HSN
 #
-# Taken literally, the HSN has two defects that have nothing to do with the idea it is meant to
-# test. First, the DG mask described above starves the network of its input. Second, the raw 0/1
-# graph has spectral radius {glue:text}`arch-g-radius:.2f` at {glue:text}`arch-g-n` nodes: each multiplication by $G$ can
-# amplify the state by that factor, and $\tanh$ then clips it to $\pm 1$. The book therefore carries
-# two versions through every experiment:
+# Read in its most literal way, the HSN has two defects that have nothing to do with the idea it
+# is meant to test. First, the DG mask described above, drawn as it falls, starves the network of
+# its input. Second, a graph left as 0/1 entries has spectral radius
+# {glue:text}`arch-g-radius:.2f` at {glue:text}`arch-g-n` nodes: each multiplication by $G$ can
+# amplify the state by that factor, and $\tanh$ then clips it to $\pm 1$ unless the input is fed
+# again at every step. Two named readings recur in the chapters that follow:
 #
 # - **HSN (literal)**: the most literal reading of the note's words (Bernoulli DG mask at
 #   {glue:text}`arch-hsn-density:.0f`%, the Kronecker graph as 0/1 entries, fixed, the input entering

@@ -19,8 +19,10 @@
 # initiator would help, and whether the parameter advantage grows with the input
 # dimension. This section answers each by experiment. Every HSN here is the *repaired*
 # reading (every DG unit has an input, graph rescaled to spectral radius
-# {glue:text}`lim-rep-radius`; see {doc}`01-architectures`), because the literal reading does
-# not train.
+# {glue:text}`lim-rep-radius`; see {doc}`01-architectures`): it is one of the readings under
+# which the HSN trains with its input entering once, and fixing one reading keeps these
+# experiments about the question asked rather than about the readings, which {doc}`05-audit`
+# compares.
 
 # %% tags=["parameters", "remove-cell"]
 device = "auto"  # "auto", "cpu", "cuda" or "mps"

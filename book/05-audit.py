@@ -62,7 +62,10 @@ publish(audit.figures(tables), "fig-audit")
 # %% [markdown]
 # ## The rulebook
 #
-# Every verdict of the book comes from these rules, coded once in `scaffold.verdicts`:
+# Every verdict of the book comes from these rules, coded once in `scaffold.verdicts`. "Matches"
+# is an equivalence question, tested with two one-sided tests against a stated margin
+# {cite}`schuirmann1987tost`; the tests of the whole ledger are corrected together by Holm's
+# step-down method {cite}`holm1979simple`.
 
 # %% tags=["remove-input"]
 display(Markdown(facts["rulebook"]))
@@ -73,7 +76,7 @@ display(Markdown(facts["rulebook"]))
 # For each headline claim, every reading gives one paired difference with its 95% interval
 # (sorted, top); the dots beneath mark the reading's level on every axis, so a column of dots that
 # lines up with the verdicts shows the choice that decides it
-# (Simonsohn, Simmons & Nelson 2020; Steegen et al. 2016). The rows are in `audit_curves.csv`.
+# {cite}`simonsohn2020specification,steegen2016multiverse`. The rows are in `audit_curves.csv`.
 #
 # ```{glue:figure} fig-audit-curve-matches
 # :name: fig-audit-curve-matches

@@ -116,7 +116,7 @@ def test_sweeps_plumbing(monkeypatch):
     assert set(sel.embed_dim) == {2, 16} and len(calls[0][0]) == 5
     sel_t, counts = openq.task_sweep(cfg, ("digits",), extra=(openq.graph_models()["h_ca3=64"],))
     assert set(counts.model) == set(calls[-1][0]) and (counts.task == "digits").all()
-    assert "HSN rep., h_ca3=64" in calls[-1][0] and len(calls[-1][0]) == 6
+    assert "HSN h_ca3=64 (repaired)" in calls[-1][0] and len(calls[-1][0]) == 6
     assert counts.set_index("model").loc[DENSE.label, "learned_size"] == dense_params(64, 10)
 
 

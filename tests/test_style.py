@@ -31,9 +31,9 @@ def test_cen_widths_darken_with_width():
 def test_orders():
     assert style.task_order(["sine", "moons", "digits", "swiss_roll", "circles"]) == \
         ["swiss_roll", "circles", "moons", "sine", "digits"]
-    assert style.model_order(["CEN (H=512)", "HSN rep., T=10", "CEN (H=64)", "HSN rep., T=2",
+    assert style.model_order(["CEN (H=512)", "HSN T=10 (repaired)", "CEN (H=64)", "HSN T=2 (repaired)",
                               "Dense MLP"]) == \
-        ["Dense MLP", "HSN rep., T=2", "HSN rep., T=10", "CEN (H=64)", "CEN (H=512)"]
+        ["Dense MLP", "HSN T=2 (repaired)", "HSN T=10 (repaired)", "CEN (H=64)", "CEN (H=512)"]
 
 
 def test_verdict_colours_differ_between_themes_and_css_has_badges():

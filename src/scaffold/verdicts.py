@@ -310,12 +310,12 @@ def rulebook_text() -> str:
         f"- **Margins.** Accuracy: {MARGIN_ACC:g} (absolute). MSE: {REL_MSE_MARGIN:g} times the "
         f"reference model's mean MSE, because the sine target's variance is hundreds of times the "
         f"dense MLP's error.",
-        f"- **\"A matches B\"** holds when the interval lies above minus the margin; contradicted when "
-        f"it lies below it; otherwise unsupported.",
-        f"- **\"A beats B\", \"X is the key\"** hold when the interval lies above 0 and reaches the "
-        f"margin; contradicted only when it lies below 0; otherwise unsupported.",
-        f"- **\"Structure substitutes for parameters\"** holds when the HSN beats a dense MLP of equal "
-        f"learned budget by that rule; when the small dense MLP does as well, it is unsupported.",
+        "- **\"A matches B\"** holds when the interval lies above minus the margin; contradicted when "
+        "it lies below it; otherwise unsupported.",
+        "- **\"A beats B\", \"X is the key\"** hold when the interval lies above 0 and reaches the "
+        "margin; contradicted only when it lies below 0; otherwise unsupported.",
+        "- **\"Structure substitutes for parameters\"** holds when the HSN beats a dense MLP of equal "
+        "learned budget by that rule; when the small dense MLP does as well, it is unsupported.",
         f"- **Multiplicity.** {CORRECTION}'s step-down correction across every test of the ledger at "
         f"{a / 2:g}; a verdict that changes under it is marked.",
         f"- **Reported single values** are judged against a {lvl}% prediction interval for one run, "

@@ -314,7 +314,7 @@ def ambiguity_table() -> pd.DataFrame:
     Values that the code chooses are read from its defaults (data, training,
     model configs, the repaired HSN), so the table stays true to what runs.
     """
-    d, t, h, c, rep = DEFAULTS, TrainConfig(), HSNConfig(), CENConfig(), HSN_REPAIRED.config
+    d, t, h, c = DEFAULTS, TrainConfig(), HSNConfig(), CENConfig()
     rows = [
         ("Data", "Noise levels", "only moons are called noisy; no levels given",
          f"swiss roll {d['swiss_noise']}, circles {d['circles_noise']} (factor {d['circles_factor']}), "

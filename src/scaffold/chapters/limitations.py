@@ -44,7 +44,7 @@ from ..experiments import CEN_NOTE, DENSE, HSN_REPAIRED, grid, hsn_controls, rep
 from ..models import ModelSpec
 from ..params import dense_width_for, totals
 from ..stats import paired_test, summarize
-from .audit import MARGIN_ACC
+from ..verdicts import MARGIN_ACC
 
 # ----------------------------------------------------------------------------- timing
 
@@ -281,10 +281,10 @@ def graph_models() -> dict:
     """The HSN (repaired) with fixed, initiator-learned and fully learned graphs, and wider CA3."""
     return {
         "fixed": HSN_REPAIRED,
-        "initiator": repaired_variant("HSN rep., learned initiator", graph_mode="initiator"),
+        "initiator": repaired_variant("HSN learned initiator (repaired)", graph_mode="initiator"),
         "learned": hsn_controls()["learned G"],
-        "h_ca3=64": repaired_variant("HSN rep., h_ca3=64", h_ca3=64),
-        "h_ca3=256": repaired_variant("HSN rep., h_ca3=256", h_ca3=256),
+        "h_ca3=64": repaired_variant("HSN h_ca3=64 (repaired)", h_ca3=64),
+        "h_ca3=256": repaired_variant("HSN h_ca3=256 (repaired)", h_ca3=256),
     }
 
 

@@ -75,7 +75,8 @@ def forest(df: pd.DataFrame, estimate: str, lo: str, hi: str, label: str = "mode
                               **_where(i, cols))
             if reference is not None:
                 fig.add_vline(x=reference, line_width=1, line_color="gray", **_where(i, cols))
-        fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True)
+        fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True,
+                         tickmode="array", tickvals=labels[::-1], ticktext=labels[::-1])  # every row labelled
         fig.update_xaxes(title_text=xlabel, row=rows)
         return layout(fig, height)
 

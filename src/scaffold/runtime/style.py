@@ -66,11 +66,11 @@ _NAMED = {
     # Controls shown side by side in the limitations chapter: named, so that no two share a colour.
     "Dense, HSN-matched (nonzeros)": Look("#56B4E9", "<", "Dense"),
     "Dense, HSN-matched (sizes)": Look("#1F3A93", "p", "Dense"),
-    "HSN rep., T=0": Look("#CC79A7", "<", "HSN"),
-    "HSN rep., h_ca3=64": Look("#9C6ADE", "p", "HSN"),
-    "HSN rep., h_ca3=256": Look("#5B2C83", "h", "HSN"),
-    "HSN rep., learned G": Look("#B5477D", ">", "HSN"),
-    "HSN rep., learned initiator": Look("#E0607E", "*", "HSN"),
+    "HSN T=0 (repaired)": Look("#CC79A7", "<", "HSN"),
+    "HSN h_ca3=64 (repaired)": Look("#9C6ADE", "p", "HSN"),
+    "HSN h_ca3=256 (repaired)": Look("#5B2C83", "h", "HSN"),
+    "HSN learned G (repaired)": Look("#B5477D", ">", "HSN"),
+    "HSN learned initiator (repaired)": Look("#E0607E", "*", "HSN"),
 }
 # Unnamed members of a family draw from its list by a stable hash of the label, so that
 # the same label gets the same colour on every page whatever else is plotted beside it.

@@ -10,8 +10,7 @@
 Every verdict comes from one rulebook (:mod:`scaffold.verdicts`), stated on the page.
 """
 
-from ...verdicts import MARGIN_ACC  # the limitations chapter reads the margin here (one value: the rulebook's)
 from .evidence import evidence, grids
 from .page import compute, facts, figures, ledger
 
-__all__ = ["MARGIN_ACC", "compute", "evidence", "facts", "figures", "grids", "ledger"]
+__all__ = ["compute", "evidence", "facts", "figures", "grids", "ledger"]
