@@ -33,8 +33,9 @@ def test_abstract_is_short_and_follows_the_ledger():
     f = intro.facts(fake_ledger())
     a = f["abstract"]
     assert len(re.findall(r"[.!?](\s|$)", a)) <= 6 and len(a) < 6 * 110
-    assert "6 claims" in a and "5 unsupported, 1 contradicted" in a
+    assert "6 claims" in a and "5 are unsupported and 1 is contradicted" in a
     assert intro.counted(3, V.HOLDS) == "3 hold" and intro.counted(1, V.HOLDS) == "1 holds"
+    assert intro.counted(2, V.CONTRADICTED) == "2 are contradicted"
     assert "6 of 24 task-reading pairs" in a and "DG mask" in a  # 0.25 x 8 x 3
     other = intro.facts(fake_ledger(c1_share=0.5))["abstract"]
     assert "12 of 24" in other  # computed, not written

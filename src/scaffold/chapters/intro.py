@@ -50,8 +50,10 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def counted(n: int, verdict: str) -> str:
-    """"1 holds", "3 hold", "2 unsupported": a verdict count as words."""
-    return f"{n} {'hold' if verdict == V.HOLDS and n != 1 else verdict}"
+    """"1 holds", "3 hold", "1 is unsupported", "2 are contradicted": a verdict count as words."""
+    if verdict == V.HOLDS:
+        return f"{n} {'holds' if n == 1 else 'hold'}"
+    return f"{n} {'is' if n == 1 else 'are'} {verdict}"
 
 
 def listing(items) -> str:
@@ -97,7 +99,7 @@ def abstract(led: pd.DataFrame, n_seeds: int) -> str:
     rows = led.set_index("claim_id")
     parts = [f"We re-ran the note's benchmark on {plural(n_seeds, 'paired seed')} under every reading of "
              f"the choices it leaves open, and judged {plural(L.n_claims(led), 'claim')} by one rulebook: "
-             + ", ".join(counted(counts[v], v) for v in V.VERDICTS if counts[v]) + "."]
+             + listing(counted(counts[v], v) for v in V.VERDICTS if counts[v]) + "."]
     c1 = [c for c in ("C1-swiss_roll", "C1-circles", "C1-moons") if c in rows.index]
     if c1:
         got = rows.loc[c1]
@@ -127,8 +129,8 @@ def facts(led: pd.DataFrame) -> dict:
                                       for c in ids if c in rows.index)
     counts = led[led.claim_id.str.match(r"^(P|G)\d")]
     f["find-counts"] = (f"Of the note's {plural(len(counts), 'count and arithmetic claim')}, "
-                        + ", ".join(counted(int((counts.verdict == v).sum()), v) for v in V.VERDICTS
-                                    if (counts.verdict == v).any()) + ".")
+                        + listing(counted(int((counts.verdict == v).sum()), v) for v in V.VERDICTS
+                                   if (counts.verdict == v).any()) + ".")
     f["n-holm-changed"] = int(led.holm_changed.astype(str).eq("True").sum())
     f["full-seeds"] = PROFILES["full"]["n_seeds"]
     f["quick-seeds"] = PROFILES["quick"]["n_seeds"]
