@@ -37,6 +37,22 @@ def _where(i, cols):
     return dict(row=i // cols + 1, col=i % cols + 1)
 
 
+def _groups(df, names, panel, label, labels):
+    """(panel index, label, rows) for every label present in each panel, in drawing order."""
+    for i, name in enumerate(names):
+        sub = df if name is None else df[df[panel] == name]
+        for lab in labels:
+            d = sub[sub[label] == lab]
+            if not d.empty:
+                yield i, lab, d
+
+
+def _label_rows(fig, labels):
+    """One categorical row per label, top to bottom, each with its tick label (plotly thins them)."""
+    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True,
+                     tickmode="array", tickvals=labels[::-1], ticktext=labels[::-1])
+
+
 def _live(draw, static, alt):
     """Two plotly layouts of the same traces: panels side by side, and one per row for phones."""
     return LiveFigure(draw(style.PANELS_PER_ROW), static, alt, narrow=draw(1))
@@ -56,27 +72,22 @@ def forest(df: pd.DataFrame, estimate: str, lo: str, hi: str, label: str = "mode
 
     def draw(per_row):
         fig, rows, cols, height = _subplots(names, per_row, row_px=max(180, 26 * len(labels) + 60))
-        for i, name in enumerate(names):
-            sub = df if name is None else df[df[panel] == name]
-            for lab in labels:
-                d = sub[sub[label] == lab]
-                if d.empty:
-                    continue
-                lk = style.look(lab)
-                fig.add_trace(go.Scatter(
-                    x=d[estimate], y=d[label], mode="markers", name=lab, legendgroup=lab,
-                    showlegend=i == 0, marker=dict(color=lk.color, symbol=lk.symbol, size=9),
-                    error_x=dict(type="data", symmetric=False, array=d[hi] - d[estimate],
-                                 arrayminus=d[estimate] - d[lo], thickness=1.5, width=3),
-                    hovertext=hover_text(d, label, estimate, lo, hi), hoverinfo="text"),
-                    **_where(i, cols))
+        for i, lab, d in _groups(df, names, panel, label, labels):
+            lk = style.look(lab)
+            fig.add_trace(go.Scatter(
+                x=d[estimate], y=d[label], mode="markers", name=lab, legendgroup=lab,
+                showlegend=i == 0, marker=dict(color=lk.color, symbol=lk.symbol, size=9),
+                error_x=dict(type="data", symmetric=False, array=d[hi] - d[estimate],
+                             arrayminus=d[estimate] - d[lo], thickness=1.5, width=3),
+                hovertext=hover_text(d, label, estimate, lo, hi), hoverinfo="text"),
+                **_where(i, cols))
+        for i in range(len(names)):
             if band:
                 fig.add_vrect(x0=-band, x1=band, fillcolor="gray", opacity=0.15, line_width=0,
                               **_where(i, cols))
             if reference is not None:
                 fig.add_vline(x=reference, line_width=1, line_color="gray", **_where(i, cols))
-        fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True,
-                         tickmode="array", tickvals=labels[::-1], ticktext=labels[::-1])  # every row labelled
+        _label_rows(fig, labels)
         fig.update_xaxes(title_text=xlabel, row=rows)
         return layout(fig, height)
 
@@ -112,20 +123,15 @@ def scatter(df: pd.DataFrame, x: str, y: str, label: str = "model", panel: str |
 
     def draw(per_row):
         fig, rows, cols, height = _subplots(names, per_row, shared_y=False)
-        for i, name in enumerate(names):
-            sub = df if name is None else df[df[panel] == name]
-            for lab in labels:
-                d = sub[sub[label] == lab]
-                if d.empty:
-                    continue
-                lk = style.look(lab)
-                err = (dict(type="data", symmetric=False, array=d[hi] - d[y], arrayminus=d[y] - d[lo])
-                       if lo and hi else None)
-                fig.add_trace(go.Scatter(
-                    x=d[x], y=d[y], mode="markers", name=lab, legendgroup=lab, showlegend=i == 0,
-                    marker=dict(color=lk.color, symbol=lk.symbol, size=10), error_y=err,
-                    hovertext=hover_text(d, label, y, lo, hi, extra=("reading", "task", x)),
-                    hoverinfo="text"), **_where(i, cols))
+        for i, lab, d in _groups(df, names, panel, label, labels):
+            lk = style.look(lab)
+            err = (dict(type="data", symmetric=False, array=d[hi] - d[y], arrayminus=d[y] - d[lo])
+                   if lo and hi else None)
+            fig.add_trace(go.Scatter(
+                x=d[x], y=d[y], mode="markers", name=lab, legendgroup=lab, showlegend=i == 0,
+                marker=dict(color=lk.color, symbol=lk.symbol, size=10), error_y=err,
+                hovertext=hover_text(d, label, y, lo, hi, extra=("reading", "task", x)),
+                hoverinfo="text"), **_where(i, cols))
         # On a log axis, label 1, 2 and 5 of each decade (not every digit, which crowd).
         fig.update_xaxes(type="log", dtick="D2") if log_x else fig.update_xaxes(type="linear")
         fig.update_xaxes(title_text=xlabel, row=rows)
@@ -159,21 +165,16 @@ def strip(df: pd.DataFrame, value: str, label: str = "model", panel: str | None 
 
     def draw(per_row):
         fig, rows, cols, height = _subplots(names, per_row, row_px=max(180, 26 * len(labels) + 60))
-        for i, name in enumerate(names):
-            sub = df if name is None else df[df[panel] == name]
-            for lab in labels:
-                d = sub[sub[label] == lab]
-                if d.empty:
-                    continue
-                lk = style.look(lab)
-                fig.add_trace(go.Box(
-                    x=d[value], y=d[label], name=lab, legendgroup=lab, showlegend=i == 0,
-                    orientation="h", boxpoints="all", jitter=0.5, pointpos=0,
-                    fillcolor="rgba(0,0,0,0)", line=dict(width=1, color=lk.color),
-                    marker=dict(color=lk.color, symbol=lk.symbol, size=6), boxmean=True,
-                    hovertext=hover_text(d, label, value, extra=("reading", "task", "seed")),
-                    hoverinfo="text"), **_where(i, cols))
-        fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True)
+        for i, lab, d in _groups(df, names, panel, label, labels):
+            lk = style.look(lab)
+            fig.add_trace(go.Box(
+                x=d[value], y=d[label], name=lab, legendgroup=lab, showlegend=i == 0,
+                orientation="h", boxpoints="all", jitter=0.5, pointpos=0,
+                fillcolor="rgba(0,0,0,0)", line=dict(width=1, color=lk.color),
+                marker=dict(color=lk.color, symbol=lk.symbol, size=6), boxmean=True,
+                hovertext=hover_text(d, label, value, extra=("reading", "task", "seed")),
+                hoverinfo="text"), **_where(i, cols))
+        _label_rows(fig, labels)
         fig.update_xaxes(title_text=xlabel, row=rows)
         return layout(fig, height)
 
