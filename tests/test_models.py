@@ -348,3 +348,42 @@ def test_stack_rejects_different_shapes():
     assert HSN_NOTE.shape_key == ModelSpec.make("x", "hsn", activation="relu").shape_key
     with pytest.raises(ValueError, match="one variant"):
         build_stack(CEN_VARIANTS, 2, 1, [0, 0, 0]).components()
+
+
+def test_hsn_members_with_one_kronecker_graph_share_it():
+    """Kronecker members at one scale share G (one product); the result is the batched one."""
+    rep = ModelSpec.make("rep", "hsn", dg_min_inputs=1, spectral_radius=0.9)
+    shared = build_stack([rep, rep, rep], 2, 1, [0, 1, 2])
+    assert shared.shared_graph
+    x = _x(3)
+    with torch.no_grad():
+        fast = shared(x)
+        shared.shared_graph = False  # the batched path, member by member
+        slow = shared(x)
+    torch.testing.assert_close(fast, slow, rtol=1e-5, atol=1e-6)
+    assert not build_stack([rep, HSN_NOTE], 2, 1, [0, 0]).shared_graph  # two scales
+    rnd = ModelSpec.make("rnd", "hsn", graph="random")
+    assert not build_stack([rnd, rnd], 2, 1, [0, 1]).shared_graph  # a graph per seed
+
+
+def test_run_key_groups_hsn_members_by_graph_then_activation():
+    from scaffold.models import run_key
+    a = ModelSpec.make("a", "hsn", spectral_radius=0.9, activation="relu").config
+    b = ModelSpec.make("b", "hsn", spectral_radius=0.9, activation="tanh", dg_min_inputs=1).config
+    c = ModelSpec.make("c", "hsn", activation="relu").config
+    assert run_key(a)[:2] == run_key(b)[:2] != run_key(c)[:2]
+    assert run_key(DENSE.config) == ()
+
+
+def test_hsn_tanh_is_torch_tanh_up_to_rounding():
+    from scaffold.models import tanh
+    x = torch.linspace(-30, 30, 20001, dtype=torch.float32).requires_grad_()
+    ref = x.detach().clone().requires_grad_()
+    y, y_ref = tanh(x), torch.tanh(ref)
+    assert (y - y_ref).abs().max() <= 3e-7
+    assert y.abs().max() <= 1.0
+    g = torch.randn(x.shape, generator=torch.Generator().manual_seed(0))
+    y.backward(g)
+    y_ref.backward(g)
+    torch.testing.assert_close(x.grad, ref.grad, rtol=0, atol=2e-6)
+    torch.autograd.gradcheck(tanh, torch.randn(5, dtype=torch.float64, requires_grad=True))

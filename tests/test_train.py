@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import torch
 
-from scaffold.models import DENSE, ModelSpec
+from scaffold.models import DENSE, ModelSpec, build_stack
 from scaffold.sweep import select_lr
 from scaffold.train import (CURVE_COLUMNS, MEMBER_COLUMNS, Part, StackedAdam, TrainConfig, loss_fn,
                             metric_fn, train_ensemble, train_one_by_one, train_stack)
@@ -195,3 +195,26 @@ def test_stack_of_variants_and_tasks_equals_each_part_alone():
 def test_stack_rejects_parts_of_different_sizes():
     with pytest.raises(ValueError, match="same task kind"):
         train_stack([Part(DENSE, "moons", (0,)), Part(DENSE, "sine", (0,))], TINY)
+
+
+class _NoFixedStage(torch.nn.Module):
+    """The same stacked model with its fixed stage hidden: run in full on every step."""
+
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, x):
+        return self.inner(x)
+
+
+def test_fixed_stage_applied_once_trains_the_same_cen():
+    """Precomputing the CEN's expander per split gives the members of a full forward per step."""
+    spec = ModelSpec.make("c", "cen", H=128, hidden_bias=True)
+    cfg = TrainConfig(epochs_scale=0.03)
+    part = Part(spec, "circles", (0, 1))
+    fast = train_stack([part], cfg)[0].members
+    slow = train_stack([part], cfg, build=lambda *a: _NoFixedStage(build_stack(*a)))[0].members
+    for col in ("train_loss", "val_loss", "test_loss"):
+        np.testing.assert_allclose(fast[col], slow[col], rtol=1e-5, atol=1e-6)
+    assert (fast["test_metric"] - slow["test_metric"]).abs().max() <= 1 / 512

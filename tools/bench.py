@@ -43,8 +43,8 @@ from torch.func import functional_call, stack_module_state, vmap
 from scaffold import RESULTS
 from scaffold.data import NOTE_TASKS, TASKS
 from scaffold.device import resolve_device
-from scaffold.models import CEN_NOTE, DENSE, HSN_NOTE, ModelSpec, build_stack
-from scaffold.params import totals
+from scaffold.models import CEN_NOTE, DENSE, FAMILIES, HSN_NOTE, ModelSpec, build_stack
+from scaffold.params import accounting
 from scaffold.sweep import Grid, Job, make_stacks, run_jobs, run_sweep
 from scaffold.train import Part, TrainConfig, train_ensemble, train_one_by_one, train_stack
 
@@ -97,14 +97,28 @@ class VmapEnsemble(nn.Module):
         self.buffer_names = list(buffers)
         # The stateless template lives on the meta device; kept out of the module's
         # children so that .to(device) leaves it there.
-        self.template = (copy.deepcopy(members[0]).to("meta"),)
+        template = copy.deepcopy(members[0]).to("meta")
+        self.template = (template,)
+        if hasattr(stacked, "fixed_stage"):
+            # Like our engine, apply the fixed stage (nothing learned) once per data
+            # split and vmap only the learned readout: the comparison is then of the
+            # two ways of batching the training steps, not of caching.
+            template.forward = template.readout
+            self._stacked = (stacked,)
+            self.fixed_stage = lambda x: self._stacked[0].to(x.device).fixed_stage(x)
+            self.readout = self._vmapped
 
-    def forward(self, x):
+    def _vmapped(self, x):
         buffers = {k: getattr(self, "buf_" + k) for k in self.buffer_names}
 
         def one(params, bufs, xm):
             return functional_call(self.template[0], (params, bufs), (xm[None],))[0]
         return vmap(one)(dict(self.p), buffers, x)
+
+    def forward(self, x):
+        if hasattr(self, "fixed_stage"):
+            return self.readout(self.fixed_stage(x))
+        return self._vmapped(x)
 
 
 def build_vmap(specs, d_in, n_out, seeds):
@@ -161,10 +175,16 @@ def sweep_flops(grid: Grid) -> float:
     for task, spec in grid.jobs():
         kind, n_out = TASKS[task]
         d = 1 if task == "sine" else 2
-        macs = totals(spec, d, n_out, n_draws=1)["macs_dense"]
+        t = accounting(spec, d, n_out, n_draws=1)
+        # A fixed first stage (the CEN's expander) runs once per sample of each split
+        # (see scaffold.train.train_stack), only the rest on every step.
+        fixed = t.loc[~t.learned & (t.stage == "input"), "macs_dense"].sum() if hasattr(
+            FAMILIES[spec.family][0], "fixed_stage") else 0
+        macs = t["macs_dense"].sum() - fixed
         E = tc.n_epochs(kind)
         members = len(grid.seeds) * len(grid.lrs)
-        per_member = 6 * macs * 512 * E + 2 * macs * (256 * E + 512 + 256 + 1024)
+        per_member = (6 * macs * 512 * E + 2 * macs * (256 * E + 512 + 256 + 1024)
+                      + 2 * fixed * (512 + 256 + 1024))
         total += per_member * members
     return total
 

@@ -17,6 +17,7 @@ reproduces 4,417, 897, 865 and 513, and which do not.
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 
 import pandas as pd
 
@@ -25,6 +26,14 @@ from .models import ModelSpec
 
 def accounting(spec: ModelSpec, d_in: int, n_out: int, n_draws: int = 200) -> pd.DataFrame:
     """Per-component table; random mask sizes are averaged over ``n_draws`` seeds."""
+    return _accounting(spec, int(d_in), int(n_out), int(n_draws)).copy()
+
+
+# Building n_draws members to average their masks costs up to a second per model,
+# and the chapters ask for the same few (spec, shape) pairs again and again: the
+# table depends on nothing else, so it is computed once per process.
+@lru_cache(maxsize=None)
+def _accounting(spec: ModelSpec, d_in: int, n_out: int, n_draws: int) -> pd.DataFrame:
     model = spec.build(d_in, n_out, list(range(n_draws)))
     rows = []
     for c in model.components():

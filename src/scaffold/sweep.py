@@ -39,13 +39,14 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 import joblib
+import numpy as np
 import pandas as pd
 import torch
 from tqdm import tqdm
 
 from . import CACHE
 from .data import TASKS, make_dataset
-from .models import ModelSpec
+from .models import ModelSpec, run_key
 from .params import totals
 from .trace import TRACE_COLUMNS, member_slice, trace
 from .train import CURVE_COLUMNS, MEMBER_COLUMNS, Part, TrainConfig, higher_is_better, train_stack
@@ -119,14 +120,16 @@ def select_lr(members: pd.DataFrame) -> pd.DataFrame:
     Ties go to the smaller learning rate; diverged runs are never chosen over
     finite ones.  Verdicts are then read on the untouched test set.
     """
-    def pick(g):
-        kind = TASKS[g["task"].iloc[0]][0]
-        v = g["val_metric"].fillna(-1e9 if higher_is_better(kind) else 1e9)
-        order = (-v if higher_is_better(kind) else v).to_numpy()
-        return g.iloc[[sorted(range(len(g)), key=lambda i: (order[i], g["lr"].iloc[i]))[0]]]
+    higher = members["task"].map(lambda t: higher_is_better(TASKS[t][0])).to_numpy(bool)
+    v = members["val_metric"].to_numpy(float)
+    # Worse-than-anything for diverged runs, then "lower is better" for every task.
+    v = np.where(np.isnan(v), np.where(higher, -1e9, 1e9), v)
     keys = ["task", "model", "embed_dim", "seed"]
-    return (members.groupby(keys, sort=False, group_keys=False, dropna=False)[members.columns.tolist()]
-            .apply(pick).reset_index(drop=True))
+    order = pd.DataFrame({"group": members.groupby(keys, sort=False, dropna=False).ngroup().to_numpy(),
+                          "score": np.where(higher, -v, v), "lr": members["lr"].to_numpy(float)})
+    # Groups in order of first appearance; within a group the best score, then the smaller lr.
+    best = order.sort_values(["group", "score", "lr"], kind="mergesort").drop_duplicates("group")
+    return members.iloc[best.index.to_numpy()].reset_index(drop=True)
 
 
 class CacheWarning(UserWarning):
@@ -193,9 +196,10 @@ def stack_cost(stack) -> float:
     return max(j.steps for j in stack) * (1.0 + sum(j.work for j in stack) / 3e5)
 
 
-def _config_order(spec: ModelSpec) -> str:
-    return json.dumps({k: v for k, v in spec.as_dict().items() if k != "label"}, sort_keys=True,
+def _config_order(spec: ModelSpec) -> tuple:
+    rest = json.dumps({k: v for k, v in spec.as_dict().items() if k != "label"}, sort_keys=True,
                       default=str)
+    return (*run_key(spec.config), rest)
 
 
 @lru_cache(maxsize=None)
@@ -214,9 +218,10 @@ def make_stacks(jobs, max_members: int = MAX_MEMBERS) -> list[list[Job]]:
     """Group jobs that can share an ensemble into stacks of at most ``max_members``
     members (a larger group is split), ordered by estimated cost, longest first.
 
-    Within a group, jobs are ordered by their model config, so that variants
-    sharing e.g. an activation sit together (the model then applies it in one
-    run, see ``HSN._mixed_act``).
+    Within a group, jobs are ordered by their model config, the fields of
+    :data:`scaffold.models.RUN_FIELDS` first, so that variants sharing a graph
+    scale or an activation sit together (and a stack of 160 HSN members
+    typically holds one coupling matrix, see ``HSN.shared_graph``).
     """
     groups: dict = {}
     for job in jobs:

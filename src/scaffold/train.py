@@ -221,7 +221,15 @@ def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
     xte, yte = _stack(ds, "x_test", device), _stack(ds, "y_test", device)
 
     model = build([parts[i].spec for i, _, _ in members], d_in, n_out,
-                        [s for _, s, _ in members]).to(device)
+                  [s for _, s, _ in members]).to(device)
+    # A model whose first stage is fixed (the CEN's expander) has it applied once to
+    # every split; the steps then run only the learned part.  Same function, and the
+    # expansion costs one pass over the data instead of one per step.
+    net = model
+    if hasattr(model, "fixed_stage"):
+        with torch.no_grad():
+            xtr, xva, xte = (model.fixed_stage(x) for x in (xtr, xva, xte))
+        net = model.readout
     lr = torch.tensor([lr for _, _, lr in members], dtype=torch.float32, device=device)
     opt = StackedAdam(model.parameters(), lr)
 
@@ -245,12 +253,12 @@ def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
         xe = torch.take_along_dim(xtr, perms[e, :, :, None], dim=1)
         ye = torch.take_along_dim(ytr, y_idx(perms[e]), dim=1)
         for i, sl in enumerate(steps):
-            loss = loss_fn(kind, model(xe[:, sl]), ye[:, sl])
+            loss = loss_fn(kind, net(xe[:, sl]), ye[:, sl])
             loss.sum().backward()
             opt.step()
             step_loss[e, i] = loss.detach()
         with torch.no_grad():
-            curve_val[e] = metric_fn(kind, model(xva), yva)
+            curve_val[e] = metric_fn(kind, net(xva), yva)
     # Epoch training loss: the step losses weighted by batch size, summed in step order.
     curve_loss = torch.zeros(n_epochs, len(members), device=device)
     for i, sl in enumerate(steps):
@@ -259,7 +267,7 @@ def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
     with torch.no_grad():
         ev = {}
         for name, x, y in (("train", xtr, ytr), ("val", xva, yva), ("test", xte, yte)):
-            out = model(x)
+            out = net(x)
             ev[name] = (loss_fn(kind, out, y).cpu(), metric_fn(kind, out, y).cpu())
     seconds = time.perf_counter() - t0
     cl, cv = curve_loss.cpu().numpy(), curve_val.cpu().numpy()
