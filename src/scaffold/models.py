@@ -353,6 +353,43 @@ def tanh(x: torch.Tensor) -> torch.Tensor:
 ACTIVATIONS = {"tanh": tanh, "relu": torch.relu}
 
 
+def _tanh_into(x, out):
+    torch.sigmoid(x * 2, out=out)
+    return out.mul_(2).sub_(1)
+
+
+#: Per activation: its forward written into ``out``, and its backward from the output.
+_INTO = {"tanh": _tanh_into, "relu": lambda x, out: torch.clamp_min(x, 0, out=out)}
+_BACKWARD = {"tanh": lambda g, y: torch.ops.aten.tanh_backward(g, y),
+             "relu": lambda g, y: torch.ops.aten.threshold_backward(g, y, 0)}
+
+
+class _RunsAct(torch.autograd.Function):
+    """Runs of members with different activations, applied in place of slices.
+
+    Slicing the member axis and concatenating would make autograd allocate (and
+    zero) a full-size gradient per run and activation: that was a quarter of a
+    mixed stack's step.  Values and gradients are each activation's own.
+    """
+
+    @staticmethod
+    def forward(ctx, x, runs):
+        y = torch.empty_like(x)
+        for a, b, name in runs:
+            _INTO[name](x[a:b], y[a:b])
+        ctx.runs = runs
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        gx = torch.empty_like(grad)
+        for a, b, name in ctx.runs:
+            gx[a:b] = _BACKWARD[name](grad[a:b], y[a:b])
+        return gx, None
+
+
 class HSN(Ensemble):
     family = "hsn"
 
@@ -373,8 +410,8 @@ class HSN(Ensemble):
         # Runs of consecutive members with one activation: (start, stop, function).
         acts = self._per_member("activation")
         cuts = [0] + [i for i in range(1, len(acts)) if acts[i] != acts[i - 1]] + [len(acts)]
-        self.act_runs = [(a, b, ACTIVATIONS[acts[a]]) for a, b in zip(cuts[:-1], cuts[1:])]
-        self.act = self.act_runs[0][2] if len(self.act_runs) == 1 else self._mixed_act
+        self.act_runs = tuple((a, b, acts[a]) for a, b in zip(cuts[:-1], cuts[1:]))
+        self.act = ACTIVATIONS[acts[0]] if len(self.act_runs) == 1 else self._mixed_act
         every = self._per_member("input_every_step")
         self.every_step = all(every) or (None if any(every) else False)  # None: mixed
         self.register_buffer("z_gain", torch.tensor(every, dtype=torch.float32).view(-1, 1, 1))
@@ -423,7 +460,7 @@ class HSN(Ensemble):
         # Each run of members gets its own function (values and gradients exactly
         # those of that activation alone); a stack built by the sweep keeps the
         # members of one activation together, so there are few runs.
-        return torch.cat([f(x[a:b]) for a, b, f in self.act_runs])
+        return _RunsAct.apply(x, self.act_runs)
 
     def graph(self) -> torch.Tensor:
         """The CA3 coupling matrix actually used, shape (M, n, n)."""
