@@ -74,7 +74,7 @@ nb: $(READY) ## execute one section if it changed: make nb NB=01-architectures [
 	  $(if $(filter 00-intro,$(basename $(notdir $(NB)))),--after $(NBS))
 
 bench: $(READY) $(MATHJAX) ## time training and make book (results/bench.json), then refresh the appendix
-	$(PY) tools/bench.py --book --device $(DEVICE)
+	$(PY) tools/bench.py --book --test --device $(DEVICE)
 	$(RUN) book/06-reproducing.py --force $(PSTR)
 	@$(MAKE) --no-print-directory html
 

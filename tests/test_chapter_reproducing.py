@@ -81,3 +81,30 @@ def test_data_links_are_relative_download_roles(tmp_path):
     assert links.markdown() == "Data: {download}`a.csv <../results/a.csv>`"
     two = provenance.data_links(tmp_path / "a.csv", tmp_path / "b.json", here=tmp_path)
     assert two.markdown().startswith("Data files: ") and "b.json <b.json>" in two.markdown()
+
+
+GOALS = [{"goal": "core sweep time / matmul floor", "target": 4.0, "unit": "x", "value": 8.0, "met": False},
+         {"goal": "batched speed-up, Dense MLP, 20 members", "target": 10.0, "unit": "x", "value": 5.0,
+          "met": False},
+         {"goal": "cold make book", "target": 300.0, "unit": "s", "value": 250.0, "met": True},
+         {"goal": "make test", "target": 300.0, "unit": "s", "value": None, "met": None}]
+
+
+def test_goals_table_says_met_missed_by_how_much_or_not_measured():
+    t = rp.goals_table({"goals": GOALS}).set_index("goal")
+    assert t.loc["core sweep time / matmul floor", "state"] == "missed (2.0x off)"
+    assert t.loc["core sweep time / matmul floor", "target"] == "<= 4 x"
+    assert t.loc["batched speed-up, Dense MLP, 20 members", "state"] == "missed (2.0x off)"
+    assert t.loc["batched speed-up, Dense MLP, 20 members", "target"] == ">= 10 x"
+    assert t.loc["cold make book", "state"] == "met"
+    assert t.loc["make test", "measured"] == "not measured"
+    report = {**REPORT, "goals": GOALS, "test": {"seconds": 420.0},
+              "ensemble": [{**REPORT["ensemble"][0], "vmap_s": 2.0, "stacked_vs_vmap": 2.0}]}
+    f = rp.facts(report)
+    assert (f["goals-n"], f["goals-met"], f["goals-unmeasured"]) == (4, 1, 1)
+    assert f["ens-vmap"] == "2.0x for the Dense MLP"
+    text = rp.timings(report, f).text
+    assert "tab-rep-goals" in text and "420 s" in text and "vmap" in text
+    assert "goals" in rp.table_views(report)
+    assert list(rp.ensemble_table(report).columns) == ["model", "members", "batched_s", "vmap_s",
+                                                         "one_by_one_s", "speedup", "stacked_vs_vmap"]

@@ -84,3 +84,18 @@ def time_book(profile: str = "full") -> dict:
         print(f"  {k:9s} {v['seconds']:7.1f} s, {v['executed']} section(s) executed", flush=True)
     out["profile"] = profile
     return out
+
+
+def time_test() -> dict:
+    """Wall time of ``make test`` as CI runs it (``CI=true``), with an empty sweep cache.
+
+    ``make test`` uses its own tree (``_build/quick``); the reader's book and
+    cache are left alone, but the quick tree is rebuilt from scratch.
+    """
+    shutil.rmtree(ROOT / "_build" / "quick", ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="scaffold-cache-") as cache:
+        env = {**os.environ, "SCAFFOLD_CACHE": cache, "CI": "true"}
+        print("  make test (empty cache) ...", flush=True)
+        out = _make(["test"], env)
+    print(f"  make test {out['seconds']:7.1f} s", flush=True)
+    return {"seconds": out["seconds"]}

@@ -111,19 +111,26 @@ def long_table(results: dict[str, SweepResult], cfg) -> pd.DataFrame:
     for name, res in results.items():
         sel = res.selected()
         lib = sel["task"].iloc[0]
-        index = {e.spec.label: e for e in entries(cfg.profile, lib)}
-        rows = []
-        for _, r in sel.iterrows():
-            e = index[r["model"]]
+        task, task_levels = meta[name]
+        # What a row says about its model depends only on the model's label: one
+        # row of fields per label, joined on (a per-row loop took seconds).
+        fields = {}
+        for e in entries(cfg.profile, lib):
             levels = dict(e.reading.levels) if e.reading is not None else {}
-            row = {"task": meta[name][0], "data_task": lib, "model": e.model, "label": e.spec.label,
-                   "reading": e.reading.label if e.reading is not None else ""}
-            row.update({k: levels.get(k, "") for k in HSN_KEYS})
-            row.update({k: meta[name][1].get(k, "") for k in TASK_KEYS})
-            row.update(seed=int(r["seed"]), lr=float(r["lr"]), val_metric=float(r["val_metric"]),
-                       test_metric=float(r["test_metric"]), diverged=bool(r["diverged"]))
-            rows.append(row)
-        parts.append(pd.DataFrame(rows))
+            fields[e.spec.label] = {"model": e.model, "label": e.spec.label,
+                                    "reading": e.reading.label if e.reading is not None else "",
+                                    **{k: levels.get(k, "") for k in HSN_KEYS}}
+        by_label = pd.DataFrame([fields[m] for m in sel["model"]])
+        part = pd.DataFrame({"task": task, "data_task": lib}, index=range(len(sel)))
+        part = pd.concat([part, by_label], axis=1)
+        for k in TASK_KEYS:
+            part[k] = task_levels.get(k, "")
+        part["seed"] = sel["seed"].astype(int).to_numpy()
+        part["lr"] = sel["lr"].astype(float).to_numpy()
+        part["val_metric"] = sel["val_metric"].astype(float).to_numpy()
+        part["test_metric"] = sel["test_metric"].astype(float).to_numpy()
+        part["diverged"] = sel["diverged"].astype(bool).to_numpy()
+        parts.append(part)
     out = pd.concat(parts, ignore_index=True)
     out["metric"] = ["mse" if TASKS[t][0] == "regression" else "accuracy" for t in out["task"]]
     return out

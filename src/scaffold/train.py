@@ -247,13 +247,19 @@ def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
     steps = [slice(i, min(i + B, N)) for i in range(0, N, B)]
     step_loss = torch.zeros(n_epochs, len(steps), len(members), device=device)
     curve_val = torch.zeros(n_epochs, len(members), device=device)
-    y_idx = (lambda p: p[..., None]) if ytr.dim() == 3 else (lambda p: p)
+    # Rows of member m live at m * N + row in the flattened (M * N, ...) splits.
+    perms = perms + (torch.arange(len(members), device=device) * N)[None, :, None]
+    xflat, yflat = xtr.reshape(len(members) * N, *xtr.shape[2:]), ytr.reshape(len(members) * N, *ytr.shape[2:])
     for e in range(n_epochs):
-        # The epoch's shuffled copy in one gather; each step then reads a slice of it.
-        xe = torch.take_along_dim(xtr, perms[e, :, :, None], dim=1)
-        ye = torch.take_along_dim(ytr, y_idx(perms[e]), dim=1)
         for i, sl in enumerate(steps):
-            loss = loss_fn(kind, net(xe[:, sl]), ye[:, sl])
+            # Each step copies its batch's rows out of the flattened splits: one
+            # index_select (take_along_dim would expand the index to every column
+            # and wrap it, which cost more than the step for a CEN's wide features).
+            idx = perms[e, :, sl].reshape(-1)
+            shape = (len(members), sl.stop - sl.start)
+            xb = xflat.index_select(0, idx).view(*shape, *xtr.shape[2:])
+            yb = yflat.index_select(0, idx).view(*shape, *ytr.shape[2:])
+            loss = loss_fn(kind, net(xb), yb)
             loss.sum().backward()
             opt.step()
             step_loss[e, i] = loss.detach()

@@ -48,8 +48,9 @@ def controls(sel: pd.DataFrame) -> pd.DataFrame:
     specs = {sp.label: sp for sp in [*ex.CORE_MODELS, *ex.param_matched_dense().values(),
                                       *ex.hsn_controls().values(), *ex.driven_controls().values(),
                                       *ex.cen_controls().values()]}
-    s["learned"] = [params.totals(specs[m], *ex.task_shape(t))["learned_size"] if m in specs else float("nan")
-                    for t, m in zip(s.task, s.model)]
+    # Tensor sizes do not depend on the random draws: one draw is enough.
+    s["learned"] = [params.totals(specs[m], *ex.task_shape(t), n_draws=1)["learned_size"]
+                    if m in specs else float("nan") for t, m in zip(s.task, s.model)]
     return s
 
 
