@@ -63,9 +63,9 @@ book: $(READY) $(MATHJAX) ## set up what is missing, execute changed sections, b
 	@$(MAKE) --no-print-directory html
 
 test: $(READY) $(MATHJAX) ## unit tests, every section in the quick profile, book with warnings as errors, browser check
-	$(PY) -m pytest tests --ignore=tests/test_browser.py
+	$(PY) -m pytest -n $(NCPU) tests --ignore=tests/test_browser.py
 	@$(MAKE) --no-print-directory book TREE=$(QUICK) PROFILE=quick SEEDS=0 EPOCHS=0.0 PARAMS=
-	SCAFFOLD_HTML=$(QUICK)/_build/html $(PY) -m pytest tests/test_browser.py
+	SCAFFOLD_HTML=$(QUICK)/_build/html $(PY) -m pytest -n $(NCPU) tests/test_browser.py
 
 nb: $(READY) ## execute one section if it changed: make nb NB=01-architectures [FORCE=1]
 	@test -n "$(NB)" || { echo "usage: make nb NB=<name>; sections: $(NAMES)" >&2; exit 2; }

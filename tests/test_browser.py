@@ -234,11 +234,11 @@ check();
 """
 
 
-def _look(browser, site: Path, label: str) -> list[str]:
+def _look(browser, site: Path, label: str, widths=WIDTHS) -> list[str]:
     """Every page of ``site`` at each width and theme; returns the problems found."""
     browser.set_script_timeout(60)
     problems = []
-    for width in WIDTHS:
+    for width in widths:
         for theme in THEMES:
             for page in pages(site):
                 rel = page.relative_to(site)
@@ -279,10 +279,11 @@ def test_demo_reads_at_every_width_and_theme(browser, demo_site):
     assert (demo_site / "_static" / "plotly.min.js").stat().st_size > 1_000_000
 
 
-def test_book_reads_at_every_width_and_theme(browser):
+@pytest.mark.parametrize("width", WIDTHS)  # one test per width: `make test` runs them side by side
+def test_book_reads_at_every_width_and_theme(browser, width):
     """Every page of the book, as on a laptop and a phone, light and dark."""
     _require(bool(pages()), f"no built book at {HTML} (run make book or make test first)")
-    problems = _look(browser, HTML, "book")
+    problems = _look(browser, HTML, "book", (width,))
     assert not problems, "\n".join(problems)
 
 

@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 import scaffold.sweep as sweep
 from scaffold.models import DENSE, ModelSpec
@@ -291,3 +292,26 @@ def test_a_traced_grid_returns_the_ca3_trace_of_the_trained_weights(cache, monke
 def test_a_traced_grid_takes_hsns_only():
     with pytest.raises(ValueError, match="HSN"):
         Grid(tasks=("moons",), specs=(DENSE,), seeds=(0,), trace_T=3)
+
+
+# ----------------------------------------------------------------------------- trained models
+
+
+def test_trained_model_is_cached_with_its_weights(cache, monkeypatch):
+    grid = Grid(tasks=("moons",), specs=(DENSE,), seeds=(3,), epochs_scale=0.02)
+    first = sweep.trained_model(grid, "moons", DENSE)
+    path = next(cache.glob("*.model.pt"))
+    _no_training(monkeypatch)
+    again = sweep.trained_model(grid, "moons", DENSE)  # from the file: no training
+    for k, v in first.model.state_dict().items():
+        torch.testing.assert_close(again.model.state_dict()[k], v, rtol=0, atol=0)
+    pd.testing.assert_frame_equal(again.members, first.members, check_dtype=False)
+    x = torch.as_tensor(again.datasets[3].x_test)[None].expand(2, -1, -1)
+    with torch.no_grad():
+        torch.testing.assert_close(again.model(x), first.model(x))
+    path.write_bytes(b"not a model")
+    monkeypatch.undo()
+    monkeypatch.setattr(sweep, "CACHE", cache.parent)
+    with pytest.warns(sweep.CacheWarning, match="unusable"):
+        redone = sweep.trained_model(grid, "moons", DENSE)
+    pd.testing.assert_frame_equal(redone.members, first.members, check_dtype=False)

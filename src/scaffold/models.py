@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import torch
@@ -39,9 +40,14 @@ def member_generator(seed: int, name: str) -> torch.Generator:
     """The CPU generator of one member's tensor ``name``: a member draws the same
     weights, masks and batch order whichever ensemble it is trained in."""
     g = torch.Generator(device="cpu")
-    g.manual_seed(int(np.random.SeedSequence([int(seed), zlib.crc32(name.encode())])
-                      .generate_state(1)[0]))
+    g.manual_seed(_member_seed(int(seed), name))
     return g
+
+
+@lru_cache(maxsize=1 << 16)
+def _member_seed(seed: int, name: str) -> int:
+    # SeedSequence costs ~40 us; a census of a few thousand members asks again and again.
+    return int(np.random.SeedSequence([seed, zlib.crc32(name.encode())]).generate_state(1)[0])
 
 
 def _stack(seeds, name, fn) -> torch.Tensor:
@@ -66,12 +72,14 @@ def sparse_mask(g: torch.Generator, d_in: int, d_out: int, density: float,
     k = min(min_inputs, d_in)
     if k <= 0:
         return m
-    for j in range(d_out):
-        short = k - int(m[:, j].sum())
-        if short > 0:
-            free = torch.nonzero(m[:, j] == 0).flatten()
-            pick = free[torch.randperm(len(free), generator=g)[:short]]
-            m[pick, j] = 1.0
+    # Column by column, in order, one randperm per short column (the draws are the
+    # generator's stream: kept exactly); the bookkeeping is done in numpy, which for
+    # these tiny columns is several times cheaper than torch calls.
+    a = m.numpy()
+    for j in np.flatnonzero(a.sum(axis=0) < k):
+        free = np.flatnonzero(a[:, j] == 0)
+        pick = free[torch.randperm(len(free), generator=g)[:k - (d_in - len(free))].numpy()]
+        a[pick, j] = 1.0
     return m
 
 
@@ -336,47 +344,11 @@ class HSNConfig:
     input_every_step: bool = False
 
 
-class _Tanh(torch.autograd.Function):
-    """tanh(x) computed as 2 sigmoid(2x) - 1, with tanh's own backward, g (1 - y^2).
-
-    The identity is exact; the two differ only by float rounding (at most a few
-    1e-7).  Why: this PyTorch CPU build evaluates ``torch.tanh`` several times more
-    slowly than ``torch.sigmoid`` (0.60 ms against 0.17 ms for one (160, 64, 16)
-    tensor on one core), and the HSN applies it T + 1 times per step: with
-    ``torch.tanh`` it was about a third of a tanh HSN's training time.
-    """
-
-    generate_vmap_rule = True  # usable under torch.func.vmap (the benchmark's peer)
-
-    @staticmethod
-    def forward(x):
-        return torch.sigmoid(x * 2) * 2 - 1
-
-    @staticmethod
-    def setup_context(ctx, inputs, output):
-        ctx.save_for_backward(output)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
-        return torch.ops.aten.tanh_backward(grad, y)
-
-
-def tanh(x: torch.Tensor) -> torch.Tensor:
-    """The HSN's tanh (see :class:`_Tanh`)."""
-    return _Tanh.apply(x)
-
-
-ACTIVATIONS = {"tanh": tanh, "relu": torch.relu}
-
-
-def _tanh_into(x, out):
-    torch.sigmoid(x * 2, out=out)
-    return out.mul_(2).sub_(1)
+ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu}
 
 
 #: Per activation: its forward written into ``out``, and its backward from the output.
-_INTO = {"tanh": _tanh_into, "relu": lambda x, out: torch.clamp_min(x, 0, out=out)}
+_INTO = {"tanh": lambda x, out: torch.tanh(x, out=out), "relu": lambda x, out: torch.clamp_min(x, 0, out=out)}
 _BACKWARD = {"tanh": lambda g, y: torch.ops.aten.tanh_backward(g, y),
              "relu": lambda g, y: torch.ops.aten.threshold_backward(g, y, 0)}
 
@@ -444,12 +416,18 @@ class HSN(Ensemble):
         self._param("W_ca1", (n, n_out), n ** -0.5)
         self._param("b_ca1", (1, n_out), n ** -0.5)
 
-        G = torch.stack([torch.as_tensor(graphs.make_graph(c.graph, n, seed=s), dtype=torch.float32)
-                         for s, c in zip(self.seeds, self.cfgs)])
+        # Only a random graph depends on the seed: each distinct graph is built, and
+        # its radius solved, once (a census of thousands of members asked again and again).
+        graph_keys = [(c.graph, s if c.graph == "random" else None) for s, c in zip(self.seeds, self.cfgs)]
+        built, radii = {}, {}
+        for key in dict.fromkeys(graph_keys):
+            built[key] = torch.as_tensor(graphs.make_graph(key[0], n, seed=key[1] or 0), dtype=torch.float32)
+            radii[key] = graphs.spectral_radius(built[key].numpy())
+        G = torch.stack([built[key] for key in graph_keys])
         self.register_buffer("G_mask", (G != 0).float())
         # One scale per member: random graphs differ between seeds, and member s must
         # not depend on which member happens to come first in the ensemble.
-        radius = torch.tensor([graphs.spectral_radius(g.numpy()) for g in G])
+        radius = torch.tensor([radii[g] for g in graph_keys])
         self.register_buffer("g_scale", torch.stack(
             [(c.spectral_radius / r) if c.spectral_radius else torch.ones(())
              for c, r in zip(self.cfgs, radius)]).view(-1, 1, 1))

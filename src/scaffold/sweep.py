@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import sys
 import warnings
 from contextlib import nullcontext
@@ -46,10 +47,11 @@ from tqdm import tqdm
 
 from . import CACHE
 from .data import TASKS, make_dataset
-from .models import ModelSpec, run_key
+from .models import ModelSpec, build_stack, run_key
 from .params import totals
 from .trace import TRACE_COLUMNS, member_slice, trace
-from .train import CURVE_COLUMNS, MEMBER_COLUMNS, Part, TrainConfig, higher_is_better, train_stack
+from .train import (CURVE_COLUMNS, MEMBER_COLUMNS, Part, TrainConfig, TrainResult, higher_is_better,
+                    train_stack)
 
 SRC = Path(__file__).resolve().parent
 
@@ -393,6 +395,42 @@ def run_jobs(jobs, n_jobs: int = 1, backend: str | None = None, cache: bool = Tr
             collect(par(joblib.delayed(train_jobs)(st) for st in stacks))
     bar.close()
     return done
+
+
+def trained_model(grid: Grid, task: str, spec: ModelSpec, device="cpu") -> TrainResult:
+    """One job trained with its weights kept: the model, its members and its data.
+
+    Sweeps cache scores, not weights; a page that draws a trained network (a
+    decision boundary) asks for it here.  The weights are cached beside the
+    sweep entries under the job's key (``<key>.model.pt``), so a page re-run
+    does not train again; an unreadable file is reported and trained again.
+    """
+    job = Job(grid, task, spec, str(device))
+    path = CACHE / "sweeps" / f"{job.key}.model.pt"
+    g = grid
+    datasets = {s: make_dataset(task, s, embed_dim=g.embed_dim, **dict(g.data_options)) for s in g.seeds}
+    if path.exists():
+        try:
+            blob = torch.load(path, weights_only=True)
+            d = datasets[g.seeds[0]]
+            model = build_stack([spec] * job.n_members, d.d_in, d.n_out,
+                                [s for s in g.seeds for _ in g.lrs]).to(device)
+            model.load_state_dict(blob["state"])
+            members = pd.DataFrame(blob["members"], columns=list(MEMBER_COLUMNS))
+            if len(members) == job.n_members:
+                return TrainResult(members, pd.DataFrame(columns=list(CURVE_COLUMNS)), model, datasets)
+            reason = f"{len(members)} members, expected {job.n_members}"
+        except (OSError, RuntimeError, KeyError, ValueError, EOFError, pickle.UnpicklingError) as e:
+            reason = f"unreadable ({type(e).__name__}: {str(e).splitlines()[0][:200]})"
+        warnings.warn(f"trained model {path} is unusable: {reason}; training it again", CacheWarning,
+                      stacklevel=2)
+    res = train_stack([job.part()], g.train_config, device, {job.part().data_key(s): d
+                                                            for s, d in datasets.items()})[0]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    torch.save({"state": res.model.state_dict(), "members": res.members.to_dict("list")}, tmp)
+    os.replace(tmp, path)  # atomic, like the sweep entries
+    return res
 
 
 def run_sweep(grid: Grid, device="cpu", n_jobs: int = 1, backend: str | None = None,

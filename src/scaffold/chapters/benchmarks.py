@@ -41,7 +41,8 @@ from ..runtime.publish import count, share
 from ..runtime import tables as tab
 from ..data import DEFAULTS, NOTE_TASKS, TASKS, make_dataset
 from ..stats import summarize
-from ..train import TrainConfig, higher_is_better, train_ensemble
+from ..sweep import Grid, trained_model
+from ..train import TrainConfig, higher_is_better
 
 #: our model label -> the note's Table 2.1 column it is compared with.
 NOTE_COLUMN = {
@@ -577,11 +578,12 @@ def fits(cfg, tables: dict) -> dict:
     its test score from the sweep's (zero when training is deterministic).
     """
     seed, selected, members = cfg.seeds[0], tables["selected"], tables["sweep"].members
-    tc = TrainConfig(epochs_scale=cfg.epochs_scale)
+    grid = Grid(tasks=NOTE_TASKS, specs=tuple(FIT_MODELS.values()), seeds=(seed,),
+                epochs_scale=cfg.epochs_scale)
     out, diffs = {}, []
     for task in NOTE_TASKS:
         for label, spec in FIT_MODELS.items():
-            res = train_ensemble(spec, task, [seed], tc, cfg.device)
+            res = trained_model(grid, task, spec, cfg.device)  # weights cached after the first run
             lr = selected.query("task == @task and model == @label and seed == @seed")["lr"].iloc[0]
             member = int(np.flatnonzero(res.members["lr"].to_numpy() == lr)[0])
             score = float(res.members["test_metric"].iloc[member])
