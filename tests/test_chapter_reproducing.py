@@ -98,6 +98,11 @@ def test_goals_table_says_met_missed_by_how_much_or_not_measured():
     assert t.loc["batched speed-up, Dense MLP, 20 members", "target"] == ">= 10 x"
     assert t.loc["cold make book", "state"] == "met"
     assert t.loc["make test", "measured"] == "not measured"
+    # A direction recorded in the report wins over the one read off the goal's name.
+    up = {"goal": "members per second", "target": 100.0, "unit": "x", "value": 50.0, "met": False,
+          "lower_is_better": False}
+    row = rp.goals_table({"goals": [up]}).iloc[0]
+    assert (row["target"], row["state"]) == (">= 100 x", "missed (2.0x off)")
     report = {**REPORT, "goals": GOALS, "test": {"seconds": 420.0},
               "ensemble": [{**REPORT["ensemble"][0], "vmap_s": 2.0, "stacked_vs_vmap": 2.0}]}
     f = rp.facts(report)

@@ -75,10 +75,10 @@ def sparse_mask(g: torch.Generator, d_in: int, d_out: int, density: float,
     # Column by column, in order, one randperm per short column (the draws are the
     # generator's stream: kept exactly); the bookkeeping is done in numpy, which for
     # these tiny columns is several times cheaper than torch calls.
-    a = m.numpy()
-    for j in np.flatnonzero(a.sum(axis=0) < k):
+    a, inputs = m.numpy(), m.numpy().sum(axis=0)  # a is m's memory: writes land in m
+    for j in np.flatnonzero(inputs < k):
         free = np.flatnonzero(a[:, j] == 0)
-        pick = free[torch.randperm(len(free), generator=g)[:k - (d_in - len(free))].numpy()]
+        pick = free[torch.randperm(len(free), generator=g)[:k - int(inputs[j])].numpy()]
         a[pick, j] = 1.0
     return m
 
@@ -427,7 +427,7 @@ class HSN(Ensemble):
         self.register_buffer("G_mask", (G != 0).float())
         # One scale per member: random graphs differ between seeds, and member s must
         # not depend on which member happens to come first in the ensemble.
-        radius = torch.tensor([radii[g] for g in graph_keys])
+        radius = torch.tensor([radii[key] for key in graph_keys])
         self.register_buffer("g_scale", torch.stack(
             [(c.spectral_radius / r) if c.spectral_radius else torch.ones(())
              for c, r in zip(self.cfgs, radius)]).view(-1, 1, 1))

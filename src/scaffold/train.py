@@ -249,16 +249,15 @@ def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
     curve_val = torch.zeros(n_epochs, len(members), device=device)
     # Rows of member m live at m * N + row in the flattened (M * N, ...) splits.
     perms = perms + (torch.arange(len(members), device=device) * N)[None, :, None]
-    xflat, yflat = xtr.reshape(len(members) * N, *xtr.shape[2:]), ytr.reshape(len(members) * N, *ytr.shape[2:])
+    xflat, yflat = xtr.flatten(0, 1), ytr.flatten(0, 1)
     for e in range(n_epochs):
         for i, sl in enumerate(steps):
             # Each step copies its batch's rows out of the flattened splits: one
             # index_select (take_along_dim would expand the index to every column
             # and wrap it, which cost more than the step for a CEN's wide features).
-            idx = perms[e, :, sl].reshape(-1)
-            shape = (len(members), sl.stop - sl.start)
-            xb = xflat.index_select(0, idx).view(*shape, *xtr.shape[2:])
-            yb = yflat.index_select(0, idx).view(*shape, *ytr.shape[2:])
+            idx = perms[e, :, sl]
+            xb = xflat.index_select(0, idx.flatten()).unflatten(0, idx.shape)
+            yb = yflat.index_select(0, idx.flatten()).unflatten(0, idx.shape)
             loss = loss_fn(kind, net(xb), yb)
             loss.sum().backward()
             opt.step()

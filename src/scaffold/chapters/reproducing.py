@@ -64,21 +64,26 @@ def _goal_value(g: dict) -> str:
     return "not measured" if g["value"] is None else f"{tab.number(g['value'])} {g['unit']}"
 
 
+def _lower_is_better(g: dict) -> bool:
+    # Reports from before the direction was recorded: times and the floor ratio are
+    # "at most" targets, speed-ups "at least".
+    return g.get("lower_is_better", g["unit"] == "s" or "floor" in g["goal"])
+
+
 def _goal_state(g: dict) -> str:
     if g["met"] is None:
         return "not measured"
     if g["met"]:
         return "met"
     # "missed by": the factor between the value and the target, in the goal's direction.
-    lower = g["unit"] == "s" or "floor" in g["goal"]
-    factor = g["value"] / g["target"] if lower else g["target"] / g["value"]
+    factor = g["value"] / g["target"] if _lower_is_better(g) else g["target"] / g["value"]
     return f"missed ({factor:.1f}x off)"
 
 
 def goals_table(report: dict) -> pd.DataFrame:
     """The speed targets the project set itself, with the measured value and whether it was met."""
-    rows = [{"goal": g["goal"], "target": f"{'<=' if g['unit'] == 's' or 'floor' in g['goal'] else '>='} "
-             f"{g['target']:g} {g['unit']}", "measured": _goal_value(g), "state": _goal_state(g)}
+    rows = [{"goal": g["goal"], "target": f"{'<=' if _lower_is_better(g) else '>='} {g['target']:g} {g['unit']}",
+             "measured": _goal_value(g), "state": _goal_state(g)}
             for g in report.get("goals") or []]
     return pd.DataFrame(rows, columns=["goal", "target", "measured", "state"])
 
