@@ -68,6 +68,27 @@ def test_goals_say_met_missed_or_not_measured():
     assert got["make book after a library edit"] is None and got["make test"] is None
 
 
+def test_goals_of_a_partial_run_are_not_measured():
+    # A GPU check may run only some parts (--parts): the rest reads "not measured".
+    got = {g["goal"]: g["met"] for g in bench.goals(dict(throughput=[]))}
+    assert got["core sweep time / matmul floor"] is None and got["cold make book"] is None
+    assert not any(k.startswith("batched") for k in got)
+
+
+def test_throughput_reports_members_per_second(monkeypatch):
+    monkeypatch.setattr(bench, "readings", _two_readings)
+    rows = bench.throughput(torch.device("cpu"), seed_counts=(1,), task="sine", epochs_scale=0.01)
+    assert len(rows) == 1  # on CPU the device's stack limit is the CPU's
+    (row,) = rows
+    assert row["members"] == 2 * 1 * 2 and row["max_members"] == 160 and row["stacks"] == 1
+    assert row["members_per_s"] == pytest.approx(row["members"] / row["seconds"])
+
+
+def _two_readings():
+    from scaffold.models import ModelSpec
+    return [ModelSpec.make(f"HSN sr{sr}", "hsn", spectral_radius=sr, T=1) for sr in (None, 0.9)]
+
+
 def test_narrative_edit_changes_markdown_only(tmp_path):
     src = tmp_path / "s.py"
     src.write_text("# %% [markdown]\n# # Title\n#\n# Text.\n\n# %%\nx = 1\n\n"

@@ -253,6 +253,18 @@ def test_jobs_sharing_shapes_share_a_stack():
     assert max(sum(j.n_members for j in st) for st in capped) == 4 and len(capped) > len(stacks)
 
 
+def test_stack_size_limit_follows_the_device():
+    # A GPU runs these models launch-bound, so its stacks hold far more members.
+    specs = tuple(ModelSpec.make(f"HSN sr{sr} {a}", "hsn", spectral_radius=sr, activation=a)
+                  for sr in (None, 0.9, 1.0) for a in ("tanh", "relu"))
+    grid = Grid(tasks=("moons", "circles"), specs=specs, seeds=tuple(range(10)))  # 12 jobs x 20
+    def sizes(device):
+        return [sum(j.n_members for j in st)
+                for st in sweep.make_stacks([sweep.Job(grid, t, s, device) for t, s in grid.jobs()])]
+    assert sweep.max_members_for("cpu") == 160 and sweep.max_members_for("cuda:0") > 1000
+    assert sorted(sizes("cpu")) == [80, 160] and sizes("cuda") == [240]
+
+
 def test_stacked_sweep_equals_job_by_job(reference):
     one_each = sweep.run_jobs([sweep.Job(GRID, t, s) for t, s in GRID.jobs()], cache=False,
                               progress=False, max_members=1)

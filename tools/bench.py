@@ -14,9 +14,14 @@ Measures, on one device (``--device``, default auto):
    how far the tiny-model sweep is from being arithmetic-bound;
 3. the readings multiverse on one task (24 HSN readings x 10 seeds x 2 lrs) as
    one stack against one stack per reading;
-4. with ``--book``, the wall time of ``make book`` from an empty cache, unchanged,
+4. throughput at 1,000+ members: the same readings with 25 seeds (1,200
+   members; also 100 seeds, 4,800 members, on a GPU), in members per second,
+   at the device's stack size and at the CPU's;
+5. with ``--book``, the wall time of ``make book`` from an empty cache, unchanged,
    after a narrative-only edit and after a library edit (``tools/bookbench.py``);
-5. with ``--test``, the wall time of ``make test`` as CI runs it, empty cache.
+6. with ``--test``, the wall time of ``make test`` as CI runs it, empty cache.
+
+``--parts`` runs a subset of 1-4 (a GPU check that must fit a short lease, say).
 
 Results are printed and written to ``results/bench.json`` with the goals of
 issue 13 and whether each was met.  Absolute times depend on the machine; the
@@ -50,6 +55,8 @@ from scaffold.sweep import Grid, Job, make_stacks, run_jobs, run_sweep
 from scaffold.train import Part, TrainConfig, train_ensemble, train_one_by_one, train_stack
 
 NOTE_MODELS = (DENSE, HSN_NOTE, CEN_NOTE)
+#: What ``--parts`` can choose (``--book`` and ``--test`` are asked for apart).
+PARTS = ("ensemble", "multiverse", "throughput", "core")
 #: Issue 13's targets.
 GOALS = dict(floor_ratio=4.0, batched_speedup=10.0, cold_book_s=300.0, library_edit_s=60.0,
              narrative_edit_s=10.0, make_test_s=300.0)
@@ -252,6 +259,35 @@ def multiverse_stack(device, epochs_scale=1.0, task="moons", seeds=range(10)) ->
                 speedup=t2 / t1, members_per_s=members / t1, max_abs_metric_diff=diff)
 
 
+# ----------------------------------------------------------------------------- throughput
+
+
+def throughput(device, seed_counts=(25,), task="moons", epochs_scale=1.0) -> list[dict]:
+    """Members trained per second at 1,000+ members: the 24 readings x n seeds x 2 lrs,
+    run as the plan runs a sweep (its processes per device), at the device's stack
+    size limit and, where that differs, at the CPU's."""
+    from scaffold.runtime.plan import _workers
+    from scaffold.sweep import max_members_for
+
+    n_jobs, _ = _workers(device.type)
+    out = []
+    for n in seed_counts:
+        grid = Grid(tasks=(task,), specs=tuple(readings()), seeds=tuple(range(n)),
+                    epochs_scale=epochs_scale)
+        jobs = [Job(grid, t, s, str(device)) for t, s in grid.jobs()]
+        members = sum(j.n_members for j in jobs)
+        for limit in sorted({max_members_for(device), max_members_for("cpu")}, reverse=True):
+            stacks = make_stacks(jobs, limit)
+            workers = min(n_jobs, len(stacks))
+            _, t = _timed(lambda: run_jobs(jobs, n_jobs=workers, cache=False, progress=False,
+                                           max_members=limit), device)
+            out.append(dict(task=task, members=members, max_members=limit, stacks=len(stacks),
+                            n_jobs=workers, seconds=t, members_per_s=members / t))
+            print(f"  {members} members in {len(stacks)} stack(s) of <= {limit} on {workers} "
+                  f"process(es): {t:.1f}s, {members / t:.1f} members/s", flush=True)
+    return out
+
+
 # ----------------------------------------------------------------------------- goals
 
 
@@ -260,12 +296,14 @@ def goals(report: dict) -> list[dict]:
     def goal(name, value, target, unit, lower=True):
         met = None if value is None else bool(value <= target if lower else value >= target)
         return dict(goal=name, target=target, unit=unit, value=value, met=met, lower_is_better=lower)
-    out = [goal("core sweep time / matmul floor", report["core_sweep"]["ratio_to_floor"],
-                GOALS["floor_ratio"], "x")]
-    for row in report["ensemble"]:
+    core = report.get("core_sweep") or {}
+    out = [goal("core sweep time / matmul floor", core.get("ratio_to_floor"), GOALS["floor_ratio"], "x")]
+    for row in report.get("ensemble", ()):
         out.append(goal(f"batched speed-up, {row['model']}, {row['members']} members", row["speedup"],
                         GOALS["batched_speedup"], "x", lower=False))
     book = report.get("book") or {}
+    if book.get("profile", "full") != "full":
+        book = {}  # the goals are for the full book; a quick-profile build is only reported
     for name, key, target in (("cold make book", "cold", "cold_book_s"),
                               ("make book after a library edit", "library", "library_edit_s"),
                               ("make book after a narrative edit", "narrative", "narrative_edit_s")):
@@ -286,8 +324,17 @@ def main(argv=None):
                     help="torch threads for the training benchmarks (0: all cores, as a lone sweep would use)")
     ap.add_argument("--book", action="store_true", help="also time make book (slow)")
     ap.add_argument("--book-profile", default="full", choices=["full", "quick"])
+    ap.add_argument("--book-builds", default="cold,noop,narrative,library",
+                    help="the first of cold,noop,narrative,library to time (a short GPU lease: cold)")
     ap.add_argument("--test", action="store_true", help="also time make test as CI runs it (slow)")
+    ap.add_argument("--parts", default=",".join(PARTS),
+                    help=f"comma-separated subset of {','.join(PARTS)} (default: all)")
+    ap.add_argument("--throughput-seeds", default=None,
+                    help="seed counts for the throughput part, e.g. 25,100 (default: 25; 25,100 on a GPU)")
     args = ap.parse_args(argv)
+    parts = set(filter(None, args.parts.split(",")))
+    if parts - set(PARTS):
+        ap.error(f"unknown part(s) {sorted(parts - set(PARTS))}; choose from {list(PARTS)}")
     device = resolve_device(args.device)
     # make exports OMP_NUM_THREADS for its parallel sections; a benchmark run alone
     # should use every core, as a lone sweep would.
@@ -298,23 +345,31 @@ def main(argv=None):
     if device.type == "cuda":
         report["gpu"] = torch.cuda.get_device_name(device)
     print(f"[bench] device={device} epochs_scale={args.epochs_scale} repeats={args.repeats}")
-    print("[bench] 1. stacked ensemble vs vmap vs one-by-one (20 members, moons)")
     n = torch.get_num_threads()
     torch.set_num_threads(1)  # as the sweep trains: one thread per stack
-    report["ensemble"] = ensemble_speedup(device, args.epochs_scale, repeats=args.repeats)
-    print("[bench] 2. readings multiverse: one stack vs one per reading (moons)")
-    report["multiverse"] = multiverse_stack(device, args.epochs_scale)
+    if "ensemble" in parts:
+        print("[bench] 1. stacked ensemble vs vmap vs one-by-one (20 members, moons)")
+        report["ensemble"] = ensemble_speedup(device, args.epochs_scale, repeats=args.repeats)
+    if "multiverse" in parts:
+        print("[bench] 2. readings multiverse: one stack vs one per reading (moons)")
+        report["multiverse"] = multiverse_stack(device, args.epochs_scale)
+    if "throughput" in parts:
+        seeds = args.throughput_seeds or ("25,100" if device.type == "cuda" else "25")
+        print("[bench] 3. members per second at 1,000+ members (readings x seeds, moons)")
+        report["throughput"] = throughput(device, tuple(int(x) for x in seeds.split(",")),
+                                          epochs_scale=args.epochs_scale)
     torch.set_num_threads(n)
-    print("[bench] 3. core sweep vs its matmul compute floor")
-    report["core_sweep"] = core_sweep_vs_floor(device, args.epochs_scale)
+    if "core" in parts:
+        print("[bench] 4. core sweep vs its matmul compute floor")
+        report["core_sweep"] = core_sweep_vs_floor(device, args.epochs_scale)
     if args.book or args.test:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from bookbench import time_book, time_test
     if args.book:
-        print("[bench] 4. make book wall times")
-        report["book"] = time_book(args.book_profile)
+        print("[bench] 5. make book wall times")
+        report["book"] = time_book(args.book_profile, args.book_builds.split(","), device.type)
     if args.test:
-        print("[bench] 5. make test wall time")
+        print("[bench] 6. make test wall time")
         report["test"] = time_test()
     report["goals"] = goals(report)
     for g in report["goals"]:

@@ -210,15 +210,24 @@ def _input_dim(task: str, embed_dim: int | None) -> int:
     return make_dataset(task, 0, n_train=4, n_val=1, n_test=1, embed_dim=embed_dim).d_in
 
 
-#: Members per stack: beyond ~100-200 a member's time stops falling (the step's
-#: fixed cost is amortised and activations outgrow the caches), while fewer,
-#: bigger stacks would leave cores idle.
-MAX_MEMBERS = 160
+#: Members per stack, by device type.  On CPU, beyond ~100-200 a member's time
+#: stops falling (the step's fixed cost is amortised and activations outgrow the
+#: caches), while fewer, bigger stacks would leave cores idle.  A GPU runs these
+#: tiny models launch-bound: its step costs about the same for 20 members or 2,000,
+#: so there a stack holds as many as the sweep offers (``make bench`` measures
+#: members per second at both sizes).
+MAX_MEMBERS = {"cpu": 160, "cuda": 4096, "mps": 1024}
 
 
-def make_stacks(jobs, max_members: int = MAX_MEMBERS) -> list[list[Job]]:
+def max_members_for(device) -> int:
+    """The stack size limit for ``device`` (see :data:`MAX_MEMBERS`)."""
+    return MAX_MEMBERS.get(torch.device(device).type, MAX_MEMBERS["cpu"])
+
+
+def make_stacks(jobs, max_members: int | None = None) -> list[list[Job]]:
     """Group jobs that can share an ensemble into stacks of at most ``max_members``
-    members (a larger group is split), ordered by estimated cost, longest first.
+    members (default: the jobs' device's, :func:`max_members_for`; a larger group
+    is split), ordered by estimated cost, longest first.
 
     Within a group, jobs are ordered by their model config, the fields of
     :data:`scaffold.models.RUN_FIELDS` first, so that variants sharing a graph
@@ -231,8 +240,9 @@ def make_stacks(jobs, max_members: int = MAX_MEMBERS) -> list[list[Job]]:
     stacks = []
     for group in groups.values():
         cur, n = [], 0
+        limit = max_members or max_members_for(group[0].device)
         for job in sorted(group, key=lambda j: (_config_order(j.spec), j.task, j.key)):
-            if cur and n + job.n_members > max_members:
+            if cur and n + job.n_members > limit:
                 stacks.append(cur)
                 cur, n = [], 0
             cur.append(job)
@@ -355,7 +365,7 @@ def store_entry(cache_dir: Path, job: Job, members: pd.DataFrame, curves: pd.Dat
 
 
 def run_jobs(jobs, n_jobs: int = 1, backend: str | None = None, cache: bool = True,
-             progress: bool | None = None, desc: str = "sweep", max_members: int = MAX_MEMBERS) -> dict:
+             progress: bool | None = None, desc: str = "sweep", max_members: int | None = None) -> dict:
     """Load or train every job (deduplicated by key); returns key -> (members, curves, traces).
 
     Cached jobs are read here; the missing ones are stacked, and the stacks sent

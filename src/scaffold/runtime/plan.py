@@ -14,7 +14,8 @@ the first step of ``make book``) takes the sections' own parameters.
 
 Where the jobs run follows the sections' conventions: ``SCAFFOLD_DASK`` names a
 Dask scheduler to send them to; otherwise ``SCAFFOLD_JOBS`` local processes
-(default here: every core, since the plan runs alone, before the sections).
+(default on CPU: every core, since the plan runs alone, before the sections;
+see :data:`WORKERS` for a GPU).
 """
 
 from __future__ import annotations
@@ -64,10 +65,18 @@ def plan_jobs(grids, device="cpu") -> list[Job]:
     return list(unique.values())
 
 
-def _workers() -> tuple[int, str | None]:
+#: Training processes per device type when ``SCAFFOLD_JOBS`` is unset.  On CPU one
+#: per core (each stack trains on one thread).  A GPU's stacks are few and large,
+#: and its steps launch-bound: two processes let one's Python overhead overlap the
+#: other's kernels, more only contend for the one device.  MPS: one.
+WORKERS = {"cuda": 2, "mps": 1}
+
+
+def _workers(device="cpu") -> tuple[int, str | None]:
     if os.environ.get("SCAFFOLD_DASK"):
         return -1, "dask"
-    return int(os.environ.get("SCAFFOLD_JOBS", os.cpu_count() or 1)), None
+    default = WORKERS.get(str(device).split(":")[0], os.cpu_count() or 1)
+    return int(os.environ.get("SCAFFOLD_JOBS", default)), None
 
 
 def run_plan(grids, device="cpu", n_jobs: int | None = None, backend: str | None = None,
@@ -75,7 +84,7 @@ def run_plan(grids, device="cpu", n_jobs: int | None = None, backend: str | None
     """Train every job of ``grids`` that is not cached; returns a short summary."""
     jobs = plan_jobs(grids, device)
     if n_jobs is None:
-        n_jobs, backend = _workers()
+        n_jobs, backend = _workers(device)
     t0 = time.perf_counter()
     if backend == "dask":
         from distributed import Client
