@@ -2,6 +2,7 @@
 and the book benchmark's narrative edit touches markdown only.  (No timings here.)"""
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -101,3 +102,19 @@ def test_narrative_edit_changes_markdown_only(tmp_path):
     assert code(before) == code(after)
     assert md(before) != md(after) and "benchmark" in md(after)[0]
     assert md(before)[1] == md(after)[1]
+
+
+def test_merge_joins_parts_of_one_machine_and_refuses_others(tmp_path):
+    base = dict(device="cuda", torch="2.11", python="3.12", machine="x86_64", gpu="H200")
+    a, b, c = (tmp_path / f"{n}.json" for n in "abc")
+    a.write_text(json.dumps({**base, "core_sweep": dict(ratio_to_floor=3.0), "goals": []}))
+    b.write_text(json.dumps({**base, "book": dict(cold=dict(seconds=200.0), profile="full")}))
+    merged = bench.merge([a, b])
+    assert merged["core_sweep"]["ratio_to_floor"] == 3.0 and merged["book"]["cold"]["seconds"] == 200.0
+    met = {g["goal"]: g["met"] for g in merged["goals"]}
+    assert met["core sweep time / matmul floor"] is True and met["cold make book"] is True
+    c.write_text(json.dumps({**base, "torch": "2.13", "ensemble": []}))
+    with pytest.raises(ValueError, match="not one machine"):
+        bench.merge([a, c])
+    with pytest.raises(ValueError, match="more than one report"):
+        bench.merge([a, a])

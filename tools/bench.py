@@ -57,6 +57,8 @@ from scaffold.train import Part, TrainConfig, train_ensemble, train_one_by_one, 
 NOTE_MODELS = (DENSE, HSN_NOTE, CEN_NOTE)
 #: What ``--parts`` can choose (``--book`` and ``--test`` are asked for apart).
 PARTS = ("ensemble", "multiverse", "throughput", "core")
+#: The report's entries written by the parts, --book and --test.
+PARTS_KEYS = ("ensemble", "multiverse", "throughput", "core_sweep", "book", "test")
 #: Issue 13's targets.
 GOALS = dict(floor_ratio=4.0, batched_speedup=10.0, cold_book_s=300.0, library_edit_s=60.0,
              narrative_edit_s=10.0, make_test_s=300.0)
@@ -129,6 +131,33 @@ class VmapEnsemble(nn.Module):
         return self._vmapped(x)
 
 
+#: Operators that do the models' arithmetic; everything else is element-wise work,
+#: copies and bookkeeping.
+MATMUL_OPS = ("aten::bmm", "aten::baddbmm", "aten::mm", "aten::addmm", "aten::matmul")
+
+
+def op_profile(spec, task, seeds, device, epochs_scale=0.2, top=8) -> dict:
+    """Where a stacked training run's time goes, by operator (``torch.profiler``).
+
+    Self time per operator, as shares of the total: the matrix products' share says
+    how close the step is to arithmetic-bound; the rest is element-wise passes,
+    copies and autograd bookkeeping.  The profiler's own overhead inflates the
+    many small operators a little, so read the shares, not the absolute times.
+    """
+    from torch.profiler import ProfilerActivity, profile
+
+    cfg = TrainConfig(epochs_scale=epochs_scale)
+    acts = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if device.type == "cuda" else [])
+    with profile(activities=acts) as prof:
+        train_ensemble(spec, task, seeds, cfg, device)
+    rows = [(e.key, e.self_cpu_time_total, e.count) for e in prof.key_averages()]
+    total = sum(t for _, t, _ in rows) or 1.0
+    rows.sort(key=lambda r: -r[1])
+    return dict(total_self_ms=round(total / 1e3, 1), ops=len(rows),
+                matmul_share=round(sum(t for k, t, _ in rows if k in MATMUL_OPS) / total, 3),
+                top=[dict(op=k, share=round(t / total, 3), calls=c) for k, t, c in rows[:top]])
+
+
 def build_vmap(specs, d_in, n_out, seeds):
     return VmapEnsemble(build_stack(specs, d_in, n_out, seeds))
 
@@ -158,12 +187,17 @@ def ensemble_speedup(device, epochs_scale=1.0, task="moons", seeds=range(10), re
                    speedup=med["one_by_one"] / med["stacked"],
                    stacked_vs_vmap=med["vmap"] / med["stacked"],
                    max_abs_metric_diff=diff(single), max_abs_metric_diff_vmap=diff(peer),
-                   runs={k: [round(x, 4) for x in v] for k, v in times.items()})
+                   runs={k: [round(x, 4) for x in v] for k, v in times.items()},
+                   profile=op_profile(spec, task, seeds, device, 0.2 * epochs_scale))
         out.append(row)
         print(f"  {spec.label:14s} stacked {med['stacked']:6.2f}s  vmap {med['vmap']:6.2f}s  "
               f"one-by-one {med['one_by_one']:7.2f}s  speed-up x{row['speedup']:5.1f}  "
               f"vs vmap x{row['stacked_vs_vmap']:4.1f}  (max |metric diff| {row['max_abs_metric_diff']:.1e}, "
               f"vmap {row['max_abs_metric_diff_vmap']:.1e})", flush=True)
+        prof = row["profile"]
+        print(f"    profile: matrix products {100 * prof['matmul_share']:.0f}% of operator time; top: "
+              + ", ".join(f"{o['op'].removeprefix('aten::')} {100 * o['share']:.0f}%" for o in prof["top"][:5]),
+              flush=True)
     return out
 
 
@@ -313,6 +347,34 @@ def goals(report: dict) -> list[dict]:
     return out
 
 
+def merge(paths) -> dict:
+    """One report from several partial ones (``--parts``, ``--book-builds``) of one machine.
+
+    A short GPU lease runs the parts in separate calls; this joins them.  The reports
+    must come from the same device, torch and machine; a part measured in two of
+    them is an error, not silently overwritten.  The goals are judged again.
+    """
+    reports = [json.loads(Path(p).read_text()) for p in paths]
+    same = ("device", "torch", "python", "machine", "gpu")
+    for r in reports[1:]:
+        diff = [k for k in same if r.get(k) != reports[0].get(k)]
+        if diff:
+            raise ValueError(f"reports differ in {diff}: not one machine")
+    out = {k: reports[0][k] for k in reports[0] if k not in (*PARTS_KEYS, "goals")}
+    out["merged_from"] = [Path(p).name for p in paths]
+    # Reports from before the date was recorded: the day the files were written.
+    out.setdefault("date", min(r.get("date") or time.strftime("%Y-%m-%d", time.gmtime(Path(p).stat().st_mtime))
+                               for r, p in zip(reports, paths)))
+    for r in reports:
+        for k in PARTS_KEYS:
+            if k in r:
+                if k in out:
+                    raise ValueError(f"part {k!r} appears in more than one report")
+                out[k] = r[k]
+    out["goals"] = goals(out)
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--device", default="auto")
@@ -331,7 +393,13 @@ def main(argv=None):
                     help=f"comma-separated subset of {','.join(PARTS)} (default: all)")
     ap.add_argument("--throughput-seeds", default=None,
                     help="seed counts for the throughput part, e.g. 25,100 (default: 25; 25,100 on a GPU)")
+    ap.add_argument("--merge", nargs="+", metavar="REPORT",
+                    help="join partial reports of one machine into --out, measuring nothing")
     args = ap.parse_args(argv)
+    if args.merge:
+        report = merge(args.merge)
+        _write(report, Path(args.out))
+        return report
     parts = set(filter(None, args.parts.split(",")))
     if parts - set(PARTS):
         ap.error(f"unknown part(s) {sorted(parts - set(PARTS))}; choose from {list(PARTS)}")
@@ -339,7 +407,8 @@ def main(argv=None):
     # make exports OMP_NUM_THREADS for its parallel sections; a benchmark run alone
     # should use every core, as a lone sweep would.
     torch.set_num_threads(args.threads or os.cpu_count() or 1)
-    report = dict(device=str(device), torch=torch.__version__, python=platform.python_version(),
+    report = dict(date=time.strftime("%Y-%m-%d", time.gmtime()), device=str(device),
+                  torch=torch.__version__, python=platform.python_version(),
                   machine=platform.machine(), threads=torch.get_num_threads(),
                   epochs_scale=args.epochs_scale, load_average=list(os.getloadavg()))
     if device.type == "cuda":
@@ -376,13 +445,16 @@ def main(argv=None):
         state = {True: "met", False: "MISSED", None: "not measured"}[g["met"]]
         value = "-" if g["value"] is None else f"{g['value']:.1f}"
         print(f"  goal {g['goal']}: {value} (target {g['target']:g} {g['unit']}) {state}")
-    out = Path(args.out)
+    _write(report, Path(args.out))
+    return report
+
+
+def _write(report: dict, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
     tmp.write_text(json.dumps(report, indent=2))
-    tmp.replace(out)
+    tmp.replace(out)  # a reader never sees half a report
     print(f"[bench] wrote {out}")
-    return report
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from pathlib import Path
 
 from scaffold import ROOT
 
@@ -50,6 +51,33 @@ def _make(args, env) -> dict:
     if plan:  # the up-front training of every section's sweeps (make sweeps)
         out["plan_s"] = float(plan.group(1))
     return out
+
+
+def plan_profile(cache_dir, top: int = 8) -> dict:
+    """Where a cold plan's training time went, read back from the sweep cache it filled.
+
+    Each cached job records its share of its stack's wall time (``seconds``), so
+    the sum over jobs is the plan's job-seconds: spread over the cores, they are
+    the plan's wall time.  Returns the job-seconds by model family and the
+    ``top`` most expensive jobs.
+    """
+    import pandas as pd
+
+    rows = []
+    for path in Path(cache_dir).rglob("*.members.csv"):
+        m = pd.read_csv(path, usecols=["task", "model", "family", "seconds"])
+        rows.append(dict(task=m.task.iloc[0], model=m.model.iloc[0], family=m.family.iloc[0],
+                         members=len(m), seconds=float(m.seconds.iloc[0])))
+    if not rows:
+        return {}
+    jobs = pd.DataFrame(rows)
+    fam = jobs.groupby("family").agg(jobs=("seconds", "size"), members=("members", "sum"),
+                                     seconds=("seconds", "sum")).sort_values("seconds", ascending=False)
+    return dict(job_seconds=round(float(jobs.seconds.sum()), 1), jobs=len(jobs),
+                members=int(jobs.members.sum()),
+                by_family=[dict(family=k, **{c: (round(float(v), 1) if c == "seconds" else int(v))
+                                            for c, v in r.items()}) for k, r in fam.iterrows()],
+                top_jobs=jobs.nlargest(top, "seconds").round(1).to_dict("records"))
 
 
 def _edit_markdown(path) -> None:
@@ -84,6 +112,7 @@ def time_book(profile: str = "full", builds=BUILDS, device: str = "auto") -> dic
             args = ["book", f"TREE={SCRATCH}", f"PROFILE={profile}", f"DEVICE={device}"]
             print("  cold build (empty cache) ...", flush=True)
             out["cold"] = _make(args, env)
+            out["cold"]["plan_profile"] = plan_profile(cache)
             if "noop" in builds:
                 out["noop"] = _make(args, env)
             if "narrative" in builds:
