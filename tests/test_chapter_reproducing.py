@@ -113,3 +113,49 @@ def test_goals_table_says_met_missed_by_how_much_or_not_measured():
     assert "goals" in rp.table_views(report)
     assert list(rp.ensemble_table(report).columns) == ["model", "members", "batched_s", "vmap_s",
                                                          "one_by_one_s", "speedup", "stacked_vs_vmap"]
+
+
+PROFILED = {**REPORT,
+            "ensemble": [{**REPORT["ensemble"][0],
+                          "profile": {"matmul_share": 0.35, "top": [{"op": "aten::bmm", "share": 0.2},
+                                                                    {"op": "aten::sqrt", "share": 0.1}]}}],
+            "throughput": [{"members": 1200, "max_members": 160, "stacks": 8, "n_jobs": 2,
+                            "seconds": 60.0, "members_per_s": 20.0}],
+            "book": {**REPORT["book"],
+                     "cold": {"seconds": 200.0, "executed": 7, "plan_s": 150.0,
+                              "plan_profile": {"jobs": 10, "members": 200, "job_seconds": 290.0,
+                                               "by_family": [{"family": "hsn", "jobs": 6, "members": 120,
+                                                              "seconds": 232.0},
+                                                             {"family": "dense", "jobs": 4, "members": 80,
+                                                              "seconds": 58.0}],
+                                               "top_jobs": [{"model": "HSN big", "task": "sine",
+                                                             "seconds": 90.0}]}}}}
+
+
+def test_profile_throughput_and_plan_are_quoted_from_the_report():
+    assert rp.profile_table(PROFILED).iloc[0].to_dict() == {
+        "model": "Dense MLP", "matmul_pct": 35, "top_ops": "bmm 20%, sqrt 10%"}
+    assert list(rp.plan_table(PROFILED).share_pct) == [80.0, 20.0]
+    text = rp.timings(PROFILED, rp.facts(PROFILED)).text
+    assert "35% for the Dense MLP" in text and "tab-rep-profile" in text
+    assert "20.0 members per second here (8 stacks of at most 160 members on 2 processes" in text
+    assert "150 s" in text and "HSN big on sine" in text and "tab-rep-plan" in text
+    assert {"throughput", "profile", "plan"} <= set(rp.table_views(PROFILED))
+    # An older report without these parts shows none of them.
+    assert not {"throughput", "profile", "plan"} & set(rp.table_views(REPORT))
+
+
+def test_a_recorded_gpu_report_is_labelled_as_recorded(tmp_path):
+    assert "No measurement on a GPU" in rp.recorded(None).text and rp.record_views(None) == {}
+    rec = {**PROFILED, "device": "cuda", "gpu": "NVIDIA H200", "threads": 16, "date": "2026-11-28",
+           "ensemble": [{**PROFILED["ensemble"][0], "speedup": 18.0, "repeats": 1}],
+           "goals": GOALS, "core_sweep": REPORT["core_sweep"], "file": str(tmp_path / "bench-cuda.json")}
+    (tmp_path / "bench-cuda.json").write_text(json.dumps(rec))
+    assert rp.load_records(tmp_path)[0]["gpu"] == "NVIDIA H200"
+    text = rp.recorded(rec).text
+    assert "2026-11-28" in text and "NVIDIA H200" in text and "not recomputed" in text
+    assert "18.0x for the Dense MLP" in text and "one run each" in text
+    assert "Of the 3 targets measured there, 1 is met" in text
+    assert set(rp.record_views(rec)) == {"goals", "ensemble", "throughput"}
+    for name in rp.record_views(rec):
+        assert f"{{glue:figure}} tab-rep-gpu-{name}" in text

@@ -25,11 +25,19 @@ from ..runtime.setup import PROFILES
 from ..sweep import TRAINING_SOURCES
 
 BENCH = RESULTS / "bench.json"
+#: Reports measured elsewhere and kept in the repository: a GPU lease's, which a
+#: reader's machine cannot re-measure (``tools/bench.py --merge`` wrote them).
+RECORDS = ROOT / "tools" / "records"
 
 
 def load_bench(path: Path = BENCH) -> dict | None:
     """The last ``make bench`` report, or None if there is none."""
     return json.loads(Path(path).read_text()) if Path(path).exists() else None
+
+
+def load_records(folder: Path = RECORDS) -> list[dict]:
+    """The recorded reports (``bench-*.json``), each with its file's path under ``file``."""
+    return [dict(json.loads(p.read_text()), file=str(p)) for p in sorted(Path(folder).glob("bench-*.json"))]
 
 
 def pinned(names=("torch", "numpy", "scikit-learn", "jupyter-book", "sphinx", "myst-nb",
@@ -58,6 +66,34 @@ def ensemble_table(report: dict) -> pd.DataFrame:
     df = pd.DataFrame(report["ensemble"])
     cols = ["model", "members", "batched_s", "vmap_s", "one_by_one_s", "speedup", "stacked_vs_vmap"]
     return df[[c for c in cols if c in df]].round(2)
+
+
+def throughput_table(report: dict) -> pd.DataFrame:
+    """Members per second at 1,000+ members, per stack size limit."""
+    df = pd.DataFrame(report.get("throughput") or [],
+                      columns=["members", "max_members", "stacks", "n_jobs", "seconds", "members_per_s"])
+    return df.round({"seconds": 1, "members_per_s": 1})
+
+
+def _top_ops(prof: dict, n: int = 3) -> str:
+    return ", ".join(f"{o['op'].removeprefix('aten::')} {100 * o['share']:.0f}%" for o in prof["top"][:n])
+
+
+def profile_table(report: dict) -> pd.DataFrame:
+    """Per model, where a stacked training run's operator time goes (``torch.profiler``)."""
+    rows = [dict(model=e["model"], matmul_pct=round(100 * e["profile"]["matmul_share"]),
+                 top_ops=_top_ops(e["profile"]))
+            for e in report.get("ensemble") or [] if e.get("profile")]
+    return pd.DataFrame(rows, columns=["model", "matmul_pct", "top_ops"])
+
+
+def plan_table(report: dict) -> pd.DataFrame:
+    """The cold plan's job-seconds by model family (from the cache it filled)."""
+    prof = ((report.get("book") or {}).get("cold") or {}).get("plan_profile") or {}
+    df = pd.DataFrame(prof.get("by_family") or [], columns=["family", "jobs", "members", "seconds"])
+    total = df.seconds.sum()
+    df["share_pct"] = (100 * df.seconds / total).round() if total else []
+    return df
 
 
 def _goal_value(g: dict) -> str:
@@ -147,7 +183,11 @@ HEADERS = {"profile": "Profile", "n_seeds": "Seeds", "epochs_scale": "Share of t
            "batched_s": "Stacked (s)", "one_by_one_s": "One by one (s)", "speedup": "Speed-up",
            "build": "Build", "seconds": "Seconds", "sections executed": "Sections executed",
            "vmap_s": "vmap (s)", "stacked_vs_vmap": "Stacked vs vmap", "goal": "Goal",
-           "target": "Target", "measured": "Measured", "state": "State"}
+           "target": "Target", "measured": "Measured", "state": "State",
+           "max_members": "Stack size limit", "stacks": "Stacks", "n_jobs": "Processes",
+           "members_per_s": "Members per second", "matmul_pct": "Matrix products (%)",
+           "top_ops": "Costliest operators (share of operator time)", "family": "Family",
+           "jobs": "Jobs", "share_pct": "Share (%)"}
 
 
 def table_views(report: dict | None) -> dict:
@@ -160,7 +200,82 @@ def table_views(report: dict | None) -> dict:
         out["book"] = tab.table(book_table(report), headers=HEADERS, sort=["_none"])
     if report and report.get("goals"):
         out["goals"] = tab.table(goals_table(report), headers=HEADERS, sort=["_none"])
+    for name, fn in (("throughput", throughput_table), ("profile", profile_table), ("plan", plan_table)):
+        if report and not fn(report).empty:
+            out[name] = tab.table(fn(report), headers=HEADERS, sort=["_none"])
     return out
+
+
+def record_views(record: dict | None) -> dict:
+    """The tables of a recorded (GPU) report (prefix ``tab-rep-gpu``)."""
+    if not record:
+        return {}
+    out = {}
+    for name, fn in (("goals", goals_table), ("ensemble", ensemble_table), ("throughput", throughput_table)):
+        if record.get(name if name != "goals" else "goals"):
+            out[name] = tab.table(fn(record), headers=HEADERS, sort=["_none"])
+    return out
+
+
+def recorded(record: dict | None) -> "Markdown":
+    """The paragraphs on a recorded GPU report, or a plain line saying there is none."""
+    if not record:
+        return Markdown("No measurement on a GPU is recorded in this repository.")
+    book = (record.get("book") or {}).get("cold") or {}
+    goals = record.get("goals") or []
+    met = sum(1 for g in goals if g["met"])
+    measured = sum(1 for g in goals if g["met"] is not None)
+    ens = record.get("ensemble") or []
+    repeats = {e.get("repeats") for e in ens}
+    parts = [
+        f"These figures were measured on {record.get('date', 'an unrecorded date')} on a lent machine "
+        f"with an {record.get('gpu', 'unnamed GPU')} and {count(int(record.get('threads', 0)), 'CPU thread')} "
+        f"(torch {record.get('torch')}, Python {record.get('python')}), with `tools/bench.py --device "
+        "cuda` run in parts to fit a short lease and joined with `--merge`. They are kept in "
+        f"`tools/records/` because a reader's machine cannot re-measure them; they are not recomputed "
+        f"when this page is built. Of the {measured} targets measured there, {met} "
+        f"{'is' if met == 1 else 'are'} met ({{numref}}`tab-rep-gpu-goals`)."]
+    if book:
+        parts.append(
+            f"**Cold book on the GPU machine.** `make book DEVICE=cuda` from an empty cache took "
+            f"{tab.number(book['seconds'])} s"
+            + (f", of which {tab.number(book['plan_s'])} s trained every sweep on the GPU" if "plan_s" in book else "")
+            + ". The sections themselves run on its CPU cores.")
+    if ens:
+        one = " (one run each: the lease was short)" if repeats == {1} else ""
+        speedups = ", ".join(f"{e['speedup']:.1f}x for the {e['model']}" for e in ens)
+        parts.append(
+            f"**Stacked ensembles on the GPU**{one} ({{numref}}`tab-rep-gpu-ensemble`): training "
+            f"{ens[0]['members']} members stacked rather than one at a time was {speedups} faster. "
+            "A GPU step costs about the same for one member or twenty, so stacking gains more there "
+            "than on CPU cores. Stacked and one-by-one runs need not agree to the last "
+            "digit on a GPU: its batched and single products sum in different orders, and the "
+            "literal HSN amplifies the difference.")
+    if record.get("throughput"):
+        thr = throughput_table(record)
+        best = thr.loc[thr.members_per_s.idxmax()]
+        parts.append(
+            f"**Throughput on the GPU** ({{numref}}`tab-rep-gpu-throughput`): up to "
+            f"{tab.number(best.members_per_s)} members per second with {int(best.members):,} members in "
+            f"stacks of at most {int(best.max_members):,}. Stacks of the CPU's size (160) leave the GPU "
+            "waiting on kernel launches, which is why a GPU's stacks are larger "
+            "(`scaffold.sweep.MAX_MEMBERS`).")
+    if record.get("core_sweep"):
+        cs = record["core_sweep"]
+        parts.append(
+            f"The core sweep took {tab.number(cs['seconds'])} s there, against a matrix-product floor of "
+            f"{tab.number(cs['floor_s'])} s ({tab.number(cs['matmul_gflops'])} GFLOP/s): a ratio of "
+            f"{tab.number(cs['ratio_to_floor'])}. On a GPU these 16-to-64-unit models are bound by "
+            "kernel launches, not arithmetic, and the floor target is far out of reach; it was set "
+            "with two CPU cores in mind.")
+    for name, caption in (("goals", "The speed targets on the GPU machine."),
+                          ("ensemble", "Stacked, vmap and one-by-one training on the GPU."),
+                          ("throughput", "Members per second on the GPU, by stack size limit.")):
+        if name in record_views(record):
+            parts.append(f"```{{glue:figure}} tab-rep-gpu-{name}\n:name: tab-rep-gpu-{name}\n"
+                         f":figclass: table\n\n{caption}\n```")
+    parts.append(provenance.data_links(Path(record["file"])).markdown())
+    return Markdown("\n\n".join(parts))
 
 
 class Markdown:
@@ -206,6 +321,30 @@ def timings(report: dict | None, f: dict, path: Path = BENCH) -> Markdown:
             "element-wise passes (activations, their gradients, Adam) cost as much as the products: "
             "the step is bound by memory traffic and per-operation overhead, not by arithmetic, "
             "which is also why stacking members pays.")
+    prof = profile_table(report)
+    if not prof.empty:
+        shares = ", ".join(f"{r.matmul_pct}% for the {r.model}" for r in prof.itertuples())
+        parts.append(
+            "**Where a step's time goes.** A profile of each model's stacked training "
+            f"({{numref}}`tab-rep-profile`) puts the matrix products at {shares} of the time spent in "
+            "operators; the rest is element-wise passes (activations and their gradients, Adam's "
+            "update), copies and autograd's bookkeeping. Those passes touch every weight or "
+            "activation once per step and do almost no arithmetic, so no batching of members removes "
+            "them.\n\n"
+            "```{glue:figure} tab-rep-profile\n:name: tab-rep-profile\n:figclass: table\n\n"
+            "Share of operator time per operator in a stacked training run (`torch.profiler`, "
+            "self time; the profiler's overhead inflates the many small operators a little).\n```")
+    thr = throughput_table(report)
+    if not thr.empty:
+        best = thr.loc[thr.members_per_s.idxmax()]
+        parts.append(
+            f"**Throughput.** With {int(thr.members.max()):,} members (the 24 HSN readings of the "
+            "multiverse, seeds times learning rates, on moons), the engine trains "
+            f"{tab.number(best.members_per_s)} members per second here "
+            f"({count(int(best.stacks), 'stack')} of at most {int(best.max_members)} members on "
+            f"{count(int(best.n_jobs), 'process', 'processes')}; {{numref}}`tab-rep-throughput`).\n\n"
+            "```{glue:figure} tab-rep-throughput\n:name: tab-rep-throughput\n:figclass: table\n\n"
+            "Members trained per second at 1,000+ members, by stack size limit.\n```")
     if report.get("book"):
         parts.append(
             f"**Rebuilding the book** ({f['book-profile']} profile, the virtual environment already "
@@ -214,6 +353,20 @@ def timings(report: dict | None, f: dict, path: Path = BENCH) -> Markdown:
             "in `src/` (trained results then come from the cache).\n\n"
             "```{glue:figure} tab-rep-book\n:name: tab-rep-book\n:figclass: table\n\n"
             "Rebuild times of the book and how many sections each rebuild executed.\n```")
+        cold = report["book"].get("cold") or {}
+        plan = plan_table(report)
+        if "plan_s" in cold and not plan.empty:
+            prof = cold["plan_profile"]
+            top = prof["top_jobs"][0]
+            parts.append(
+                f"Of the cold build, training every section's sweeps up front took "
+                f"{tab.number(cold['plan_s'])} s: {prof['jobs']} jobs, {prof['members']:,} trained "
+                f"models and {tab.number(prof['job_seconds'])} job-seconds spread over the cores "
+                f"({{numref}}`tab-rep-plan`). The costliest job, {top['model']} on {top['task']}, "
+                f"took {tab.number(top['seconds'])} s alone. The sections then only read the cache.\n\n"
+                "```{glue:figure} tab-rep-plan\n:name: tab-rep-plan\n:figclass: table\n\n"
+                "Training time of the cold build's plan by model family (job-seconds, "
+                "summed over the jobs; the cores share them).\n```")
     if report.get("goals"):
         unmeasured = (f" and did not measure {f['goals-unmeasured']}" if f["goals-unmeasured"] else "")
         test = ("" if f["test-seconds"] != f["test-seconds"] else
