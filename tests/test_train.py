@@ -54,6 +54,25 @@ def test_stacked_adam_matches_torch_adam(lrs):
     assert not torch.allclose(ours[0].detach(), start)  # and the parameters moved
 
 
+def test_stacked_adam_is_exact_where_gradients_are_zero_or_tiny():
+    # v = 0 (a masked or dead weight) and denormal v take the clamped sqrt path: the
+    # update must be bit for bit the textbook one, sqrt(v) / sqrt(bc2) + eps.
+    p = torch.zeros(2, 6, requires_grad=True)
+    opt = StackedAdam([p], torch.tensor([0.01, 0.02]))
+    m, v = torch.zeros(2, 6), torch.zeros(2, 6)
+    w = p.detach().clone()
+    for t in range(1, 30):
+        g = torch.tensor([[0.0, 1e-21, 1e-19, 3e-3, -2.0, 0.0]] * 2) * (t % 3)
+        p.grad = g.clone()
+        opt.step()
+        m.lerp_(g, 0.1)
+        v.mul_(0.999).addcmul_(g, g, value=0.001)
+        denom = (v.sqrt() / (1 - 0.999 ** t) ** 0.5).add_(1e-8)
+        w.addcdiv_(m * (torch.tensor([[0.01], [0.02]]) / (1 - 0.9 ** t)), denom, value=-1.0)
+        assert torch.equal(p.detach(), w), t
+    assert (v == 0).any() and ((v > 0) & (v < torch.finfo(torch.float32).tiny)).any()
+
+
 @pytest.mark.parametrize("spec,task", [(DENSE, "moons"), (HSN_REP, "sine"), (CEN, "circles")])
 def test_ensemble_agrees_with_one_by_one(spec, task):
     cfg = TrainConfig(epochs_scale=0.02, lrs=(0.01, 0.02))

@@ -44,6 +44,9 @@ class TrainConfig:
         return max(1, int(round(base * self.epochs_scale)))
 
 
+_TINY = torch.finfo(torch.float32).tiny
+
+
 class StackedAdam:
     """Adam (Kingma & Ba 2015) over stacked tensors with one learning rate per member.
 
@@ -79,7 +82,12 @@ class StackedAdam:
         g = torch.cat([p.grad.reshape(M, -1) for p in self.params], 1)
         self.m.lerp_(g, 1 - self.b1)
         self.v.mul_(self.b2).addcmul_(g, g, value=1 - self.b2)
-        denom = (self.v.sqrt() / bc2 ** 0.5).add_(self.eps)
+        # sqrt(v) / sqrt(bc2) + eps, with v clamped to the smallest normal float first:
+        # on CPU, sqrt of zeros (weights that never get a gradient: masked or dead
+        # units, 14-90% of v here) runs up to 8x slower than of normal numbers.  The
+        # clamp changes nothing: sqrt(tiny) / sqrt(bc2) <= 3.4e-18 is below half an
+        # ulp of eps (4.4e-16), so the sum rounds to eps exactly as 0 + eps does.
+        denom = self.v.clamp_min(_TINY).sqrt_().div_(bc2 ** 0.5).add_(self.eps)
         self.flat.addcdiv_(self.m * (self.lr / bc1), denom, value=-1.0)
         for p in self.params:
             p.grad = None
