@@ -21,6 +21,7 @@ message, except under CI (``CI`` set), where it fails.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -109,63 +110,6 @@ if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
 """
 
 
-def test_every_page_renders_offline(browser):
-    _require(bool(pages()), f"no built book at {HTML} (run make book or make test first)")
-    browser.set_script_timeout(60)
-    total_imgs = total_math = 0
-    problems = []
-    for page in pages():
-        rel = page.relative_to(HTML)
-        browser.get(page.as_uri())
-        info = browser.execute_async_script(PROBE)
-        if not info["title"]:
-            problems.append(f"{rel}: no title, page did not load")
-        for img in info["imgs"]:
-            if not img["ok"]:
-                problems.append(f"{rel}: image did not load: {img['src']}")
-        if info["remote"]:
-            problems.append(f"{rel}: loads from the network: {info['remote']}")
-        raw = re.findall(r"\\\(|\\\[|\$\$", info["text"])
-        if raw:
-            problems.append(f"{rel}: {len(raw)} untypeset math delimiters left")
-        if info["untypeset"]:
-            problems.append(f"{rel}: {info['untypeset']} math elements not typeset")
-        total_imgs += len(info["imgs"])
-        total_math += info["mjx"]
-    assert not problems, "\n".join(problems)
-    assert total_imgs > 0, "no figure anywhere in the book"
-    assert total_math > 0, "no typeset equation anywhere in the book (the note's own are expected)"
-
-
-def test_dark_theme_renders(browser):
-    """The theme's dark mode works offline too (the reader's choice is stored locally)."""
-    _require(bool(pages()), f"no built book at {HTML} (run make book or make test first)")
-    browser.get(pages()[0].as_uri())
-    browser.execute_script("document.documentElement.dataset.theme = 'dark';")
-    bg = browser.execute_script("return getComputedStyle(document.body).backgroundColor;")
-    assert bg not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), bg
-
-
-def test_no_remote_assets_in_html():
-    """Static check of every built page: no <script src> or <link href> over http(s)."""
-    _require(bool(pages()), f"no built book at {HTML}")
-    pattern = re.compile(r"<(?:script|link)\b[^>]*(?:src|href)=\"https?://", re.I)
-    bad = [str(p.relative_to(HTML)) for p in HTML.rglob("*.html") if pattern.search(p.read_text())]
-    assert not bad, f"pages referring to remote scripts or styles: {bad}"
-
-
-def test_sections_offer_their_sources():
-    """Each section page links its executed .ipynb and its .py source for download."""
-    _require(bool(pages()), f"no built book at {HTML}")
-    sections = sorted((HTML / "book").glob("[0-9][0-9]-*.html"))
-    assert sections
-    for page in sections:
-        html = page.read_text()
-        assert f"{page.stem}.ipynb" in html, f"{page.name}: no .ipynb download"
-        assert "Provenance of this page" in html, f"{page.name}: no provenance.block(cfg) at the end"
-        assert f"{page.stem}.py" in html, f"{page.name}: provenance block without .py link"
-
-
 # --- the book as a reader sees it: widths, themes, live figures ----------------------
 
 @pytest.fixture(scope="module")
@@ -234,39 +178,80 @@ check();
 """
 
 
+# The theme's own way of remembering a reader's choice (pydata-sphinx-theme reads it in
+# <head>, before anything is drawn), and of switching in place (what its toggle does).
+SET_THEME = ("localStorage.setItem('mode', arguments[0]); localStorage.setItem('theme', arguments[0]);"
+             "document.documentElement.dataset.mode = arguments[0];"
+             "document.documentElement.dataset.theme = arguments[0];")
+
+
+def _open_in(browser, url: str, theme: str) -> str:
+    """Load ``url`` as a reader whose stored choice is ``theme``; returns the theme it shows."""
+    stored = f"localStorage.setItem('mode', {json.dumps(theme)}); localStorage.setItem('theme', {json.dumps(theme)});"
+    sid = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": stored})
+    try:
+        browser.get(url)
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument",
+                                {"identifier": sid["identifier"]})
+    return browser.execute_script("return document.documentElement.dataset.theme;")
+
+
+def _view(browser, where: str, width: int, shot: Path) -> list[str]:
+    """The checks on the page as it is shown now; then its screenshot, at full height."""
+    problems = []
+    live = browser.execute_async_script(LIVE)
+    if live["drawn"] < live["boxes"]:
+        problems.append(f"{where}: {live['boxes'] - live['drawn']} of {live['boxes']} "
+                        "live figures not drawn")
+    problems += [f"{where}: image shown wider than it is: {s}" for s in live["small"]]
+    over = browser.execute_script(OVERFLOW)
+    if over["page"] > over["window"] + 1 or over["out"]:
+        problems.append(f"{where}: page {over['page']} px wide in a {over['window']} px "
+                        f"window: {over['out']}")
+    problems += [f"{where}: console: {e['message'][:300]}"
+                 for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    browser.set_window_size(width, min(max(live["height"], 900), 12000))
+    browser.save_screenshot(str(shot))
+    browser.set_window_size(width, 900)
+    return problems
+
+
 def _look(browser, site: Path, label: str, widths=WIDTHS) -> list[str]:
-    """Every page of ``site`` at each width and theme; returns the problems found."""
+    """Every page of ``site`` at each width, light and dark; returns the problems found.
+
+    A page is loaded once per width, in one theme (stored as the reader's choice, so the
+    page is drawn in it from the start), looked at, then switched to the other theme in
+    place, as the theme's toggle does, and looked at again.  The theme a page opens in
+    alternates from page to page and from one width to the next, so that every page is
+    opened in each theme (at one of the two widths) and seen in both at every width.
+    (Loading every page afresh for the second theme took twice as long.)
+    """
     browser.set_script_timeout(60)
     problems = []
     for width in widths:
-        for theme in THEMES:
-            for page in pages(site):
-                rel = page.relative_to(site)
+        for i, page in enumerate(pages(site)):
+            rel = page.relative_to(site)
+            first = THEMES[(i + WIDTHS.index(width)) % len(THEMES)]
+            browser.set_window_size(width, 900)
+            shown = _open_in(browser, page.as_uri(), first)
+            if shown != first:
+                problems.append(f"{label}/{rel} at {width} px: opened in {shown!r}, "
+                                f"not in the stored {first!r}")
+            browser.get_log("browser")  # drop messages of the page before
+            for theme in (first, *(t for t in THEMES if t != first)):
                 where = f"{label}/{rel} at {width} px, {theme}"
-                browser.set_window_size(width, 900)
-                browser.get(page.as_uri())
-                browser.get_log("browser")  # drop messages of the page before
-                browser.execute_script(
-                    "localStorage.setItem('mode', arguments[0]); localStorage.setItem('theme', arguments[0]);"
-                    "document.documentElement.dataset.mode = arguments[0];"
-                    "document.documentElement.dataset.theme = arguments[0];", theme)
-                live = browser.execute_async_script(LIVE)
-                if live["drawn"] < live["boxes"]:
-                    problems.append(f"{where}: {live['boxes'] - live['drawn']} of {live['boxes']} "
-                                    "live figures not drawn")
-                problems += [f"{where}: image shown wider than it is: {s}" for s in live["small"]]
-                over = browser.execute_script(OVERFLOW)
-                if over["page"] > over["window"] + 1 or over["out"]:
-                    problems.append(f"{where}: page {over['page']} px wide in a {over['window']} px "
-                                    f"window: {over['out']}")
-                problems += [f"{where}: console: {e['message'][:300]}"
-                             for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+                browser.execute_script(SET_THEME, theme)
                 shot = SHOTS / label / f"{str(rel.with_suffix('')).replace('/', '_')}-{width}-{theme}.png"
-                shot.parent.mkdir(parents=True, exist_ok=True)
-                browser.set_window_size(width, min(max(live["height"], 900), 12000))
-                browser.save_screenshot(str(shot))
+                problems += _view(browser, where, width, shot)
     return problems
 
+
+# Tests run in this file's order, and `make test` runs them on two workers (pytest-xdist),
+# which hands each worker two tests to begin with and then one at a time: so the longest
+# come first, paired so that each worker gets about half of the work (the demo build and a
+# first look at every page; every page at the two widths), and the short ones last.
 
 def test_demo_reads_at_every_width_and_theme(browser, demo_site):
     """The demo page: four live figures draw, tables scroll in their own box, no errors."""
@@ -279,7 +264,35 @@ def test_demo_reads_at_every_width_and_theme(browser, demo_site):
     assert (demo_site / "_static" / "plotly.min.js").stat().st_size > 1_000_000
 
 
-@pytest.mark.parametrize("width", WIDTHS)  # one test per width: `make test` runs them side by side
+def test_every_page_renders_offline(browser):
+    _require(bool(pages()), f"no built book at {HTML} (run make book or make test first)")
+    browser.set_script_timeout(60)
+    total_imgs = total_math = 0
+    problems = []
+    for page in pages():
+        rel = page.relative_to(HTML)
+        browser.get(page.as_uri())
+        info = browser.execute_async_script(PROBE)
+        if not info["title"]:
+            problems.append(f"{rel}: no title, page did not load")
+        for img in info["imgs"]:
+            if not img["ok"]:
+                problems.append(f"{rel}: image did not load: {img['src']}")
+        if info["remote"]:
+            problems.append(f"{rel}: loads from the network: {info['remote']}")
+        raw = re.findall(r"\\\(|\\\[|\$\$", info["text"])
+        if raw:
+            problems.append(f"{rel}: {len(raw)} untypeset math delimiters left")
+        if info["untypeset"]:
+            problems.append(f"{rel}: {info['untypeset']} math elements not typeset")
+        total_imgs += len(info["imgs"])
+        total_math += info["mjx"]
+    assert not problems, "\n".join(problems)
+    assert total_imgs > 0, "no figure anywhere in the book"
+    assert total_math > 0, "no typeset equation anywhere in the book (the note's own are expected)"
+
+
+@pytest.mark.parametrize("width", WIDTHS)  # one test per width: two workers run them side by side
 def test_book_reads_at_every_width_and_theme(browser, width):
     """Every page of the book, as on a laptop and a phone, light and dark."""
     _require(bool(pages()), f"no built book at {HTML} (run make book or make test first)")
@@ -349,3 +362,34 @@ def test_key_tables_show_their_last_column_at_1280(browser):
                 problems.append(f"{name}: #{tid}'s last column ends at {r['last']:.0f} px, "
                                 f"its box at {r['box']:.0f} px (window {r['window']} px)")
     assert not problems, "\n".join(problems)
+
+
+# --- quick checks ----------------------------------------------------------------
+
+def test_dark_theme_renders(browser):
+    """The theme's dark mode works offline too (the reader's choice is stored locally)."""
+    _require(bool(pages()), f"no built book at {HTML} (run make book or make test first)")
+    browser.get(pages()[0].as_uri())
+    browser.execute_script("document.documentElement.dataset.theme = 'dark';")
+    bg = browser.execute_script("return getComputedStyle(document.body).backgroundColor;")
+    assert bg not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), bg
+
+
+def test_no_remote_assets_in_html():
+    """Static check of every built page: no <script src> or <link href> over http(s)."""
+    _require(bool(pages()), f"no built book at {HTML}")
+    pattern = re.compile(r"<(?:script|link)\b[^>]*(?:src|href)=\"https?://", re.I)
+    bad = [str(p.relative_to(HTML)) for p in HTML.rglob("*.html") if pattern.search(p.read_text())]
+    assert not bad, f"pages referring to remote scripts or styles: {bad}"
+
+
+def test_sections_offer_their_sources():
+    """Each section page links its executed .ipynb and its .py source for download."""
+    _require(bool(pages()), f"no built book at {HTML}")
+    sections = sorted((HTML / "book").glob("[0-9][0-9]-*.html"))
+    assert sections
+    for page in sections:
+        html = page.read_text()
+        assert f"{page.stem}.ipynb" in html, f"{page.name}: no .ipynb download"
+        assert "Provenance of this page" in html, f"{page.name}: no provenance.block(cfg) at the end"
+        assert f"{page.stem}.py" in html, f"{page.name}: provenance block without .py link"

@@ -13,7 +13,9 @@
   tag ``injected-parameters``; it gets ``remove-cell`` here, as the section's own
   ``parameters`` cell has in the source, so neither shows on the page.
 - **One style.** ``_static/scaffold-style.css`` is written from
-  :func:`scaffold.runtime.style.css` so model and verdict colours have one source.
+  :func:`scaffold.palette.css` (re-exported by :mod:`scaffold.runtime.style`) so model
+  and verdict colours have one source.  That module imports nothing heavy: importing
+  ``scaffold.runtime`` here (torch, scikit-learn) took most of a no-op build.
 """
 
 from __future__ import annotations
@@ -131,11 +133,13 @@ def _hide_setup_cells(app, docname, source):
 def _write_style(app, exception):
     if exception is not None or app.builder.format != "html":
         return
-    from scaffold.runtime import style
+    from scaffold.palette import css
 
     out = Path(app.outdir) / "_static" / STYLE_CSS
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(style.css())
+    text = css()
+    if not out.exists() or out.read_text() != text:
+        out.write_text(text)
 
 
 def setup(app):

@@ -21,10 +21,12 @@ import io
 import math
 import re
 import zlib
-from dataclasses import dataclass
 
 from scaffold import note
 from scaffold.data import TASKS
+# The named colours, the verdicts' and the site's CSS: in a module that the Sphinx build
+# imports without the rest of the library.  Re-exported here, where figures look for them.
+from scaffold.palette import _NAMED, _PLOTLY_SYMBOL, _UNKNOWN_VERDICT, VERDICTS, Look, css, slug  # noqa: F401
 
 #: Width of the text column at a 1280 px window (sphinx-book-theme 1.3, measured in Chromium).
 PAGE_PX = 750
@@ -39,39 +41,6 @@ PANELS_PER_ROW = 2
 TASK_ORDER = tuple(note.TABLE_2_1) + tuple(t for t in TASKS if t not in note.TABLE_2_1)
 
 
-@dataclass(frozen=True)
-class Look:
-    """How one model is drawn.  Reading: ``marker`` is matplotlib's code; plotly's is :attr:`symbol`."""
-
-    color: str
-    marker: str
-    family: str
-
-    @property
-    def symbol(self) -> str:
-        return _PLOTLY_SYMBOL.get(self.marker, "circle")
-
-
-_PLOTLY_SYMBOL = {"o": "circle", "s": "square", "^": "triangle-up", "v": "triangle-down",
-                  "D": "diamond", "P": "cross", "X": "x", "p": "pentagon", "h": "hexagon",
-                  "<": "triangle-left", ">": "triangle-right", "*": "star"}
-
-# Okabe-Ito-based hues, chosen to stay readable on the light (#fff) and dark (#121212) pages.
-_NAMED = {
-    "Dense MLP": Look("#0072B2", "s", "Dense"),
-    "HSN (literal)": Look("#D55E00", "v", "HSN"),
-    "HSN (repaired)": Look("#E69F00", "^", "HSN"),
-    "CEN (best H)": Look("#009E73", "D", "CEN"),
-    "CEN (note's H)": Look("#7BAF1F", "P", "CEN"),
-    # Controls shown side by side in the limitations chapter: named, so that no two share a colour.
-    "Dense, HSN-matched (nonzeros)": Look("#56B4E9", "<", "Dense"),
-    "Dense, HSN-matched (sizes)": Look("#1F3A93", "p", "Dense"),
-    "HSN T=0 (repaired)": Look("#CC79A7", "<", "HSN"),
-    "HSN h_ca3=64 (repaired)": Look("#9C6ADE", "p", "HSN"),
-    "HSN h_ca3=256 (repaired)": Look("#5B2C83", "h", "HSN"),
-    "HSN learned G (repaired)": Look("#B5477D", ">", "HSN"),
-    "HSN learned initiator (repaired)": Look("#E0607E", "*", "HSN"),
-}
 # Unnamed members of a family draw from its list by a stable hash of the label, so that
 # the same label gets the same colour on every page whatever else is plotted beside it.
 _FAMILY = {
@@ -88,19 +57,6 @@ _CEN_WIDTH = re.compile(r"CEN \(H=(\d+)\)(.*)")
 
 #: Weights in schematics: learned or fixed (a colour-blind-safe pair, readable on white).
 LEARNED, FIXED = "#0072B2", "#D55E00"
-
-#: Verdict -> (colour on a light page, colour on a dark page); tables draw them as badges.
-VERDICTS = {
-    # The rulebook's words (scaffold.verdicts.VERDICTS) ...
-    "holds": ("#1A7F37", "#3FB950"),
-    "unsupported": ("#9A6700", "#D29922"),
-    # ... and the older ones, kept so that a page still on them keeps its colours.
-    "reproduced": ("#1A7F37", "#3FB950"),
-    "not reproduced": ("#9A6700", "#D29922"),
-    "contradicted": ("#CF222E", "#F85149"),
-    "untestable": ("#6E7781", "#8B949E"),
-}
-_UNKNOWN_VERDICT = ("#6E7781", "#8B949E")
 
 
 def family(label: str) -> str:
@@ -144,11 +100,6 @@ def markers(labels) -> dict[str, str]:
 
 def verdict_color(verdict: str, dark: bool = False) -> str:
     return VERDICTS.get(verdict, _UNKNOWN_VERDICT)[int(dark)]
-
-
-def slug(text: str) -> str:
-    """CSS-class-safe name of a verdict or label ('not reproduced' -> 'not-reproduced')."""
-    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
 
 
 def task_order(tasks) -> list[str]:
@@ -244,20 +195,3 @@ def smallest_text_px(fig, page_px: int = PAGE_PX) -> float:
     if not sizes:
         return float("inf")
     return min(sizes) * shown_px / (72.0 * width_in)
-
-
-# --- CSS, generated from the same facts (written into the site by tools/sphinx_readable.py) ---
-
-def css() -> str:
-    """CSS custom properties for every named colour, and verdict badges for light and dark."""
-    lines = ["/* Generated from scaffold.runtime.style by tools/sphinx_readable.py: edit style.py. */",
-             ":root {"]
-    lines += [f"  --model-{slug(k)}: {v.color};" for k, v in _NAMED.items()]
-    lines += [f"  --verdict-{slug(k)}: {light};" for k, (light, _) in VERDICTS.items()]
-    lines += ["}", 'html[data-theme="dark"] {']
-    lines += [f"  --verdict-{slug(k)}: {dark};" for k, (_, dark) in VERDICTS.items()]
-    lines += ["}"]
-    for k in VERDICTS:
-        s = slug(k)
-        lines.append(f".verdict-{s} {{ --badge: var(--verdict-{s}); }}")
-    return "\n".join(lines) + "\n"
