@@ -62,8 +62,10 @@ book: $(READY) $(MATHJAX) ## set up what is missing, execute changed sections, b
 	@$(MAKE) --no-print-directory -j$(JOBS) notebooks
 	@$(MAKE) --no-print-directory html
 
+# Unit tests with --dist worksteal: the default hands each worker runs of consecutive tests,
+# and one worker was often left alone with the slow pipeline tests for ~30 s at the end.
 test: $(READY) $(MATHJAX) ## unit tests, every section in the quick profile, book with warnings as errors, browser check
-	$(PY) -m pytest -n $(NCPU) tests --ignore=tests/test_browser.py
+	$(PY) -m pytest -n $(NCPU) --dist worksteal tests --ignore=tests/test_browser.py
 	@$(MAKE) --no-print-directory book TREE=$(QUICK) PROFILE=quick SEEDS=0 EPOCHS=0.0 PARAMS=
 	SCAFFOLD_HTML=$(QUICK)/_build/html $(PY) -m pytest -n $(NCPU) tests/test_browser.py
 
