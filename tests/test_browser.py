@@ -187,7 +187,7 @@ SET_THEME = ("localStorage.setItem('mode', arguments[0]); localStorage.setItem('
 
 def _open_in(browser, url: str, theme: str) -> str:
     """Load ``url`` as a reader whose stored choice is ``theme``; returns the theme it shows."""
-    stored = f"localStorage.setItem('mode', {json.dumps(theme)}); localStorage.setItem('theme', {json.dumps(theme)});"
+    stored = "".join(f"localStorage.setItem('{key}', {json.dumps(theme)});" for key in ("mode", "theme"))
     sid = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": stored})
     try:
         browser.get(url)

@@ -24,9 +24,10 @@ import zlib
 
 from scaffold import note
 from scaffold.data import TASKS
-# The named colours, the verdicts' and the site's CSS: in a module that the Sphinx build
-# imports without the rest of the library.  Re-exported here, where figures look for them.
-from scaffold.palette import _NAMED, _PLOTLY_SYMBOL, _UNKNOWN_VERDICT, VERDICTS, Look, css, slug  # noqa: F401
+# The named model and verdict colours and the site's CSS live in scaffold.palette, which the
+# Sphinx build imports without the rest of the library; re-exported here for the figures.
+from scaffold.palette import (_NAMED, _PLOTLY_SYMBOL, _UNKNOWN_VERDICT, VERDICTS, Look,  # noqa: F401
+                              css, slug)
 
 #: Width of the text column at a 1280 px window (sphinx-book-theme 1.3, measured in Chromium).
 PAGE_PX = 750
