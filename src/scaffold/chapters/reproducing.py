@@ -201,8 +201,9 @@ def table_views(report: dict | None) -> dict:
     if report and report.get("goals"):
         out["goals"] = tab.table(goals_table(report), headers=HEADERS, sort=["_none"])
     for name, fn in (("throughput", throughput_table), ("profile", profile_table), ("plan", plan_table)):
-        if report and not fn(report).empty:
-            out[name] = tab.table(fn(report), headers=HEADERS, sort=["_none"])
+        df = fn(report) if report else None
+        if df is not None and not df.empty:
+            out[name] = tab.table(df, headers=HEADERS, sort=["_none"])
     return out
 
 
@@ -212,7 +213,7 @@ def record_views(record: dict | None) -> dict:
         return {}
     out = {}
     for name, fn in (("goals", goals_table), ("ensemble", ensemble_table), ("throughput", throughput_table)):
-        if record.get(name if name != "goals" else "goals"):
+        if record.get(name):
             out[name] = tab.table(fn(record), headers=HEADERS, sort=["_none"])
     return out
 
@@ -268,10 +269,11 @@ def recorded(record: dict | None) -> "Markdown":
             f"{tab.number(cs['ratio_to_floor'])}. On a GPU these 16-to-64-unit models are bound by "
             "kernel launches, not arithmetic, and the floor target is far out of reach; it was set "
             "with two CPU cores in mind.")
+    views = record_views(record)
     for name, caption in (("goals", "The speed targets on the GPU machine."),
                           ("ensemble", "Stacked, vmap and one-by-one training on the GPU."),
                           ("throughput", "Members per second on the GPU, by stack size limit.")):
-        if name in record_views(record):
+        if name in views:
             parts.append(f"```{{glue:figure}} tab-rep-gpu-{name}\n:name: tab-rep-gpu-{name}\n"
                          f":figclass: table\n\n{caption}\n```")
     parts.append(provenance.data_links(Path(record["file"])).markdown())
