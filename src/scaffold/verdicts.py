@@ -20,7 +20,8 @@ from scipy import stats as st
 
 ALPHA = 0.05  # the 95% intervals; each one-sided test is at ALPHA / 2
 MARGIN_ACC = 0.01  # equivalence margin for accuracy (absolute)
-REL_MSE_MARGIN = 0.25  # equivalence margin for MSE, as a share of the reference model's mean MSE
+MARGIN_R2 = 0.01  # equivalence margin for MSE, as a share of the target's variance (a change in R^2)
+WIDE = 10  # a prediction interval wider than WIDE margins says nothing about a single reported value
 FACTOR_TOL = 0.10  # a ratio within 10% of the reported factor counts as the reported factor
 SETTLED = 0.01  # relative step ||h_T - h_(T-1)|| / ||h_(T-1)|| below which a CA3 state has settled
 KEEPS_INPUT = 0.1  # a settled state must keep this share of its t = 0 spread across inputs
@@ -28,24 +29,33 @@ DECIDES = 0.5  # an axis decides a claim when switching it alone (some two level
 CORRECTION = "Holm"  # family-wise correction across the ledger's tests
 
 HOLDS, UNSUPPORTED, CONTRADICTED, UNTESTABLE = "holds", "unsupported", "contradicted", "untestable"
-VERDICTS = (HOLDS, UNSUPPORTED, CONTRADICTED, UNTESTABLE)
+UNINFORMATIVE = "uninformative"
+VERDICTS = (HOLDS, UNSUPPORTED, CONTRADICTED, UNINFORMATIVE, UNTESTABLE)
+#: One line per verdict word, for the key shown where the words first appear.
+MEANING = {
+    HOLDS: "the evidence supports the claim at the stated margin",
+    UNSUPPORTED: "the evidence neither supports nor refutes it (the interval crosses a threshold)",
+    CONTRADICTED: "the evidence refutes it: the effect is the other way, or too small to matter",
+    UNINFORMATIVE: "a single reported value that our seed spread cannot judge (its interval is too wide)",
+    UNTESTABLE: "the models needed were not run",
+}
 #: The range a metric can take: prediction intervals are clipped to it.
 METRIC_RANGE = {"accuracy": (0.0, 1.0), "mse": (0.0, np.inf)}
 
 
-def margin(metric: str, ref_mean: float | None = None) -> float:
-    """Equivalence margin: absolute for accuracy, relative to the reference's mean for MSE.
+def margin(metric: str, *, target_var: float | None = None) -> float:
+    """Equivalence margin: absolute for accuracy; for MSE a share of the target's variance.
 
-    The sine target has variance 0.5, hundreds of times the dense MLP's MSE, so a
-    margin tied to it would call a model several times worse "equivalent"; tied to
-    the reference's own MSE, "matches" means "at most a quarter more squared error".
+    An MSE margin of MARGIN_R2 x Var(y) is a change of MARGIN_R2 in R^2, so it means
+    the same with or without target noise (a margin tied to the reference model's
+    own MSE was 0.00013 on noise-free sine and 0.0025 with noise 0.1).
     """
     if metric == "accuracy":
         return MARGIN_ACC
     if metric == "mse":
-        if ref_mean is None or not ref_mean > 0:
-            raise ValueError("an MSE margin needs the reference model's mean MSE (> 0)")
-        return REL_MSE_MARGIN * float(ref_mean)
+        if target_var is None or not target_var > 0:
+            raise ValueError("an MSE margin needs the target's variance (> 0)")
+        return MARGIN_R2 * float(target_var)
     raise ValueError(f"unknown metric {metric!r}; choose from {sorted(METRIC_RANGE)}")
 
 
@@ -82,7 +92,19 @@ def compare(a, b, higher_better: bool, m: float) -> dict:
 def compare_gain(gain, m: float) -> dict:
     """:func:`compare` on per-seed differences that are already oriented (positive favours A)."""
     c = paired_t(gain)
-    return {**c, "margin": float(m), "p_noninferior": p_above(c, -m), "p_superior": p_above(c, 0.0)}
+    p_lo, p_hi = p_above(c, -m), p_below(c, m)
+    return {**c, "margin": float(m), "p_noninferior": p_lo, "p_superior": p_above(c, 0.0),
+            "p_below": p_below(c, 0.0), "p_below_margin": p_below(c, -m),
+            "p_equivalent": max(p_lo, p_hi) if np.isfinite(p_lo) and np.isfinite(p_hi) else np.nan}
+
+
+def p_below(c: dict, threshold: float) -> float:
+    """One-sided p of H1 "mean gain < threshold"."""
+    if c["n"] < 2:
+        return np.nan
+    if c["se"] == 0:
+        return 0.0 if c["mean"] < threshold else 1.0
+    return float(st.t.cdf((c["mean"] - threshold) / c["se"], c["df"]))
 
 
 def judge(c: dict, kind: str) -> str:
@@ -90,11 +112,12 @@ def judge(c: dict, kind: str) -> str:
 
     - "noninferior" (A matches or beats B): holds if the interval lies above -margin,
       contradicted if it lies below -margin.
-    - "superior" (A beats B, X is the key): holds if the interval lies above 0 and
-      does not lie inside the margin (an effect too small to matter is no support);
-      contradicted if it lies below 0.
-    - "substitutes" (structure replaces parameters): as "superior", but a control
-      that does as well or better only removes the support: never contradicted.
+    - "superior" (A beats B, X is the key, X matters): holds if the interval lies
+      above 0 and reaches the margin; contradicted if it lies below 0, or inside
+      (-margin, +margin): a difference shown to be smaller than the margin is
+      evidence against "X matters" (equivalence by two one-sided tests), not an
+      absence of evidence.
+    - "substitutes" (structure replaces parameters): judged as "superior".
     """
     lo, hi, m = c["lo"], c["hi"], c["margin"]
     if not (np.isfinite(lo) and np.isfinite(hi)):
@@ -104,12 +127,21 @@ def judge(c: dict, kind: str) -> str:
     if kind in ("superior", "substitutes"):
         if lo > 0 and hi >= m:
             return HOLDS
-        return CONTRADICTED if hi < 0 and kind == "superior" else UNSUPPORTED
+        return CONTRADICTED if hi < 0 or (lo > -m and hi < m) else UNSUPPORTED
     raise ValueError(f"unknown claim kind {kind!r}")
 
 
-def claim_p(c: dict, kind: str) -> float:
-    """The p-value of the test whose rejection makes the claim hold (for the correction)."""
+def claim_p(c: dict, kind: str, verdict: str | None = None) -> float:
+    """The p-value of the test behind a verdict (for the correction across the ledger).
+
+    Without ``verdict``: the test whose rejection makes the claim hold.  For a
+    contradiction: the test that rejects the claim (below -margin for "matches";
+    below 0 or equivalence, whichever rejected, for "beats").
+    """
+    if verdict == CONTRADICTED:
+        if kind == "noninferior":
+            return c["p_below_margin"]
+        return min(c["p_below"], c["p_equivalent"])
     return c["p_noninferior"] if kind == "noninferior" else c["p_superior"]
 
 
@@ -128,12 +160,12 @@ def holm(p) -> np.ndarray:
 
 
 def corrected(verdicts, p) -> tuple[list, np.ndarray, list]:
-    """Verdicts after Holm across all tests: a "holds" whose adjusted p is not below
-    ALPHA / 2 becomes "unsupported".  A verdict without a test (NaN p: an exact
-    identity, a count) is not a test and stays as it is.
-    Returns (verdicts, adjusted p, changed flags)."""
+    """Verdicts after Holm across all tests: a "holds" or "contradicted" whose adjusted p
+    is not below ALPHA / 2 becomes "unsupported".  ``p`` is the p-value of the test
+    behind each verdict (:func:`claim_p`); a verdict without a test (NaN p: an exact
+    identity, a count) stays as it is.  Returns (verdicts, adjusted p, changed flags)."""
     adj = holm(p)
-    out = [UNSUPPORTED if v == HOLDS and np.isfinite(q) and not q < ALPHA / 2 else v
+    out = [UNSUPPORTED if v in (HOLDS, CONTRADICTED) and np.isfinite(q) and not q < ALPHA / 2 else v
            for v, q in zip(verdicts, adj)]
     return out, adj, [a != b for a, b in zip(verdicts, out)]
 
@@ -153,13 +185,19 @@ def prediction_interval(x, metric: str) -> tuple:
     return mean, max(lo_r, mean - half), min(hi_r, mean + half)
 
 
-def judge_single(reported: float, x, metric: str) -> dict:
-    """A reported single-run value against the prediction interval of one run."""
+def judge_single(reported: float, x, metric: str, *, target_var: float | None = None) -> dict:
+    """A reported single-run value against the prediction interval of one run.
+
+    When the interval is wider than WIDE margins (an unstable model: any single value
+    is possible) the verdict is "uninformative", whether or not it covers the value.
+    """
     mean, lo, hi = prediction_interval(x, metric)
     if not np.isfinite(lo):
         return dict(verdict=UNTESTABLE, mean=mean, lo=lo, hi=hi, side="")
     inside = lo <= reported <= hi
     side = "" if inside else ("ours above" if lo > reported else "ours below")
+    if hi - lo > WIDE * margin(metric, target_var=target_var):
+        return dict(verdict=UNINFORMATIVE, mean=mean, lo=lo, hi=hi, side=side)
     return dict(verdict=HOLDS if inside else CONTRADICTED, mean=mean, lo=lo, hi=hi, side=side)
 
 
@@ -224,6 +262,8 @@ def reading_verdict(verdicts) -> str:
     v = list(verdicts)
     if not v or all(x == UNTESTABLE for x in v):
         return UNTESTABLE
+    if all(x == UNINFORMATIVE for x in v):
+        return UNINFORMATIVE
     if all(x == HOLDS for x in v):
         return HOLDS
     if all(x == CONTRADICTED for x in v):
