@@ -21,7 +21,8 @@ The design trains what can answer a question, not every crossing:
   levels (the DG mask at the start only or not at all, G learned from its
   Kronecker start) are crossed only with the (G scale, input, activation)
   combinations that train under some DG mask; and the harder swiss rolls
-  (noise 1) carry the models without HSN axes and every HSN reading that trains.
+  (noise 1 and 2) carry the models without HSN axes, every HSN reading that
+  trains and its controls.
 
 ``make sweeps`` plans to a fixpoint (phase 2 appears once phase 1 is cached); a
 chapter that runs on its own trains phase 1, then phase 2 (:func:`evidence_long`).
@@ -56,6 +57,7 @@ CORE = ("G", "input", "act")
 DEFAULT_NOISE = AXIS["swnoise"].literal
 CONTROLS = ("HSN T=0", "HSN random graph")
 PHASE2_PREFIX = "multiverse+ "
+PREFIXES = ("multiverse ", PHASE2_PREFIX)  # the names of every multiverse grid start with one of these
 
 
 def hsn_readings(profile: str) -> list[Reading]:
@@ -134,9 +136,10 @@ def entries(profile: str, task: str, trained: pd.DataFrame | None = None, phase:
     ok = [r for r in hsn_readings(profile) if trained is not None and _trains(trained, r)]
     cores = list(dict.fromkeys(tuple(r[k] for k in CORE) for r in ok))
     extra = hsn_entries(new_levels(profile, cores))
-    if noise != DEFAULT_NOISE:  # harder swiss rolls: every model that trains, no controls
-        return fixed_entries(task) + hsn_entries(ok) + extra
-    return extra + hsn_entries(_controls(profile, ok), CONTROLS)
+    controls = hsn_entries(_controls(profile, ok), CONTROLS)
+    if noise != DEFAULT_NOISE:  # harder swiss rolls: every model that trains, and its controls
+        return fixed_entries(task) + hsn_entries(ok) + extra + controls
+    return extra + controls
 
 
 def _controls(profile: str, ok: list[Reading]) -> list[Reading]:
@@ -235,6 +238,9 @@ def long_table(results: dict[str, SweepResult], cfg) -> pd.DataFrame:
         part["test_metric"] = sel["test_metric"].astype(float).to_numpy()
         part["diverged"] = sel["diverged"].astype(bool).to_numpy()
         part["degenerate"] = degenerate.flag_runs(part, lambda r, o=opts: o).to_numpy()
+        reg = TASKS[lib][0] == "regression"
+        part["target_var"] = [degenerate.constant_score(lib, int(s), opts)[1] if reg else float("nan")
+                              for s in part["seed"]]
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
     out["metric"] = ["mse" if TASKS[t][0] == "regression" else "accuracy" for t in out["task"]]

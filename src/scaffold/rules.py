@@ -305,5 +305,7 @@ def plain_names(axes) -> dict:
         ax = AXIS[key]
         out[key] = getattr(ax, "title", key)
         for lv in ax.levels:
-            out[(key, lv.name)] = getattr(lv, "plain", lv.name)
+            out[(key, lv.name)] = getattr(lv, "plain", "") or lv.name
+            if getattr(lv, "unlike", ""):
+                out[(key, lv.name, "!=")] = lv.unlike
     return out

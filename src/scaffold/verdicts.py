@@ -16,6 +16,7 @@ Differences are *oriented*: positive means "A better" (higher accuracy, lower MS
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from scipy import stats as st
 
 ALPHA = 0.05  # the 95% intervals; each one-sided test is at ALPHA / 2
@@ -289,6 +290,65 @@ def over_readings(verdicts) -> dict:
     if c == n:
         summary = "contradicted under every reading"
     return dict(n=n, holds=h, contradicted=c, share=h / n, summary=summary)
+
+
+def judge_ratio(reported: float, log_ratio, wide: float = 10.0) -> dict:
+    """"A's error is k times B's", from per-seed log ratios log(MSE_A / MSE_B).
+
+    The 95% paired-t interval of the mean log ratio, exponentiated, is the interval
+    of the geometric-mean ratio.  Holds when it contains the reported factor,
+    contradicted when it excludes it; uninformative when it spans more than a
+    factor ``wide`` (seeds too unstable to say anything about one reported run).
+    """
+    c = paired_t(log_ratio)
+    lo, hi, mean = np.exp(c["lo"]), np.exp(c["hi"]), float(np.exp(c["mean"]))
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return dict(verdict=UNTESTABLE, mean=mean, lo=lo, hi=hi, n=c["n"], p=np.nan)
+    p = 2 * min(p_above(c, np.log(reported)), p_below(c, np.log(reported)))
+    if hi / lo > wide:
+        v = UNINFORMATIVE
+    else:
+        v = HOLDS if lo <= reported <= hi else CONTRADICTED
+    return dict(verdict=v, mean=mean, lo=float(lo), hi=float(hi), n=c["n"], p=float(p))
+
+
+def conditional(table: pd.DataFrame, axes, verdict: str = "verdict", p: str = "p") -> dict:
+    """A claim judged under every reading, summarised as the book reports it.
+
+    ``table`` has one row per reading: a column per axis in ``axes``, the verdict
+    and p of that reading, and the flags ``degenerate`` and ``consistent`` (and
+    optionally ``ruled_out``).  Degenerate readings are counted but left out of
+    everything else.  Returns:
+
+    - ``verdict`` and ``p``: the rule over readings (:func:`reading_verdict`, its p
+      the largest of theirs) among the readings consistent with the note's numbers;
+    - ``condition``: the shortest rule over the axes' levels that says where the
+      claim holds among the readings that train (:func:`scaffold.rules.find_rule`),
+      in plain words, with the readings it gets wrong;
+    - ``n``, ``holds``, ``share``, ``n_degenerate``, ``n_consistent``, ``n_ruled_out``.
+    """
+    from .rules import find_rule, plain_names
+
+    t = table.copy()
+    deg = t["degenerate"].astype(bool) if "degenerate" in t else pd.Series(False, index=t.index)
+    ok = t[~deg]
+    cons = ok[ok["consistent"].astype(bool)] if "consistent" in ok else ok
+    v = reading_verdict(cons[verdict]) if len(cons) else UNTESTABLE
+    keep = [a for a in axes if a in ok and ok[a].astype(str).nunique() > 1]
+    holds = (ok[verdict] == HOLDS).to_numpy()
+    if len(ok):
+        rule = find_rule(ok.assign(_holds=holds), keep, "_holds") if keep else None
+        condition = rule.text(plain_names(keep)) if rule is not None else (
+            "holds under every reading" if holds.all() else "holds under no reading" if not holds.any()
+            else "depends on the reading")
+        errors = rule.errors if rule is not None else 0
+    else:
+        condition, errors = "no reading trains", 0
+    pv = reading_p(cons[p]) if v in (HOLDS, CONTRADICTED) and len(cons) else np.nan
+    return dict(verdict=v, p=pv, condition=condition, rule_errors=int(errors), n=int(len(ok)),
+                holds=int(holds.sum()), share=float(holds.mean()) if len(ok) else np.nan,
+                n_degenerate=int(deg.sum()), n_consistent=int(len(cons)),
+                n_ruled_out=int(ok["ruled_out"].astype(bool).sum()) if "ruled_out" in ok else 0)
 
 
 def deciding_axes(table, axes, verdict: str = "verdict") -> list[dict]:
