@@ -159,3 +159,16 @@ def test_bad_requests_raise():
         make_dataset("digits", 0, embed_dim=70)
     with pytest.raises(ValueError):
         make_dataset("digits", 0, n_train=2000)
+
+
+def test_task_facts_cover_every_task():
+    from scaffold.data import TASKS, higher_is_better, metric_of, task_title
+
+    assert {t: metric_of(t) for t in TASKS} == {"swiss_roll": "accuracy", "two_spirals": "accuracy",
+                                                 "circles": "accuracy", "moons": "accuracy",
+                                                 "sine": "mse", "digits": "accuracy"}
+    assert higher_is_better("accuracy") and not higher_is_better("mse")
+    assert [task_title(t) for t in ("swiss_roll", "two_spirals", "sine")] == ["swiss roll", "two spirals", "sine"]
+    assert task_title("n_seeds") == "n seeds"  # anything else: underscores read as spaces
+    with pytest.raises(KeyError):
+        metric_of("spirals")

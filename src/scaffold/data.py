@@ -41,6 +41,34 @@ TASKS = {
 #: The note's four benchmarks, in its order.
 NOTE_TASKS = ("swiss_roll", "circles", "moons", "sine")
 
+#: How a reader calls each task (titles, tables, prose): one name per task.
+TITLES = {"swiss_roll": "swiss roll", "two_spirals": "two spirals", "circles": "circles",
+          "moons": "moons", "sine": "sine", "digits": "digits"}
+#: The metric each kind of task is scored by ...
+METRICS = {"binary": "accuracy", "multiclass": "accuracy", "regression": "mse"}
+#: ... and which way is better.
+HIGHER_IS_BETTER = {"accuracy": True, "mse": False}
+
+
+def task_title(task: str) -> str:
+    """A task's name as a reader sees it: ``"swiss_roll"`` -> ``"swiss roll"``.
+
+    A name that is not a task (a column header, an embedded variant) is shown with
+    its underscores as spaces, so every table and title can call this on anything.
+    """
+    return TITLES.get(task, str(task).replace("_", " "))
+
+
+def metric_of(task: str) -> str:
+    """The metric a task is scored by: ``"accuracy"`` or ``"mse"``."""
+    return METRICS[TASKS[task][0]]
+
+
+def higher_is_better(metric: str) -> bool:
+    """Whether a larger value of ``metric`` (``"accuracy"``, ``"mse"``) is the better one."""
+    return HIGHER_IS_BETTER[metric]
+
+
 DEFAULTS = dict(swiss_noise=0.5, spiral_noise=0.5, spiral_turns=1.5, circles_noise=0.1,
                 circles_factor=0.5, moons_noise=0.2, sine_noise=0.0, embed_noise=0.0)
 

@@ -39,10 +39,10 @@ from .. import note, stats, verdicts
 from ..runtime import charts, provenance, style
 from ..runtime.publish import count, share
 from ..runtime import tables as tab
-from ..data import DEFAULTS, NOTE_TASKS, TASKS, make_dataset
+from ..data import DEFAULTS, NOTE_TASKS, higher_is_better, make_dataset, metric_of, task_title
 from ..stats import summarize
 from ..sweep import Grid, trained_model
-from ..train import TrainConfig, higher_is_better
+from ..train import TrainConfig
 
 #: our model label -> the note's Table 2.1 column it is compared with.
 NOTE_COLUMN = {
@@ -84,7 +84,7 @@ def best_by_validation(selected: pd.DataFrame, candidates, label: str = BEST_H) 
     out = []
     for (task, _seed), g in rows.groupby(["task", "seed"], sort=True):
         v = g["val_metric"].to_numpy(dtype=float)
-        sign = -1.0 if higher_is_better(TASKS[task][0]) else 1.0
+        sign = -1.0 if higher_is_better(metric_of(task)) else 1.0
         v = np.where(np.isnan(v), np.inf, sign * v)  # NaN (diverged) never wins
         key = np.lexsort((g["_rank"].to_numpy(), v))
         out.append(g.iloc[[key[0]]])
@@ -125,11 +125,6 @@ def reported(task: str, model: str) -> float:
     if w is not None and note.CEN_BEST_H.get(task) != w:
         return float("nan")
     return float(note.TABLE_2_1[task][col])
-
-
-def metric_of(task: str) -> str:
-    """The rulebook's name of a task's metric ("accuracy" or "mse")."""
-    return "mse" if TASKS[task][0] == "regression" else "accuracy"
 
 
 def reported_vs_ours(rows: pd.DataFrame, models, tasks, splits=SPLITS, n_boot: int = 10000
@@ -220,13 +215,8 @@ def display_table(long: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
 def results_table(long: pd.DataFrame):
     """:func:`display_table` for reading: the note's task and model order, verdict badges."""
     t = tab.table(display_table(long), headers=TABLE_HEADERS)
-    t.df["task"] = t.df["task"].map(task_name)  # sorted on the ids (the note's order), then named
+    t.df["task"] = t.df["task"].map(task_title)  # sorted on the ids (the note's order), then named
     return t
-
-
-def task_name(task: str) -> str:
-    """A task's name for a reader ("swiss_roll" -> "swiss roll")."""
-    return task.replace("_", " ")
 
 
 def cell(long: pd.DataFrame, task: str, model: str, split: str = "val") -> pd.Series:
@@ -248,8 +238,10 @@ def chosen_widths(rows: pd.DataFrame, label: str = BEST_H) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- figures
 
 
-TITLES = {"swiss_roll": "Swiss roll", "two_spirals": "Two spirals", "circles": "Circles",
-          "moons": "Moons", "sine": "Sine (MSE)", "digits": "Digits"}
+def panel_title(task: str, metric: bool = True) -> str:
+    """A panel's title: the task's name, capitalised, with "(MSE)" on regression panels if ``metric``."""
+    title = task_title(task).capitalize()
+    return f"{title} (MSE)" if metric and metric_of(task) == "mse" else title
 
 
 def plot_datasets(datasets: dict, max_points: int = 512):
@@ -264,7 +256,7 @@ def plot_datasets(datasets: dict, max_points: int = 512):
             lab = np.asarray(y).reshape(-1)
             ax.scatter(x[:, 0], x[:, 1], c=lab, s=4, cmap="coolwarm", vmin=0, vmax=1)
             ax.set(xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
-        ax.set_title(TITLES.get(name, name).replace(" (MSE)", ""))
+        ax.set_title(panel_title(name, metric=False))
     return fig
 
 
@@ -288,7 +280,7 @@ def plot_figure1(long: pd.DataFrame, models, tasks, split: str = "val", dense: s
     xs = np.arange(len(models))
     for ax, task in zip(axes, tasks):
         g = d[d["task"] == task].set_index("model")
-        reg = TASKS[task][0] == "regression"
+        reg = metric_of(task) == "mse"
         shown = g.loc[[m for m in models if m in g.index]]
         low = set() if reg else set(shown.index[shown["mean"] < FIG1_FLOOR])
         if not reg:
@@ -323,7 +315,7 @@ def plot_figure1(long: pd.DataFrame, models, tasks, split: str = "val", dense: s
             if np.isfinite(rep) and (reg or rep >= ylim[0]):
                 ax.plot(x + 0.18, rep, lk.marker, mfc="none", mec="black", ms=7)
         ax.set_xticks(xs, [m.replace(" (", "\n(") for m in models], fontsize=7.5)
-        ax.set_title(TITLES.get(task, task))
+        ax.set_title(panel_title(task))
         if reg:
             ax.set_yscale("log")
             ax.set_ylabel("MSE (lower is better)")
@@ -392,7 +384,7 @@ def plot_boundaries(fits: dict, tasks, models, n: int = 150):
                        cmap="coolwarm", vmin=0, vmax=1, edgecolors="none")
             ax.set_title(f"{m}\n{score:.3f}" if i == 0 else f"{score:.3f}")
             if j == 0:
-                ax.set_ylabel(TITLES.get(task, task))
+                ax.set_ylabel(panel_title(task))
     return fig
 
 
@@ -488,10 +480,10 @@ def plot_learning_curves(curves: pd.DataFrame, selected: pd.DataFrame, tasks, mo
             c = style.look(m).color
             ax.plot(b["epoch"], b["mean"], color=c, lw=1.4, label=m)
             ax.fill_between(b["epoch"], b["lo"], b["hi"], color=c, alpha=0.2, lw=0)
-        reg = TASKS[task][0] == "regression"
+        reg = metric_of(task) == "mse"
         if reg:
             ax.set_yscale("log")
-        ax.set(title=TITLES.get(task, task), xlabel="epoch",
+        ax.set(title=panel_title(task), xlabel="epoch",
                ylabel="validation MSE" if reg else "validation accuracy")
     h, lab = axes[0].get_legend_handles_labels()
     fig.legend(h, lab, loc="outside lower center", ncols=3, frameon=False)
@@ -612,7 +604,7 @@ def facts(cfg, tables: dict, fitted: dict) -> dict:
 
     f["n-tasks"] = len(NOTE_TASKS)
     f["n-models"] = len(ex.CORE_MODELS)
-    f["note-h"] = ", ".join(f"{note.CEN_BEST_H[t]} on {t.replace('_', ' ')}" for t in NOTE_TASKS)
+    f["note-h"] = ", ".join(f"{note.CEN_BEST_H[t]} on {task_title(t)}" for t in NOTE_TASKS)
     f["note-h-circles"] = note.CEN_BEST_H["circles"]
     f["dg-density"] = note.DG_DENSITY
     f["rep-radius"] = dict(ex.HSN_REPAIRED.options)["spectral_radius"]
@@ -648,7 +640,7 @@ def facts(cfg, tables: dict, fitted: dict) -> dict:
     lit_seeds = selected[(selected["model"] == "HSN (literal)") & selected["task"].isin(CLS_TASKS)]
     top_lit = lit_seeds.loc[lit_seeds["val_metric"].idxmax()]
     f["hsnlit-best-seed-acc"] = float(top_lit["val_metric"])
-    f["hsnlit-best-seed-task"] = top_lit["task"].replace("_", " ")
+    f["hsnlit-best-seed-task"] = task_title(top_lit["task"])
     dense_sine = cell(long, "sine", "Dense MLP", "test")
     f["sine-dense-ratio"] = float(dense_sine["reported"] / dense_sine["mean"])
     best = rows[rows["model"] == "CEN (best H)"]
@@ -682,7 +674,7 @@ def facts(cfg, tables: dict, fitted: dict) -> dict:
     f["late-from"] = int(late_cls["from_epoch"].max())
     f["late-max-gain"] = float(late_cls["change"].max())
     top = late_cls.loc[late_cls["change"].idxmax()]
-    f["late-max-which"] = f"{top['model']} on {top['task'].replace('_', ' ')}"
+    f["late-max-which"] = f"{top['model']} on {task_title(top['task'])}"
     sine_dense = late[(late["task"] == "sine") & (late["model"] == "Dense MLP")].iloc[0]
     settle = settles_below(band, "sine", "Dense MLP", note.TABLE_2_1["sine"]["Dense MLP"])
     f["sine-dense-settle"] = "never" if settle is None else f"from epoch {settle} on"
@@ -711,7 +703,7 @@ def misses_sentence(above: int, below: int) -> str:
 def table_views(cfg, tables: dict) -> dict:
     """The chapter's tables for reading (published with the prefix ``tab-bench``)."""
     widths = tab.table(chosen_widths(tables["rows"]).reset_index())
-    widths.df["task"] = widths.df["task"].map(task_name)
+    widths.df["task"] = widths.df["task"].map(task_title)
     opts = task_options().reset_index()
     return {
         "main": results_table(tables["long"]),

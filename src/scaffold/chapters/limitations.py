@@ -36,7 +36,7 @@ import matplotlib.pyplot as plt
 from matplotlib.ticker import MaxNLocator, NullFormatter
 
 from .. import graphs, note, params
-from ..data import make_dataset
+from ..data import make_dataset, task_title
 from ..runtime import charts, provenance, style
 from ..runtime import tables as tab
 from ..runtime.publish import share
@@ -691,7 +691,7 @@ def table_views(cfg, tables: dict) -> dict:
            "graphs": tab.table(g, headers=heads), "tasks": tab.table(t, headers=heads)}
     for v in out.values():
         if "task" in v.df.columns:
-            v.df["task"] = v.df["task"].str.replace("_", " ")
+            v.df["task"] = v.df["task"].map(task_title)
     return out
 
 

@@ -1,7 +1,7 @@
 """The book's runtime: what every section does around its chapter's code.
 
 - :mod:`scaffold.runtime.setup`      -- the parameters cell checked into a :class:`RunConfig`
-- :mod:`scaffold.runtime.publish`    -- a chapter's facts glued to its page in one call
+- :mod:`scaffold.runtime.publish`    -- a chapter's page (facts, figures, tables) glued in one call
 - :mod:`scaffold.runtime.provenance` -- the provenance box at the end of every page
 - :mod:`scaffold.runtime.style`      -- one colour and marker per model, sizes for the page width
 - :mod:`scaffold.runtime.live`       -- live (plotly) figures with a static twin, offline
@@ -11,7 +11,8 @@
 """
 
 from . import provenance
-from .publish import publish
+from .publish import Keys, Page, publish, publish_page
 from .setup import PROFILES, RunConfig, prepare_page_output, setup
 
-__all__ = ["PROFILES", "RunConfig", "prepare_page_output", "provenance", "publish", "setup"]
+__all__ = ["PROFILES", "Keys", "Page", "RunConfig", "prepare_page_output", "provenance", "publish", "publish_page",
+           "setup"]

@@ -1,18 +1,76 @@
-"""Publishing a chapter's facts to its page: one call, one prefix per chapter.
+"""Publishing a chapter's page: one object, one call, one prefix per chapter.
 
-A chapter module returns its facts as one mapping (numbers, short phrases,
-verdict words, figures); the notebook hands it to :func:`publish` and the prose
-refers to each entry as ``{glue:text}`PREFIX-KEY``` (``{glue:figure}`` for
-figures).  Keys are therefore written once, in the chapter module, and a
-notebook needs no cell that only glues.
+A chapter module exposes ``page(cfg) -> Page``: its facts (numbers, short
+phrases, whole computed sentences, download links), its figures and its tables,
+each a mapping from a key named by its role.  The notebook publishes it in one
+call, ``publish_page(chapter.page(cfg), "PREFIX")``, and the prose refers to
+
+- a fact as ``{glue:text}`PREFIX-KEY```,
+- a figure as ``{glue:figure}`fig-PREFIX-KEY```,
+- a table as ``{glue:}`tab-PREFIX-KEY```.
+
+Each chapter module also declares the keys its page produces (:class:`Keys`,
+conventionally ``KEYS``) and builds its page through :meth:`Keys.page`, which
+refuses a page whose keys differ from the declaration.  The declaration is what
+``tests/test_glue_keys.py`` reads, without building anything, to check that every
+key the book quotes is produced and every produced fact is quoted.
 
 Counts that a sentence states go through :func:`count` and :func:`share`, so that
-the page reads "one cell", "all 7", "none of the 7", never "1 cells" or "7 of the 7".
+the page reads "no cells", "one cell", "all 7", "none of the 7", never "1 cells" or "7 of the 7".
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Page:
+    """What a chapter publishes: facts, figures and tables, each keyed by role."""
+
+    facts: dict
+    figures: dict = field(default_factory=dict)
+    tables: dict = field(default_factory=dict)
+
+    def keys(self) -> "Keys":
+        """The keys this page carries, as a :class:`Keys` (for comparing with a declaration)."""
+        return Keys(tuple(self.facts), tuple(self.figures), tuple(self.tables))
+
+
+@dataclass(frozen=True)
+class Keys:
+    """The keys a chapter's page produces, declared once in its module (``KEYS``).
+
+    :meth:`page` builds the page and fails if its keys differ from the declaration,
+    so the static glue-key test can trust the declaration.
+    """
+
+    facts: tuple = ()
+    figures: tuple = ()
+    tables: tuple = ()
+
+    def page(self, facts: Mapping, figures: Mapping | None = None, tables: Mapping | None = None) -> Page:
+        """A :class:`Page` of these mappings, checked against the declared keys."""
+        pg = Page(dict(facts), dict(figures or {}), dict(tables or {}))
+        for part in ("facts", "figures", "tables"):
+            got, want = set(getattr(pg, part)), set(getattr(self, part))
+            if got != want:
+                raise KeyError(f"page {part} differ from the declaration: "
+                               f"undeclared {sorted(got - want)}, missing {sorted(want - got)}")
+        return pg
+
+    def glue_names(self, prefix: str) -> set[str]:
+        """Every glue name :func:`publish_page` gives a page with these keys under ``prefix``."""
+        return ({f"{prefix}-{k}" for k in self.facts} | {f"fig-{prefix}-{k}" for k in self.figures}
+                | {f"tab-{prefix}-{k}" for k in self.tables})
+
+
+def publish_page(page: Page, prefix: str) -> list[str]:
+    """Glue a page: facts as ``PREFIX-KEY``, figures as ``fig-PREFIX-KEY``, tables as
+    ``tab-PREFIX-KEY``; returns the glue names."""
+    return (publish(page.facts, prefix) + publish(page.figures, f"fig-{prefix}")
+            + publish(page.tables, f"tab-{prefix}"))
 
 
 def names(facts: Mapping, prefix: str) -> list[str]:
@@ -38,10 +96,8 @@ def publish(facts: Mapping, prefix: str) -> list[str]:
     return names(facts, prefix)
 
 
-
-
 def count(k: int, noun: str, plural: str | None = None) -> str:
-    """'no cell', 'one cell', '3 cells' (small counts in words; ``plural`` for irregular nouns)."""
+    """'no cells', 'one cell', '3 cells' (small counts in words; ``plural`` for irregular nouns)."""
     k = int(k)
     word = "one" if k == 1 else str(k) if k else "no"
     return f"{word} {noun if k == 1 else (plural or noun + 's')}"
