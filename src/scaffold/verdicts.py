@@ -407,33 +407,43 @@ def rulebook_text() -> str:
         f"that positive favours A. The {lvl}% interval and the tests come from the same paired t "
         f"distribution; each test is one-sided at {a / 2:g}, so it rejects exactly when the interval "
         f"excludes its threshold.",
-        f"- **Margins.** Accuracy: {MARGIN_ACC:g} (absolute). MSE: {REL_MSE_MARGIN:g} times the "
-        f"reference model's mean MSE, because the sine target's variance is hundreds of times the "
-        f"dense MLP's error.",
+        f"- **Margins.** Accuracy: {MARGIN_ACC:g} (absolute). MSE: {MARGIN_R2:g} times the variance of "
+        f"the targets, a change of {MARGIN_R2:g} in R\u00b2, so the margin means the same with or without "
+        f"target noise.",
         "- **\"A matches B\"** holds when the interval lies above minus the margin; contradicted when "
         "it lies below it; otherwise unsupported.",
-        "- **\"A beats B\", \"X is the key\"** hold when the interval lies above 0 and reaches the "
-        "margin; contradicted only when it lies below 0; otherwise unsupported.",
-        "- **\"Structure substitutes for parameters\"** holds when the HSN beats a dense MLP of equal "
-        "learned budget by that rule; when the small dense MLP does as well, it is unsupported.",
+        "- **\"A beats B\", \"X is the key\", \"structure substitutes for parameters\"** hold when the "
+        "interval lies above 0 and reaches the margin. They are contradicted when the interval lies below "
+        "0, or inside plus or minus the margin: a difference shown to be too small to matter (two one-sided "
+        "tests) is evidence against the claim, not an absence of evidence. Otherwise unsupported.",
         f"- **Multiplicity.** {CORRECTION}'s step-down correction across every test of the ledger at "
-        f"{a / 2:g}; a verdict that changes under it is marked.",
+        f"{a / 2:g}, applied to every verdict that rests on a test (a \"holds\" and a \"contradicted\" "
+        f"alike): a verdict whose adjusted p is not below {a / 2:g} becomes unsupported, and is marked. "
+        f"Exact arithmetic and counts carry no test and are not corrected.",
         f"- **Reported single values** are judged against a {lvl}% prediction interval for one run, "
-        f"mean \u00b1 t s \u221a(1 + 1/n) over seeds, clipped to the metric's range.",
+        f"mean \u00b1 t s \u221a(1 + 1/n) over seeds, clipped to the metric's range. When that interval "
+        f"is wider than {WIDE} margins the model is too unstable for one run to say anything, and the "
+        f"verdict is *uninformative*, shown with the seeds' spread.",
+        "- **Reported ratios** (the HSN's sine MSE against the dense MLP's) are judged against the "
+        f"{lvl}% interval of the geometric-mean ratio over seeds; uninformative when it spans more than "
+        "a factor of 10.",
         f"- **Reported factors** (savings, costs) hold within {FACTOR_TOL:.0%} of the measured factor; "
         f"a saving larger (or a cost smaller) than reported holds with a different count; otherwise "
-        f"contradicted. Compute cost is measured against the HSN's own T = 0 pass.",
+        f"contradicted. Compute cost is measured against the HSN's own T = 0 pass, and separately "
+        f"against the dense MLP.",
         f"- **Counts of one random draw** (e.g. DG nonzeros) hold inside the central {lvl}% of their "
         f"binomial distribution.",
         f"- **\"The state settles\"** holds when the {lvl}% interval of the relative last step lies below "
         f"{SETTLED:g} and the state keeps at least {KEEPS_INPUT:.0%} of its spread across inputs; "
         f"contradicted when the interval lies above {SETTLED:g}.",
-        f"- **Readings.** A claim is judged under every reading by the rules above; the ledger gives the "
-        f"share of readings under which it holds (each reading weighted equally). An axis decides a "
+        "- **Readings.** A claim is judged under every reading by the rules above. Readings whose model "
+        "is degenerate (it does not train) are counted and shown but left out. The verdict is the one "
+        "under the readings consistent with the note's own numbers: holds (or contradicted) when it holds "
+        "(or is contradicted) under every one of them, its p the largest of theirs; otherwise unsupported. "
+        "The condition says, over every reading that trains, where the claim holds: the shortest rule of "
+        "up to three conditions on the axes' levels, with the readings it gets wrong. An axis *decides* a "
         f"claim when switching it alone, between some two of its levels, flips the verdict in at least "
-        f"{DECIDES:.0%} of the matched pairs of readings. The ledger's verdict over readings: holds when "
-        f"it holds under every reading (its p is the largest of theirs), contradicted when contradicted "
-        f"under every reading, otherwise unsupported.",
+        f"{DECIDES:.0%} of the matched pairs of readings.",
         "- **Counting.** Each claim of the note counts once (once per task only where the note states "
         "it per task); each reported value counts once.",
     ])
