@@ -238,3 +238,14 @@ def test_heatmap_cells_are_signed_margins_clipped_with_readable_text(table):
     assert text.loc[rep, "circles"] == "+0.030" and text.loc[rep, "sine, noise 0.1"].endswith("\u00d7")
     fig = FF.heatmap(t)
     assert fig.png[:4] == b"\x89PNG" and fig.plot.data[0].zmid == 0
+
+
+def test_static_twins_keep_text_readable_at_page_width(table, monkeypatch):
+    from scaffold.runtime import frontier_fig as FF, live, style
+
+    sizes, close = [], live._png_and_close
+    monkeypatch.setattr(live, "_png_and_close", lambda fig: sizes.append(style.smallest_text_px(fig)) or close(fig))
+    t = _scored(table, hsn_shift=0.03)
+    FF.frontier_figure(t)
+    FF.heatmap(t)
+    assert len(sizes) == 2 and min(sizes) >= style.MIN_TEXT_PX
