@@ -68,3 +68,12 @@ def test_collect_grids_from_chapter_modules(tmp_path, monkeypatch):
 
 def test_params_parse_like_papermill():
     assert plan._params(["-p", "profile", "quick", "-p", "n_seeds", "3"]) == {"profile": "quick", "n_seeds": "3"}
+
+
+@pytest.mark.parametrize("args,match", [(["-p", "n_seeds", "abc"], "n_seeds must be a whole number"),
+                                        (["-p", "profile", "medium"], "unknown profile 'medium'"),
+                                        (["-p", "device", "tpu"], "unknown device 'tpu'")])
+def test_plan_refuses_bad_parameters_by_name(args, match, capsys):
+    with pytest.raises(SystemExit) as e:
+        plan.main(args)
+    assert e.value.code == 2 and match in capsys.readouterr().err

@@ -207,13 +207,17 @@ def test_truncated_file_with_a_matching_checksum_is_still_caught(cache, monkeypa
     _recomputed(first, monkeypatch, "2 member rows, expected 4")
 
 
-def test_wrong_checksum_is_reported_and_recomputed(cache, monkeypatch):
+def test_wrong_checksum_is_reported_and_recomputed(cache, monkeypatch, tmp_path):
     first = run_sweep(SMALL, cache=False, progress=False)
     key, members, record = _entry(cache)
     rec = json.loads(record.read_text())
     rec["sha256"]["curves"] = "0" * 64
     record.write_text(json.dumps(rec))
+    log = tmp_path / "cache.log"  # where tools/execute.py collects reports for the terminal
+    monkeypatch.setenv(sweep.CACHE_LOG, str(log))
     _recomputed(first, monkeypatch, "curves.csv.gz.*checksum")
+    lines = log.read_text().splitlines()
+    assert len(lines) == 1 and f"{key}.curves.csv.gz" in lines[0] and "recomputing" in lines[0]
 
 
 def test_foreign_or_unrecorded_entries_are_recomputed(cache, monkeypatch):

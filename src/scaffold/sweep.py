@@ -138,6 +138,22 @@ class CacheWarning(UserWarning):
     """A cache entry was unusable (and is being recomputed)."""
 
 
+#: Environment variable naming a file to which every :class:`CacheWarning` is also
+#: appended, one line each.  ``tools/execute.py`` sets it for a section, whose kernel's
+#: own warnings end up inside the notebook, and prints the file's lines in the
+#: terminal once the section has run.
+CACHE_LOG = "SCAFFOLD_CACHE_LOG"
+
+
+def warn_unusable(message: str, stacklevel: int = 3) -> None:
+    """Report an unusable cache entry: a :class:`CacheWarning`, and a line in :data:`CACHE_LOG`."""
+    warnings.warn(message, CacheWarning, stacklevel=stacklevel)
+    log = os.environ.get(CACHE_LOG)
+    if log:
+        with open(log, "a") as fh:
+            fh.write(message.replace("\n", " ") + "\n")
+
+
 @dataclass(frozen=True)
 class Job:
     """One (task, model) of a grid: the unit of the cache."""
@@ -336,8 +352,7 @@ def load_entry(cache_dir: Path, job: Job):
         reason = f"unreadable ({type(e).__name__}: {e})"
     if reason is None:
         return members, curves, traces
-    warnings.warn(f"sweep cache entry {bad} is unusable: {reason}; recomputing it", CacheWarning,
-                  stacklevel=3)
+    warn_unusable(f"sweep cache entry {bad} is unusable: {reason}; recomputing it", stacklevel=4)
     return None
 
 
@@ -432,8 +447,7 @@ def trained_model(grid: Grid, task: str, spec: ModelSpec, device="cpu") -> Train
             reason = f"{len(members)} members, expected {job.n_members}"
         except (OSError, RuntimeError, KeyError, ValueError, EOFError, pickle.UnpicklingError) as e:
             reason = f"unreadable ({type(e).__name__}: {str(e).splitlines()[0][:200]})"
-        warnings.warn(f"trained model {path} is unusable: {reason}; training it again", CacheWarning,
-                      stacklevel=2)
+        warn_unusable(f"trained model {path} is unusable: {reason}; training it again")
     res = train_stack([job.part()], g.train_config, device, {job.part().data_key(s): d
                                                             for s, d in datasets.items()})[0]
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -106,8 +106,12 @@ def _params(argv) -> dict:
 
 def main(argv=None) -> dict:
     p = _params(sys.argv[1:] if argv is None else argv)
-    cfg = setup(device=p.get("device", "auto"), profile=p.get("profile", "full"),
-                   n_seeds=int(p.get("n_seeds", 0)), epochs_scale=float(p.get("epochs_scale", 0.0)))
+    try:
+        cfg = setup(device=p.get("device", "auto"), profile=p.get("profile", "full"),
+                    n_seeds=p.get("n_seeds", 0), epochs_scale=p.get("epochs_scale", 0.0))
+    except (ValueError, RuntimeError) as exc:  # a bad parameter or an absent device: say which
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     grids = collect_grids(cfg)
     summary = run_plan(list(grids.values()), device=cfg.device)
     print(f"[plan] {summary['grids']} grids, {summary['jobs']} distinct jobs "
