@@ -26,6 +26,24 @@ def test_plan_deduplicates_jobs_across_grids():
         ("circles", "Dense MLP")}
 
 
+@pytest.mark.parametrize("profile", ["quick", "full"])
+def test_no_two_planned_jobs_of_the_book_have_equal_definitions(profile, tmp_path, monkeypatch):
+    """Every chapter's grids: what trains twice under two names (or traced and not) is found."""
+    from scaffold.runtime.setup import setup
+
+    monkeypatch.setenv("SCAFFOLD_RESULTS", str(tmp_path))
+    grids = plan.collect_grids(setup("cpu", profile))
+    asked = [sweep.Job(g, t, s) for g in grids.values() for t, s in g.jobs()]
+    jobs = plan.plan_jobs(grids.values())
+    definitions = [j.definition_text for j in jobs]
+    assert len(set(definitions)) == len(definitions)
+    assert {j.definition_text for j in asked} == set(definitions)  # nothing asked for is lost
+    # Every traced request is served by the one job of its definition, with that trace or longer.
+    longest = {j.key: j.trace_T for j in jobs}
+    assert all(longest[j.key] >= j.trace_T for j in asked)
+    assert any(j.trace_T for j in jobs) and len(asked) > len(jobs)
+
+
 def test_plan_runs_longest_first():
     stacks = sweep.make_stacks(plan.plan_jobs([A, B, C]))  # what run_plan trains on an empty cache
     costs = [sweep.stack_cost(st) for st in stacks]

@@ -3,7 +3,8 @@
 Each chapter module (``scaffold.chapters.*``) may define ``grids(cfg) ->
 dict[str, Grid]``: the sweeps its section will read.  :func:`collect_grids`
 gathers them; :func:`run_plan` takes their union, drops duplicate jobs (two
-sections asking for the same (task, model, seeds, schedule)) and the ones already
+sections asking for the same definition: task, model, seeds, schedule, whatever
+they call the model) and the ones already
 cached, stacks the rest (see :func:`scaffold.sweep.make_stacks`) and trains the
 stacks longest first over all cores, filling the cache.  Sections then only read
 the cache, so a section without training starts at once and no core idles while
@@ -27,7 +28,7 @@ import pkgutil
 import sys
 import time
 
-from ..sweep import Grid, Job, run_jobs
+from ..sweep import Grid, Job, merge_jobs, run_jobs
 from .setup import setup
 
 CHAPTERS = "scaffold.chapters"
@@ -56,13 +57,10 @@ def collect_grids(cfg, package: str = CHAPTERS) -> dict[str, Grid]:
 
 
 def plan_jobs(grids, device="cpu") -> list[Job]:
-    """The union of the grids' jobs, each once (first occurrence kept)."""
-    unique = {}
-    for grid in grids:
-        for task, spec in grid.jobs():
-            job = Job(grid, task, spec, str(device))
-            unique.setdefault(job.key, job)
-    return list(unique.values())
+    """The union of the grids' jobs, one per definition (:func:`scaffold.sweep.merge_jobs`:
+    whatever a model is called, and traced if any grid asks for its trace)."""
+    return list(merge_jobs(Job(grid, task, spec, str(device))
+                           for grid in grids for task, spec in grid.jobs()).values())
 
 
 #: Training processes per device type when ``SCAFFOLD_JOBS`` is unset.  On CPU one
