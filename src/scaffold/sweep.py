@@ -245,14 +245,20 @@ def merge_jobs(jobs) -> dict:
     return out
 
 
+#: What drawing a stack's data and building its model cost, in units of a step's fixed
+#: cost: measured on CPU, 0.10-0.17 s a stack against 0.15-0.35 ms a unit.
+STACK_OVERHEAD = 500.0
+
+
 def stack_cost(stack) -> float:
-    """Rough training time of a stack, for ordering only: steps x (fixed cost + arithmetic).
+    """Rough training time of a stack, for ordering and estimates only: a fixed
+    cost (:data:`STACK_OVERHEAD`) plus steps x (fixed cost + arithmetic).
 
     For these tiny models a step's fixed cost (Python, kernel launches) is about
     as large as the arithmetic of a few hundred thousand multiply-accumulates,
     hence the constant; the fixed cost is paid once per stack, not per job.
     """
-    return max(j.steps for j in stack) * (1.0 + sum(j.work for j in stack) / 3e5)
+    return STACK_OVERHEAD + max(j.steps for j in stack) * (1.0 + sum(j.work for j in stack) / 3e5)
 
 
 def _config_order(spec: ModelSpec) -> tuple:
@@ -309,12 +315,38 @@ def make_stacks(jobs, max_members: int | None = None) -> list[list[Job]]:
 
 
 def train_jobs(stack: list[Job]):
-    """Train one stack; returns (members, curves) per job.  Runs wherever joblib
+    """Train one stack; returns (members, curves, traces) per job.  Runs wherever joblib
     sends it, without file I/O: remote workers need not share the caller's disk."""
     # Tiny models: one thread per stack is fastest and lets stacks share the cores.
     # The setting is per process and deliberately not restored: with in-process
     # thread workers (Dask processes=False) a save/restore pair would race.
     torch.set_num_threads(1)
+    try:
+        return _train_jobs(stack)
+    finally:
+        release_freed_memory()
+
+
+def release_freed_memory() -> bool:
+    """Hand the memory a finished stack freed back to the OS (glibc's ``malloc_trim``).
+
+    Training keeps freed memory for reuse (:func:`scaffold.train.keep_freed_memory`):
+    right within a stack, whose steps allocate the same blocks again and again, but
+    between stacks it only looks like a leak.  joblib's process workers (loky)
+    restart a worker whose memory grew by 300 MB after a task, with "A worker
+    stopped while some jobs were given to the executor": the book's plan saw that
+    several times.  Trimming after each stack keeps the workers up.  Linux/glibc
+    only; elsewhere a no-op.  Returns whether it ran.
+    """
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        return True
+    except (OSError, AttributeError):
+        return False
+
+
+def _train_jobs(stack: list[Job]):
     res = train_stack([j.part() for j in stack], stack[0].grid.train_config, stack[0].device)
     state = res[0].model.state_dict() if any(j.trace_T for j in stack) else {}
     M, lo, out = sum(j.n_members for j in stack), 0, []
@@ -453,46 +485,74 @@ def store_entry(cache_dir: Path, job: Job, members: pd.DataFrame, curves: pd.Dat
     put(rpath, lambda t: t.write_text(json.dumps(record, indent=1)))
 
 
+class _Bar:
+    """The default report of :func:`run_jobs`: a tqdm bar over its jobs, cached ones included."""
+
+    def __init__(self, total: int, cached: int, desc: str, show: bool):
+        self.bar = tqdm(total=total, initial=cached, desc=desc, disable=not show, leave=False)
+
+    def start(self, stacks) -> None:
+        pass
+
+    def finished(self, stack) -> None:
+        self.bar.update(len(stack))
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _numbered(i: int, stack: list[Job]):
+    return i, train_jobs(stack)
+
+
 def run_jobs(jobs, n_jobs: int = 1, backend: str | None = None, cache: bool = True,
-             progress: bool | None = None, desc: str = "sweep", max_members: int | None = None) -> dict:
+             progress: bool | None = None, desc: str = "sweep", max_members: int | None = None,
+             report=None) -> dict:
     """Load or train every job, once per definition (:func:`merge_jobs`); returns
     key -> (members, curves, traces) as the job kept for that key asked for them
     (:func:`as_requested`; a job of the same definition reads them through it too).
 
     Cached jobs are read here; the missing ones are stacked, and the stacks sent
-    to joblib longest first; results are written to the cache here, as they
-    arrive.  ``progress=None`` shows a progress bar only on a terminal: inside a
-    notebook executed by papermill the runner already reports progress per cell,
-    and a bar would end up in the book's pages.
+    to joblib longest first, one at a time (``batch_size=1``); results are written
+    to the cache here, as each stack finishes.  Without a backend, joblib's
+    ambient configuration applies (``joblib.parallel_config``).
+
+    ``report`` follows the stacks: ``start(stacks)`` once they are known,
+    ``finished(stack)`` as each is stored, then ``close()``.  By default it is a
+    progress bar, shown only on a terminal (``progress=None``): inside a notebook
+    executed by papermill the runner already reports progress per cell, and a bar
+    would end up in the book's pages.
     """
     if progress is None:
         progress = sys.stderr.isatty()
     cache_dir = (CACHE / "sweeps") if cache else None
     unique = merge_jobs(jobs)
-    bar = tqdm(total=len(unique), desc=desc, disable=not progress, leave=False)
     done = {}
     for key, job in unique.items():
         hit = load_entry(cache_dir, job) if cache_dir is not None else None
         if hit is not None:
             done[key] = as_requested(hit, job)
-            bar.update()
     stacks = make_stacks([j for k, j in unique.items() if k not in done], max_members)
+    report = report or _Bar(len(unique), len(done), desc, progress)
+    report.start(stacks)
 
-    def collect(results):  # results arrive in the order of stacks
-        for stack, res in zip(stacks, results):
-            for job, r in zip(stack, res):
+    def collect(results):  # (stack number, its results), in the order the stacks finish
+        for i, res in results:
+            for job, r in zip(stacks[i], res):
                 if cache_dir is not None:
                     store_entry(cache_dir, job, *r)
                 done[job.key] = as_requested(r, job)
-                bar.update()
+            report.finished(stacks[i])
 
-    if n_jobs == 1 and backend is None:
-        collect(train_jobs(st) for st in stacks)
-    elif stacks:
-        with joblib.parallel_config(backend=backend) if backend else nullcontext():
-            par = joblib.Parallel(n_jobs=n_jobs, return_as="generator")
-            collect(par(joblib.delayed(train_jobs)(st) for st in stacks))
-    bar.close()
+    try:
+        if n_jobs == 1 and backend is None:
+            collect(_numbered(i, st) for i, st in enumerate(stacks))
+        elif stacks:
+            with joblib.parallel_config(backend=backend) if backend else nullcontext():
+                par = joblib.Parallel(n_jobs=n_jobs, return_as="generator_unordered", batch_size=1)
+                collect(par(joblib.delayed(_numbered)(i, st) for i, st in enumerate(stacks)))
+    finally:
+        report.close()
     return done
 
 
@@ -531,14 +591,35 @@ def trained_model(grid: Grid, task: str, spec: ModelSpec, device="cpu") -> Train
     return res
 
 
+def cached_sweep(grid: Grid, device="cpu") -> SweepResult | None:
+    """The results of ``grid`` if every one of its jobs is in the cache, else None.
+
+    Reads, never trains: a chapter's ``grids(cfg)`` may use it to declare a second
+    phase from a first phase's results, which the plan trains in a later round
+    (:func:`scaffold.runtime.plan.plan_rounds`).
+    """
+    jobs = [Job(grid, t, s, str(device)) for t, s in grid.jobs()]
+    got = []
+    for job in jobs:
+        hit = load_entry(CACHE / "sweeps", job)
+        if hit is None:
+            return None
+        got.append(as_requested(hit, job))
+    return _sweep_result(got)
+
+
+def _sweep_result(got: list) -> SweepResult:
+    """One SweepResult from (members, curves, traces) per job, in job order."""
+    traces = [g[2] for g in got if g[2] is not None]
+    return SweepResult(pd.concat([g[0] for g in got], ignore_index=True),
+                       pd.concat([g[1] for g in got], ignore_index=True),
+                       pd.concat(traces, ignore_index=True) if traces else None)
+
+
 def run_sweep(grid: Grid, device="cpu", n_jobs: int = 1, backend: str | None = None,
               cache: bool = True, progress: bool | None = None, desc: str = "sweep") -> SweepResult:
     """Run (or load from cache) every job of ``grid``; see the module docstring."""
     jobs = [Job(grid, t, s, str(device)) for t, s in grid.jobs()]
     done = run_jobs(jobs, n_jobs, backend, cache, progress, desc)
     # Two models of one grid may share a definition (and so an entry): each gets its rows.
-    got = [as_requested(done[j.key], j) for j in jobs]
-    members = pd.concat([g[0] for g in got], ignore_index=True)
-    curves = pd.concat([g[1] for g in got], ignore_index=True)
-    traces = [g[2] for g in got if g[2] is not None]
-    return SweepResult(members, curves, pd.concat(traces, ignore_index=True) if traces else None)
+    return _sweep_result([as_requested(done[j.key], j) for j in jobs])
