@@ -132,6 +132,14 @@ def judge(c: dict, kind: str) -> str:
     raise ValueError(f"unknown claim kind {kind!r}")
 
 
+def judge_control(c: dict) -> str:
+    """An explanation ("X fails because of Y") against a control that keeps Y but changes
+    something else: contradicted when the control beats the original by the "superior"
+    rule (the failure goes away while its stated cause stays); otherwise unsupported
+    (a control cannot prove an explanation, only refute it)."""
+    return CONTRADICTED if judge(c, "superior") == HOLDS else UNSUPPORTED
+
+
 def claim_p(c: dict, kind: str, verdict: str | None = None) -> float:
     """The p-value of the test behind a verdict (for the correction across the ledger).
 
