@@ -27,7 +27,7 @@ import pickle
 from scaffold.runtime import style
 
 #: Width of the phone rendition (inches).
-NARROW_IN = 4.2
+NARROW_IN = 3.9
 #: The text column of a 390 px phone (the theme pads the article by 1rem each side).
 PHONE_PX = 358
 #: Height of one panel of the phone rendition, at most (inches).
