@@ -148,7 +148,10 @@ def hover_text(df, label: str, value: str, lo: str | None = None, hi: str | None
     from scaffold.runtime.tables import header
 
     def name(c):
-        return html.escape((names or {}).get(c) or header(c))
+        if names and names.get(c):
+            return html.escape(names[c])
+        h = header(c)  # "Reading" -> "reading" in a tooltip; "SD", "ID" stay
+        return html.escape(h if h[1:2].isupper() else h[:1].lower() + h[1:])
 
     out = []
     for _, r in df.iterrows():

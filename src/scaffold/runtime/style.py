@@ -32,8 +32,9 @@ from scaffold.data import TASKS
 from scaffold.palette import (_NAMED, _PLOTLY_SYMBOL, _UNKNOWN_VERDICT, BAND, CONSISTENT,  # noqa: F401
                               DEGENERATE, INK, VERDICT_MARKS, VERDICTS, Look, css, slug)
 
-#: Width of the text column at a 1280 px window (sphinx-book-theme 1.3, measured in Chromium).
-PAGE_PX = 750
+#: Width of the text column at a 1280 px window (sphinx-book-theme 1.3 with the book's
+#: layout.css, which moves the contents list into the header; measured in Chromium).
+PAGE_PX = 930
 #: Smallest text, in CSS pixels, a figure may show when displayed at page width.
 MIN_TEXT_PX = 9.0
 #: Full-width figure: 7 in at 200 dpi is 1400 px, twice the column (sharp on high-density screens).
