@@ -125,7 +125,8 @@ def _goal_state(g: dict) -> str:
 
 def goals_table(report: dict) -> pd.DataFrame:
     """The speed targets the project set itself, with the measured value and whether it was met."""
-    rows = [{"goal": g["goal"], "target": f"{'≤' if _lower_is_better(g) else '≥'} {_amount(g['target'], g['unit'])}",
+    rows = [{"goal": g["goal"],
+             "target": f"{'≤' if _lower_is_better(g) else '≥'} {_amount(g['target'], g['unit'])}",
              "measured": _goal_value(g), "state": _goal_state(g)}
             for g in report.get("goals") or []]
     return pd.DataFrame(rows, columns=["goal", "target", "measured", "state"])

@@ -24,7 +24,6 @@ G scale; the sine task has no swiss-roll label).
 
 from __future__ import annotations
 
-import html
 import json
 import math
 
