@@ -140,3 +140,14 @@ def test_how_to_read_has_numbered_marks_and_a_key():
     from scaffold.runtime import static
 
     assert text_px * static.PHONE_PX / width >= style.MIN_TEXT_PX
+
+
+def test_named_readings_and_levels_read_from_a_csv():
+    from scaffold.readings import NAMED
+
+    lit = dict(NAMED["literal"].levels)
+    df = pd.DataFrame([lit, {**lit, "dg": "min1"}])
+    if "swnoise" in df:  # a CSV reads the level "1" back as 1.0
+        df["swnoise"] = df["swnoise"].astype(float)
+    assert speccurve.named_readings(df)[0] == "literal" and speccurve.named_readings(df)[1] in ("", "repaired")
+    assert speccurve.level_str(1.0) == "1" and speccurve.level_str(0.5) == "0.5" and speccurve.level_str("raw") == "raw"

@@ -31,6 +31,7 @@ import pandas as pd
 
 from scaffold import fmt
 from scaffold.runtime import style
+from scaffold.runtime.speccurve import level_str
 
 #: Significant digits kept in the embedded numbers.
 DIGITS = 4
@@ -74,7 +75,7 @@ def _levels_of(frames, key) -> list[str]:
     vals = []
     for f in frames:
         if f is not None and key in f:
-            vals += [str(v) for v in f[key].dropna().unique() if str(v) != ""]
+            vals += [level_str(v) for v in f[key].dropna().unique() if str(v) != ""]
     return list(dict.fromkeys(vals))
 
 
@@ -83,7 +84,7 @@ def _codes(df: pd.DataFrame, axes: list[dict]) -> list[list[int]]:
     out = []
     index = [{n: i for i, (n, _) in enumerate(a["levels"])} for a in axes]
     for _, r in df.iterrows():
-        out.append([-1 if a["key"] not in df or _blank(r[a["key"]]) else idx.get(str(r[a["key"]]), -1)
+        out.append([-1 if a["key"] not in df or _blank(r[a["key"]]) else idx.get(level_str(r[a["key"]]), -1)
                     for a, idx in zip(axes, index)])
     return out
 
@@ -121,7 +122,7 @@ def _presets(axes: list[dict], readings: pd.DataFrame | None) -> dict:
             out[name] = levels
     if readings is not None and "posterior" in readings and readings["posterior"].notna().any():
         best = readings.loc[readings["posterior"].idxmax()]
-        out["most likely given the note"] = {a["key"]: str(best[a["key"]]) for a in axes
+        out["most likely given the note"] = {a["key"]: level_str(best[a["key"]]) for a in axes
                                              if a["key"] in readings and not _blank(best[a["key"]])}
     return out
 

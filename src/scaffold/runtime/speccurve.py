@@ -69,6 +69,13 @@ def axis_title(col: str, names: dict | None = None) -> str:
     return ax.title if ax is not None else str(col)
 
 
+def level_str(level) -> str:
+    """A level as the readings name it: a CSV's 1.0 is the level "1", its 0.5 stays "0.5"."""
+    if isinstance(level, float) and level.is_integer():
+        return str(int(level))
+    return str(level)
+
+
 def level_name(col: str, level, levels: dict | None = None) -> str:
     """A level in plain words: ``levels[col][level]``, else the axis level's ``plain``, else as is."""
     if levels and col in levels and level in levels[col]:
@@ -76,10 +83,32 @@ def level_name(col: str, level, levels: dict | None = None) -> str:
     ax = _axis(col)
     if ax is not None:
         try:
-            return getattr(ax.level(str(level)), "plain", "") or str(level)
+            return getattr(ax.level(level_str(level)), "plain", "") or level_str(level)
         except KeyError:
             pass
-    return str(level)
+    return level_str(level)
+
+
+def named_readings(df: pd.DataFrame, axes=None) -> list[str]:
+    """Per row, "literal" or "repaired" where the row is that named reading on every axis it
+    has (:data:`scaffold.readings.NAMED`), else "": the ``named`` column of :func:`spec_curve`."""
+    try:
+        from scaffold.readings import NAMED
+    except ImportError:
+        return [""] * len(df)
+    out = []
+    for _, r in df.iterrows():
+        name = ""
+        for n, reading in NAMED.items():
+            keys = [k for k in (axes or dict(reading.levels)) if k in df and not fmt.missing(r[k])]
+            try:
+                if keys and all(level_str(r[k]) == reading[k] for k in keys):
+                    name = n
+                    break
+            except KeyError:
+                continue
+        out.append(name)
+    return out
 
 
 def matrix_rows(df: pd.DataFrame, choices: list[str]) -> list[tuple[str, object]]:
@@ -308,8 +337,8 @@ def _narrow(d, estimate, lo, hi, m, reference, ylabel, hover, groups, go):
         fig.add_annotation(y=r._rank, x=r[estimate], text=r._named, showarrow=True, arrowhead=0,
                            arrowcolor=colour, ax=40, ay=0, font=dict(size=12))
     fig.add_vline(x=reference, line_width=1, line_color="gray")
-    fig.update_yaxes(showticklabels=False, title_text="readings, best at the top", zeroline=False,
-                     range=[-1, len(d)])
+    fig.update_yaxes(showticklabels=False, showgrid=False, title_text="readings, best at the top",
+                     zeroline=False, range=[-1, len(d)])
     fig.update_xaxes(title_text=_wrap(ylabel, 40), zeroline=False)
     return layout(fig, max(320, 14 * len(d) + 140))
 
