@@ -5,7 +5,8 @@ The note reports one number per model and task and reads differences such as
 and asks three questions, each answered by one function here:
 
 - How uncertain is a mean over seeds?  :func:`bootstrap_ci` -- percentile
-  bootstrap of the mean (Efron & Tibshirani 1993, ch. 13).
+  bootstrap of the mean (Efron & Tibshirani 1993, ch. 13); :func:`bootstrap_rows`
+  for many means over the same seeds at once (a learning curve's epochs).
 - Is model A better than model B on the same seeds?  :func:`paired_test` --
   paired t-test and Wilcoxon signed-rank test on per-seed differences.
 - Do A and B "match"?  :func:`tost` -- two one-sided tests against an
@@ -64,6 +65,27 @@ def bootstrap_ci(x, level: float = 0.95, n_boot: int = 10000, seed: int = 0):
     alpha = 1.0 - level
     lo, hi = np.quantile(means, [alpha / 2, 1 - alpha / 2])
     return mean, float(lo), float(hi)
+
+
+def bootstrap_rows(X, level: float = 0.95, n_boot: int = 2000, rng=None):
+    """Per row of ``X`` (rows x samples): the mean over samples and a percentile-bootstrap CI.
+
+    Whole columns are resampled, the same resample for every row, so a row's band
+    stays within the range of the columns (e.g. rows are epochs of a learning curve,
+    columns its seeds).  With one column the band is the row itself.  ``rng``: a
+    numpy Generator (default: seeded 0), shared across calls to draw one stream.
+    Returns ``(mean, lo, hi)``, each of length ``X.shape[0]``.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    rng = np.random.default_rng(0) if rng is None else rng
+    n = X.shape[1]
+    mean = X.mean(1)
+    if n < 2:
+        return mean, mean, mean
+    idx = rng.integers(0, n, size=(n_boot, n))
+    boot = X[:, idx].mean(-1)  # (rows, n_boot)
+    lo, hi = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2], axis=1)
+    return mean, lo, hi
 
 
 def _paired(a, b):
