@@ -117,18 +117,9 @@ publish_page(limitations.page(cfg), "lim");
 #
 # The note argues that with MNIST-sized inputs the dense MLP's first layer grows large while
 # the HSN's DG projection, masked at {glue:text}`lim-dg-pct:.0f`%, "stays" at a few hundred
-# nonzeros ({numref}`tab-lim-mnist` sets its numbers beside ours). A mask of that density on
-# {glue:text}`lim-hdg` DG units has about {glue:text}`lim-dg-factor:.1f` times the note's
-# nonzeros in the repaired reading (at least one input per DG unit). The DG layer grows linearly with d like the dense MLP's first layer,
-# only {glue:text}`lim-dg-slope-ratio:.0f` times more slowly.
-
-# %% [markdown]
-# ```{glue:figure} tab-lim-mnist
-# :name: tab-lim-mnist
-# :figclass: table
-#
-# The note's counts for MNIST-sized inputs (its section 5) beside this book's.
-# ```
+# nonzeros. {doc}`03-parameters` recomputes those counts: at that size the mask keeps several
+# times the note's nonzeros. The DG layer grows linearly with d like the dense MLP's first
+# layer, only {glue:text}`lim-dg-slope-ratio:.0f` times more slowly.
 #
 # Whether that is a "parameter advantage" depends on what is counted. Masked-out DG weights
 # are never updated, so counting nonzeros is fair; but the HSN still stores and multiplies a

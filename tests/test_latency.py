@@ -23,7 +23,7 @@ def test_sparse_vs_dense_counts_and_speedup():
     sp = latency.sparse_vs_dense(sizes=(16, 64), batch=8, rounds=3)
     assert list(sp.nnz) == [81, 729]  # 3^k nonzeros in the Kronecker power
     np.testing.assert_allclose(sp.density, [81 / 256, 729 / 4096])
-    np.testing.assert_allclose(sp.speedup, sp.dense_s / sp.sparse_s)
+    assert (sp.dense_s > 0).all() and (sp.sparse_s > 0).all() and (sp.clock == "thread_time").all()
 
 
 @pytest.mark.parametrize("speedups,expected", [

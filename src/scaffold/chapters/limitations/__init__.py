@@ -37,7 +37,7 @@ KEYS = Keys(
            "device", "rounds", "clock", "b-small", "b-large", "macs-ratio", "lat-note-small",
            "lat-note-large", "first-slower", "lat-vs-macs", "sp-batch", "sp-nmin", "sp-nmax",
            "sp-note-n", "sp-note-density", "sp-note-speedup", "sp-crossover",
-           "dims", "d-lo", "d-hi", "dg-factor", "dg-slope-ratio", "w-nnz-hi", "ratio-nnz-lo",
+           "dims", "d-lo", "d-hi", "dg-slope-ratio", "w-nnz-hi", "ratio-nnz-lo",
            "ratio-size-lo", "ratio-nnz-hi", "ratio-size-hi", "match-dense-hi", "match-nnz-hi",
            "init-extra", "graph-nnz", "wide-units", "wider-units", "graph-tasks", "graph-outcomes",
            "margin", "graph-max-gain", "graph-max-gain-at", "graph-max-loss", "graph-max-loss-at",
@@ -47,7 +47,7 @@ KEYS = Keys(
            "recurrence-digits",
            "data-latency", "data-sparse", "data-dimension", "data-graphs", "data-tasks"),
     figures=("latency", "sparse", "dimension", "graphs", "tasks"),
-    tables=("cost", "mnist", "dimension", "matches", "graphs", "tasks"))
+    tables=("cost", "dimension", "matches", "graphs", "tasks"))
 
 
 def compute(cfg) -> dict:
@@ -91,8 +91,7 @@ HEADERS = {"embed_dim": "Input dimension d", "learned_nnz": "Learned (nonzeros)"
            "learned_size": "Learned (tensor sizes)", "fixed": "Fixed (nonzeros)", "role": "Model",
            "mean": "Test mean", "macs_dense": "MACs, dense kernels", "macs_sparse": "MACs, sparse kernels",
            "macs_vs_dense": "MACs / dense MLP's", "lo": "95% CI low", "hi": "95% CI high",
-           "gain": "Gain", "gain_lo": "Gain: CI low", "gain_hi": "Gain: CI high", "where": "Where",
-           "count": "Count", "reported": "Note", "ours": "This book"}
+           "gain": "Gain", "gain_lo": "Gain: CI low", "gain_hi": "Gain: CI high", "where": "Where"}
 
 
 def table_views(cfg, results: dict) -> dict:
@@ -100,7 +99,6 @@ def table_views(cfg, results: dict) -> dict:
     dims = results["dimension_params"][["embed_dim", "role", "model", "width", "learned_nnz", "learned_size",
                                         "fixed", "macs_dense"]].rename(columns={"model": "label"})
     out = {"cost": tables.table(cost_table(results["latency"]), headers=HEADERS, sort=["_none"]),
-           "mnist": tables.table(facts.mnist_table(cfg), headers=HEADERS, sort=["_none"]),
            "dimension": tables.table(dims, headers=HEADERS, sort=["embed_dim", "role"]),
            "matches": tables.table(matches_table(results), headers=HEADERS, sort=["_none"]),
            "graphs": tables.table(graph_table(results), headers=HEADERS),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ... import note, params, verdicts
+from ... import params, verdicts
 from ...data import make_dataset, task_title
 from ...experiments import DENSE
 from ...latency import SPARSE_BATCH, crossover
@@ -89,15 +89,13 @@ def sparse_facts(sp: pd.DataFrame) -> dict:
 
 
 def dimension_facts(cfg, counts: pd.DataFrame, matches: pd.DataFrame) -> dict:
-    """The note's MNIST example recomputed, the learned-count ratios at the smallest and largest d,
+    """How fast the DG layer grows with d, the learned-count ratios at the smallest and largest d,
     and the rulebook's verdicts on the HSN against the dense MLPs at the largest d."""
     dims = dimensions(cfg)
     lo, hi = min(dims), max(dims)
     rep = HSN.config
-    dg = params.accounting(HSN, hi, 1, n_draws=10).set_index("component").loc["W_dg", "nnz"]
     per_role = counts.set_index(["embed_dim", "role"])
     f = {"dims": ", ".join(map(str, dims)), "d-lo": lo, "d-hi": hi,
-         "dg-factor": float(dg) / note.MNIST_DG_NNZ,
          "dg-slope-ratio": DENSE.config.widths[0] / (rep.dg_density * rep.h_dg),
          "w-nnz-hi": int(per_role.loc[(hi, MATCHED["learned_nnz"]), "width"])}
     for d, key in ((lo, "lo"), (hi, "hi")):
@@ -108,19 +106,6 @@ def dimension_facts(cfg, counts: pd.DataFrame, matches: pd.DataFrame) -> dict:
     f["match-dense-hi"] = at_hi[DENSE.label]
     f["match-nnz-hi"] = at_hi[MATCHED["learned_nnz"]]
     return f
-
-
-def mnist_table(cfg) -> pd.DataFrame:
-    """The note's MNIST example (its section 5) beside this book's counts at the same d."""
-    d, w = max(dimensions(cfg)), DENSE.config.widths[0]
-    rep = HSN.config
-    dense = params.accounting(DENSE, d, 1, n_draws=1).set_index("component")
-    dg = params.accounting(HSN, d, 1, n_draws=10).set_index("component").loc["W_dg", "nnz"]
-    rows = [(f"dense MLP, first-layer weights ({d} × {w})", note.MNIST_DENSE_HIDDEN, dense.loc["W0", "size"]),
-            (f"HSN, DG nonzeros expected at {rep.dg_density:.0%} of {d} × {rep.h_dg}", note.MNIST_DG_NNZ,
-             rep.dg_density * d * rep.h_dg),
-            ("HSN, DG nonzeros of the repaired reading (measured)", note.MNIST_DG_NNZ, float(dg))]
-    return pd.DataFrame(rows, columns=["count", "reported", "ours"])
 
 
 # ----------------------------------------------------------------------------- graphs
