@@ -5,12 +5,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 
 from scaffold import note, verdicts
 from scaffold.chapters.benchmarks import facts, figures, reported
 from scaffold.data import make_dataset
-from scaffold.experiments import CENS, DENSE, HSN_REPAIRED
+from scaffold.experiments import DENSE
 from scaffold.train import TrainConfig, train_ensemble
 
 
