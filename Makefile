@@ -25,6 +25,26 @@ PSTR    := -p device $(DEVICE) -p profile $(PROFILE) -p n_seeds $(SEEDS) -p epoc
 # Sections run JOBS at a time; each gets an equal share of the cores so that
 # parallel jobs do not oversubscribe them (torch reads OMP_NUM_THREADS).
 JOBS    ?= 2
+
+# --- the variables checked before anything runs ------------------------------------
+# A bad value stops make at once with a message naming the variable and what it may
+# be (papermill or bash would fail later, or on a division by zero, without naming it).
+# The profile and device names are those of scaffold.runtime.setup.PROFILES and
+# scaffold.device.KNOWN (tests/test_pipeline.py checks that they agree); whether a
+# device is present on this machine is checked by the runner, which lists those that are.
+comma   := ,
+is_ok    = $(shell printf '%s\n' '$(subst ',?,$($1))' | grep -Eqx '$2' $(if $3,&& awk 'BEGIN {exit !($3)}') && echo ok)
+need     = $(if $(call is_ok,$1,$2,$(subst VALUE,$(subst ',?,$($1)),$3)),,$(error $1=$(if $($1),$($1),(empty)) is not allowed: $1 must be $(ALLOWED_$1)))
+ALLOWED_JOBS    := a whole number of sections run at once$(comma) 1 or more (e.g. JOBS=2)
+ALLOWED_PROFILE := one of full$(comma) quick
+ALLOWED_DEVICE  := one of auto$(comma) cpu$(comma) cuda (or cuda:N)$(comma) mps
+ALLOWED_SEEDS   := 0 (the profile's default) or a whole number of seeds$(comma) 2 or more
+ALLOWED_EPOCHS  := 0 (the profile's default) or a number in (0$(comma) 10]: the note's schedule times EPOCHS
+$(call need,JOBS,[1-9][0-9]*)
+$(call need,PROFILE,full|quick)
+$(call need,DEVICE,auto|cpu|cuda(:[0-9]+)?|mps)
+$(call need,SEEDS,0|[2-9]|[1-9][0-9]+)
+$(call need,EPOCHS,[0-9]+(\.[0-9]*)?|\.[0-9]+,VALUE <= 10)
 NCPU    := $(shell nproc 2>/dev/null || echo 2)
 THREADS ?= $(shell n=$$(( $(NCPU) / $(JOBS) )); echo $$(( n > 0 ? n : 1 )))
 export OMP_NUM_THREADS := $(THREADS)

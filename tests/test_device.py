@@ -53,6 +53,14 @@ def test_setup_defaults_and_validation(cpu_only):
         runtime.setup("cpu", "quick", n_seeds=1)
     with pytest.raises(ValueError, match="epochs_scale"):
         runtime.setup("cpu", "quick", epochs_scale=-1)
+    # Strings as a command line gives them: typed, or refused naming the parameter
+    assert runtime.setup("cpu", "quick", n_seeds="4", epochs_scale="0.5").n_seeds == 4
+    with pytest.raises(ValueError, match="n_seeds must be a whole number.*'abc'"):
+        runtime.setup("cpu", "quick", n_seeds="abc")
+    with pytest.raises(ValueError, match="n_seeds must be a whole number"):
+        runtime.setup("cpu", "quick", n_seeds=2.5)
+    with pytest.raises(ValueError, match="epochs_scale must be a number.*'x'"):
+        runtime.setup("cpu", "quick", epochs_scale="x")
 
 
 def test_results_dir_respects_env_and_separates_quick(tmp_path, monkeypatch):

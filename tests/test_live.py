@@ -38,7 +38,7 @@ def test_forest_colours_and_hover():
     spec = check(charts.forest(df, "diff", "lo", "hi", band=0.05), len(TASKS) * len(MODELS))
     first = spec["data"][0]
     assert first["name"] == "Dense MLP" and first["marker"]["color"] == style.look("Dense MLP").color
-    assert "reading: as drawn" in first["hovertext"][0] and "[0, 0.2]" in first["hovertext"][0]
+    assert "Reading: as drawn" in first["hovertext"][0] and "0.100 [0, 0.200]" in first["hovertext"][0]
     # panels in the note's order
     titles = [a["text"] for a in spec["layout"]["annotations"]][:3]
     assert titles == ["circles", "moons", "sine"]
@@ -68,3 +68,15 @@ def test_script_end_tags_in_text_cannot_close_the_block():
     df = pd.DataFrame([dict(task="moons", model="</script><b>x", diff=0.0, lo=-1.0, hi=1.0)])
     html = charts.forest(df, "diff", "lo", "hi").to_html()
     assert html.count("</script>") == 1
+
+
+def test_tooltips_round_as_the_tables_and_name_tasks_plainly():
+    from scaffold.runtime.live import hover_text
+
+    df = pd.DataFrame([dict(task="swiss_roll", model="HSN (repaired)", reading="repaired",
+                            **{"learned parameters": 609.0999984741211}, acc=0.98765, lo=-0.0123, hi=1.0)])
+    text = hover_text(df, "model", "acc", "lo", "hi", extra=("task", "learned parameters"),
+                      names={"acc": "test accuracy"})[0]
+    assert "Task: swiss roll" in text and "swiss_roll" not in text
+    assert "Learned parameters: 609<" in text
+    assert "test accuracy: 0.988 [−0.0123, 1.00]" in text

@@ -181,7 +181,50 @@ def test_make_rejects_misspelled_parameter_and_device():
     assert bad.returncode != 0 and "n_sedes" in bad.stderr
     unknown = subprocess.run(["make", "-s", "nb", "NB=01-architectures", "DEVICE=tpu"],
                              cwd=REPO, capture_output=True, text=True, env=env, timeout=120)
-    assert unknown.returncode != 0 and "available" in unknown.stderr
+    assert unknown.returncode != 0 and "DEVICE=tpu is not allowed" in unknown.stderr
+    from scaffold.device import available_devices
+
+    missing = [d for d in ("cuda", "mps") if d not in available_devices()]
+    if missing:  # a known device this machine lacks: the runner lists those it has
+        absent = subprocess.run(["make", "-s", "nb", "NB=01-architectures", f"DEVICE={missing[0]}"],
+                                cwd=REPO, capture_output=True, text=True, env=env, timeout=120)
+        assert absent.returncode != 0 and "available" in absent.stderr
+
+
+def make_help(*assignments: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MAKEFLAGS": ""}
+    return subprocess.run(["make", "-s", "help", *assignments], cwd=REPO, capture_output=True,
+                          text=True, env=env, timeout=60)
+
+
+@pytest.mark.parametrize("var,value", [("JOBS", "0"), ("JOBS", "two"), ("SEEDS", "abc"), ("SEEDS", "1"),
+                                       ("SEEDS", ""), ("EPOCHS", "x"), ("EPOCHS", "11"),
+                                       ("PROFILE", "medium"), ("DEVICE", "tpu")])
+def test_make_names_a_bad_variable_and_what_it_may_be(var, value):
+    from scaffold.device import KNOWN
+    from scaffold.runtime.setup import PROFILES
+
+    proc = make_help(f"{var}={value}")
+    assert proc.returncode != 0 and "division" not in proc.stderr
+    assert f"{var}={value or '(empty)'} is not allowed: {var} must be" in proc.stderr
+    allowed = {"PROFILE": PROFILES, "DEVICE": KNOWN}.get(var, ())
+    assert all(name in proc.stderr.split("must be")[1] for name in allowed)
+
+
+def test_make_accepts_every_profile_and_device_the_library_knows():
+    from scaffold.device import KNOWN
+    from scaffold.runtime.setup import PROFILES
+
+    for assignment in ([f"PROFILE={p}" for p in PROFILES] + [f"DEVICE={d}" for d in KNOWN]
+                       + ["DEVICE=cuda:1", "SEEDS=2", "SEEDS=20", "EPOCHS=0.05", "EPOCHS=10", "JOBS=16"]):
+        proc = make_help(assignment)
+        assert proc.returncode == 0, (assignment, proc.stderr)
+
+
+def test_unusable_cache_entries_are_said_in_the_terminal(tree):
+    """The kernel's warnings go into the notebook; the runner repeats cache reports on stderr."""
+    proc = run(tree, "cache_warn", check=True)
+    assert "warning: section cache_warn: sweep cache entry x.members.csv is unusable" in proc.stderr
 
 
 def test_make_help_lists_targets():

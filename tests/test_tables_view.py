@@ -68,3 +68,47 @@ def test_counts_in_sentences_read_as_written():
     assert count(2, "axis", "axes") == "2 axes"
     assert [share(7, 7), share(0, 7), share(3, 7), share(2, 2), share(0, 2)] == [
         "all 7", "none of the 7", "3 of the 7", "both", "neither"]
+
+
+def ledger():
+    return pd.DataFrame({
+        "claim_id": ["S1", "S2"], "claim": ["the circulation is the key", "the graph matters"],
+        "verdict": ["holds", "contradicted"], "reported": [0.984, math.nan],
+        "ours": [0.99, -0.0021], "task": ["swiss_roll", "moons"],
+    })
+
+
+def test_details_go_in_an_expandable_row_under_each_row():
+    t = tables.table(ledger(), details=["reported", "ours"], anchor="claim_id", anchor_prefix="claim-")
+    html = t.to_html()
+    assert t.columns == ["claim", "verdict", "task"]          # details and anchor leave the row
+    assert html.count('<details class="row-more">') == 2
+    assert html.count('<tr class="row-details">') == 2
+    assert 'colspan="3"' in html
+    assert "<dt>Note</dt><dd>0.984</dd>" in html and "<dd>−0.00210</dd>" in html
+    assert "<dt>Note</dt><dd>–</dd>" in html                  # a missing value is a dash
+    # the expandable part follows its own row
+    assert html.index('id="claim-S1"') < html.index("<dd>0.984</dd>") < html.index('id="claim-S2"')
+    assert ">swiss roll<" in html and "swiss_roll" not in html  # plain task names
+    assert ">S1<" not in html                                  # the anchor column is not shown
+
+
+def test_anchors_from_a_list_keep_every_column():
+    t = tables.table(ledger(), anchor=["a", "b"], anchor_prefix="row-")
+    assert t.columns == list(ledger().columns)
+    assert 'id="row-a"' in t.to_html()
+
+
+def test_key_tables_raw_cells_and_verdict_definitions():
+    df = ledger().assign(evidence=['<a href="#fig-1">Fig. 1</a>', "<b>x</b>"])
+    html = tables.table(df, key=True, raw=["evidence"],
+                        verdict_titles={"holds": "the interval clears the margin"}).to_html()
+    assert 'class="scaffold-table key-table"' in html
+    assert '<a href="#fig-1">Fig. 1</a>' in html                 # raw HTML kept
+    assert 'title="the interval clears the margin">holds</span>' in html
+    assert "&lt;b&gt;" not in html
+
+
+def test_sorting_keeps_the_numbers_style():
+    html = tables.table(pd.DataFrame({"n": [4417, 12], "x": [-0.5, 2.0]})).to_html()
+    assert ">4,417<" in html and ">−0.500<" in html and "-0.5" not in html

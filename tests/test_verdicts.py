@@ -30,9 +30,13 @@ def test_mse_differences_are_oriented_lower_is_better():
 
 def test_margins_scale_with_the_task():
     assert V.margin("accuracy") == V.MARGIN_ACC
-    assert V.margin("mse", 0.0008) == pytest.approx(V.REL_MSE_MARGIN * 0.0008)
+    # an MSE margin is a change in R^2: a share of the targets' variance, whatever the noise
+    assert V.margin("mse", target_var=0.5) == pytest.approx(V.MARGIN_R2 * 0.5)
+    assert V.margin("mse", target_var=0.51) == pytest.approx(V.margin("mse", target_var=0.5), rel=0.03)
     with pytest.raises(ValueError):
         V.margin("mse")
+    with pytest.raises(TypeError):  # the old positional "reference mean" is refused, not misread
+        V.margin("mse", 0.0008)
 
 
 def test_noninferiority_rule():
@@ -43,20 +47,33 @@ def test_noninferiority_rule():
 
 def test_superiority_needs_an_effect_that_matters():
     assert V.judge(_c(0.005, 0.03), "superior") == V.HOLDS
-    assert V.judge(_c(0.001, 0.004), "superior") == V.UNSUPPORTED  # significant, but inside the margin
     assert V.judge(_c(-0.03, -0.001), "superior") == V.CONTRADICTED
     assert V.judge(_c(-0.01, 0.02), "superior") == V.UNSUPPORTED
+    assert V.judge(_c(-0.02, 0.005), "superior") == V.UNSUPPORTED  # crosses -margin: not shown equivalent
 
 
-def test_contradicted_only_when_the_interval_is_on_the_wrong_side():
-    # an interval that straddles the threshold is never "contradicted"
-    for kind in ("noninferior", "superior", "substitutes"):
+def test_a_demonstrated_null_contradicts_x_matters():
+    # equivalence (two one-sided tests): an interval inside (-margin, +margin) refutes "X is the key",
+    # even when it excludes 0 (an effect too small to matter)
+    for kind in ("superior", "substitutes"):
+        assert V.judge(_c(-0.004, 0.004), kind) == V.CONTRADICTED
+        assert V.judge(_c(0.001, 0.004), kind) == V.CONTRADICTED
         assert V.judge(_c(-0.2, 0.2), kind) == V.UNSUPPORTED
+    assert V.judge(_c(-0.2, 0.2), "noninferior") == V.UNSUPPORTED
 
 
-def test_structure_substitutes_is_unsupported_when_small_dense_does_as_well():
-    assert V.judge(_c(-0.03, -0.001), "substitutes") == V.UNSUPPORTED
-    assert V.judge(_c(-0.004, 0.004), "substitutes") == V.UNSUPPORTED
+def test_equivalence_p_is_the_larger_of_the_two_one_sided_tests():
+    rng = np.random.default_rng(1)
+    d = rng.normal(0.0, 0.002, 12)
+    c = V.compare_gain(d, 0.01)
+    assert V.judge(c, "superior") == V.CONTRADICTED
+    p = V.claim_p(c, "superior", V.CONTRADICTED)
+    assert p == pytest.approx(min(c["p_below"], max(V.p_above(c, -0.01), V.p_below(c, 0.01))))
+    assert p < V.ALPHA / 2
+
+
+def test_structure_substitutes_follows_the_superiority_rule():
+    assert V.judge(_c(-0.03, -0.001), "substitutes") == V.CONTRADICTED
     assert V.judge(_c(0.02, 0.05), "substitutes") == V.HOLDS
 
 
@@ -70,6 +87,14 @@ def test_verdicts_that_change_under_correction_are_marked():
     v, adj, changed = V.corrected([V.HOLDS, V.HOLDS, V.UNSUPPORTED], [0.001, 0.02, 0.5])
     assert v == [V.HOLDS, V.UNSUPPORTED, V.UNSUPPORTED]
     assert changed == [False, True, False]
+
+
+def test_the_correction_applies_to_contradictions_too():
+    # Holm is not a one-way street: a contradiction resting on a test is corrected like a "holds"
+    v, _, changed = V.corrected([V.CONTRADICTED, V.CONTRADICTED, V.UNSUPPORTED, V.CONTRADICTED],
+                                [0.001, 0.02, 0.3, np.nan])
+    assert v == [V.CONTRADICTED, V.UNSUPPORTED, V.UNSUPPORTED, V.CONTRADICTED]  # NaN: exact, no test
+    assert changed == [False, True, False, False]
 
 
 def test_prediction_interval_for_one_run_is_clipped_to_the_metric():
@@ -88,7 +113,50 @@ def test_single_reported_value():
     assert out["verdict"] == V.CONTRADICTED and out["side"] == "ours above"
 
 
-def test_a_larger_saving_holds_with_a_different_count():
+def test_a_single_value_against_an_unstable_model_is_uninformative():
+    rng = np.random.default_rng(2)
+    wide = rng.normal(0.10, 0.15, 10).clip(0)  # sine MSE spread 0.15 over seeds: anything goes
+    j = V.judge_single(0.039, wide, "mse", target_var=0.5)
+    assert j["verdict"] == V.UNINFORMATIVE and j["hi"] - j["lo"] > V.WIDE * V.margin("mse", target_var=0.5)
+    narrow = rng.normal(0.02, 0.002, 10)
+    assert V.judge_single(0.019, narrow, "mse", target_var=0.5)["verdict"] == V.HOLDS
+    assert V.judge_single(0.19, narrow, "mse", target_var=0.5)["verdict"] == V.CONTRADICTED
+
+
+def test_a_reported_ratio_against_the_geometric_mean_ratio():
+    rng = np.random.default_rng(3)
+    lr = np.log(2.0) + rng.normal(0, 0.1, 10)
+    assert V.judge_ratio(2.05, lr)["verdict"] == V.HOLDS
+    assert V.judge_ratio(6.0, lr)["verdict"] == V.CONTRADICTED
+    assert V.judge_ratio(2.0, rng.normal(0, 3, 10))["verdict"] == V.UNINFORMATIVE
+
+
+def _readings(holds, degenerate=None, consistent=None):
+    rows = []
+    for i, (dg, G, inp) in enumerate([(d, g, x) for d in ("drawn", "min1") for g in ("raw", "r0.9")
+                                      for x in ("once", "every")]):
+        h = holds(dg, G, inp)
+        rows.append(dict(dg=dg, G=G, input=inp, verdict=V.HOLDS if h else V.CONTRADICTED, p=0.001,
+                         degenerate=bool(degenerate and degenerate(dg, G, inp)),
+                         consistent=bool(consistent(dg, G, inp)) if consistent else True))
+    return pd.DataFrame(rows)
+
+
+def test_conditional_verdict_states_where_a_claim_holds():
+    t = _readings(lambda dg, G, inp: dg == "min1" and (G == "r0.9" or inp == "every"))
+    c = V.conditional(t, ("dg", "G", "input"))
+    assert c["rule_errors"] == 0 and c["holds"] == 3 and c["n"] == 8
+    assert "one input per DG unit" in c["condition"] and " or " in c["condition"]
+    assert c["verdict"] == V.UNSUPPORTED  # consistent readings: all, and they disagree
+
+
+def test_degenerate_readings_are_counted_but_left_out():
+    t = _readings(lambda dg, G, inp: G == "r0.9", degenerate=lambda dg, G, inp: G == "raw" and inp == "once",
+                  consistent=lambda dg, G, inp: G == "r0.9")
+    c = V.conditional(t, ("dg", "G", "input"))
+    assert c["n_degenerate"] == 2 and c["n"] == 6
+    assert c["verdict"] == V.HOLDS and c["n_consistent"] == 4  # under the readings consistent with the note
+    assert c["p"] == pytest.approx(0.001)
     assert V.judge_factor(4.9, 5.0) == (V.HOLDS, "")
     v, q = V.judge_factor(4.9, 7.0)
     assert v == V.HOLDS and "different count" in q
@@ -141,6 +209,6 @@ def test_each_claim_counted_once():
 
 def test_rulebook_is_built_from_the_constants():
     text = V.rulebook_text()
-    for s in (f"{V.MARGIN_ACC:g}", f"{V.REL_MSE_MARGIN:g}", V.CORRECTION, f"{V.FACTOR_TOL:.0%}",
-              f"{V.DECIDES:.0%}", f"{V.ALPHA / 2:g}"):
+    for s in (f"{V.MARGIN_ACC:g}", f"{V.MARGIN_R2:g}", V.CORRECTION, f"{V.FACTOR_TOL:.0%}",
+              f"{V.DECIDES:.0%}", f"{V.ALPHA / 2:g}", f"{V.WIDE} margins"):
         assert s in text

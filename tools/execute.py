@@ -211,6 +211,11 @@ def execute(nb, params: dict, target: Path, name: str, digest: str) -> None:
     # The kernel inherits these: the provenance block reads them.
     os.environ["SCAFFOLD_SECTION"] = name
     os.environ["SCAFFOLD_T0"] = repr(time.time())
+    # The kernel's warnings land in the notebook; an unusable cache entry is also
+    # appended here (scaffold.sweep.warn_unusable) and said in the terminal below.
+    cache_log = logs_dir(target) / f"{name}.cache.log"
+    cache_log.unlink(missing_ok=True)
+    os.environ["SCAFFOLD_CACHE_LOG"] = str(cache_log)
     t0 = time.perf_counter()
     # The kernel inherits our stderr: its log chatter goes to a file instead.
     log = logs_dir(target) / f"{name}.kernel.log"
@@ -256,6 +261,7 @@ def execute(nb, params: dict, target: Path, name: str, digest: str) -> None:
     finally:
         os.dup2(saved, 2)
         os.close(saved)
+        report_cache_log(cache_log, name)
     try:
         import nbformat
         out = nbformat.read(str(tmp), as_version=4)
@@ -265,6 +271,13 @@ def execute(nb, params: dict, target: Path, name: str, digest: str) -> None:
         write_atomic(out, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def report_cache_log(log: Path, name: str) -> None:
+    """Say in the terminal which cache entries the section found unusable and recomputed."""
+    if log.exists():
+        for line in log.read_text().splitlines():
+            print(f"warning: section {name}: {line}", file=sys.stderr, flush=True)
 
 
 def logs_dir(target: Path) -> Path:

@@ -3,6 +3,8 @@
  * A .table-box holds a filter input and a table.sortable: typing hides the rows
  * that do not contain the text; clicking a header sorts by that column, numbers
  * as numbers (the book prints "−0.374", "4,417", "9.77 × 10⁻⁵"), text naturally.
+ * A row's expandable part (tr.row-details, right after it) moves and hides with it,
+ * and the filter searches it too.
  */
 (function () {
   "use strict";
@@ -24,7 +26,7 @@
     var asc = th.getAttribute("aria-sort") !== "ascending";
     table.querySelectorAll("th[aria-sort]").forEach(function (h) { h.removeAttribute("aria-sort"); });
     th.setAttribute("aria-sort", asc ? "ascending" : "descending");
-    var rows = Array.prototype.slice.call(body.rows);
+    var rows = records(table);
     rows.sort(function (a, b) {
       var x = a.cells[col], y = b.cells[col];
       var vx = value(x), vy = value(y), r;
@@ -34,7 +36,23 @@
       else r = collator.compare(x.textContent, y.textContent);
       return asc ? r : -r;
     });
-    rows.forEach(function (r) { body.appendChild(r); });
+    rows.forEach(function (r) {
+      body.appendChild(r);
+      if (r._details) body.appendChild(r._details);
+    });
+  }
+
+  // The table's rows, each with its expandable part (if any) as ._details.
+  function records(table) {
+    var out = [];
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
+      if (r.classList.contains("row-details")) {
+        if (out.length) out[out.length - 1]._details = r;
+      } else {
+        out.push(r);
+      }
+    });
+    return out;
   }
 
   function setup(box) {
@@ -52,13 +70,15 @@
     });
     var input = box.querySelector("input.table-filter");
     var count = box.querySelector(".table-count");
-    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var rows = records(table);
     var update = function () {
       var q = input ? input.value.trim().toLowerCase() : "";
       var shown = 0;
       rows.forEach(function (r) {
-        var ok = !q || r.textContent.toLowerCase().indexOf(q) >= 0;
+        var text = r.textContent + (r._details ? " " + r._details.textContent : "");
+        var ok = !q || text.toLowerCase().indexOf(q) >= 0;
         r.hidden = !ok;
+        if (r._details) r._details.hidden = !ok;
         shown += ok ? 1 : 0;
       });
       if (count) count.textContent = shown + " of " + rows.length + " rows";

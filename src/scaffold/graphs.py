@@ -233,3 +233,24 @@ def kronecker_from_initiator_torch(initiator: torch.Tensor, k: int) -> torch.Ten
     for _ in range(int(k) - 1):
         out = torch.kron(out, initiator)
     return out
+
+
+def diameter_summary(sizes=(4, 16, 64, 256, 1024)) -> dict:
+    """The note's "logarithmic diameter", measured: one statement for every page that makes it.
+
+    Returns the diameter at each size (``at``), whether it stays within log2(n)
+    (``within_log``: the note's bound holds), whether it is constant, and ``text``,
+    the sentence the book uses wherever it speaks of the diameter.
+    """
+    at = {n: graph_stats(kronecker_power(n_nodes=n))["diameter"] for n in sizes}
+    within = all(d <= max(1.0, np.log2(n)) for n, d in at.items())
+    constant = len(set(at.values())) == 1
+    d0 = next(iter(at.values()))
+    sizes_txt = f"{min(at):,} to {max(at):,} nodes"
+    if constant:
+        text = (f"The diameter is {d0:.0f} at every size from {sizes_txt}: node 0 links to every node (a hub), "
+                "so the diameter stays within log2(n), as the note says, but it is constant, not logarithmic.")
+    else:
+        text = "The diameter at " + ", ".join(f"{n:,} nodes is {d:.0f}" for n, d in at.items()) + (
+            ", within log2(n)." if within else ", beyond log2(n).")
+    return dict(at=at, within_log=bool(within), constant=bool(constant), text=text)

@@ -25,22 +25,31 @@ import pandas as pd
 
 from . import verdicts as V
 
-COLUMNS = ["claim_id", "claim", "task", "reported", "source", "ours", "lo", "hi", "seeds", "test", "p",
-           "verdict_uncorrected", "p_holm", "holm_changed", "verdict", "readings", "share", "deciding",
-           "why"]
+COLUMNS = ["claim_id", "claim", "task", "judged_on", "reported", "source", "ours", "lo", "hi", "seeds", "test",
+           "p", "verdict_uncorrected", "p_holm", "holm_changed", "verdict", "condition", "readings", "share",
+           "n_consistent", "n_degenerate", "n_ruled_out", "deciding", "evidence", "why"]
 NIL = float("nan")
 #: The test named for claims checked by arithmetic on exact numbers.
 ARITH = "exact arithmetic"
 
 
 def row(cid, claim, reported, ours, lo=NIL, hi=NIL, seeds=0, test="", verdict="", why="", task="",
-        source="", p=NIL, readings=0, share=NIL, deciding="") -> dict:
-    """One claim; ``verdict`` is the rulebook's, before the correction across the ledger."""
+        source="", p=NIL, readings=0, share=NIL, deciding="", condition="", judged_on="", n_consistent=0,
+        n_degenerate=0, n_ruled_out=0, evidence="") -> dict:
+    """One claim; ``verdict`` is the rulebook's, before the correction across the ledger.
+
+    ``task`` is the task the note states the claim for (empty: stated jointly);
+    ``judged_on`` the task a jointly stated claim is judged on here (structural
+    claims are judged per task).  ``condition`` is where the claim holds among the
+    readings that train, in words; ``evidence`` names the figure or table behind it.
+    """
     if verdict not in V.VERDICTS:
         raise ValueError(f"verdict must be one of {V.VERDICTS}, got {verdict!r}")
-    return dict(claim_id=cid, claim=claim, task=task, reported=reported, source=source, ours=ours,
-                lo=lo, hi=hi, seeds=seeds, test=test, p=p, verdict_uncorrected=verdict, readings=readings,
-                share=share, deciding=deciding, why=why)
+    return dict(claim_id=cid, claim=claim, task=task, judged_on=judged_on or task, reported=reported,
+                source=source, ours=ours, lo=lo, hi=hi, seeds=seeds, test=test, p=p,
+                verdict_uncorrected=verdict, condition=condition, readings=readings, share=share,
+                n_consistent=n_consistent, n_degenerate=n_degenerate, n_ruled_out=n_ruled_out,
+                deciding=deciding, evidence=evidence, why=why)
 
 
 def untestable(cid, claim, reported, err, **kw) -> dict:
@@ -62,7 +71,8 @@ def verdict_counts(led: pd.DataFrame) -> dict:
 
 
 def n_claims(led: pd.DataFrame) -> int:
-    """Claims of the note, each once (:func:`scaffold.verdicts.count_claims`)."""
+    """Claims of the note, each once (:func:`scaffold.verdicts.count_claims`): a claim judged on
+    several tasks that the note states jointly counts once."""
     return V.count_claims(led.assign(task=led["task"].replace("", np.nan)))
 
 
@@ -84,4 +94,7 @@ def read(results_dir) -> pd.DataFrame:
     """Read a ledger written by :func:`write` (the introduction builds its summary from it)."""
     led = pd.read_csv(Path(results_dir) / "claims.csv", keep_default_na=False,
                       na_values={c: [""] for c in ("ours", "lo", "hi", "p", "p_holm", "share")})
+    for c in ("readings", "n_consistent", "n_degenerate", "n_ruled_out", "seeds"):
+        if c in led:
+            led[c] = pd.to_numeric(led[c], errors="coerce").fillna(0).astype(int)
     return led

@@ -331,7 +331,11 @@ class HSNConfig:
 
     - DG: ReLU(x W_dg + b_dg) with W_dg learned under a fixed Bernoulli 5% mask;
       the literal mask can leave DG units, or the whole layer, without input
-      (``dg_min_inputs=1`` guarantees one input per unit).
+      (``dg_min_inputs=1`` guarantees one input per unit).  ``dg_mask`` says how
+      the mask acts: "enforced" (masked entries stay zero), "init" (they start at
+      zero and are then trained like the rest) or "none" (a dense W_dg).  The
+      note's 897 / 865 counts count W_dg's full tensor, which only the last two
+      make learned.
     - Bridge: a learned dense map DG -> CA3 with bias.  The note never defines it
       but its table 3.3 counts a "bridge" of 544 learned parameters.
     - CA3: h_0 = act(z), h_{t+1} = act(h_t G [+ z if input_every_step]) for T
@@ -350,6 +354,7 @@ class HSNConfig:
     T: int = 5
     dg_density: float = 0.05
     dg_min_inputs: int = 0
+    dg_mask: str = "enforced"  # "enforced" (always), "init" (zeros at the start only) or "none"
     graph: str = "kronecker"  # "kronecker", "random" (same edge count) or "identity"
     graph_mode: str = "fixed"  # "fixed", "learned" or "initiator"
     spectral_radius: float | None = None
@@ -420,9 +425,18 @@ class HSN(Ensemble):
         mask = self._stack_cfg("dg_mask", lambda g, c: sparse_mask(g, d_in, h_dg, c.dg_density,
                                                                    c.dg_min_inputs))
         self.register_buffer("dg_mask", mask)
+        modes = self._per_member("dg_mask")
+        for m in modes:
+            if m not in ("enforced", "init", "none"):
+                raise ValueError(f"dg_mask must be 'enforced', 'init' or 'none', got {m!r}")
+        ones = torch.ones_like(mask[0])
+        # The mask the forward pass applies (enforced members only) and the one the
+        # initial weights get (enforced and init members): per member.
+        self.register_buffer("dg_use", torch.stack([mk if m == "enforced" else ones
+                                                    for mk, m in zip(mask, modes)]))
         self._param("W_dg", (d_in, h_dg), d_in ** -0.5)
         with torch.no_grad():
-            self.W_dg.mul_(mask)  # masked entries start, and stay, at zero
+            self.W_dg.mul_(torch.stack([mk if m != "none" else ones for mk, m in zip(mask, modes)]))
         self._param("b_dg", (1, h_dg), d_in ** -0.5)
         self._param("W_br", (h_dg, n), h_dg ** -0.5)
         self._param("b_br", (1, n), h_dg ** -0.5)
@@ -481,7 +495,7 @@ class HSN(Ensemble):
 
     def states(self, x) -> list[torch.Tensor]:
         """CA3 states h_0 .. h_T, each (M, B, h_ca3); used for the dynamics study."""
-        u = torch.relu(torch.baddbmm(self.b_dg, x, self.W_dg * self.dg_mask))
+        u = torch.relu(torch.baddbmm(self.b_dg, x, self.W_dg * self.dg_use))
         z = torch.baddbmm(self.b_br, u, self.W_br)
         h = self.act(z)
         G = self.graph()
@@ -504,7 +518,7 @@ class HSN(Ensemble):
         c, d, o, n = self.cfg, self.d_in, self.n_out, self.cfg.h_ca3
         g_nnz = float(self.G_mask.sum(dim=(1, 2)).mean())
         out = [
-            Component("W_dg", "input", d * c.h_dg, float(self.dg_mask.sum(dim=(1, 2)).mean()), True),
+            Component("W_dg", "input", d * c.h_dg, float(self.dg_use.sum(dim=(1, 2)).mean()), True),
             Component("b_dg", "input", c.h_dg, c.h_dg, True, True),
             Component("W_bridge", "hidden", c.h_dg * n, c.h_dg * n, True),
             Component("b_bridge", "hidden", n, n, True, True),

@@ -1,4 +1,4 @@
-"""The multiverse: every reading of the note trained on every task reading.
+"""The multiverse: every reading of the note trained on every task reading, in two phases.
 
 A verdict that holds under one reading of the note may fail under another
 (Steegen et al. 2016); the honest report is the whole set.  This module turns
@@ -8,15 +8,26 @@ model x seed, with the learning rate chosen on validation like everywhere else
 (:func:`scaffold.sweep.select_lr`) and the validation and test metric of that
 choice.
 
-What is trained (full profile): the HSN under the full factorial of its axes;
-the controls the headline claims need -- T = 0 and a random graph with the same
-edges -- under every reading; the dense MLP, a dense MLP of the HSN's learned
-budget and the CEN at H = 512 and the note's best-H widths, which have no HSN
-axes.  Everything runs on every task reading (both Swiss-roll labels, sine with
-and without target noise).  The quick profile, a smoke run, keeps three axes at
-two levels (DG mask; G raw or radius 0.9; input once or every step) with tanh,
-and trains the controls under the two named points, each with the input once and
-at every step.
+The design trains what can answer a question, not every crossing:
+
+- **Phase 1** (no results needed): the HSN under the factorial of its first four
+  axes (DG mask drawn or one input per unit; G raw or rescaled to radius 0.9 or 1;
+  input once or every step; tanh or ReLU; G fixed), on every task reading at the
+  default swiss-roll noise, beside the dense MLP, a dense MLP of the HSN's learned
+  budget and the CEN at H = 512 and the note's best widths.
+- **Phase 2** (reads phase 1 from the cache): a reading whose HSN is degenerate
+  (:mod:`scaffold.degenerate`) adds nothing to a control, so the T = 0 and
+  random-graph controls are trained only under readings that train; the new
+  levels (the DG mask at the start only or not at all, G learned from its
+  Kronecker start) are crossed only with the (G scale, input, activation)
+  combinations that train under some DG mask; and the harder swiss rolls
+  (noise 1 and 2) carry the models without HSN axes, every HSN reading that
+  trains and its controls.
+
+``make sweeps`` plans to a fixpoint (phase 2 appears once phase 1 is cached); a
+chapter that runs on its own trains phase 1, then phase 2 (:func:`evidence_long`).
+The quick profile, a smoke run, keeps phase 1 to tanh with G raw or at 0.9 and
+trains phase 2's new levels only at one DG level.
 """
 
 from __future__ import annotations
@@ -26,11 +37,11 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import note
+from . import degenerate, note
 from .data import TASKS, make_dataset
 from .models import DENSE, ModelSpec
 from .params import dense_width_for, totals
-from .readings import (HSN_AXES, LITERAL, NAMED, TASK_AXES, Reading, factorial, hsn_spec,
+from .readings import (AXIS, HSN_AXES, LITERAL, NAMED, TASK_AXES, Reading, factorial, hsn_spec,
                        relevant, task_readings)
 from .sweep import Grid, SweepResult
 
@@ -38,21 +49,35 @@ CEN_WIDTHS = tuple(sorted({512, *note.CEN_BEST_H.values()}))
 BUDGET = "Dense (HSN budget)"
 HSN_KEYS = tuple(a.key for a in HSN_AXES)
 TASK_KEYS = tuple(a.key for a in TASK_AXES)
+#: Phase 1: the DG levels and G mode crossed with everything; the rest come in phase 2.
+PHASE1 = {"dg": ("drawn", "min1"), "learnG": ("fixed",)}
+#: The axes whose combination "trains or not" decides what phase 2 crosses the new levels with.
+CORE = ("G", "input", "act")
+#: The swiss-roll noise of phase 1 (the library default); other levels are phase 2.
+DEFAULT_NOISE = AXIS["swnoise"].literal
+CONTROLS = ("HSN T=0", "HSN random graph")
+PHASE2_PREFIX = "multiverse+ "
+PREFIXES = ("multiverse ", PHASE2_PREFIX)  # the names of every multiverse grid start with one of these
 
 
 def hsn_readings(profile: str) -> list[Reading]:
-    """The HSN readings trained: the full factorial, or the quick profile's reduced one."""
-    every = factorial(HSN_AXES)
+    """Phase 1's HSN readings: the factorial of the first axes, or the quick profile's reduced one."""
+    every = factorial(HSN_AXES, fixed={"learnG": "fixed"})
+    every = [r for r in every if r["dg"] in PHASE1["dg"]]
     if profile == "full":
         return every
     return [r for r in every if r["act"] == "tanh" and r["G"] in ("raw", "r0.9")]
 
 
-def control_readings(profile: str) -> list[Reading]:
-    """Readings under which the T = 0 and random-graph controls are trained."""
-    if profile == "full":
-        return hsn_readings(profile)
-    return [r.only(HSN_KEYS).replace(input=i) for r in NAMED.values() for i in ("once", "every")]
+def new_levels(profile: str, cores) -> list[Reading]:
+    """Phase 2's HSN readings: the new DG levels and learned G, on the cores that train."""
+    out = []
+    dgs = ("init", "dense") if profile == "full" else ("init",)
+    for core in cores:
+        base = LITERAL.only(HSN_KEYS).replace(**dict(zip(CORE, core)))
+        out += [base.replace(dg=d) for d in dgs]
+        out += [base.replace(dg=d, learnG="learned") for d in (PHASE1["dg"] if profile == "full" else ("min1",))]
+    return out
 
 
 @lru_cache(maxsize=None)
@@ -62,10 +87,10 @@ def _d_in(task: str) -> int:
 
 @lru_cache(maxsize=None)
 def budget_dense(task: str) -> ModelSpec:
-    """A two-layer dense MLP whose learned count (tensor sizes) is the HSN's on ``task``.
+    """A two-layer dense MLP whose learned count (tensor sizes) is the literal HSN's on ``task``.
 
-    The HSN's learned tensors have the same sizes under every reading (masks fix
-    entries to zero but do not change tensor sizes), so one budget serves all.
+    The HSN's learned tensors have the same sizes under every reading with G fixed
+    (masks fix entries to zero but do not change tensor sizes), so one budget serves all.
     """
     b = totals(hsn_spec(LITERAL), _d_in(task), TASKS[task][1])["learned_size"]
     w = dense_width_for(b, _d_in(task), TASKS[task][1])
@@ -82,56 +107,164 @@ class Entry:
     reading: Reading | None = None
 
 
-def entries(profile: str, task: str) -> list[Entry]:
-    """Every model trained on (library) ``task`` in ``profile``, each spec once."""
-    out = [Entry(hsn_spec(r), "HSN", r) for r in hsn_readings(profile)]
-    for variant in ("HSN T=0", "HSN random graph"):
-        seen = dict.fromkeys(r.only(relevant(variant)) for r in control_readings(profile))
-        out += [Entry(hsn_spec(r, variant), variant, r) for r in seen]
-    out += [Entry(DENSE, DENSE.label), Entry(budget_dense(task), BUDGET)]
-    out += [Entry(ModelSpec.make(f"CEN (H={h})", "cen", H=h), f"CEN (H={h})") for h in CEN_WIDTHS]
+def fixed_entries(task: str) -> list[Entry]:
+    """The models without HSN axes: the dense MLP, the budget-matched dense MLP, the CENs."""
+    out = [Entry(DENSE, DENSE.label), Entry(budget_dense(task), BUDGET)]
+    return out + [Entry(ModelSpec.make(f"CEN (H={h})", "cen", H=h), f"CEN (H={h})") for h in CEN_WIDTHS]
+
+
+def hsn_entries(readings, variants=("HSN",)) -> list[Entry]:
+    """Entries of ``variants`` under ``readings``, each spec once (a control ignores some axes)."""
+    out, seen = [], set()
+    for variant in variants:
+        for r in readings:
+            spec = hsn_spec(r, variant)
+            if spec.label not in seen:
+                seen.add(spec.label)
+                out.append(Entry(spec, variant, r.only(relevant(variant))))
     return out
 
 
-def grids(cfg) -> dict[str, Grid]:
-    """The multiverse sweeps for a RunConfig ``cfg``: one grid per (library task, data options)."""
+def entries(profile: str, task: str, trained: pd.DataFrame | None = None, phase: int = 1,
+            noise: str = DEFAULT_NOISE) -> list[Entry]:
+    """Every model of ``phase`` on (library) ``task`` at swiss-roll noise ``noise``.
+
+    ``trained`` (phase 2 only) is :func:`reading_table` of phase 1: which readings train.
+    """
+    if phase == 1:
+        return hsn_entries(hsn_readings(profile)) + fixed_entries(task) if noise == DEFAULT_NOISE else []
+    ok = [r for r in hsn_readings(profile) if trained is not None and _trains(trained, r)]
+    cores = list(dict.fromkeys(tuple(r[k] for k in CORE) for r in ok))
+    extra = hsn_entries(new_levels(profile, cores))
+    controls = hsn_entries(_controls(profile, ok), CONTROLS)
+    if noise != DEFAULT_NOISE:  # harder swiss rolls: every model that trains, and its controls
+        return fixed_entries(task) + hsn_entries(ok) + extra + controls
+    return extra + controls
+
+
+def _controls(profile: str, ok: list[Reading]) -> list[Reading]:
+    if profile == "full":
+        return ok
+    named = [r.only(HSN_KEYS).replace(input=i) for r in NAMED.values() for i in ("once", "every")]
+    return [r for r in named if r in ok]
+
+
+def _trains(trained: pd.DataFrame, r: Reading) -> bool:
+    row = trained[trained["reading"] == r.label]
+    return bool(len(row)) and not bool(row["degenerate"].iloc[0])
+
+
+def _task_reading_grids(cfg, phase: int, trained=None) -> dict[str, tuple]:
     out = {}
     for task, lib, opts, levels in task_readings():
-        name = "multiverse " + " ".join([lib, *(f"{k}={v}" for k, v in levels.items())])
-        out[name] = Grid(tasks=(lib,), specs=tuple(e.spec for e in entries(cfg.profile, lib)),
-                         seeds=tuple(cfg.seeds), epochs_scale=cfg.epochs_scale,
-                         data_options=tuple(sorted(opts.items())))
+        noise = levels.get("swnoise", DEFAULT_NOISE)
+        if phase == 1 and noise != DEFAULT_NOISE:
+            continue
+        specs = tuple(e.spec for e in entries(cfg.profile, lib, trained, phase, noise))
+        if not specs:
+            continue
+        prefix = "multiverse " if phase == 1 else PHASE2_PREFIX
+        name = prefix + " ".join([lib, *(f"{k}={v}" for k, v in levels.items())])
+        out[name] = (Grid(tasks=(lib,), specs=specs, seeds=tuple(cfg.seeds), epochs_scale=cfg.epochs_scale,
+                          data_options=tuple(sorted(opts.items()))), task, levels)
     return out
+
+
+def grids(cfg, phase1: dict[str, SweepResult] | None = None) -> dict[str, Grid]:
+    """The multiverse sweeps for a RunConfig ``cfg``: phase 1, plus phase 2 when phase 1 is known.
+
+    ``phase1`` (grid name -> SweepResult) is read from the cache when not given;
+    while any of it is missing only phase 1 is returned (``make sweeps`` asks again
+    once it has trained it).
+    """
+    one = {name: g for name, (g, _, _) in _task_reading_grids(cfg, 1).items()}
+    if phase1 is None:
+        phase1 = cached(cfg, one)
+    if phase1 is None:
+        return one
+    trained = reading_table(long_table(phase1, cfg))
+    two = {name: g for name, (g, _, _) in _task_reading_grids(cfg, 2, trained).items()}
+    return {**one, **two}
+
+
+def cached(cfg, gs: dict[str, Grid]) -> dict[str, SweepResult] | None:
+    """Every grid of ``gs`` read from the sweep cache, or None if any job is missing."""
+    from .sweep import CACHE, Job, load_entry
+
+    out = {}
+    for name, g in gs.items():
+        jobs = [Job(g, t, s, str(cfg.device)) for t, s in g.jobs()]
+        hits = [load_entry(CACHE / "sweeps", j) for j in jobs]
+        if any(h is None for h in hits):
+            return None
+        out[name] = SweepResult(pd.concat([h[0] for h in hits], ignore_index=True),
+                                pd.concat([h[1] for h in hits], ignore_index=True), None)
+    return out
+
+
+def evidence_long(cfg, run) -> pd.DataFrame:
+    """Train (or load) phase 1, then phase 2, with ``run(cfg, grid, desc)``; the whole long table."""
+    first = {name: g for name, (g, _, _) in _task_reading_grids(cfg, 1).items()}
+    one = {name: run(cfg, g, desc=name) for name, g in first.items()}
+    rest = {name: g for name, g in grids(cfg, phase1=one).items() if name not in one}
+    two = {name: run(cfg, g, desc=name) for name, g in rest.items()}
+    return long_table({**one, **two}, cfg)
 
 
 def long_table(results: dict[str, SweepResult], cfg) -> pd.DataFrame:
     """``results`` (grid name -> SweepResult of :func:`grids`) as the multiverse's long table."""
-    meta = {name: (task, levels) for name, (task, _lib, _opts, levels) in zip(grids(cfg), task_readings())}
+    levels_of = {name: (task, levels, opts) for task_, lib, opts_, levels_ in task_readings()
+                 for name, task, levels, opts in
+                 [(pfx + " ".join([lib, *(f"{k}={v}" for k, v in levels_.items())]), task_, levels_,
+                   tuple(sorted(opts_.items())))
+                  for pfx in ("multiverse ", PHASE2_PREFIX)]}
+    labels = _label_fields(cfg.profile)
     parts = []
     for name, res in results.items():
         sel = res.selected()
+        if sel.empty:
+            continue
         lib = sel["task"].iloc[0]
-        task, task_levels = meta[name]
-        # What a row says about its model depends only on the model's label: one
-        # row of fields per label, joined on (a per-row loop took seconds).
-        fields = {}
-        for e in entries(cfg.profile, lib):
-            levels = dict(e.reading.levels) if e.reading is not None else {}
-            fields[e.spec.label] = {"model": e.model, "label": e.spec.label,
-                                    "reading": e.reading.label if e.reading is not None else "",
-                                    **{k: levels.get(k, "") for k in HSN_KEYS}}
-        by_label = pd.DataFrame([fields[m] for m in sel["model"]])
+        task, task_levels, opts = levels_of[name]
+        by_label = pd.DataFrame([labels[m] for m in sel["model"]])
         part = pd.DataFrame({"task": task, "data_task": lib}, index=range(len(sel)))
         part = pd.concat([part, by_label], axis=1)
         for k in TASK_KEYS:
             part[k] = task_levels.get(k, "")
+        part["phase"] = 2 if name.startswith(PHASE2_PREFIX) else 1
         part["seed"] = sel["seed"].astype(int).to_numpy()
         part["lr"] = sel["lr"].astype(float).to_numpy()
         part["val_metric"] = sel["val_metric"].astype(float).to_numpy()
         part["test_metric"] = sel["test_metric"].astype(float).to_numpy()
         part["diverged"] = sel["diverged"].astype(bool).to_numpy()
+        part["degenerate"] = degenerate.flag_runs(part, lambda r, o=opts: o).to_numpy()
+        reg = TASKS[lib][0] == "regression"
+        part["target_var"] = [degenerate.constant_score(lib, int(s), opts)[1] if reg else float("nan")
+                              for s in part["seed"]]
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
     out["metric"] = ["mse" if TASKS[t][0] == "regression" else "accuracy" for t in out["task"]]
     return out
 
+
+@lru_cache(maxsize=None)
+def _label_fields(profile: str) -> dict:
+    """label -> the row fields of its model (role, reading, levels), for every model this profile can train."""
+    every = factorial(HSN_AXES)
+    if profile != "full":
+        every = [r for r in every if r["act"] == "tanh" and r["G"] in ("raw", "r0.9")]
+    out = {}
+    for e in [*hsn_entries(every, ("HSN", *CONTROLS)), *fixed_entries("moons"), *fixed_entries("sine"),
+              *fixed_entries("swiss_roll")]:
+        levels = dict(e.reading.levels) if e.reading is not None else {}
+        out[e.spec.label] = {"model": e.model, "label": e.spec.label,
+                             "reading": e.reading.label if e.reading is not None else "",
+                             **{k: levels.get(k, "") for k in HSN_KEYS}}
+    return out
+
+
+def reading_table(long: pd.DataFrame) -> pd.DataFrame:
+    """One row per HSN reading: its levels and the degenerate criterion over its runs."""
+    hsn = long[long["model"] == "HSN"]
+    g = degenerate.by_reading(hsn, ["reading", *HSN_KEYS])
+    return g

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import verdicts as V
-from .multiverse import BUDGET, HSN_KEYS
+from .multiverse import BUDGET, HSN_KEYS, TASK_KEYS
 from .readings import AXIS, TASK_AXES
 
 CLASSIFICATION = ("swiss_roll", "circles", "moons")
@@ -30,7 +30,11 @@ CLASSIFICATION = ("swiss_roll", "circles", "moons")
 
 @dataclass(frozen=True)
 class CurveClaim:
-    """A headline claim: model ``a`` against ``b`` on ``tasks``, judged by rule ``kind``."""
+    """A headline claim: model ``a`` against ``b`` on ``tasks``, judged by rule ``kind``.
+
+    ``fixed`` pins task axes to one level ((axis, level) pairs): "two spirals" is the
+    swiss-roll task with the arms label.
+    """
 
     key: str
     text: str
@@ -38,24 +42,41 @@ class CurveClaim:
     b: str
     tasks: tuple
     kind: str
+    fixed: tuple = ()
+
+
+#: Where structural claims are judged one task at a time: the note's three classification
+#: tasks at its own swiss-roll label, and two spirals, a task off the accuracy ceiling.
+STRUCTURE_TASKS = {"swiss_roll": (("swiss_roll",), (("swiss", "half"),)), "circles": (("circles",), ()),
+                   "moons": (("moons",), ()), "two_spirals": (("swiss_roll",), (("swiss", "arms"),))}
+#: The structural claims: (key, text, the model B the HSN is set against, rule).
+STRUCTURE = (("circulation", "the circulation is the key (T = 5 against T = 0)", "HSN T=0", "superior"),
+             ("kronecker", "the Kronecker graph beats a random graph with the same edges", "HSN random graph",
+              "superior"),
+             ("budget", "the HSN beats a dense MLP of equal learned budget", BUDGET, "substitutes"))
+
+
+def _structure_claims() -> tuple:
+    out = []
+    for key, text, b, kind in STRUCTURE:
+        for task, (tasks, fixed) in STRUCTURE_TASKS.items():
+            out.append(CurveClaim(f"{key}-{task}", text, "HSN", b, tasks, kind, fixed))
+    return tuple(out)
 
 
 CLAIMS = (
-    CurveClaim("matches", "the HSN matches the dense MLP", "HSN", "Dense MLP", CLASSIFICATION, "noninferior"),
+    *(CurveClaim(f"matches-{t}", "the HSN matches the dense MLP", "HSN", "Dense MLP", (t,), "noninferior")
+      for t in CLASSIFICATION),
     CurveClaim("moons", "the HSN beats the dense MLP on moons", "HSN", "Dense MLP", ("moons",), "superior"),
-    CurveClaim("circulation", "the circulation is the key (T = 5 vs T = 0)", "HSN", "HSN T=0",
-               CLASSIFICATION, "superior"),
-    CurveClaim("kronecker", "the Kronecker graph beats a random graph with the same edges", "HSN",
-               "HSN random graph", CLASSIFICATION, "superior"),
-    CurveClaim("budget", "the HSN beats a dense MLP of equal learned budget", "HSN", BUDGET,
-               CLASSIFICATION, "substitutes"),
+    *_structure_claims(),
 )
 CLAIM = {c.key: c for c in CLAIMS}
 
 
 def curve_axes(claim: CurveClaim) -> tuple:
-    """The axes a claim's readings vary: the HSN axes plus the task axes of its tasks."""
-    return HSN_KEYS + tuple(a.key for a in TASK_AXES if a.scope in claim.tasks)
+    """The axes a claim's readings vary: the HSN axes plus the task axes of its tasks (not pinned)."""
+    pinned = {k for k, _ in claim.fixed}
+    return HSN_KEYS + tuple(a.key for a in TASK_AXES if a.scope in claim.tasks and a.key not in pinned)
 
 
 def gains(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
@@ -65,7 +86,9 @@ def gains(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
     B (a T = 0 control has no G scale: every reading shares it).
     """
     rows = long[long["task"].isin(claim.tasks)]
-    rows = rows.assign(**{k: rows[k].fillna("").astype(str) for k in (*HSN_KEYS, "swiss", "noise")})
+    rows = rows.assign(**{k: rows[k].fillna("").astype(str) for k in (*HSN_KEYS, *TASK_KEYS)})
+    for k, lv in claim.fixed:
+        rows = rows[rows[k] == lv]
     metrics = rows["metric"].unique()
     if len(metrics) != 1:
         raise ValueError(f"claim {claim.key!r} mixes metrics {list(metrics)}")
@@ -74,7 +97,7 @@ def gains(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
     if a.empty or b.empty:
         raise KeyError(f"claim {claim.key!r}: no rows for {claim.a!r} or {claim.b!r}")
     b_axes = [k for k in HSN_KEYS if (b[k] != "").all()]
-    on = ["data_task", "swiss", "noise", "seed", *b_axes]
+    on = ["data_task", *TASK_KEYS, "seed", *b_axes]
     m = a.merge(b[on + ["test_metric"]], on=on, suffixes=("", "_b"))
     m["gain"] = (m["test_metric"] - m["test_metric_b"]) * (1 if hib else -1)
     axes = curve_axes(claim)
@@ -103,9 +126,10 @@ def curve(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
     rows = []
     for key, grp in g.groupby(list(axes), sort=False):
         c = V.compare_gain(grp.sort_values("seed")["gain"].to_numpy(), m)
+        v = V.judge(c, claim.kind)
         rows.append({**dict(zip(axes, key)), "claim": claim.key, "n": c["n"], "gain": c["mean"],
-                     "lo": c["lo"], "hi": c["hi"], "margin": m, "p": V.claim_p(c, claim.kind),
-                     "verdict": V.judge(c, claim.kind)})
+                     "lo": c["lo"], "hi": c["hi"], "margin": m, "p": V.claim_p(c, claim.kind, v),
+                     "verdict": v})
     out = pd.DataFrame(rows).sort_values("gain", kind="stable").reset_index(drop=True)
     out.insert(0, "rank", np.arange(len(out)))
     return out
@@ -142,40 +166,88 @@ def paired_vs_dense(long: pd.DataFrame, reference: str = "Dense MLP") -> pd.Data
     """Every trained model against the dense MLP, per task reading and reading, paired by seed.
 
     Verdict: the "matches" rule (non-inferiority at the task's margin; for MSE the
-    margin is relative to the dense MLP's mean MSE on the same seeds).
+    margin is a share of the targets' variance, :func:`scaffold.verdicts.margin`).
     """
-    task_cols = ["task", "data_task", "swiss", "noise"]
-    long = long.assign(**{k: long[k].fillna("").astype(str) for k in (*HSN_KEYS, "swiss", "noise")})
+    task_cols = ["task", "data_task", *TASK_KEYS]
+    long = long.assign(**{k: long[k].fillna("").astype(str) for k in (*HSN_KEYS, *TASK_KEYS)})
     rows = []
     for tkey, t in long.groupby(task_cols, sort=False):
         ref = t[t["model"] == reference].set_index("seed")["test_metric"]
         metric = t["metric"].iloc[0]
+        var = float(t["target_var"].mean()) if metric == "mse" else None
         for (model, label), g in t[t["model"] != reference].groupby(["model", "label"], sort=False):
             x = g.set_index("seed")["test_metric"]
             seeds = x.index.intersection(ref.index).sort_values()
-            m = V.margin(metric, ref.loc[seeds].mean())
+            m = V.margin(metric, target_var=var)
             c = V.compare(x.loc[seeds], ref.loc[seeds], metric == "accuracy", m)
             rows.append({**dict(zip(task_cols, tkey)), "model": model, "label": label,
                          **{k: g[k].iloc[0] for k in HSN_KEYS}, "n": c["n"],
                          "mean": float(x.loc[seeds].mean()), "dense": float(ref.loc[seeds].mean()),
                          "gain": c["mean"], "lo": c["lo"], "hi": c["hi"], "margin": m,
-                         "p": c["p_noninferior"], "verdict": V.judge(c, "noninferior")})
+                         "p": c["p_noninferior"], "verdict": V.judge(c, "noninferior"),
+                         "degenerate": bool(g["degenerate"].mean() > 0.5) if "degenerate" in g else False})
     return pd.DataFrame(rows)
 
 
-def summary(long: pd.DataFrame, claims=CLAIMS) -> pd.DataFrame:
-    """Per claim: readings, share under which it holds, summary word, and the deciding axes."""
+def ratio_curve(long: pd.DataFrame, reported: float, a: str = "HSN", b: str = "Dense MLP",
+                task: str = "sine") -> pd.DataFrame:
+    """Per reading (HSN levels x the task's levels): the MSE ratio A / B against a reported factor.
+
+    Judged on validation scores (what the note reports) by :func:`scaffold.verdicts.judge_ratio`.
+    """
+    rows = long[long["task"] == task]
+    rows = rows.assign(**{k: rows[k].fillna("").astype(str) for k in (*HSN_KEYS, *TASK_KEYS)})
+    ra, rb = rows[rows["model"] == a], rows[rows["model"] == b]
+    on = ["data_task", *TASK_KEYS, "seed"]
+    m = ra.merge(rb[on + ["val_metric"]], on=on, suffixes=("", "_b"))
+    m["log_ratio"] = np.log(np.maximum(m["val_metric"], 1e-12) / np.maximum(m["val_metric_b"], 1e-12))
+    axes = HSN_KEYS + tuple(ax.key for ax in TASK_AXES if ax.scope == task)
+    out = []
+    for key, grp in m.groupby(list(axes), sort=False):
+        j = V.judge_ratio(reported, grp.sort_values("seed")["log_ratio"].to_numpy())
+        out.append({**dict(zip(axes, key)), "claim": f"ratio-{task}", "n": j["n"], "gain": j["mean"],
+                    "lo": j["lo"], "hi": j["hi"], "p": j["p"], "verdict": j["verdict"]})
+    return pd.DataFrame(out).sort_values("gain", kind="stable").reset_index(drop=True)
+
+
+def annotate(cv: pd.DataFrame, readings: pd.DataFrame | None, task_readings: pd.DataFrame | None,
+             task: str) -> pd.DataFrame:
+    """A curve of one ``task`` with each row's flags: ``degenerate`` (its HSN reading),
+    ``consistent`` (its HSN reading and its task reading are both consistent with the
+    note's numbers) and ``ruled_out`` (either is ruled out).  ``readings`` None: rows
+    of a model without HSN axes (only the task reading counts)."""
+    if readings is None:
+        out = cv.assign(degenerate=False, consistent=True, ruled_out=False)
+    else:
+        r = readings.set_index("reading")
+        label = [" ".join(f"{k}={row[k]}" for k in HSN_KEYS) for _, row in cv.iterrows()]
+
+        def flag(col):
+            return np.array([bool(r[col].get(x, False)) for x in label])
+
+        out = cv.assign(reading=label, degenerate=flag("degenerate"), consistent=flag("consistent"),
+                        ruled_out=flag("ruled_out"))
+    if task_readings is None or task_readings.empty:
+        return out
+    tr = task_readings[task_readings["task"] == task]
+    keys = [k for k in TASK_KEYS if k in out and k in tr and tr[k].fillna("").astype(str).ne("").any()]
+    if not keys:
+        return out
+    index = {tuple(str(x) for x in row[keys]): (bool(row["consistent"]), bool(row["ruled_out"]))
+             for _, row in tr.iterrows()}
+    flags = [index.get(tuple(str(x) for x in row[keys]), (False, False)) for _, row in out.iterrows()]
+    out["consistent"] &= np.array([f[0] for f in flags])
+    out["ruled_out"] |= np.array([f[1] for f in flags])
+    return out
+
+
+def summary(curves: dict[str, pd.DataFrame], claims=CLAIMS) -> pd.DataFrame:
+    """Per claim: the conditional verdict (:func:`scaffold.verdicts.conditional`) and its counts."""
     rows = []
     for c in claims:
-        try:
-            cv = curve(long, c)
-        except KeyError:
-            rows.append(dict(claim=c.key, text=c.text, n=0, share=np.nan, summary=V.UNTESTABLE,
-                             deciding=""))
+        cv = curves.get(c.key)
+        if cv is None or cv.empty:
+            rows.append(dict(claim=c.key, text=c.text, verdict=V.UNTESTABLE, n=0, share=np.nan, condition=""))
             continue
-        o = V.over_readings(cv["verdict"])
-        dec = [d["axis"] for d in V.deciding_axes(cv, list(curve_axes(c))) if d["decides"]]
-        rows.append(dict(claim=c.key, text=c.text, n=o["n"], holds=o["holds"],
-                         contradicted=o["contradicted"], share=o["share"], summary=o["summary"],
-                         deciding=", ".join(AXIS[a].title for a in dec)))
+        rows.append(dict(claim=c.key, text=c.text, **V.conditional(cv, curve_axes(c))))
     return pd.DataFrame(rows)

@@ -16,11 +16,13 @@ Differences are *oriented*: positive means "A better" (higher accuracy, lower MS
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from scipy import stats as st
 
 ALPHA = 0.05  # the 95% intervals; each one-sided test is at ALPHA / 2
 MARGIN_ACC = 0.01  # equivalence margin for accuracy (absolute)
-REL_MSE_MARGIN = 0.25  # equivalence margin for MSE, as a share of the reference model's mean MSE
+MARGIN_R2 = 0.01  # equivalence margin for MSE, as a share of the target's variance (a change in R^2)
+WIDE = 10  # a prediction interval wider than WIDE margins says nothing about a single reported value
 FACTOR_TOL = 0.10  # a ratio within 10% of the reported factor counts as the reported factor
 SETTLED = 0.01  # relative step ||h_T - h_(T-1)|| / ||h_(T-1)|| below which a CA3 state has settled
 KEEPS_INPUT = 0.1  # a settled state must keep this share of its t = 0 spread across inputs
@@ -28,24 +30,33 @@ DECIDES = 0.5  # an axis decides a claim when switching it alone (some two level
 CORRECTION = "Holm"  # family-wise correction across the ledger's tests
 
 HOLDS, UNSUPPORTED, CONTRADICTED, UNTESTABLE = "holds", "unsupported", "contradicted", "untestable"
-VERDICTS = (HOLDS, UNSUPPORTED, CONTRADICTED, UNTESTABLE)
+UNINFORMATIVE = "uninformative"
+VERDICTS = (HOLDS, UNSUPPORTED, CONTRADICTED, UNINFORMATIVE, UNTESTABLE)
+#: One line per verdict word, for the key shown where the words first appear.
+MEANING = {
+    HOLDS: "the evidence supports the claim at the stated margin",
+    UNSUPPORTED: "the evidence neither supports nor refutes it (the interval crosses a threshold)",
+    CONTRADICTED: "the evidence refutes it: the effect is the other way, or too small to matter",
+    UNINFORMATIVE: "a single reported value that our seed spread cannot judge (its interval is too wide)",
+    UNTESTABLE: "the models needed were not run",
+}
 #: The range a metric can take: prediction intervals are clipped to it.
 METRIC_RANGE = {"accuracy": (0.0, 1.0), "mse": (0.0, np.inf)}
 
 
-def margin(metric: str, ref_mean: float | None = None) -> float:
-    """Equivalence margin: absolute for accuracy, relative to the reference's mean for MSE.
+def margin(metric: str, *, target_var: float | None = None) -> float:
+    """Equivalence margin: absolute for accuracy; for MSE a share of the target's variance.
 
-    The sine target has variance 0.5, hundreds of times the dense MLP's MSE, so a
-    margin tied to it would call a model several times worse "equivalent"; tied to
-    the reference's own MSE, "matches" means "at most a quarter more squared error".
+    An MSE margin of MARGIN_R2 x Var(y) is a change of MARGIN_R2 in R^2, so it means
+    the same with or without target noise (a margin tied to the reference model's
+    own MSE was 0.00013 on noise-free sine and 0.0025 with noise 0.1).
     """
     if metric == "accuracy":
         return MARGIN_ACC
     if metric == "mse":
-        if ref_mean is None or not ref_mean > 0:
-            raise ValueError("an MSE margin needs the reference model's mean MSE (> 0)")
-        return REL_MSE_MARGIN * float(ref_mean)
+        if target_var is None or not target_var > 0:
+            raise ValueError("an MSE margin needs the target's variance (> 0)")
+        return MARGIN_R2 * float(target_var)
     raise ValueError(f"unknown metric {metric!r}; choose from {sorted(METRIC_RANGE)}")
 
 
@@ -82,7 +93,19 @@ def compare(a, b, higher_better: bool, m: float) -> dict:
 def compare_gain(gain, m: float) -> dict:
     """:func:`compare` on per-seed differences that are already oriented (positive favours A)."""
     c = paired_t(gain)
-    return {**c, "margin": float(m), "p_noninferior": p_above(c, -m), "p_superior": p_above(c, 0.0)}
+    p_lo, p_hi = p_above(c, -m), p_below(c, m)
+    return {**c, "margin": float(m), "p_noninferior": p_lo, "p_superior": p_above(c, 0.0),
+            "p_below": p_below(c, 0.0), "p_below_margin": p_below(c, -m),
+            "p_equivalent": max(p_lo, p_hi) if np.isfinite(p_lo) and np.isfinite(p_hi) else np.nan}
+
+
+def p_below(c: dict, threshold: float) -> float:
+    """One-sided p of H1 "mean gain < threshold"."""
+    if c["n"] < 2:
+        return np.nan
+    if c["se"] == 0:
+        return 0.0 if c["mean"] < threshold else 1.0
+    return float(st.t.cdf((c["mean"] - threshold) / c["se"], c["df"]))
 
 
 def paired_table(rows, reference: str, by=("task",), value: str = "test_metric"):
@@ -125,11 +148,12 @@ def judge(c: dict, kind: str) -> str:
 
     - "noninferior" (A matches or beats B): holds if the interval lies above -margin,
       contradicted if it lies below -margin.
-    - "superior" (A beats B, X is the key): holds if the interval lies above 0 and
-      does not lie inside the margin (an effect too small to matter is no support);
-      contradicted if it lies below 0.
-    - "substitutes" (structure replaces parameters): as "superior", but a control
-      that does as well or better only removes the support: never contradicted.
+    - "superior" (A beats B, X is the key, X matters): holds if the interval lies
+      above 0 and reaches the margin; contradicted if it lies below 0, or inside
+      (-margin, +margin): a difference shown to be smaller than the margin is
+      evidence against "X matters" (equivalence by two one-sided tests), not an
+      absence of evidence.
+    - "substitutes" (structure replaces parameters): judged as "superior".
     """
     lo, hi, m = c["lo"], c["hi"], c["margin"]
     if not (np.isfinite(lo) and np.isfinite(hi)):
@@ -139,12 +163,21 @@ def judge(c: dict, kind: str) -> str:
     if kind in ("superior", "substitutes"):
         if lo > 0 and hi >= m:
             return HOLDS
-        return CONTRADICTED if hi < 0 and kind == "superior" else UNSUPPORTED
+        return CONTRADICTED if hi < 0 or (lo > -m and hi < m) else UNSUPPORTED
     raise ValueError(f"unknown claim kind {kind!r}")
 
 
-def claim_p(c: dict, kind: str) -> float:
-    """The p-value of the test whose rejection makes the claim hold (for the correction)."""
+def claim_p(c: dict, kind: str, verdict: str | None = None) -> float:
+    """The p-value of the test behind a verdict (for the correction across the ledger).
+
+    Without ``verdict``: the test whose rejection makes the claim hold.  For a
+    contradiction: the test that rejects the claim (below -margin for "matches";
+    below 0 or equivalence, whichever rejected, for "beats").
+    """
+    if verdict == CONTRADICTED:
+        if kind == "noninferior":
+            return c["p_below_margin"]
+        return min(c["p_below"], c["p_equivalent"])
     return c["p_noninferior"] if kind == "noninferior" else c["p_superior"]
 
 
@@ -163,12 +196,12 @@ def holm(p) -> np.ndarray:
 
 
 def corrected(verdicts, p) -> tuple[list, np.ndarray, list]:
-    """Verdicts after Holm across all tests: a "holds" whose adjusted p is not below
-    ALPHA / 2 becomes "unsupported".  A verdict without a test (NaN p: an exact
-    identity, a count) is not a test and stays as it is.
-    Returns (verdicts, adjusted p, changed flags)."""
+    """Verdicts after Holm across all tests: a "holds" or "contradicted" whose adjusted p
+    is not below ALPHA / 2 becomes "unsupported".  ``p`` is the p-value of the test
+    behind each verdict (:func:`claim_p`); a verdict without a test (NaN p: an exact
+    identity, a count) stays as it is.  Returns (verdicts, adjusted p, changed flags)."""
     adj = holm(p)
-    out = [UNSUPPORTED if v == HOLDS and np.isfinite(q) and not q < ALPHA / 2 else v
+    out = [UNSUPPORTED if v in (HOLDS, CONTRADICTED) and np.isfinite(q) and not q < ALPHA / 2 else v
            for v, q in zip(verdicts, adj)]
     return out, adj, [a != b for a, b in zip(verdicts, out)]
 
@@ -188,13 +221,19 @@ def prediction_interval(x, metric: str) -> tuple:
     return mean, max(lo_r, mean - half), min(hi_r, mean + half)
 
 
-def judge_single(reported: float, x, metric: str) -> dict:
-    """A reported single-run value against the prediction interval of one run."""
+def judge_single(reported: float, x, metric: str, *, target_var: float | None = None) -> dict:
+    """A reported single-run value against the prediction interval of one run.
+
+    When the interval is wider than WIDE margins (an unstable model: any single value
+    is possible) the verdict is "uninformative", whether or not it covers the value.
+    """
     mean, lo, hi = prediction_interval(x, metric)
     if not np.isfinite(lo):
         return dict(verdict=UNTESTABLE, mean=mean, lo=lo, hi=hi, side="")
     inside = lo <= reported <= hi
     side = "" if inside else ("ours above" if lo > reported else "ours below")
+    if hi - lo > WIDE * margin(metric, target_var=target_var):
+        return dict(verdict=UNINFORMATIVE, mean=mean, lo=lo, hi=hi, side=side)
     return dict(verdict=HOLDS if inside else CONTRADICTED, mean=mean, lo=lo, hi=hi, side=side)
 
 
@@ -259,6 +298,8 @@ def reading_verdict(verdicts) -> str:
     v = list(verdicts)
     if not v or all(x == UNTESTABLE for x in v):
         return UNTESTABLE
+    if all(x == UNINFORMATIVE for x in v):
+        return UNINFORMATIVE
     if all(x == HOLDS for x in v):
         return HOLDS
     if all(x == CONTRADICTED for x in v):
@@ -284,6 +325,65 @@ def over_readings(verdicts) -> dict:
     if c == n:
         summary = "contradicted under every reading"
     return dict(n=n, holds=h, contradicted=c, share=h / n, summary=summary)
+
+
+def judge_ratio(reported: float, log_ratio, wide: float = 10.0) -> dict:
+    """"A's error is k times B's", from per-seed log ratios log(MSE_A / MSE_B).
+
+    The 95% paired-t interval of the mean log ratio, exponentiated, is the interval
+    of the geometric-mean ratio.  Holds when it contains the reported factor,
+    contradicted when it excludes it; uninformative when it spans more than a
+    factor ``wide`` (seeds too unstable to say anything about one reported run).
+    """
+    c = paired_t(log_ratio)
+    lo, hi, mean = np.exp(c["lo"]), np.exp(c["hi"]), float(np.exp(c["mean"]))
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return dict(verdict=UNTESTABLE, mean=mean, lo=lo, hi=hi, n=c["n"], p=np.nan)
+    p = 2 * min(p_above(c, np.log(reported)), p_below(c, np.log(reported)))
+    if hi / lo > wide:
+        v = UNINFORMATIVE
+    else:
+        v = HOLDS if lo <= reported <= hi else CONTRADICTED
+    return dict(verdict=v, mean=mean, lo=float(lo), hi=float(hi), n=c["n"], p=float(p))
+
+
+def conditional(table: pd.DataFrame, axes, verdict: str = "verdict", p: str = "p") -> dict:
+    """A claim judged under every reading, summarised as the book reports it.
+
+    ``table`` has one row per reading: a column per axis in ``axes``, the verdict
+    and p of that reading, and the flags ``degenerate`` and ``consistent`` (and
+    optionally ``ruled_out``).  Degenerate readings are counted but left out of
+    everything else.  Returns:
+
+    - ``verdict`` and ``p``: the rule over readings (:func:`reading_verdict`, its p
+      the largest of theirs) among the readings consistent with the note's numbers;
+    - ``condition``: the shortest rule over the axes' levels that says where the
+      claim holds among the readings that train (:func:`scaffold.rules.find_rule`),
+      in plain words, with the readings it gets wrong;
+    - ``n``, ``holds``, ``share``, ``n_degenerate``, ``n_consistent``, ``n_ruled_out``.
+    """
+    from .rules import find_rule, plain_names
+
+    t = table.copy()
+    deg = t["degenerate"].astype(bool) if "degenerate" in t else pd.Series(False, index=t.index)
+    ok = t[~deg]
+    cons = ok[ok["consistent"].astype(bool)] if "consistent" in ok else ok
+    v = reading_verdict(cons[verdict]) if len(cons) else UNTESTABLE
+    keep = [a for a in axes if a in ok and ok[a].astype(str).nunique() > 1]
+    holds = (ok[verdict] == HOLDS).to_numpy()
+    if len(ok):
+        rule = find_rule(ok.assign(_holds=holds), keep, "_holds") if keep else None
+        condition = rule.text(plain_names(keep)) if rule is not None else (
+            "holds under every reading" if holds.all() else "holds under no reading" if not holds.any()
+            else "depends on the reading")
+        errors = rule.errors if rule is not None else 0
+    else:
+        condition, errors = "no reading trains", 0
+    pv = reading_p(cons[p]) if v in (HOLDS, CONTRADICTED) and len(cons) else np.nan
+    return dict(verdict=v, p=pv, condition=condition, rule_errors=int(errors), n=int(len(ok)),
+                holds=int(holds.sum()), share=float(holds.mean()) if len(ok) else np.nan,
+                n_degenerate=int(deg.sum()), n_consistent=int(len(cons)),
+                n_ruled_out=int(ok["ruled_out"].astype(bool).sum()) if "ruled_out" in ok else 0)
 
 
 def deciding_axes(table, axes, verdict: str = "verdict") -> list[dict]:
@@ -342,33 +442,43 @@ def rulebook_text() -> str:
         f"that positive favours A. The {lvl}% interval and the tests come from the same paired t "
         f"distribution; each test is one-sided at {a / 2:g}, so it rejects exactly when the interval "
         f"excludes its threshold.",
-        f"- **Margins.** Accuracy: {MARGIN_ACC:g} (absolute). MSE: {REL_MSE_MARGIN:g} times the "
-        f"reference model's mean MSE, because the sine target's variance is hundreds of times the "
-        f"dense MLP's error.",
+        f"- **Margins.** Accuracy: {MARGIN_ACC:g} (absolute). MSE: {MARGIN_R2:g} times the variance of "
+        f"the targets, a change of {MARGIN_R2:g} in R\u00b2, so the margin means the same with or without "
+        f"target noise.",
         "- **\"A matches B\"** holds when the interval lies above minus the margin; contradicted when "
         "it lies below it; otherwise unsupported.",
-        "- **\"A beats B\", \"X is the key\"** hold when the interval lies above 0 and reaches the "
-        "margin; contradicted only when it lies below 0; otherwise unsupported.",
-        "- **\"Structure substitutes for parameters\"** holds when the HSN beats a dense MLP of equal "
-        "learned budget by that rule; when the small dense MLP does as well, it is unsupported.",
+        "- **\"A beats B\", \"X is the key\", \"structure substitutes for parameters\"** hold when the "
+        "interval lies above 0 and reaches the margin. They are contradicted when the interval lies below "
+        "0, or inside plus or minus the margin: a difference shown to be too small to matter (two one-sided "
+        "tests) is evidence against the claim, not an absence of evidence. Otherwise unsupported.",
         f"- **Multiplicity.** {CORRECTION}'s step-down correction across every test of the ledger at "
-        f"{a / 2:g}; a verdict that changes under it is marked.",
+        f"{a / 2:g}, applied to every verdict that rests on a test (a \"holds\" and a \"contradicted\" "
+        f"alike): a verdict whose adjusted p is not below {a / 2:g} becomes unsupported, and is marked. "
+        f"Exact arithmetic and counts carry no test and are not corrected.",
         f"- **Reported single values** are judged against a {lvl}% prediction interval for one run, "
-        f"mean \u00b1 t s \u221a(1 + 1/n) over seeds, clipped to the metric's range.",
+        f"mean \u00b1 t s \u221a(1 + 1/n) over seeds, clipped to the metric's range. When that interval "
+        f"is wider than {WIDE} margins the model is too unstable for one run to say anything, and the "
+        f"verdict is *uninformative*, shown with the seeds' spread.",
+        "- **Reported ratios** (the HSN's sine MSE against the dense MLP's) are judged against the "
+        f"{lvl}% interval of the geometric-mean ratio over seeds; uninformative when it spans more than "
+        "a factor of 10.",
         f"- **Reported factors** (savings, costs) hold within {FACTOR_TOL:.0%} of the measured factor; "
         f"a saving larger (or a cost smaller) than reported holds with a different count; otherwise "
-        f"contradicted. Compute cost is measured against the HSN's own T = 0 pass.",
+        f"contradicted. Compute cost is measured against the HSN's own T = 0 pass, and separately "
+        f"against the dense MLP.",
         f"- **Counts of one random draw** (e.g. DG nonzeros) hold inside the central {lvl}% of their "
         f"binomial distribution.",
         f"- **\"The state settles\"** holds when the {lvl}% interval of the relative last step lies below "
         f"{SETTLED:g} and the state keeps at least {KEEPS_INPUT:.0%} of its spread across inputs; "
         f"contradicted when the interval lies above {SETTLED:g}.",
-        f"- **Readings.** A claim is judged under every reading by the rules above; the ledger gives the "
-        f"share of readings under which it holds (each reading weighted equally). An axis decides a "
+        "- **Readings.** A claim is judged under every reading by the rules above. Readings whose model "
+        "is degenerate (it does not train) are counted and shown but left out. The verdict is the one "
+        "under the readings consistent with the note's own numbers: holds (or contradicted) when it holds "
+        "(or is contradicted) under every one of them, its p the largest of theirs; otherwise unsupported. "
+        "The condition says, over every reading that trains, where the claim holds: the shortest rule of "
+        "up to three conditions on the axes' levels, with the readings it gets wrong. An axis *decides* a "
         f"claim when switching it alone, between some two of its levels, flips the verdict in at least "
-        f"{DECIDES:.0%} of the matched pairs of readings. The ledger's verdict over readings: holds when "
-        f"it holds under every reading (its p is the largest of theirs), contradicted when contradicted "
-        f"under every reading, otherwise unsupported.",
+        f"{DECIDES:.0%} of the matched pairs of readings.",
         "- **Counting.** Each claim of the note counts once (once per task only where the note states "
         "it per task); each reported value counts once.",
     ])

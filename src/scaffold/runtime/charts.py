@@ -19,6 +19,11 @@ from scaffold.runtime import style
 from scaffold.runtime.live import LiveFigure, hover_text, layout
 
 
+def _names(**columns) -> dict:
+    """Tooltip names from axis titles: a column is named as its axis is, where it has one."""
+    return {c: t for c, t in columns.items() if t}
+
+
 def _panels(df, panel):
     return style.task_order(df[panel]) if panel else [None]
 
@@ -79,7 +84,8 @@ def forest(df: pd.DataFrame, estimate: str, lo: str, hi: str, label: str = "mode
                 showlegend=i == 0, marker=dict(color=lk.color, symbol=lk.symbol, size=9),
                 error_x=dict(type="data", symmetric=False, array=d[hi] - d[estimate],
                              arrayminus=d[estimate] - d[lo], thickness=1.5, width=3),
-                hovertext=hover_text(d, label, estimate, lo, hi), hoverinfo="text"),
+                hovertext=hover_text(d, label, estimate, lo, hi, names=_names(estimate=xlabel)),
+                hoverinfo="text"),
                 **_where(i, cols))
         for i in range(len(names)):
             if band:
@@ -130,7 +136,8 @@ def scatter(df: pd.DataFrame, x: str, y: str, label: str = "model", panel: str |
             fig.add_trace(go.Scatter(
                 x=d[x], y=d[y], mode="markers", name=lab, legendgroup=lab, showlegend=i == 0,
                 marker=dict(color=lk.color, symbol=lk.symbol, size=10), error_y=err,
-                hovertext=hover_text(d, label, y, lo, hi, extra=("reading", "task", x)),
+                hovertext=hover_text(d, label, y, lo, hi, extra=("reading", "task", x),
+                                     names=_names(**{x: xlabel, y: ylabel})),
                 hoverinfo="text"), **_where(i, cols))
         # On a log axis, label 1, 2 and 5 of each decade (not every digit, which crowd).
         fig.update_xaxes(type="log", dtick="D2") if log_x else fig.update_xaxes(type="linear")
@@ -172,7 +179,8 @@ def strip(df: pd.DataFrame, value: str, label: str = "model", panel: str | None 
                 orientation="h", boxpoints="all", jitter=0.5, pointpos=0,
                 fillcolor="rgba(0,0,0,0)", line=dict(width=1, color=lk.color),
                 marker=dict(color=lk.color, symbol=lk.symbol, size=6), boxmean=True,
-                hovertext=hover_text(d, label, value, extra=("reading", "task", "seed")),
+                hovertext=hover_text(d, label, value, extra=("reading", "task", "seed"),
+                                     names=_names(**{value: xlabel})),
                 hoverinfo="text"), **_where(i, cols))
         _label_rows(fig, labels)
         fig.update_xaxes(title_text=xlabel, row=rows)

@@ -103,15 +103,49 @@ def layout(fig, height: int, **kw):
     return fig
 
 
+#: Columns whose numbers are counts, shown whole in tooltips (learned parameters: 609, not 609.0999).
+COUNT_WORDS = ("learned", "param", "seed", "members", "macs", "width", "rank")
+
+
+def hover_value(column: str, v) -> str:
+    """One value as a tooltip shows it: the tables' number style, plain task names."""
+    from scaffold import fmt
+
+    if column == "task" and not fmt.missing(v):
+        return html.escape(style.task_label(v))
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, (int, float)) or hasattr(v, "dtype"):
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            return html.escape(str(v))
+        name = str(column).lower()
+        if any(w in name for w in COUNT_WORDS) or name in ("t", "n"):
+            return fmt.int_(x)
+        return fmt.num(x)
+    return fmt.DASH if fmt.missing(v) else html.escape(str(v))
+
+
 def hover_text(df, label: str, value: str, lo: str | None = None, hi: str | None = None,
-               extra=("reading", "task")) -> list[str]:
-    """One hover line block per row: model (bold), reading, task, value [interval]."""
+               extra=("reading", "task"), names: dict | None = None) -> list[str]:
+    """One tooltip per row: model (bold), reading, task, value [interval].
+
+    Numbers are rounded as the book's tables print them (:mod:`scaffold.fmt`), counts
+    are whole, tasks have their plain names; ``names`` maps a column to the words shown
+    for it (default: the tables' headers).
+    """
+    from scaffold.runtime.tables import header
+
+    def name(c):
+        return html.escape((names or {}).get(c) or header(c))
+
     out = []
     for _, r in df.iterrows():
         parts = [f"<b>{html.escape(str(r[label]))}</b>"]
-        parts += [f"{c}: {html.escape(str(r[c]))}" for c in extra if c in df.columns and c != label]
-        v = f"{value}: {r[value]:.4g}"
+        parts += [f"{name(c)}: {hover_value(c, r[c])}" for c in extra if c in df.columns and c != label]
+        v = f"{name(value)}: {hover_value(value, r[value])}"
         if lo and hi and lo in df.columns and hi in df.columns:
-            v += f" [{r[lo]:.4g}, {r[hi]:.4g}]"
+            v += f" [{hover_value(value, r[lo])}, {hover_value(value, r[hi])}]"
         out.append("<br>".join(parts + [v]))
     return out

@@ -34,7 +34,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from .. import ROOT
+from .. import ROOT, fmt
 
 PACKAGES = ("torch", "numpy", "scipy", "scikit-learn", "pandas", "matplotlib",
             "papermill", "jupyter-book")
@@ -104,7 +104,7 @@ def markdown(info: dict) -> str:
         ("commit", f"`{info['commit'][:12]}` ({state[info['dirty']]})"),
         ("device", f"`{info['device']}`"),
         ("parameters", ", ".join(f"`{k}={v}`" for k, v in info["parameters"].items()) or "none"),
-        ("wall time", f"{info['wall_s']:.1f} s"),
+        ("wall time", f"{fmt.num(info['wall_s'])} s"),
         ("platform", info["platform"]),
         ("versions", ", ".join(f"{k} {v}" for k, v in info["versions"].items())),
     ]
@@ -138,7 +138,8 @@ def results_listing(results_dir: Path, here: Path | None = None) -> str:
             continue
         rel = Path(os.path.relpath(p, here)).as_posix()
         n = sum(1 for _ in p.open()) - 1 if p.suffix == ".csv" else "-"
-        rows.append(f"| {{download}}`{p.name} <{rel}>` | {n} | {p.stat().st_size / 1024:.1f} KiB |")
+        rows.append(f"| {{download}}`{p.name} <{rel}>` | {fmt.num(n) if n != '-' else fmt.DASH} "
+                    f"| {fmt.num(p.stat().st_size / 1024)} KiB |")
     return "\n".join(rows)
 
 

@@ -110,8 +110,18 @@ def task_order(tasks) -> list[str]:
 
 
 def task_label(task) -> str:
-    """A task's name as a reader sees it in titles ("swiss_roll" -> "swiss roll")."""
-    return "" if task is None else str(task).replace("_", " ")
+    """A task's plain name ("swiss_roll" -> "swiss roll"): :func:`scaffold.data.task_title`."""
+    if task is None:
+        return ""
+    from scaffold import data
+
+    title = getattr(data, "task_title", None)
+    if title is not None:
+        try:
+            return title(task)
+        except (KeyError, ValueError):
+            pass
+    return str(task).replace("_", " ")
 
 
 def natural_key(label: str):

@@ -1,16 +1,29 @@
-"""Tables for reading: pandas Styler with the book's formats, badges and sort orders.
+"""Tables for reading: the book's number style, badges, sort orders and a box that fits the page.
 
 :func:`table` turns a tidy DataFrame into HTML a section displays or glues: no
-index column, human headers (:data:`HEADERS`, or ``headers=``), integer columns
-as integers, other numbers to about three significant digits in one notation
-(a true minus sign, ``× 10⁻⁵`` rather than ``e-05``), empty cells as a dash,
-verdicts as coloured badges (classes ``verdict verdict-<slug>``, coloured for light
-and dark by the CSS generated from :mod:`scaffold.runtime.style`), tasks in the
-note's order and model labels in numeric order (H=64 before H=512).  The table
-sits in its own horizontal scroll box so a phone scrolls the table, not the page.
+index column, human headers (:data:`HEADERS`, or ``headers=``), numbers in the
+book's one style (:mod:`scaffold.fmt`: integer columns as integers with
+thousands separators, other numbers to three significant digits, a true minus
+sign, ``× 10⁻⁵`` rather than ``e-05``), empty cells as a dash, tasks by their
+plain names ("swiss roll"), verdicts as coloured badges (classes ``verdict
+verdict-<slug>``, coloured for light and dark by the CSS generated from
+:mod:`scaffold.palette`), tasks in the note's order and model labels in numeric
+order (H=64 before H=512).
+
+How it sits on the page (``_static/tables.css``):
+
+- the table scrolls sideways inside its own box, never the page, and its first
+  column (the claim, the model) stays in view while it does (``position: sticky``);
+- ``details=[columns]`` keeps those columns out of the row and puts them in an
+  expandable part under it (a ``<details>`` toggle in the first cell, no script);
+- ``anchor=`` gives each row an ``id`` (``anchor_prefix`` + value) that other
+  pages link to (``05-audit.html#claim-S1``);
+- ``key=True`` marks a table the reader must see whole (class ``key-table``):
+  the browser test holds it to the text column's width at 1280 px.
 
 :func:`full_table` is the same table with a filter box and sortable columns
-(``_static/tables.js``, shared by every page, no CDN).
+(``_static/tables.js``, shared by every page, no CDN), in a box of bounded height
+whose header row stays in view.
 
 Numbered captions: glue the table and cite it with ``{glue:figure}`` and
 ``:figclass: table``; ``tools/sphinx_readable.py`` makes that a numbered *Table*.
@@ -21,12 +34,10 @@ from __future__ import annotations
 import hashlib
 import html
 import math
-import numbers
-import re
 
 import pandas as pd
-from pandas.io.formats.style import Styler
 
+from scaffold import fmt
 from scaffold.runtime import style
 
 #: snake_case column -> header a reader sees.  ``headers=`` adds to or overrides it per table.
@@ -38,9 +49,11 @@ HEADERS = {
     "val_metric": "Validation", "test_metric": "Test", "learned": "Learned parameters",
     "params": "Parameters", "macs": "Multiply-accumulates", "p": "p", "t_p": "t-test p",
     "lr": "Learning rate", "epochs": "Epochs", "width": "Width", "n": "n",
+    "condition": "Condition", "share": "Share", "gain": "Difference", "margin": "Margin",
 }
-DASH = "–"
-_SUP = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+DASH = fmt.DASH
+#: Text longer than this (characters) wraps in a column of at least 14em; shorter stays on one line.
+LONG_TEXT = 30
 
 
 def header(name: str, headers: dict | None = None) -> str:
@@ -53,26 +66,10 @@ def header(name: str, headers: dict | None = None) -> str:
 
 
 def number(v, digits: int = 3, integer: bool = False) -> str:
-    """One number as the book prints it (see the module docstring)."""
-    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
-        return DASH
+    """One number as the book prints it: :func:`scaffold.fmt.num` (``integer``: :func:`~scaffold.fmt.int_`)."""
     if isinstance(v, bool):
         return "yes" if v else "no"
-    x = float(v)
-    if math.isinf(x):
-        text = "∞" if x > 0 else "-∞"
-    elif integer or (isinstance(v, numbers.Integral)):
-        text = f"{round(x):,}"
-    elif x == 0:
-        text = "0"
-    elif abs(x) >= 10 ** digits:
-        text = f"{x:,.0f}"
-    elif abs(x) >= 1e-3:
-        text = f"{x:#.{digits}g}".rstrip(".")
-    else:
-        mant, exp = f"{x:.{digits - 1}e}".split("e")
-        text = f"{mant} × 10{str(int(exp)).translate(_SUP)}"
-    return text.replace("-", "−")
+    return fmt.int_(v) if integer and not fmt.missing(v) else fmt.num(v, digits)
 
 
 def integral(col: pd.Series) -> bool:
@@ -83,10 +80,13 @@ def integral(col: pd.Series) -> bool:
     return len(v) > 0 and bool(((v % 1) == 0).all()) and bool((v.abs() < 2 ** 53).all())
 
 
-def badge(verdict) -> str:
-    if verdict is None or (isinstance(verdict, float) and math.isnan(verdict)):
+def badge(verdict, title: str | None = None) -> str:
+    """A verdict as a coloured badge; ``title`` (the verdict's definition) shows on hover."""
+    if fmt.missing(verdict):
         return DASH
-    return f'<span class="verdict verdict-{style.slug(verdict)}">{html.escape(str(verdict))}</span>'
+    tip = f' title="{html.escape(title, quote=True)}"' if title else ""
+    return (f'<span class="verdict verdict-{style.slug(verdict)}"{tip}>'
+            f'{html.escape(str(verdict))}</span>')
 
 
 def ordered(df: pd.DataFrame, by=None) -> pd.DataFrame:
@@ -110,46 +110,104 @@ def ordered(df: pd.DataFrame, by=None) -> pd.DataFrame:
     return df.sort_values(by, key=key, kind="stable")
 
 
+def _text(v) -> str:
+    return DASH if fmt.missing(v) else html.escape(str(v))
+
+
 class Table:
-    """A formatted table; display it, or glue it and place it with glue:figure (``:figclass: table``)."""
+    """A formatted table; display it, or glue it and place it with glue:figure (``:figclass: table``).
+
+    ``details``: columns shown not in the row but in an expandable part under it.
+    ``anchor``: a column (then not shown) or a sequence of strings, one per row, that
+    becomes each row's ``id`` after ``anchor_prefix``.  ``raw``: columns that already
+    hold HTML (links the page made); they are inserted as they are.  ``verdict_titles``:
+    verdict -> definition, shown when the reader points at a badge.  ``key``: a table
+    the reader must see whole at 1280 px (see the module docstring).
+    """
 
     def __init__(self, df: pd.DataFrame, headers: dict | None = None, sort=None,
                  verdict: str = "verdict", digits: int = 3, caption: str | None = None,
-                 sortable: bool = False):
-        self.df = ordered(df.reset_index(drop=True), sort).reset_index(drop=True)
+                 sortable: bool = False, details=None, anchor=None, anchor_prefix: str = "",
+                 raw=(), verdict_titles: dict | None = None, key: bool = False):
+        df = df.reset_index(drop=True)
+        if anchor is not None and not isinstance(anchor, str):
+            df = df.assign(_anchor=[str(a) for a in anchor])
+            anchor = "_anchor"
+        self.df = ordered(df, sort).reset_index(drop=True)
         self.headers, self.verdict, self.digits = headers, verdict, digits
-        self.caption, self.sortable = caption, sortable
+        self.caption, self.sortable, self.key = caption, sortable, key
+        self.details = [c for c in (details or ()) if c in self.df.columns]
+        self.anchor, self.anchor_prefix = anchor, anchor_prefix
+        self.raw, self.verdict_titles = set(raw), verdict_titles or {}
+        hidden = set(self.details) | ({anchor} if anchor else set())
+        self.columns = [c for c in self.df.columns if c not in hidden]
 
-    def styler(self):
-        df = self.df
-        fmt = {}
-        for c in df.columns:
-            if c == self.verdict:
-                fmt[c] = badge
-            elif pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]):
-                fmt[c] = (lambda v, i=integral(df[c]): number(v, self.digits, integer=i))
-            else:
-                fmt[c] = lambda v: DASH if v is None or (isinstance(v, float) and math.isnan(v)) \
-                    else html.escape(str(v))
-        # Numbers align right; long text gets a minimum width so that a phone scrolls
-        # the table rather than squeezing a sentence to one word per line.
-        # Short text (a label, an interval) stays on one line.
-        classes = pd.DataFrame({c: "num" if pd.api.types.is_numeric_dtype(df[c])
-                                else "long" if df[c].astype(str).str.len().max() > 30 else "short"
-                                for c in df.columns}, index=df.index)
-        # A uuid from the content keeps re-executed notebooks byte-identical and ids unique per page.
-        uid = hashlib.sha1(df.to_json().encode()).hexdigest()[:8]
-        st = (Styler(df, uuid=uid).format(fmt).hide(axis="index").set_td_classes(classes)
-              .relabel_index([header(c, self.headers) for c in df.columns], axis="columns"))
-        if self.caption:
-            st = st.set_caption(html.escape(self.caption))
-        return st
+    # --- cells ---------------------------------------------------------------------
+
+    def formatter(self, c: str):
+        """The function that writes column ``c``'s cells as HTML."""
+        col = self.df[c]
+        if c == self.verdict:
+            return lambda v: badge(v, self.verdict_titles.get(v))
+        if c in self.raw:
+            return lambda v: DASH if fmt.missing(v) else str(v)
+        if pd.api.types.is_bool_dtype(col):
+            return lambda v: number(v)
+        if pd.api.types.is_numeric_dtype(col):
+            whole = integral(col)
+            return lambda v: number(v, self.digits, integer=whole)
+        if c == "task":
+            return lambda v: _text(v if fmt.missing(v) else style.task_label(v))
+        return _text
+
+    def kind(self, c: str) -> str:
+        """CSS class of a column's cells: num (right-aligned), long (wraps) or short (one line)."""
+        col = self.df[c]
+        if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+            return "num"
+        if c in self.raw or c == self.verdict:
+            return "short"
+        return "long" if col.astype(str).str.len().max() > LONG_TEXT else "short"
+
+    # --- HTML ----------------------------------------------------------------------
+
+    def _details(self, i: int, span: int) -> str:
+        items = "".join(f"<div><dt>{html.escape(header(c, self.headers))}</dt>"
+                        f"<dd>{self.formatter(c)(self.df.at[i, c])}</dd></div>" for c in self.details)
+        return (f'<tr class="row-details"><td colspan="{span}"><dl class="row-details-list">'
+                f"{items}</dl></td></tr>")
 
     def to_html(self) -> str:
-        cls = "scaffold-table sortable" if self.sortable else "scaffold-table"
-        body = self.styler().set_table_attributes(f'class="{cls}"').to_html(cell_ids=False)
-        body = re.sub(r'<style type="text/css">\s*</style>\s*', "", body)
-        box = f'<div class="table-scroll" tabindex="0">{body}</div>'
+        df, cols = self.df, self.columns
+        fmts = {c: self.formatter(c) for c in cols}
+        kinds = {c: self.kind(c) for c in cols}
+        classes = ["scaffold-table"] + (["sortable"] if self.sortable else []) \
+            + (["key-table"] if self.key else []) + (["has-details"] if self.details else [])
+        # An id from the content keeps re-executed notebooks byte-identical and ids unique per page.
+        uid = hashlib.sha1(df.to_json().encode()).hexdigest()[:8]
+        out = [f'<table class="{" ".join(classes)}" id="T_{uid}">']
+        if self.caption:
+            out.append(f"<caption>{html.escape(self.caption)}</caption>")
+        out.append("<thead><tr>" + "".join(
+            f'<th scope="col" class="{kinds[c]}">{html.escape(header(c, self.headers))}</th>'
+            for c in cols) + "</tr></thead><tbody>")
+        more = ", ".join(header(c, self.headers) for c in self.details)
+        for i in range(len(df)):
+            rid = (f' id="{html.escape(self.anchor_prefix + str(df.at[i, self.anchor]), quote=True)}"'
+                   if self.anchor else "")
+            cells = []
+            for k, c in enumerate(cols):
+                body = fmts[c](df.at[i, c])
+                if k == 0 and self.details:
+                    body += (f'<details class="row-more"><summary title="{html.escape(more, quote=True)}">'
+                             "more</summary></details>")
+                tag = "th scope=\"row\"" if k == 0 else "td"
+                cells.append(f'<{tag} class="{kinds[c]}">{body}</{tag.split()[0]}>')
+            out.append(f"<tr{rid}>" + "".join(cells) + "</tr>")
+            if self.details:
+                out.append(self._details(i, len(cols)))
+        out.append("</tbody></table>")
+        box = f'<div class="table-scroll" tabindex="0">{"".join(out)}</div>'
         if not self.sortable:
             return box
         # The filter box and the table share one wrapper so that tables.js can pair them.
@@ -165,7 +223,11 @@ class Table:
 
 
 def table(df: pd.DataFrame, **kw) -> Table:
-    """A table for reading (see :class:`Table` for the options)."""
+    """A table for reading (see :class:`Table` for the options).
+
+    The ledger's form: ``table(df, details=["reported", "ours", "lo", "hi", ...],
+    anchor="claim_id", anchor_prefix="claim-", key=True)``.
+    """
     return Table(df, **kw)
 
 

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ... import consistency, frontier
 from ... import experiments as ex
 from ... import multiverse as MV
 from ...data import NOTE_TASKS
 from ...readings import NAMED, hsn_spec
 
+FRONTIER = "frontier "  # the names of the frontier's grids start with this
 #: How far the CA3 trace runs past the note's T = 5, and on which task.
 T_MAX = 30
 DYNAMICS_TASK = "moons"
@@ -47,6 +49,7 @@ def grids(cfg) -> dict:
            "CA3 traces": ex.grid(cfg, list(dynamics_specs().values()), tasks=(DYNAMICS_TASK,),
                                  trace_T=T_MAX)}
     out.update(MV.grids(cfg))
+    out.update(frontier.frontier_grids(cfg))
     return out
 
 
@@ -66,18 +69,46 @@ def traces(res, sel: pd.DataFrame) -> pd.DataFrame:
     return tr.reset_index(drop=True)
 
 
-def evidence(cfg) -> dict:
-    """Every result the audit reads, for a RunConfig ``cfg``; writes ``multiverse.csv``.
+def readings_tables(long: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(HSN readings, task readings): degenerate flags and the note's posterior over them.
 
-    Returns ``sweeps`` (name -> SweepResult), ``scores`` (selected test scores of
-    the audit's own grids, default task readings), ``long`` (the multiverse's long
-    table) and ``dynamics`` (CA3 traces of the selected runs).
+    One row per HSN reading: its levels, the share of its runs that are degenerate,
+    the flag, the log likelihood of the note's numbers, the posterior, and the
+    consistent and ruled-out flags (:mod:`scaffold.consistency`).
     """
-    sweeps = {name: ex.run(cfg, g, desc=name) for name, g in grids(cfg).items()}
-    mv = {name: res for name, res in sweeps.items() if name.startswith("multiverse ")}
-    own = [res for name, res in sweeps.items() if name not in mv]
-    sel = scores(*own)
-    long = MV.long_table(mv, cfg)
+    rt = MV.reading_table(long)
+    deg = rt.set_index("reading")["degenerate"]
+    lik = consistency.task_likelihoods(consistency.seed_differences(long, MV.HSN_KEYS), MV.HSN_KEYS)
+    post, task_post = consistency.posterior(lik, deg)
+    out = rt.merge(post, on="reading", how="left")
+    out["posterior"] = out["posterior"].fillna(0.0)
+    out["consistent"] = out["consistent"].fillna(False).astype(bool) & ~out["degenerate"]
+    out["ruled_out"] = out["ruled_out"].fillna(False).astype(bool)
+    return out.sort_values("posterior", ascending=False).reset_index(drop=True), task_post
+
+
+def evidence(cfg) -> dict:
+    """Every result the audit reads, for a RunConfig ``cfg``; writes ``multiverse.csv``,
+    ``readings.csv`` and ``task_readings.csv``.
+
+    Returns ``sweeps`` (name -> SweepResult of the audit's own grids), ``scores``
+    (their selected test scores, default task readings), ``long`` (the multiverse's
+    long table, both phases), ``readings`` / ``task_readings`` (flags and posterior)
+    and ``dynamics`` (CA3 traces of the selected runs).
+    """
+    every = grids(cfg)
+    own = {name: g for name, g in every.items() if not name.startswith((*MV.PREFIXES, FRONTIER))}
+    sweeps = {name: ex.run(cfg, g, desc=name) for name, g in own.items()}
+    sel = scores(*sweeps.values())
+    long = MV.evidence_long(cfg, ex.run)
     long.to_csv(cfg.results_dir / "multiverse.csv", index=False)
+    dense = frontier.frontier_long({name: ex.run(cfg, g, desc=name) for name, g in every.items()
+                                    if name.startswith(FRONTIER)}, cfg)
+    front = frontier.frontier_table(long[long["swnoise"].isin(["", MV.DEFAULT_NOISE])], dense)
+    front.to_csv(cfg.results_dir / "frontier.csv", index=False)
+    readings, task_post = readings_tables(long)
+    readings.to_csv(cfg.results_dir / "readings.csv", index=False)
+    task_post.to_csv(cfg.results_dir / "task_readings.csv", index=False)
     dyn = traces(sweeps["CA3 traces"], sel)
-    return {"sweeps": sweeps, "scores": sel[sel.task.isin(NOTE_TASKS)], "long": long, "dynamics": dyn}
+    return {"sweeps": sweeps, "scores": sel[sel.task.isin(NOTE_TASKS)], "long": long, "readings": readings,
+            "task_readings": task_post, "dynamics": dyn, "frontier": front}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ... import degenerate
 from ... import experiments as ex
 from ... import ledger as L
 from ... import note, params, stats
@@ -11,15 +12,30 @@ from ... import specurve as S
 from ... import verdicts as V
 from ...data import TASKS
 from ...readings import AXIS, HSN_AXES
-from .claims import cen_claims, dynamics_claims, hsn_claims, reported_values
+from .claims import cen_claims, dynamics_claims, hsn_claims, reported_values, sine_ratio
 from .counts import count_claims
 from .evidence import DYNAMICS_TASK, T_MAX, evidence
 
 
-def ledger(ev: dict) -> pd.DataFrame:
+def curves(ev: dict) -> dict:
+    """Every curve claim's per-reading verdicts, flagged (degenerate, consistent, ruled out)."""
+    out = {}
+    for c in S.CLAIMS:
+        try:
+            cv = S.curve(ev["long"], c)
+        except KeyError:
+            continue
+        out[c.key] = S.annotate(cv, ev["readings"], ev["task_readings"], c.tasks[0])
+    rc = S.ratio_curve(ev["long"], note.TABLE_2_1["sine"]["HSN"] / note.TABLE_2_1["sine"]["Dense MLP"])
+    out["ratio-sine"] = S.annotate(rc, ev["readings"], ev["task_readings"], "sine") if len(rc) else rc
+    return out
+
+
+def ledger(ev: dict, cv: dict) -> pd.DataFrame:
     """Every claim of the note, once, judged by the rulebook and corrected across the ledger."""
-    return L.finish([*hsn_claims(ev["long"]), *reported_values(ev["long"]), *cen_claims(ev["scores"]),
-                     *count_claims(), *dynamics_claims(ev["dynamics"])])
+    return L.finish([*hsn_claims(cv), sine_ratio(cv.get("ratio-sine")),
+                     *reported_values(ev["long"], ev["readings"], ev["task_readings"]),
+                     *cen_claims(ev["scores"]), *count_claims(), *dynamics_claims(ev["dynamics"])])
 
 
 def paired(sel: pd.DataFrame, reference: str = ex.DENSE.label) -> pd.DataFrame:
@@ -32,10 +48,11 @@ def paired(sel: pd.DataFrame, reference: str = ex.DENSE.label) -> pd.DataFrame:
         t = sel[sel.task == task]
         ref = t[t.model == reference].set_index("seed")["test_metric"]
         metric = "mse" if TASKS[task][0] == "regression" else "accuracy"
+        var = degenerate.target_variance(task, sorted(ref.index)) if metric == "mse" else None
         for model, g in t[t.model != reference].groupby("model", sort=False):
             x = g.set_index("seed")["test_metric"]
             s = x.index.intersection(ref.index).sort_values()
-            c = V.compare(x.loc[s], ref.loc[s], metric == "accuracy", V.margin(metric, ref.loc[s].mean()))
+            c = V.compare(x.loc[s], ref.loc[s], metric == "accuracy", V.margin(metric, target_var=var))
             rows.append(dict(task=task, model=model, n=c["n"], mean=float(x.loc[s].mean()),
                              gain=c["mean"], lo=c["lo"], hi=c["hi"], margin=c["margin"],
                              verdict=V.judge(c, "noninferior")))
@@ -75,11 +92,11 @@ def compute(cfg) -> dict:
     out = cfg.results_dir
     ev = evidence(cfg)
     long, sel = ev["long"], ev["scores"]
-    led = ledger(ev)
+    cv = curves(ev)
+    led = ledger(ev, cv)
     L.write(led, out)
-    curves = {c.key: S.curve(long, c) for c in S.CLAIMS}
-    pd.concat(curves.values(), ignore_index=True).to_csv(out / "audit_curves.csv", index=False)
-    switching = pd.concat([S.switching(long, c) for c in S.CLAIMS], ignore_index=True)
+    pd.concat(cv.values(), ignore_index=True).to_csv(out / "audit_curves.csv", index=False)
+    switching = pd.concat([S.switching(long, c) for c in S.CLAIMS if c.key in cv], ignore_index=True)
     switching.to_csv(out / "audit_switching.csv", index=False)
     pr = paired(sel)
     pr.to_csv(out / "audit_paired.csv", index=False)
@@ -88,7 +105,7 @@ def compute(cfg) -> dict:
     tab = t_ablation(sel)
     tab.to_csv(out / "audit_T.csv", index=False)
     ev["dynamics"].to_csv(out / "audit_dynamics.csv", index=False)
-    return dict(ev, ledger=led, curves=curves, switching=switching, paired=pr, controls=ctl, T=tab)
+    return dict(ev, ledger=led, curves=cv, switching=switching, paired=pr, controls=ctl, T=tab)
 
 
 def short_ledger(led: pd.DataFrame) -> pd.DataFrame:
