@@ -29,19 +29,16 @@ n_seeds = 0  # 0: the profile's default
 epochs_scale = 0.0  # 0: the profile's default
 
 # %% tags=["remove-cell"]
-from scaffold.runtime import provenance, publish, setup
+from scaffold.runtime import provenance, setup
 
 cfg = setup(device=device, profile=profile, n_seeds=n_seeds, epochs_scale=epochs_scale)
 
 # %% tags=["hide-input"]
-from scaffold.chapters import architectures as arch
-from scaffold.runtime import style
+from scaffold.chapters import architectures
+from scaffold.runtime import publish_page, style
 
 style.apply()
-tables = arch.compute(cfg)
-publish(arch.facts(cfg, tables), "arch")
-publish(arch.figures(cfg, tables), "fig-arch")
-publish(arch.table_views(cfg, tables), "tab-arch");
+publish_page(architectures.page(cfg), "arch");
 
 # %% [markdown]
 # ## Three models
@@ -138,19 +135,19 @@ publish(arch.table_views(cfg, tables), "tab-arch");
 # ```
 
 # %% [markdown]
-# At the note's {glue:text}`arch-g-n` nodes the graph has {glue:text}`arch-g-nnz` edges (a density of
-# {glue:text}`arch-g-density:.1f`%), {glue:text}`arch-g-loops` self-loop (node 0 only), degrees from
-# {glue:text}`arch-g-degmin` to {glue:text}`arch-g-degmax`, and spectral radius
-# {glue:text}`arch-g-radius:.3f`, which is $\varphi^{k}$ with $k =$ {glue:text}`arch-g-k`; across all sizes the
-# measured radius {glue:text}`arch-g-radius-agree`. The edge
-# count equals $3^k$ at {glue:text}`arch-g-nnz-3k-words` sizes, so the density $(3/4)^k$
-# does fall,
-# as "subquadratic" says. The diameter does not behave as the note says, though: over sizes
+# At the note's {glue:text}`arch-g-n` nodes ({numref}`tab-arch-kronecker`) the graph has
+# {glue:text}`arch-g-nnz` edges, a density of {glue:text}`arch-g-density:.1f`%, one self-loop
+# (at node 0), and spectral radius {glue:text}`arch-g-radius:.3f`, which is $\varphi^{k}$ with
+# $k =$ {glue:text}`arch-g-k`. Across all sizes the measured radius
+# {glue:text}`arch-g-radius-agree`, and the edge count equals $3^k$ at
+# {glue:text}`arch-g-nnz-3k-words` sizes, so the density $(3/4)^k$ does fall, as
+# "subquadratic" says. The diameter does not behave as the note says, though: over sizes
 # {glue:text}`arch-g-nmin` to {glue:text}`arch-g-nmax` the directed diameter takes only
-# {glue:text}`arch-g-diam-set`, while $\log_2 n$ grows to {glue:text}`arch-g-log-max:.0f`. Every pair of nodes is
-# two hops apart through node 0, so the diameter is constant, not logarithmic. The radius grows
-# without bound with size (to {glue:text}`arch-g-radius-max:.1f` at {glue:text}`arch-g-nmax` nodes), which matters for the
-# literal HSN below: iterating an unscaled $G$ inside a $\tanh$ amplifies the state at every step.
+# {glue:text}`arch-g-diam-set`, while $\log_2 n$ grows to {glue:text}`arch-g-log-max:.0f`. Every
+# pair of nodes is two hops apart through node 0, so the diameter is constant, not logarithmic.
+# The radius grows without bound with size (to {glue:text}`arch-g-radius-max:.1f` at
+# {glue:text}`arch-g-nmax` nodes), which matters for the literal HSN below: iterating an
+# unscaled $G$ inside a $\tanh$ amplifies the state at every step.
 
 # %% [markdown]
 # ## The sparse masks
@@ -183,20 +180,19 @@ publish(arch.table_views(cfg, tables), "tab-arch");
 # ```
 
 # %% [markdown]
-# With two inputs the DG layer has on average {glue:text}`arch-mask-dg2-inputs-words`, not the
-# handful per unit of the biological picture; {glue:text}`arch-mask-dg2-inputless:.1f`% of DG units have none
-# (closed form {glue:text}`arch-mask-dg2-inputless-th:.1f`%), and in {glue:text}`arch-mask-dg2-empty:.1f`% of
-# {glue:text}`arch-mask-dg2-seeds` seeds the whole DG layer is empty (closed form
-# {glue:text}`arch-mask-dg2-empty-th:.1f`%). With the sine's single input the numbers are worse:
-# {glue:text}`arch-mask-dg1-inputless:.1f`% of units are inputless and the entire layer is empty for
-# {glue:text}`arch-mask-dg1-empty:.1f`% of seeds (closed form {glue:text}`arch-mask-dg1-empty-th:.1f`%). An
-# empty DG layer makes the HSN's output a constant: for those seeds no amount of training can fit
-# anything. The CEN expander has the same per-unit rate ({glue:text}`arch-mask-cen2-inputless:.1f`% inputless
-# with two inputs, {glue:text}`arch-mask-cen1-inputless:.1f`% with one) but, at {glue:text}`arch-cen-H` units, it is never empty
-# in practice; its surviving units each see a single coordinate, so its features are of the form
+# With two inputs the DG layer has on average {glue:text}`arch-lit-cls-inputs-words`, not the
+# handful per unit of the biological picture: {glue:text}`arch-lit-cls-inputless:.1f`% of DG
+# units have none, and in {glue:text}`arch-lit-cls-empty:.1f`% of seeds the whole DG layer is
+# empty. With the sine's single input the entire layer is empty in
+# {glue:text}`arch-lit-sine-empty:.1f`% of seeds. Every measured rate is within
+# {glue:text}`arch-census-maxdev:.1f` percentage points of its closed form
+# ({numref}`tab-arch-census`). An empty DG layer makes the HSN's output a constant: for those
+# seeds no amount of training can fit anything. The CEN expander has the same per-unit rate
+# but, at {glue:text}`arch-cen-H` units, it is never empty in practice; its surviving units
+# each see a single coordinate, so its features are of the form
 # $\mathrm{ReLU}(\pm a\, x_j)$. The repaired DG mask gives every unit at least
 # {glue:text}`arch-rep-min-inputs` input (the most inputless units seen in any seed:
-# {glue:text}`arch-mask-rep2-max-inputless`).
+# {glue:text}`arch-rep-max-inputless`).
 
 # %% [markdown]
 # ## Two readings of the HSN

@@ -42,19 +42,16 @@ n_seeds = 0  # 0: the profile's default
 epochs_scale = 0.0  # 0: the profile's default
 
 # %% tags=["remove-cell"]
-from scaffold.runtime import provenance, publish, setup
+from scaffold.runtime import provenance, setup
 
 cfg = setup(device=device, profile=profile, n_seeds=n_seeds, epochs_scale=epochs_scale)
 
 # %% tags=["hide-input"]
-from scaffold.chapters import parameters as par
-from scaffold.runtime import style
+from scaffold.chapters import parameters
+from scaffold.runtime import publish_page, style
 
 style.apply()
-tables = par.compute(cfg)
-publish(par.facts(tables), "par")
-publish(par.figures(tables), "fig-par")
-publish(par.table_views(tables), "tab-par");
+publish_page(parameters.page(cfg), "par");
 
 # %% [markdown]
 # ## Eq. (1): the dense baseline
@@ -113,8 +110,7 @@ publish(par.table_views(tables), "tab-par");
 # enters with its {glue:text}`par-g-size` entries, although only {glue:text}`par-g-nnz` of them are nonzero and
 # none is trained. The regression value {glue:text}`par-hsn-reg-rep` follows from the same counting
 # ({glue:text}`par-hsn-reg-all`): one input instead of two removes {glue:text}`par-reg-diff` entries of the
-# DG matrix ({glue:text}`par-wdg-size-c` against {glue:text}`par-wdg-size-r`). With $G$ fixed the regression
-# count is {glue:text}`par-hsn-reg-a`. The note's own formula,
+# DG matrix. With $G$ fixed the regression count is {glue:text}`par-hsn-reg-a`. The note's own formula,
 # $\mathrm{nnz}(W_{\text{dg}}) + \mathrm{nnz}(G) + h_{\text{ca3}} + o$, gives
 # {glue:text}`par-formula-value:.1f` with the expected DG nonzeros: it leaves out the bridge and the biases,
 # and matches none of the reported totals.
@@ -153,7 +149,7 @@ publish(par.table_views(tables), "tab-par");
 # {glue:text}`par-dg-density:.0f`% mask on the {glue:text}`par-dg-size` entries of the DG matrix (two inputs by {glue:text}`par-hdg` units) has
 # {glue:text}`par-dg-nnz-exp:.1f` nonzeros on average (measured over the draws:
 # {glue:text}`par-dg-nnz-meas:.2f`), and the stage also has the DG biases, which the dense row counts
-# for its own first layer: {glue:text}`par-33-in-a:.0f` under (a), {glue:text}`par-33-in-b:.1f` under (b). The
+# for its own first layer ({numref}`tab-par-t33` gives the stage under each convention). The
 # reported saving of {glue:text}`par-33-in-save-rep:.0f`$\times$ becomes {glue:text}`par-33-in-save-a:.1f`$\times$
 # (a) or {glue:text}`par-33-in-save-b:.1f`$\times$ (b).
 #
@@ -161,15 +157,14 @@ publish(par.table_views(tables), "tab-par");
 # in the table (every entry of the matrix), {glue:text}`par-g-nnz-text` in the text, and the code measures
 # {glue:text}`par-g-nnz` nonzeros, which is $3^k$ for $k =$ {glue:text}`par-g-k` (see
 # {doc}`01-architectures`). The learned bridge is reported as {glue:text}`par-bridge-rep`; in the code a dense map from
-# {glue:text}`par-hdg` DG units to {glue:text}`par-hca3` CA3 units with bias has {glue:text}`par-bridge-w` + {glue:text}`par-bridge-b` =
+# {glue:text}`par-hdg` DG units to {glue:text}`par-hca3` CA3 units with bias has
 # {glue:text}`par-bridge-code`, {glue:text}`par-bridge-diff` fewer. The search finds
 # {glue:text}`par-bridge-n-words` of adding the code's HSN tensors to the reported value
 # ({glue:text}`par-bridge-combos`); the most plausible is the bridge weights plus the DG biases,
 # i.e. a bias on the wrong side of the bridge. Since several readings fit and the note never defines
 # the bridge, we cannot reproduce the number, only show what it could be. With $G$ fixed the hidden
-# stage holds {glue:text}`par-33-hid-a:.0f` learned numbers ({glue:text}`par-33-hid-all:.0f` with $G$ counted)
-# and its saving is {glue:text}`par-33-hid-save-a:.1f`$\times$, against {glue:text}`par-33-hid-save-rep:.0f`$\times$
-# reported ({glue:text}`par-33-hid-save-of:.1f`$\times$ from the note's own cells).
+# stage's saving is {glue:text}`par-33-hid-save-a:.1f`$\times$, against
+# {glue:text}`par-33-hid-save-rep:.0f`$\times$ reported ({numref}`tab-par-t33`).
 
 # %% [markdown]
 # ## The reduction factors under each convention
@@ -217,16 +212,15 @@ publish(par.table_views(tables), "tab-par");
 # %% [markdown]
 # One forward pass of the dense MLP costs {glue:text}`par-macs-dense` multiply-accumulates (its weight
 # count; the biases are additions). The HSN, with its {glue:text}`par-macs-T` graph steps included,
-# costs {glue:text}`par-macs-hsn-dense` with dense kernels and {glue:text}`par-macs-hsn-sparse:.0f` with sparse
-# ones; the graph alone accounts for {glue:text}`par-macs-g-dense` (dense) or {glue:text}`par-macs-g-sparse:.0f`
-# (sparse) of them. The CEN costs {glue:text}`par-macs-cen-dense` (dense) or
-# {glue:text}`par-macs-cen-sparse:.0f` (sparse). The recurrent steps are cheap because the graph is
-# tiny: the HSN needs fewer multiply-accumulates than the dense MLP, by a factor of
-# {glue:text}`par-red-hsn-macs-dense:.1f` (dense kernels) or {glue:text}`par-red-hsn-macs-sparse:.1f` (sparse).
-# Even against itself the note's factor is too high: the same HSN without any graph step costs
-# {glue:text}`par-macs-t0-dense` (dense) or {glue:text}`par-macs-t0-sparse:.0f` (sparse), so the recurrence
-# multiplies the cost by {glue:text}`par-macs-t-ratio-dense:.1f` or {glue:text}`par-macs-t-ratio-sparse:.1f`, not by
-# the reported {glue:text}`par-compute-rep`. Whether it is also faster in wall-clock time is a
+# costs {glue:text}`par-macs-hsn-dense` with dense kernels, of which the graph accounts for
+# {glue:text}`par-macs-g-dense` ({numref}`tab-par-macs` gives the sparse kernels and the CEN).
+# The recurrent steps are cheap because the graph is tiny: the HSN needs fewer
+# multiply-accumulates than the dense MLP, by a factor of {glue:text}`par-red-hsn-macs-dense:.1f`
+# (dense kernels) or {glue:text}`par-red-hsn-macs-sparse:.1f` (sparse). Even against itself the
+# note's factor is too high: the same HSN without any graph step costs
+# {glue:text}`par-macs-t0-dense` with dense kernels, so the recurrence multiplies the cost by
+# {glue:text}`par-macs-t-ratio-dense:.1f` ({glue:text}`par-macs-t-ratio-sparse:.1f` with sparse
+# kernels), not by the reported {glue:text}`par-compute-rep`. Whether it is also faster in wall-clock time is a
 # different question (the steps are sequential and the matrices tiny); {doc}`04-limitations`
 # measures it.
 
@@ -256,7 +250,9 @@ publish(par.table_views(tables), "tab-par");
 # ({glue:text}`par-red-hsn-a:.1f`$\times$ under (a)) than the note claims. Table 3.3 does not add up,
 # and the note's MNIST extrapolation mistakes an input-to-hidden matrix for a hidden-to-hidden one
 # and undercounts the DG nonzeros. On compute, the HSN needs fewer multiply-accumulates than the
-# dense MLP, not more.
+# dense MLP, not more. Every component's count under every convention, and this page's key
+# numbers as a record, can be downloaded: {glue:md}`par-data-components:myst`
+# {glue:md}`par-data-checks:myst`
 
 # %% tags=["hide-input"]
 provenance.block(cfg);

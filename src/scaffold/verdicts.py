@@ -108,6 +108,41 @@ def p_below(c: dict, threshold: float) -> float:
     return float(st.t.cdf((c["mean"] - threshold) / c["se"], c["df"]))
 
 
+def paired_table(rows, reference: str, by=("task",), value: str = "test_metric"):
+    """Every model of ``rows`` against ``reference`` by :func:`compare`, one row per group and model.
+
+    ``rows``: one row per (group, model, seed), e.g. ``SweepResult.selected()``; the
+    metric and its direction come from each group's task
+    (:func:`scaffold.data.metric_of`), the margin from :func:`margin` at the
+    reference's mean on the paired seeds.  Columns: the ``by`` keys, model,
+    reference, n, mean, ref_mean, gain (oriented: positive favours the model), lo,
+    hi, margin, p_noninferior, p_superior.  Judge a row with :func:`judge`.
+    """
+    import pandas as pd
+
+    from .data import higher_is_better, metric_of
+
+    out = []
+    for key, g in rows.groupby(list(by), sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        metrics = {metric_of(t) for t in g["task"].unique()}
+        if len(metrics) != 1:
+            raise ValueError(f"group {key} mixes metrics {sorted(metrics)}")
+        metric = metrics.pop()
+        wide = g.pivot_table(index="seed", columns="model", values=value)
+        if reference not in wide:
+            continue
+        for model in [m for m in wide.columns if m != reference]:
+            pair = wide[[model, reference]].dropna()
+            ref = pair[reference].to_numpy()
+            c = compare(pair[model].to_numpy(), ref, higher_is_better(metric), margin(metric, ref.mean()))
+            out.append({**dict(zip(by, key)), "model": model, "reference": reference, "n": c["n"],
+                        "mean": float(pair[model].mean()), "ref_mean": float(ref.mean()),
+                        "gain": c["mean"], "lo": c["lo"], "hi": c["hi"], "margin": c["margin"],
+                        "p_noninferior": c["p_noninferior"], "p_superior": c["p_superior"]})
+    return pd.DataFrame(out)
+
+
 def judge(c: dict, kind: str) -> str:
     """Verdict of a claim about A vs B from :func:`compare`'s interval.
 
