@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from scaffold import verdicts
+from scaffold.degenerate import target_variance
 
 
 def rows(task, values):
@@ -17,8 +18,9 @@ def test_gain_is_oriented_and_matches_compare():
     mse = rows("sine", {"ref": [0.10, 0.12, 0.11, 0.13], "a": [0.05, 0.06, 0.07, 0.05]})
     t = verdicts.paired_table(pd.concat([acc, mse]), "ref").set_index("task")
     assert t.loc["moons", "gain"] == pytest.approx(0.0225) and t.loc["sine", "gain"] > 0  # lower MSE: a gain
+    var = target_variance("sine", [0, 1, 2, 3])  # the margin's scale: the targets' variance
     c = verdicts.compare([0.05, 0.06, 0.07, 0.05], [0.10, 0.12, 0.11, 0.13], False,
-                         verdicts.margin("mse", 0.115))
+                         verdicts.margin("mse", target_var=var))
     for k in ("lo", "hi", "margin", "p_superior"):
         assert t.loc["sine", k] == pytest.approx(c[k])
     assert verdicts.judge(t.loc["moons"], "superior") == verdicts.HOLDS

@@ -113,14 +113,16 @@ def paired_table(rows, reference: str, by=("task",), value: str = "test_metric")
 
     ``rows``: one row per (group, model, seed), e.g. ``SweepResult.selected()``; the
     metric and its direction come from each group's task
-    (:func:`scaffold.data.metric_of`), the margin from :func:`margin` at the
-    reference's mean on the paired seeds.  Columns: the ``by`` keys, model,
+    (:func:`scaffold.data.metric_of`), the margin from :func:`margin` (for MSE: the
+    targets' variance, a ``target_var`` column if ``rows`` has one, else the task's
+    default draw on the paired seeds, :func:`scaffold.degenerate.target_variance`).  Columns: the ``by`` keys, model,
     reference, n, mean, ref_mean, gain (oriented: positive favours the model), lo,
     hi, margin, p_noninferior, p_superior.  Judge a row with :func:`judge`.
     """
     import pandas as pd
 
     from .data import higher_is_better, metric_of
+    from .degenerate import target_variance
 
     out = []
     for key, g in rows.groupby(list(by), sort=False):
@@ -135,7 +137,11 @@ def paired_table(rows, reference: str, by=("task",), value: str = "test_metric")
         for model in [m for m in wide.columns if m != reference]:
             pair = wide[[model, reference]].dropna()
             ref = pair[reference].to_numpy()
-            c = compare(pair[model].to_numpy(), ref, higher_is_better(metric), margin(metric, ref.mean()))
+            var = None
+            if metric == "mse":
+                var = (float(g["target_var"].mean()) if "target_var" in g
+                       else target_variance(g["task"].iloc[0], pair.index.tolist()))
+            c = compare(pair[model].to_numpy(), ref, higher_is_better(metric), margin(metric, target_var=var))
             out.append({**dict(zip(by, key)), "model": model, "reference": reference, "n": c["n"],
                         "mean": float(pair[model].mean()), "ref_mean": float(ref.mean()),
                         "gain": c["mean"], "lo": c["lo"], "hi": c["hi"], "margin": c["margin"],

@@ -223,7 +223,7 @@ def heatmap(table: pd.DataFrame, model: str = "HSN", reference: str = "Dense MLP
     ax.grid(False)
     for (i, j), t in np.ndenumerate(text.to_numpy()):
         v = val.iat[i, j]
-        ax.text(j, i, t, ha="center", va="center", fontsize=style.FONT_PT - 2,
+        ax.text(j, i, t, ha="center", va="center", fontsize=style.FONT_PT - 1,
                 color="white" if v == v and abs(v) > 0.6 * CLIP else "0.1")
     sfig.colorbar(im, ax=ax, label=bar, orientation="horizontal", location="bottom", shrink=0.6,
                   aspect=40)
