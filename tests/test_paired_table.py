@@ -17,8 +17,10 @@ def test_gain_is_oriented_and_matches_compare():
     mse = rows("sine", {"ref": [0.10, 0.12, 0.11, 0.13], "a": [0.05, 0.06, 0.07, 0.05]})
     t = verdicts.paired_table(pd.concat([acc, mse]), "ref").set_index("task")
     assert t.loc["moons", "gain"] == pytest.approx(0.0225) and t.loc["sine", "gain"] > 0  # lower MSE: a gain
+    from scaffold.degenerate import target_variance
+
     c = verdicts.compare([0.05, 0.06, 0.07, 0.05], [0.10, 0.12, 0.11, 0.13], False,
-                         verdicts.margin("mse", 0.115))
+                         verdicts.margin("mse", target_var=target_variance("sine", range(4))))
     for k in ("lo", "hi", "margin", "p_superior"):
         assert t.loc["sine", k] == pytest.approx(c[k])
     assert verdicts.judge(t.loc["moons"], "superior") == verdicts.HOLDS
@@ -36,3 +38,8 @@ def test_a_group_may_not_mix_metrics():
                    rows("sine", {"ref": [0.1, 0.1], "a": [0.2, 0.2]})]).assign(group=1)
     with pytest.raises(ValueError, match="mixes metrics"):
         verdicts.paired_table(t, "ref", by=("group",))
+
+
+def test_an_mse_margin_may_come_with_the_rows():
+    t = rows("sine", {"ref": [0.10, 0.12, 0.11, 0.13], "a": [0.05, 0.06, 0.07, 0.05]}).assign(target_var=0.4)
+    assert verdicts.paired_table(t, "ref").loc[0, "margin"] == pytest.approx(verdicts.margin("mse", target_var=0.4))
