@@ -189,7 +189,7 @@ def grids(cfg, phase1: dict[str, SweepResult] | None = None) -> dict[str, Grid]:
 
 def cached(cfg, gs: dict[str, Grid]) -> dict[str, SweepResult] | None:
     """Every grid of ``gs`` read from the sweep cache, or None if any job is missing."""
-    from .sweep import CACHE, Job, load_entry
+    from .sweep import CACHE, Job, as_requested, load_entry
 
     out = {}
     for name, g in gs.items():
@@ -197,6 +197,7 @@ def cached(cfg, gs: dict[str, Grid]) -> dict[str, SweepResult] | None:
         hits = [load_entry(CACHE / "sweeps", j) for j in jobs]
         if any(h is None for h in hits):
             return None
+        hits = [as_requested(h, j) for h, j in zip(hits, jobs)]
         out[name] = SweepResult(pd.concat([h[0] for h in hits], ignore_index=True),
                                 pd.concat([h[1] for h in hits], ignore_index=True), None)
     return out

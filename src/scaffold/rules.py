@@ -302,6 +302,12 @@ def plain_names(axes) -> dict:
 
     out = {}
     for key in axes:
+        if key == "task":  # the task a row is judged on: its plain name
+            from .data import TASKS, task_title
+
+            out[key] = "task"
+            out.update({(key, t): task_title(t) for t in TASKS})
+            continue
         ax = AXIS[key]
         out[key] = getattr(ax, "title", key)
         for lv in ax.levels:

@@ -12,7 +12,7 @@ from ... import specurve as S
 from ... import verdicts as V
 from ...data import TASKS
 from ...readings import AXIS, HSN_AXES
-from .claims import cen_claims, dynamics_claims, hsn_claims, reported_values, sine_ratio
+from .claims import cen_claims, dynamics_claims, frontier_claim, hsn_claims, reported_values, sine_ratio
 from .counts import count_claims
 from .evidence import DYNAMICS_TASK, T_MAX, evidence
 
@@ -33,7 +33,8 @@ def curves(ev: dict) -> dict:
 
 def ledger(ev: dict, cv: dict) -> pd.DataFrame:
     """Every claim of the note, once, judged by the rulebook and corrected across the ledger."""
-    return L.finish([*hsn_claims(cv), sine_ratio(cv.get("ratio-sine")),
+    return L.finish([*hsn_claims(cv), frontier_claim(ev["frontier"], ev["readings"], ev["task_readings"]),
+                     sine_ratio(cv.get("ratio-sine")),
                      *reported_values(ev["long"], ev["readings"], ev["task_readings"]),
                      *cen_claims(ev["scores"]), *count_claims(), *dynamics_claims(ev["dynamics"])])
 
