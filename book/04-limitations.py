@@ -48,7 +48,7 @@ publish_page(limitations.page(cfg), "lim");
 # The note expects the HSN to be slower at inference than the dense MLP, because the CA3
 # stage is iterated {glue:text}`lim-hsn-T` times. Counting multiply-accumulates (MACs) per
 # sample first ({numref}`tab-lim-cost`): with the graph step counted {glue:text}`lim-hsn-T`
-# times, the HSN needs {glue:text}`lim-macs-ratio:.2f` of the dense MLP's MACs. By arithmetic,
+# times, the HSN needs {glue:text}`lim-macs-ratio` of the dense MLP's MACs. By arithmetic,
 # the HSN is the *cheaper* model.
 #
 # Arithmetic is not time, so we measured it. Each model is built with one member (weights
@@ -81,9 +81,9 @@ publish_page(limitations.page(cfg), "lim");
 # to the dense MLP, at both batch sizes. {glue:md}`lim-data-latency:myst`
 # ```
 #
-# At the note's T = {glue:text}`lim-hsn-T` the HSN takes {glue:text}`lim-lat-note-small:.2f`
+# At the note's T = {glue:text}`lim-hsn-T` the HSN takes {glue:text}`lim-lat-note-small`
 # times the dense MLP's time at batch {glue:text}`lim-b-small` and
-# {glue:text}`lim-lat-note-large:.2f` times at batch {glue:text}`lim-b-large`;
+# {glue:text}`lim-lat-note-large` times at batch {glue:text}`lim-b-large`;
 # {glue:text}`lim-first-slower`. At these sizes, time follows the *number of sequential
 # operations* (each graph step is one more small matrix product and one tanh), not the MACs:
 # the measured curves lie {glue:text}`lim-lat-vs-macs` the dotted MAC curve
@@ -106,8 +106,8 @@ publish_page(limitations.page(cfg), "lim");
 #
 # **Answer.** The HSN does not need more arithmetic than the dense MLP, but it does take more
 # time: at this size its cost is the chain of small sequential operations. At the note's
-# {glue:text}`lim-sp-note-n` units ({glue:text}`lim-sp-note-density:.0f`% of G's entries
-# nonzero) the CSR step runs at {glue:text}`lim-sp-note-speedup:.2f` times the dense kernel's
+# {glue:text}`lim-sp-note-n` units ({glue:text}`lim-sp-note-density`% of G's entries
+# nonzero) the CSR step runs at {glue:text}`lim-sp-note-speedup` times the dense kernel's
 # speed, and the sparse kernel wins only {glue:text}`lim-sp-crossover`
 # ({numref}`fig-lim-sparse`). Sparse kernels narrow the gap only for CA3 layers much larger
 # than the note's.
@@ -116,10 +116,10 @@ publish_page(limitations.page(cfg), "lim");
 # ## Input dimension: does the advantage grow?
 #
 # The note argues that with MNIST-sized inputs the dense MLP's first layer grows large while
-# the HSN's DG projection, masked at {glue:text}`lim-dg-pct:.0f`%, "stays" at a few hundred
+# the HSN's DG projection, masked at {glue:text}`lim-dg-pct`%, "stays" at a few hundred
 # nonzeros. {doc}`03-parameters` recomputes those counts: at that size the mask keeps several
 # times the note's nonzeros. The DG layer grows linearly with d like the dense MLP's first
-# layer, only {glue:text}`lim-dg-slope-ratio:.0f` times more slowly.
+# layer, only {glue:text}`lim-dg-slope-ratio` times more slowly.
 #
 # Whether that is a "parameter advantage" depends on what is counted. Masked-out DG weights
 # are never updated, so counting nonzeros is fair; but the HSN still stores and multiplies a
@@ -150,10 +150,10 @@ publish_page(limitations.page(cfg), "lim");
 
 # %% [markdown]
 # **Answer.** Counted by nonzeros, the advantage does grow: the dense MLP has
-# {glue:text}`lim-ratio-nnz-lo:.1f` times the HSN's learned parameters at d =
-# {glue:text}`lim-d-lo` and {glue:text}`lim-ratio-nnz-hi:.1f` times at d =
+# {glue:text}`lim-ratio-nnz-lo` times the HSN's learned parameters at d =
+# {glue:text}`lim-d-lo` and {glue:text}`lim-ratio-nnz-hi` times at d =
 # {glue:text}`lim-d-hi`. Counted by tensor sizes the ratio *shrinks*, from
-# {glue:text}`lim-ratio-size-lo:.1f` to {glue:text}`lim-ratio-size-hi:.1f`, because both first
+# {glue:text}`lim-ratio-size-lo` to {glue:text}`lim-ratio-size-hi`, because both first
 # layers grow linearly in d and the HSN's is narrower ({glue:text}`lim-hdg` against
 # {glue:text}`lim-dense-width` units). The growth in the first count is the sparse input mask,
 # not the recurrent scaffold; the CEN has the same property more strongly, since its learned
@@ -186,7 +186,7 @@ publish_page(limitations.page(cfg), "lim");
 # repaired HSN with its fixed graph against three alternatives: a learned 2 × 2 initiator
 # whose Kronecker power (times the same radius scale) forms G, adding
 # {glue:text}`lim-init-extra` learned parameters; a fully learned G on the graph's
-# {glue:text}`lim-graph-nnz:.0f` nonzero positions; and larger CA3 layers of
+# {glue:text}`lim-graph-nnz` nonzero positions; and larger CA3 layers of
 # {glue:text}`lim-wide-units` and {glue:text}`lim-wider-units` units (fixed graphs), which cost
 # more learned parameters in the bridge and readout. Tasks: {glue:text}`lim-graph-tasks`.
 
@@ -213,10 +213,10 @@ publish_page(limitations.page(cfg), "lim");
 # **Answer.** Of the variants' paired comparisons with the fixed graph
 # ({glue:text}`lim-n-seeds` seeds, {numref}`fig-lim-graphs`), {glue:text}`lim-graph-outcomes`.
 # On the classification tasks every difference is small: the largest gain of any variant is
-# {glue:text}`lim-graph-max-gain:+.4f` ({glue:text}`lim-graph-max-gain-at`) and the largest
-# loss {glue:text}`lim-graph-max-loss:+.4f` ({glue:text}`lim-graph-max-loss-at`), against
-# the rulebook's equivalence margin of {glue:text}`lim-margin:.2f` accuracy; the learned
-# initiator moves classification accuracy by at most {glue:text}`lim-init-absmax:.4f`.
+# {glue:text}`lim-graph-max-gain` ({glue:text}`lim-graph-max-gain-at`) and the largest
+# loss {glue:text}`lim-graph-max-loss` ({glue:text}`lim-graph-max-loss-at`), against
+# the rulebook's equivalence margin of {glue:text}`lim-margin` accuracy; the learned
+# initiator moves classification accuracy by at most {glue:text}`lim-init-absmax`.
 # {glue:text}`lim-sine-sentence` Learning the graph, through its
 # {glue:text}`lim-init-extra` initiator entries or entry by entry, is cheap in parameters, but
 # on these tasks it buys no accuracy that matters, and neither do larger CA3 layers, which
@@ -257,9 +257,9 @@ publish_page(limitations.page(cfg), "lim");
 # {numref}`tab-lim-matches` gives the paired comparisons. "The HSN matches a dense MLP of its
 # nonzero budget" {glue:text}`lim-budget-two_spirals` on two spirals and
 # {glue:text}`lim-budget-digits` on the digits, where the HSN reaches a mean test accuracy of
-# {glue:text}`lim-digits-hsn:.3f`, the dense MLP of its budget {glue:text}`lim-digits-budget:.3f`
-# and the full dense MLP {glue:text}`lim-digits-dense:.3f`. The controls locate the failure:
-# without its recurrence (T = 0) the HSN reaches {glue:text}`lim-digits-t0:.3f` on the digits,
+# {glue:text}`lim-digits-hsn`, the dense MLP of its budget {glue:text}`lim-digits-budget`
+# and the full dense MLP {glue:text}`lim-digits-dense`. The controls locate the failure:
+# without its recurrence (T = 0) the HSN reaches {glue:text}`lim-digits-t0` on the digits,
 # so "the recurrence is the key", that is, the HSN beats itself without recurrence, is
 # {glue:text}`lim-recurrence-digits` there ({glue:text}`lim-recurrence-two_spirals` on two
 # spirals). The note's savings were measured on tasks where every model is near its ceiling,

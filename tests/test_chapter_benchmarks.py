@@ -93,7 +93,7 @@ def test_reported_vs_ours_means_intervals_and_verdicts():
 
 
 def test_words_and_formatting():
-    assert facts.misses_sentence(0, 0) == "No reported value falls outside that range."
+    assert facts.misses_sentence(0, 0) == "No reported value falls outside that range where the range can judge it."
     assert "in one cell and below it in 3 cells" in facts.misses_sentence(1, 3)
     assert reported.fmt_ci(0.96875, 0.95, 0.98) == "0.969 [0.950, 0.980]"
     assert reported.fmt_ci(0.5, np.nan, np.nan) == "0.500"
@@ -210,7 +210,7 @@ def test_per_seed_figure_is_live_with_one_trace_per_model_and_panel():
     fig = figures.plot_per_seed(sel, ["Dense MLP", "CEN (H=512)"], ["circles", "sine"])
     names = {(t.name, t.xaxis) for t in fig.plot.data}
     assert len(names) == 4  # two models x two task panels
-    assert all("reading" in h for t in fig.plot.data for h in t.hovertext)
+    assert all("reading" in h.lower() for t in fig.plot.data for h in t.hovertext)
     assert fig.png[:4] == b"\x89PNG"
 
 
@@ -262,3 +262,9 @@ def test_facts_are_the_declared_keys_and_read_the_table(tmp_path, monkeypatch):
     assert f["inside-sentence"].startswith("The note's 12 reported values enter 22 comparisons")
     views = benchmarks.table_views(results)
     assert set(views) == set(benchmarks.KEYS.tables)
+
+
+def test_inside_sentence_counts_what_the_rulebook_cannot_judge():
+    s = facts.inside_sentence(3, 10, 8, wide=4)
+    assert "in 3 of them the reported value lies" in s and "In 4 comparisons our seeds spread" in s
+    assert verdicts.UNINFORMATIVE in s and "spread" not in facts.inside_sentence(10, 10, 8)

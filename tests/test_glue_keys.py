@@ -64,3 +64,11 @@ def test_every_quoted_key_is_produced(path):
 def test_every_produced_key_is_quoted(path):
     unused = produced(path) - quoted(path.read_text())
     assert not unused, f"{path.name}'s page produces glue it never quotes: {sorted(unused)}"
+
+
+def test_every_numbered_reference_has_a_target():
+    """A ``{numref}`` to a figure or table that no page names would print as a broken link."""
+    text = "\n".join(p.read_text() for p in PAGES)
+    names = set(re.findall(r":name:\s*(\S+)", text))
+    refs = set(re.findall(r"\{numref\}`(?:[^`<]*<)?([^`>]+)>?`", text))
+    assert not refs - names, sorted(refs - names)

@@ -25,7 +25,7 @@ import os
 from . import note
 from .data import NOTE_TASKS, TASKS, make_dataset
 from .models import CEN_NOTE, DENSE, ModelSpec
-from .params import dense_spec, dense_width_for, matched_dense
+from .params import dense_for_budget, matched_dense
 from .readings import LITERAL, REPAIRED, hsn_spec
 from .sweep import Grid, run_sweep
 
@@ -94,7 +94,7 @@ def param_matched_dense(d_in: int = 2, n_out: int = 1) -> dict:
     """
     budgets = {"HSN (a)": matched_dense(HSN_LITERAL, d_in, n_out, "learned_size"),
                "HSN (b)": matched_dense(HSN_LITERAL, d_in, n_out, "learned_nnz"),
-               "note's HSN count": dense_spec(dense_width_for(note.TABLE_2_2["HSN"][0], d_in, n_out)),
+               "note's HSN count": dense_for_budget(note.TABLE_2_2["HSN"][0], d_in, n_out),
                "CEN (H=512)": matched_dense(CEN_NOTE, d_in, n_out, "learned_size")}
     return budgets
 

@@ -87,7 +87,12 @@ def matched_dense(spec: ModelSpec, d_in: int, n_out: int, convention: str = "lea
     """The one builder of parameter-matched dense MLPs: two hidden layers of equal width
     whose learned count is closest to ``spec``'s under ``convention`` (a column of
     :func:`totals`: ``"learned_size"`` or ``"learned_nnz"``) at this input and output size."""
-    budget = totals(spec, d_in, n_out, n_draws)[convention]
+    return dense_for_budget(totals(spec, d_in, n_out, n_draws)[convention], d_in, n_out)
+
+
+def dense_for_budget(budget: float, d_in: int, n_out: int) -> ModelSpec:
+    """The two-hidden-layer dense MLP whose learned count is closest to ``budget`` (a number,
+    e.g. one the note reports), labelled by its width (:func:`dense_spec`)."""
     return dense_spec(dense_width_for(budget, d_in, n_out))
 
 

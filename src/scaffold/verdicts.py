@@ -113,21 +113,20 @@ def paired_table(rows, reference: str, by=("task",), value: str = "test_metric")
 
     ``rows``: one row per (group, model, seed), e.g. ``SweepResult.selected()``; the
     metric and its direction come from each group's task
-    (:func:`scaffold.data.metric_of`), the margin from :func:`margin` (for MSE: the
-    targets' variance, a ``target_var`` column if ``rows`` has one, else the task's
-    default draw on the paired seeds, :func:`scaffold.degenerate.target_variance`).  Columns: the ``by`` keys, model,
-    reference, n, mean, ref_mean, gain (oriented: positive favours the model), lo,
-    hi, margin, p_noninferior, p_superior.  Judge a row with :func:`judge`.
+    (:func:`scaffold.data.metric_of`), an MSE margin's scale from the rows'
+    ``target_var`` column or else the variance of the task's test targets on the
+    paired seeds (:func:`scaffold.degenerate.target_variance`).  Columns: the ``by``
+    keys, model, reference, n, mean, ref_mean, gain (oriented: positive favours the
+    model), lo, hi, margin, p_noninferior, p_superior.  Judge a row with :func:`judge`.
     """
-    import pandas as pd
-
     from .data import higher_is_better, metric_of
     from .degenerate import target_variance
 
     out = []
     for key, g in rows.groupby(list(by), sort=False):
         key = key if isinstance(key, tuple) else (key,)
-        metrics = {metric_of(t) for t in g["task"].unique()}
+        tasks = g["task"].unique()
+        metrics = {metric_of(t) for t in tasks}
         if len(metrics) != 1:
             raise ValueError(f"group {key} mixes metrics {sorted(metrics)}")
         metric = metrics.pop()
@@ -136,11 +135,11 @@ def paired_table(rows, reference: str, by=("task",), value: str = "test_metric")
             continue
         for model in [m for m in wide.columns if m != reference]:
             pair = wide[[model, reference]].dropna()
-            ref = pair[reference].to_numpy()
             var = None
             if metric == "mse":
-                var = (float(g["target_var"].mean()) if "target_var" in g
-                       else target_variance(g["task"].iloc[0], pair.index.tolist()))
+                var = (float(g["target_var"].mean()) if "target_var" in g else
+                       float(np.mean([target_variance(t, pair.index) for t in tasks])))
+            ref = pair[reference].to_numpy()
             c = compare(pair[model].to_numpy(), ref, higher_is_better(metric), margin(metric, target_var=var))
             out.append({**dict(zip(by, key)), "model": model, "reference": reference, "n": c["n"],
                         "mean": float(pair[model].mean()), "ref_mean": float(ref.mean()),

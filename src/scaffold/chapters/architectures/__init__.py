@@ -29,7 +29,7 @@ from ...experiments import HSN_LITERAL, HSN_REPAIRED
 from ...masks import census_summary, mask_census
 from ...models import CEN_NOTE, DENSE
 from ...runtime import tables
-from ...runtime.publish import Keys, Page
+from ...runtime.publish import Keys, Page, in_book_style, settings
 from ...trace import untrained_trace
 from . import facts, figures
 
@@ -106,7 +106,8 @@ def compute(cfg) -> dict:
 def page(cfg) -> Page:
     """The architectures page: its facts, figures and tables."""
     results = compute(cfg)
-    return KEYS.page(facts.facts(cfg, results), page_figures(cfg, results), table_views(results))
+    styled = in_book_style(facts.facts(cfg, results), settings("rep-radius", "sat-margin", "cen-density", "hsn-density"))
+    return KEYS.page(styled, page_figures(cfg, results), table_views(results))
 
 
 #: Headers of the page's tables.

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ... import note
+from ... import fmt, note
 from ...data import make_dataset
 from ...experiments import HSN_LITERAL, HSN_REPAIRED
 from ...models import CEN_NOTE, DENSE
 from ...params import totals
 from ...runtime import provenance
-from ...runtime.publish import share
 from ...runtime.tables import number
 from ...trace import SATURATED
 
@@ -54,7 +53,7 @@ def graph_facts(ktab: pd.DataFrame) -> dict:
             "g-diam-set": values_words(ktab.diameter.unique()), "g-log-max": float(ktab.log2_n.max()),
             "g-radius-agree": ("equals it to machine precision" if err < 1e-9 else
                                f"differs from it by at most a relative {number(err, 2)}"),
-            "g-nnz-3k-words": share(int((ktab.nnz == ktab.three_pow_k).sum()), len(ktab)),
+            "g-nnz-3k-words": fmt.share(int((ktab.nnz == ktab.three_pow_k).sum()), len(ktab), words=True),
             "g-radius-max": float(ktab.spectral_radius.max())}
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 from ... import experiments
 from ...data import DEFAULTS, NOTE_TASKS, make_dataset, task_title
 from ...runtime import tables
-from ...runtime.publish import Keys, Page
+from ...runtime.publish import Keys, Page, in_book_style, settings
 from ...sweep import Grid, trained_model
 from . import facts, figures
 from .reported import chosen_widths, reported_vs_ours, results_table, with_derived
@@ -40,6 +40,11 @@ OPTIONS = (("swiss_noise", "Swiss roll: noise of make_swiss_roll"),
            ("moons_noise", "moons: noise of make_moons"),
            ("sine_noise", "sine: noise on the targets"),
            ("embed_noise", "noise when embedding in more dimensions (not used here)"))
+
+#: Facts printed as typed (configured values and the note's reported numbers), not to 3 digits.
+SETTINGS = settings("epochs-scale", "lr-lo", "lr-hi", "rep-radius", "nf-acc", "note-dense-sine", "note-hsn-cls-min",
+                    "note-hsn-cls-max", "note-hsn-moons", "note-hsn-sine", "note-cen-sine", "note-cen-circles",
+                    "moons-gap")
 
 KEYS = Keys(
     facts=("show-seed", "n-train", "n-val", "n-test", "batch", "epochs-cls", "epochs-reg", "epochs-scale",
@@ -102,8 +107,8 @@ def page(cfg) -> Page:
     """The benchmarks page: its facts, figures and tables."""
     results = compute(cfg)
     fitted = fits(cfg, results)
-    return KEYS.page(facts.facts(cfg, results, fitted), page_figures(cfg, results, fitted),
-                     table_views(results))
+    styled = in_book_style(facts.facts(cfg, results, fitted), SETTINGS)
+    return KEYS.page(styled, page_figures(cfg, results, fitted), table_views(results))
 
 
 def task_options() -> pd.DataFrame:

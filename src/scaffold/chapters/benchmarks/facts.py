@@ -56,10 +56,11 @@ def table_facts(long: pd.DataFrame, rows: pd.DataFrame, selected: pd.DataFrame) 
     f.update(cen_facts(long, rows))
     val = long[(long["split"] == "val") & long["reported"].notna()]
     inside = int((val["verdict"] == verdicts.HOLDS).sum())
+    wide = int((val["verdict"] == verdicts.UNINFORMATIVE).sum())
     values = int(val[["task", "note_column"]].drop_duplicates().shape[0])
-    f["inside-sentence"] = inside_sentence(inside, len(val), values)
-    f["misses"] = misses_sentence(int((val["side"] == "ours above").sum()),
-                                  int((val["side"] == "ours below").sum()))
+    f["inside-sentence"] = inside_sentence(inside, len(val), values, wide)
+    out = val[val["verdict"] == verdicts.CONTRADICTED]
+    f["misses"] = misses_sentence(int((out["side"] == "ours above").sum()), int((out["side"] == "ours below").sum()))
     return f
 
 
@@ -139,18 +140,21 @@ def curve_facts(curves: pd.DataFrame, selected: pd.DataFrame) -> dict:
             "dense-sine-final": float(sine["end"])}
 
 
-def inside_sentence(k: int, n: int, values: int) -> str:
-    """How many comparisons with a reported value hold, saying that one value may face several rows."""
+def inside_sentence(k: int, n: int, values: int, wide: int = 0) -> str:
+    """How many comparisons with a reported value hold, saying that one value may face several rows
+    and how many our seeds cannot judge (the rulebook's "uninformative": too wide a spread)."""
     which = "all of them" if k == n else "none of them" if k == 0 else f"{k} of them"
+    judged = (f" In {count(wide, 'comparison')} our seeds spread too widely for one run to be judged "
+              f"({verdicts.UNINFORMATIVE})." if wide else "")
     return (f"The note's {values} reported values enter {n} comparisons here (both HSN readings and "
             f"several CEN rows face the same value); in {which} the reported value lies where one "
-            "validation run of ours would fall.")
+            f"validation run of ours would fall.{judged}")
 
 
 def misses_sentence(above: int, below: int) -> str:
     """Where the reported values outside our one-run range lie, as a sentence."""
     if above + below == 0:
-        return "No reported value falls outside that range."
+        return "No reported value falls outside that range where the range can judge it."
     return (f"Outside it, ours lies above the note's value in {count(above, 'cell')} and below it in "
             f"{count(below, 'cell')}.")
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ... import note, verdicts
 from ...data import metric_of, task_title
+from ...degenerate import target_variance
 from ...runtime import tables
 from ...selection import best_by_validation
 from ...stats import summarize
@@ -116,15 +117,17 @@ def single(rows: pd.DataFrame, task: str, model: str, split: str, rep: float) ->
     """The rulebook's judgement of a reported single run against our per-seed values.
 
     Without a reported value the prediction interval is still given, the verdict left empty.
+    An MSE is judged on the scale of the task's target variance over the same seeds.
     """
-    x = rows.loc[(rows["task"] == task) & (rows["model"] == model), f"{split}_metric"]
-    x = x.dropna().to_numpy(dtype=float)
+    g = rows.loc[(rows["task"] == task) & (rows["model"] == model)].dropna(subset=[f"{split}_metric"])
+    x = g[f"{split}_metric"].to_numpy(dtype=float)
     if x.size == 0:
         return dict(pi_lo=np.nan, pi_hi=np.nan, verdict="", side="")
     if not np.isfinite(rep):
         _, lo, hi = verdicts.prediction_interval(x, metric_of(task))
         return dict(pi_lo=lo, pi_hi=hi, verdict="", side="")
-    j = verdicts.judge_single(rep, x, metric_of(task))
+    var = target_variance(task, g["seed"]) if metric_of(task) == "mse" else None
+    j = verdicts.judge_single(rep, x, metric_of(task), target_var=var)
     return dict(pi_lo=j["lo"], pi_hi=j["hi"], verdict=j["verdict"], side=j["side"])
 
 

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ... import fmt
 from ...data import task_title
 from ...latency import measure_latency, sparse_vs_dense
 from ...runtime import tables
-from ...runtime.publish import Keys, Page
+from ...runtime.publish import Keys, Page, in_book_style, settings
 from ...stats import summarize
 from . import compare, facts, figures
 from .design import (HARDER_TASKS, HSN, TIMING_ROUNDS, dimension_params, dimension_sweep, dimensions,
@@ -79,10 +80,18 @@ def comparisons(sel_dim: pd.DataFrame, sel_g: pd.DataFrame, sel_t: pd.DataFrame)
                 graph_gains=compare.graph_variants(sel_g), task_matches=compare.matches(sel_t, "task"))
 
 
+def signed4(x) -> str:
+    """A small difference with its sign, to four decimals (the graph variants' gains)."""
+    return fmt.signed(x, 4)
+
+
 def page(cfg) -> Page:
     """The limitations page: its facts, figures and tables."""
     results = compute(cfg)
-    return KEYS.page(facts.facts(cfg, results), figures.figures(results), table_views(cfg, results))
+    styles = {**settings("rep-radius", "margin", "dg-pct"),
+              "graph-max-gain": signed4, "graph-max-loss": signed4}
+    return KEYS.page(in_book_style(facts.facts(cfg, results), styles), figures.figures(results),
+                     table_views(cfg, results))
 
 
 # ----------------------------------------------------------------------------- tables

@@ -14,7 +14,7 @@ import json
 
 from ... import note
 from ...runtime import tables
-from ...runtime.publish import Keys, Page
+from ...runtime.publish import Keys, Page, in_book_style, settings
 from . import facts, figures
 from .counts import bridge_readings, components, reductions, section5, table_2_2, table_3_3
 
@@ -85,8 +85,8 @@ def checks(results: dict) -> dict:
 def page(cfg) -> Page:
     """The parameters page: its facts, figure and tables."""
     results = compute(cfg)
-    return KEYS.page(facts.facts(results), {"conventions": figures.plot_conventions(results["table_2_2"])},
-                     table_views(results))
+    styled = in_book_style(facts.facts(results), settings("red-hsn-reported", "red-cen-reported", "dg-density"))
+    return KEYS.page(styled, {"conventions": figures.plot_conventions(results["table_2_2"])}, table_views(results))
 
 
 #: Headers of the page's tables.
