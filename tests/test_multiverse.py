@@ -127,17 +127,6 @@ def test_curve_finds_the_deciding_axis(quick):
     assert (S.curve(long, S.CLAIM["kronecker-moons"])["verdict"] == V.CONTRADICTED).all()
 
 
-def test_paired_vs_dense_uses_the_tasks_margin(quick):
-    long = MV.long_table(_fake(quick), quick)
-    p = S.paired_vs_dense(long)
-    sine = p[(p.task == "sine") & (p.model == "HSN")]
-    assert np.allclose(sine["margin"], V.MARGIN_R2 * long.loc[long.task == "sine", "target_var"].mean(), rtol=0.05)
-    moons = p[(p.task == "moons") & (p.model == "HSN")]
-    assert set(p.loc[(p.task == "moons") & (p.model == "HSN") & (p.dg == "min1"), "verdict"]) == {V.HOLDS}
-    assert set(p.loc[(p.task == "moons") & (p.model == "HSN") & (p.dg == "drawn"), "verdict"]) == {V.CONTRADICTED}
-    assert len(moons) == long[(long.task == "moons") & (long.model == "HSN")]["label"].nunique()
-
-
 def test_a_real_grid_runs_end_to_end(quick, one_thread):
     name, grid = next((n, g) for n, g in MV.phase1_grids(quick).items() if g.tasks == ("moons",))
     long = MV.long_table({name: run_sweep(grid, cache=False, progress=False)}, quick)

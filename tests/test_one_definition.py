@@ -5,7 +5,7 @@
 - a task's display name: :func:`scaffold.data.task_title`;
 - the parameter-matched dense MLP: :func:`scaffold.params.matched_dense`;
 - the paired comparison table: :func:`scaffold.verdicts.paired_table`;
-- counting words: :func:`scaffold.runtime.publish.count` and :func:`scaffold.fmt.share`.
+- counting words: :func:`scaffold.fmt.count` and :func:`scaffold.fmt.share`.
 
 Rivals that other helpers are removing are listed in :data:`PENDING` (file, rule):
 they are tolerated, and reported as expected failures until they are gone.  Any
@@ -23,19 +23,12 @@ RULES = {
     "task display name": (re.compile(r"def (task_title|task_name|task_label)\b|TITLES = \{"), {"data.py"}),
     "matched dense MLP": (re.compile(r"\bdense_width_for\("), {"params.py"}),
     "paired comparison table": (re.compile(r"def paired(_vs\w*|_table)?\("), {"verdicts.py"}),
-    "counting words": (re.compile(r"def (plural|pluralize|count|share)\("), {"runtime/publish.py", "fmt.py"}),
+    "counting words": (re.compile(r"def (plural|pluralize|count|share)\("), {"fmt.py"}),
 }
 #: (file, rule) -> who is switching it to the one definition.
 PENDING = {
     ("train.py", "metric direction"): "train.higher_is_better(kind): sweep.select_lr's, build helper",
-    ("multiverse.py", "metric direction"): "lead: data.metric_of",
-    ("frontier.py", "metric direction"): "lead: data.metric_of",
-    ("chapters/audit/page.py", "metric direction"): "lead: data.metric_of",
     ("runtime/style.py", "task display name"): "presentation helper: data.task_title",
-    ("multiverse.py", "matched dense MLP"): "lead: budget_dense -> params.matched_dense",
-    ("specurve.py", "paired comparison table"): "lead: paired_vs_dense -> verdicts.paired_table",
-    ("chapters/audit/page.py", "paired comparison table"): "lead: paired -> verdicts.paired_table",
-    ("chapters/intro.py", "counting words"): "lead: intro.plural -> publish.count",
 }
 
 

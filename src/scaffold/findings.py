@@ -89,7 +89,7 @@ def matches(led: pd.DataFrame, curves: pd.DataFrame, readings: pd.DataFrame | No
     else:
         cond = "Over every reading that trains: " + "; ".join(f"on {_tasks(ts)} it {c}" for c, ts in by_cond.items())
     text = (f"Under the readings consistent with the note's own numbers, \u201cthe HSN matches the dense MLP\u201d "
-            f"{_verdict_list(_by_verdict(rows, [(f'C1-{t}', t) for t in CLASSIFICATION]))} (median "
+            f"is {_verdict_list(_by_verdict(rows, [(f'C1-{t}', t) for t in CLASSIFICATION]))} (median "
             f"difference {fmt.signed(float(got['ours'].median()), 4)} accuracy, margin "
             f"{fmt.num(V.MARGIN_ACC, 2)}). {cond}.")
     lost = _losses(curves)
@@ -154,8 +154,11 @@ def budget(led: pd.DataFrame) -> Finding:
     rows = _rows(led)
     s3 = [(f"S3-budget-{t}", t) for t in STRUCTURE_TASKS]
     ids = [c for c, _ in s3 if c in rows.index]
-    text = ("A dense MLP with the HSN's learned budget does as well: \u201cstructure substitutes for learned "
-            f"parameters\u201d is {_verdict_list(_by_verdict(rows, s3))} (HSN minus that MLP, median "
+    groups = _by_verdict(rows, s3)
+    lead = {V.CONTRADICTED: "As well as the HSN, or better. ", V.HOLDS: "Worse than the HSN. "}.get(
+        next(iter(groups)) if len(groups) == 1 else "", "It depends on the task. ")
+    text = (lead + "Against a dense MLP with the HSN's learned budget, \u201cstructure substitutes for learned "
+            f"parameters\u201d is {_verdict_list(groups)} (HSN minus that MLP, median "
             f"{fmt.signed(float(rows.loc[ids, 'ours'].median()), 4)} accuracy).") if ids else ""
     labels = [TASK_WORDS[c.split("-", 2)[2]] for c in ids]
     if "S4-frontier" in rows.index:
@@ -174,9 +177,11 @@ def cen(led: pd.DataFrame) -> Finding:
     if "C5-explanation" not in rows.index:
         return Finding("cen", "Why does the CEN fail on sine?", "Not judged in this build.", tuple(ids))
     r = rows.loc["C5-explanation"]
-    text = ("Not for the note's reason. Its hidden units have no biases, so every ReLU unit bends at x = 0 and "
-            f"the readout can only combine functions with one kink at the origin: {r['why']} The note's "
-            f"explanation (random features ignore the data) is {r['verdict']}.")
+    lead = {V.CONTRADICTED: "Not for the note's reason. ", V.HOLDS: "For the note's reason. "}.get(
+        r["verdict"], "The note's reason is not settled. ")
+    text = (lead + "The note blames random features that ignore the data; but its CEN's hidden units have no "
+            f"biases, so every ReLU unit bends at x = 0. A control tells the two apart: {r['why']} The note's "
+            f"explanation is {r['verdict']}.")
     return Finding("cen", "Why does the CEN fail on sine?", text, tuple(ids), "fig-audit-forest",
                    tuple({"C4-sine": "the failure", "C5-explanation": "the explanation"}[c] for c in ids))
 

@@ -29,7 +29,7 @@ import pandas as pd
 
 from . import degenerate
 from . import verdicts as V
-from .data import TASKS
+from .data import TASKS, metric_of
 from .experiments import task_shape
 from .models import DENSE, ModelSpec
 from .multiverse import BUDGET, DEFAULT_NOISE, HSN_KEYS, TASK_KEYS, budget_dense, entries
@@ -104,12 +104,12 @@ def frontier_long(results: dict[str, SweepResult], cfg) -> pd.DataFrame:
         for col, kind in (("seed", int), ("lr", float), ("val_metric", float), ("test_metric", float),
                           ("diverged", bool)):
             part[col] = sel[col].astype(kind).to_numpy()
-        reg = TASKS[sel["task"].iloc[0]][0] == "regression"
+        reg = metric_of(sel["task"].iloc[0]) == "mse"
         part["target_var"] = [degenerate.constant_score(sel["task"].iloc[0], int(s_), opts)[1] if reg
                               else np.nan for s_ in part["seed"]]
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
-    out["metric"] = ["mse" if TASKS[t][0] == "regression" else "accuracy" for t in out["data_task"]]
+    out["metric"] = [metric_of(t) for t in out["data_task"]]
     return out
 
 

@@ -38,7 +38,7 @@ from functools import lru_cache
 import pandas as pd
 
 from . import degenerate, note
-from .data import TASKS, make_dataset
+from .data import TASKS, make_dataset, metric_of
 from .models import DENSE, ModelSpec
 from .params import matched_dense
 from .readings import (AXIS, HSN_AXES, LITERAL, NAMED, TASK_AXES, Reading, factorial, hsn_spec,
@@ -241,12 +241,12 @@ def long_table(results: dict[str, SweepResult], cfg) -> pd.DataFrame:
         part["test_metric"] = sel["test_metric"].astype(float).to_numpy()
         part["diverged"] = sel["diverged"].astype(bool).to_numpy()
         part["degenerate"] = degenerate.flag_runs(part, lambda r, o=opts: o).to_numpy()
-        reg = TASKS[lib][0] == "regression"
+        reg = metric_of(lib) == "mse"
         part["target_var"] = [degenerate.constant_score(lib, int(s), opts)[1] if reg else float("nan")
                               for s in part["seed"]]
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
-    out["metric"] = ["mse" if TASKS[t][0] == "regression" else "accuracy" for t in out["task"]]
+    out["metric"] = [metric_of(t) for t in out["task"]]
     return out
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 from .. import RESULTS, ROOT, fmt
 from ..runtime import provenance
 from ..runtime import tables as tab
-from ..runtime.publish import count
+from ..fmt import count
 from ..runtime.setup import PROFILES
 from ..sweep import TRAINING_SOURCES
 

@@ -29,6 +29,8 @@ import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..fmt import count  # noqa: F401 - the one pluraliser lives with the number style
+
 from .. import fmt
 
 
@@ -101,13 +103,6 @@ def publish(facts: Mapping, prefix: str) -> list[str]:
 
             plt.close(value)
     return names(facts, prefix)
-
-
-def count(k: int, noun: str, plural: str | None = None) -> str:
-    """'no cells', 'one cell', '3 cells' (small counts in words; ``plural`` for irregular nouns)."""
-    k = int(k)
-    word = "one" if k == 1 else str(k) if k else "no"
-    return f"{word} {noun if k == 1 else (plural or noun + 's')}"
 
 
 def setting(x) -> str:

@@ -16,7 +16,7 @@ from matplotlib.ticker import MaxNLocator
 from ... import graphs
 from ...models import CEN, HSN, DenseMLP
 from ...runtime import style
-from ...runtime.publish import count
+from ...fmt import count
 from ...trace import SATURATED
 
 LEARNED, FIXED = style.LEARNED, style.FIXED

@@ -43,25 +43,13 @@ def ledger(ev: dict, cv: dict) -> pd.DataFrame:
                      *cen_claims(ev["scores"]), *count_claims(), *dynamics_claims(ev["dynamics"])])
 
 
-def paired(sel: pd.DataFrame, reference: str = ex.DENSE.label) -> pd.DataFrame:
+def against_dense(sel: pd.DataFrame, reference: str = ex.DENSE.label) -> pd.DataFrame:
     """Every model of the audit's own grids against ``reference``, per task, by the rulebook.
 
     ``gain`` is oriented (positive: the model is better), so every panel reads the same way.
     """
-    rows = []
-    for task in sel.task.unique():
-        t = sel[sel.task == task]
-        ref = t[t.model == reference].set_index("seed")["test_metric"]
-        metric = "mse" if TASKS[task][0] == "regression" else "accuracy"
-        var = degenerate.target_variance(task, sorted(ref.index)) if metric == "mse" else None
-        for model, g in t[t.model != reference].groupby("model", sort=False):
-            x = g.set_index("seed")["test_metric"]
-            s = x.index.intersection(ref.index).sort_values()
-            c = V.compare(x.loc[s], ref.loc[s], metric == "accuracy", V.margin(metric, target_var=var))
-            rows.append(dict(task=task, model=model, n=c["n"], mean=float(x.loc[s].mean()),
-                             gain=c["mean"], lo=c["lo"], hi=c["hi"], margin=c["margin"],
-                             verdict=V.judge(c, "noninferior")))
-    return pd.DataFrame(rows)
+    t = V.paired_table(sel, reference)
+    return t.assign(verdict=[V.judge(r, "noninferior") for _, r in t.iterrows()])
 
 
 def controls(sel: pd.DataFrame) -> pd.DataFrame:
@@ -105,7 +93,7 @@ def compute(cfg) -> dict:
 
     switching = pd.concat([S.switching(long, c) for c in S.CLAIMS if c.key in cv], ignore_index=True)
     switching.to_csv(out / "audit_switching.csv", index=False)
-    pr = paired(sel)
+    pr = against_dense(sel)
     pr.to_csv(out / "audit_paired.csv", index=False)
     ctl = controls(sel)
     ctl.to_csv(out / "audit_controls.csv", index=False)

@@ -9,7 +9,7 @@ from ... import experiments, note, stats, verdicts
 from ...curves import curve_band, late_change, selected_curves, settles_below
 from ...data import NOTE_TASKS, make_dataset, task_title
 from ...runtime import provenance
-from ...runtime.publish import count
+from ...fmt import count
 from ...runtime.tables import number
 from ...train import TrainConfig
 from .reported import cell

@@ -10,7 +10,7 @@ from ...experiments import HSN_LITERAL
 from ...models import CEN_NOTE, DENSE, ModelSpec
 from ...params import dense_params, totals
 from ...runtime import provenance
-from ...runtime.publish import count
+from ...fmt import count
 from .counts import CEN_64, D_CLS, D_REG, explain
 
 #: Files each table is drawn from.
