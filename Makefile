@@ -119,17 +119,20 @@ mathjax: $(MATHJAX) ## fetch MathJax 3 only
 
 # --- setup ---------------------------------------------------------------
 
+# tools/venv.sh creates .venv and installs the exact pins with uv (installed into .venv),
+# pip's index settings handed to it; with pip where uv cannot be had (README: Set-up).
+INSTALL := PYTHON=$(PYTHON) tools/venv.sh $(VENV)
+
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.version_info[:2] == (3, 11) or print("warning: requirements.txt is pinned for Python 3.11, this is", sys.version.split()[0])'
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps -e .
+	$(INSTALL) -r requirements.txt
+	$(INSTALL) --no-deps -e .
 	@touch $@
 
 # JupyterLab stays out of the book's own requirements (CI never installs it).  The
 # override makes jupytext's notebook view the default for .py files.
 $(LABREADY): requirements-lab.txt $(READY)
-	$(PY) -m pip install --quiet -r requirements.txt -r requirements-lab.txt
+	$(INSTALL) -r requirements.txt -r requirements-lab.txt
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"python": "Jupytext Notebook"}}}' \
 	  > $(VENV)/share/jupyter/lab/settings/overrides.json
