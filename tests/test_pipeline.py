@@ -100,38 +100,33 @@ def test_code_edit_reexecutes(tree):
     assert outputs(tree / "ok.ipynb") != before
 
 
-@pytest.mark.parametrize("change,after", [("imported", "stale"), ("imported-by-an-import", "stale"),
-                                          ("requirements", "stale"), ("parameters", "stale"),
-                                          ("not-imported", "fresh"), ("new-file", "fresh")])
-def test_a_section_reruns_for_its_own_inputs_only(tree, change, after):
+def test_a_section_reruns_for_its_own_inputs_only(tree):
+    """One execution, then each change alone (and undone): stale or still fresh."""
     run(tree, "ok", check=True)
-    args, lib = [], tree / "src" / "scaffold"
-    if change == "imported":
-        (lib / "note.py").write_text("from .deep import Y\nX = 2\n")
-    elif change == "imported-by-an-import":
-        (lib / "deep.py").write_text("Y = 3\n")
-    elif change == "requirements":
-        (tree / "requirements.txt").write_text("numpy==2\n")
-    elif change == "not-imported":
-        (lib / "other.py").write_text("Z = 4\n")
-    elif change == "new-file":
-        (lib / "extra.py").write_text("")
-    else:
-        args = ["-p", "n", "2"]
-    assert status(tree, "ok", *args) == after
+    lib = tree / "src" / "scaffold"
+    edits = {"imported": (lib / "note.py", "stale"), "imported-by-an-import": (lib / "deep.py", "stale"),
+             "requirements": (tree / "requirements.txt", "stale"),
+             "not-imported": (lib / "other.py", "fresh"), "new-file": (lib / "extra.py", "fresh")}
+    for change, (path, after) in edits.items():
+        old = path.read_text() if path.exists() else None
+        path.write_text((old or "") + "# edited\n")
+        assert status(tree, "ok") == after, change
+        path.write_text(old) if old is not None else path.unlink()
+    assert status(tree, "ok", "-p", "n", "2") == "stale"  # the parameters
+    assert status(tree, "ok") == "fresh"  # every change undone
 
 
 def test_a_results_file_it_reads_reruns_it(tree, monkeypatch):
     monkeypatch.setenv("SCAFFOLD_RESULTS", str(tree / "results"))
-    (tree / "results").mkdir()
+    (tree / "results" / "quick").mkdir(parents=True)
     run(tree, "ok", "--reads", "claims.csv", check=True)  # missing: counts as such
     assert status(tree, "ok", "--reads", "claims.csv") == "fresh"
-    (tree / "results" / "claims.csv").write_text("claim,verdict\nC1,holds\n")
-    assert status(tree, "ok", "--reads", "claims.csv") == "stale"
-    run(tree, "ok", "--reads", "claims.csv", check=True)
-    (tree / "results" / "quick").mkdir()  # another profile's ledger is not this one's
+    # another profile's ledger is not this one's ...
     (tree / "results" / "quick" / "claims.csv").write_text("claim,verdict\nC1,fails\n")
     assert status(tree, "ok", "--reads", "claims.csv") == "fresh"
+    # ... this one's is
+    (tree / "results" / "claims.csv").write_text("claim,verdict\nC1,holds\n")
+    assert status(tree, "ok", "--reads", "claims.csv") == "stale"
 
 
 def test_pycache_does_not_count(tree):
