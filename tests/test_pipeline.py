@@ -276,11 +276,21 @@ def test_deps_follow_imports_transitively_and_only_those(tree):
     assert set(out) == got
 
 
+def chapter_files(name: str) -> list[str]:
+    """A chapter's files: its module, or every module of its package."""
+    base = REPO / "src" / "scaffold" / "chapters" / name
+    files = sorted(base.glob("*.py")) if base.is_dir() else [base.with_suffix(".py")]
+    return [str(p.relative_to(REPO)) for p in files]
+
+
 def test_editing_a_chapter_module_reruns_only_its_page():
-    assert pages_depending_on("src/scaffold/chapters/parameters.py") == {"03-parameters"}
-    for chapter, page in (("architectures", "01-architectures"), ("benchmarks", "02-benchmarks"),
-                          ("limitations", "04-limitations"), ("reproducing", "06-reproducing")):
-        assert pages_depending_on(f"src/scaffold/chapters/{chapter}.py") == {page}
+    for chapter, page in (("parameters", "03-parameters"), ("architectures", "01-architectures"),
+                          ("benchmarks", "02-benchmarks"), ("limitations", "04-limitations"),
+                          ("reproducing", "06-reproducing")):
+        for path in chapter_files(chapter):
+            assert pages_depending_on(path) <= {page, "00-intro"}, path
+        assert any(pages_depending_on(path) == {page} for path in chapter_files(chapter))
+    assert all(pages_depending_on(path) == {"03-parameters"} for path in chapter_files("parameters"))
     # The introduction quotes the ledger the audit writes: it runs again when that changed.
     dry = subprocess.run(["make", "-n", "nb", "NB=00-intro"], cwd=REPO, capture_output=True, text=True,
                          env={**os.environ, "MAKEFLAGS": ""}, timeout=60).stdout
@@ -289,14 +299,18 @@ def test_editing_a_chapter_module_reruns_only_its_page():
 
 def test_editing_the_models_reruns_every_page_that_trains():
     ex = runner_module()
-    training = {src.stem for src in (REPO / "book").glob("[0-9][0-9]-*.py")
-                if any(ex.declares_sweeps(p) for p in ex.section_deps(src, REPO) if "chapters" in p.parts)}
-    assert {"02-benchmarks", "04-limitations", "05-audit"} <= training
+
+    def declares(chapter):
+        path = ex.module_file(f"scaffold.chapters.{chapter}", REPO)
+        return ex.declares_sweeps(path, f"scaffold.chapters.{chapter}", REPO)
+
+    assert all(declares(c) for c in ("benchmarks", "limitations", "audit"))
+    training = {"02-benchmarks", "04-limitations", "05-audit"}
     assert training <= pages_depending_on("src/scaffold/models.py")
     assert REPO / "src/scaffold/models.py" in ex.plan_deps(REPO)
     # ... while a chapter that declares no sweeps leaves the sweep plan alone
-    assert not ex.declares_sweeps(REPO / "src/scaffold/chapters/parameters.py")
-    assert REPO / "src/scaffold/chapters/parameters.py" not in ex.plan_deps(REPO)
+    assert not declares("parameters")
+    assert not {REPO / p for p in chapter_files("parameters")} & set(ex.plan_deps(REPO))
 
 
 def test_make_reads_the_runners_dependency_list():

@@ -131,28 +131,39 @@ def _parse(path: Path) -> ast.Module:
     return ast.parse(text, str(path))
 
 
+def _package(path: Path, module: str | None) -> str | None:
+    """The package that relative imports in ``path`` (the module ``module``) start from."""
+    if not module:
+        return None
+    return module if path.name == "__init__.py" else module.rpartition(".")[0]
+
+
+def _from_base(node: ast.ImportFrom, package: str | None) -> str | None:
+    """The module a ``from ... import`` reads from, resolved; None for a relative one
+    outside the library."""
+    if not node.level:
+        return node.module or ""
+    if package is None:
+        return None
+    parts = package.split(".")
+    parts = parts[:len(parts) - (node.level - 1)]
+    return ".".join(parts + ([node.module] if node.module else []))
+
+
 @functools.lru_cache(maxsize=None)
 def imported_names(path: Path, module: str | None = None) -> frozenset[str]:
     """Dotted names the Python source ``path`` imports, anywhere in it (a function's
     lazy import too).  ``module`` (the file's own dotted name) resolves relative
     imports; ``from x import y`` gives ``x`` and ``x.y`` (``y`` may be a module)."""
-    package = None
-    if module:
-        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    out = set()
+    package, out = _package(path, module), set()
     for node in ast.walk(_parse(path)):
         if isinstance(node, ast.Import):
             out.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                if package is None:
-                    continue  # a relative import outside the library: not ours to follow
-                parts = package.split(".")
-                parts = parts[:len(parts) - (node.level - 1)]
-                base = ".".join(parts + ([node.module] if node.module else []))
-            out.add(base)
-            out.update(f"{base}.{alias.name}" for alias in node.names)
+            base = _from_base(node, package)
+            if base is not None:
+                out.add(base)
+                out.update(f"{base}.{alias.name}" for alias in node.names)
     return frozenset(out)
 
 
@@ -180,12 +191,19 @@ def section_deps(source: Path, root: Path) -> list[Path]:
     return sorted(library_closure(imported_names(source), root)) + global_files(root)
 
 
-def declares_sweeps(path: Path) -> bool:
-    """Whether a chapter module defines ``grids`` (or takes it from a submodule); a
-    ``grids`` that only returns an empty dict declares nothing."""
+def declares_sweeps(path: Path, module: str | None = None, root: Path | None = None) -> bool:
+    """Whether a chapter module defines ``grids``; a ``grids`` that only returns an empty
+    dict declares nothing.  Where the module takes ``grids`` from another library module
+    (a package from its submodule), that one is read (given the module's dotted name
+    and the ``root``); where it cannot be read, the ``grids`` counts as declaring sweeps."""
     for node in _parse(path).body:
         if isinstance(node, ast.ImportFrom) and any((a.asname or a.name) == "grids" for a in node.names):
-            return True
+            name = next(a.name for a in node.names if (a.asname or a.name) == "grids")
+            base = _from_base(node, _package(path, module))
+            source = module_file(base, root) if base and root is not None else None
+            if source is None or module_file(f"{base}.{name}", root) is not None:
+                return True  # not ours to read, or a submodule called grids
+            return declares_sweeps(source, base, root)
         if isinstance(node, ast.FunctionDef) and node.name == "grids":
             body = [n for n in node.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
             empty = (len(body) == 1 and isinstance(body[0], ast.Return)
@@ -203,7 +221,7 @@ def plan_deps(root: Path) -> list[Path]:
         for entry in sorted(folder.parent.iterdir()):
             name = entry.stem if entry.suffix == ".py" else entry.name
             path = module_file(f"{CHAPTERS}.{name}", root)
-            if name != "__init__" and path is not None and declares_sweeps(path):
+            if name != "__init__" and path is not None and declares_sweeps(path, f"{CHAPTERS}.{name}", root):
                 chapters.append(f"{CHAPTERS}.{name}")
     return sorted(library_closure([PLAN, *chapters], root)) + global_files(root)
 
