@@ -230,3 +230,19 @@ def test_training_a_stack_releases_its_memory(monkeypatch):
     monkeypatch.setattr(sweep, "release_freed_memory", lambda: calls.append(1) or True)
     sweep.train_jobs(_stacks()[-1])
     assert calls == [1]
+
+
+def test_the_plan_shows_cache_reports_and_files_library_warnings(tmp_path):
+    import io
+    import warnings
+
+    out = io.StringIO()
+    line = plan.ProgressLine(out, tty=False)
+    log = tmp_path / "warnings.log"
+    with plan._quiet(line, log):
+        warnings.warn("entry x is unusable; recomputing it", sweep.CacheWarning)
+        warnings.warn("some library's deprecation", DeprecationWarning)
+    text = out.getvalue()
+    assert "warning: entry x is unusable; recomputing it\n" in text
+    assert "deprecation" not in text and "1 warning(s) from libraries" in text
+    assert "some library's deprecation" in log.read_text()
