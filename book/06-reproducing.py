@@ -24,21 +24,15 @@ n_seeds = 0  # 0: the profile's default
 epochs_scale = 0.0  # 0: the profile's default
 
 # %% tags=["remove-cell"]
-from scaffold.runtime import provenance, publish, setup
+from scaffold.runtime import provenance, setup
 
 cfg = setup(device=device, profile=profile, n_seeds=n_seeds, epochs_scale=epochs_scale)
 
 # %% tags=["hide-input"]
-from scaffold.chapters import reproducing as rp
+from scaffold.chapters import reproducing
+from scaffold.runtime import publish_page
 
-report = rp.load_bench()
-facts = rp.facts(report)
-publish(facts, "rep")
-publish({"timings": rp.timings(report, facts)}, "rep")
-publish(rp.table_views(report), "tab-rep")
-record = (rp.load_records() or [None])[-1]  # the newest recorded GPU report, if any
-publish({"gpu": rp.recorded(record)}, "rep")
-publish(rp.record_views(record), "tab-rep-gpu");
+publish_page(reproducing.page(cfg), "rep");
 
 # %% [markdown]
 # ## Rebuilding

@@ -1,10 +1,16 @@
-"""The appendix (scaffold.chapters.reproducing): its tables and facts, and the results listing
-(the book benchmark's narrative edit: tests/test_bench_tools.py)."""
+"""The appendix (scaffold.chapters.reproducing): its page, its tables and passages on small
+synthetic reports, and the results listing (the book benchmark's narrative edit:
+tests/test_bench_tools.py)."""
 
 import json
+import re
+from pathlib import Path
 
-from scaffold.chapters import reproducing as rp
+from scaffold.chapters import reproducing
+from scaffold.chapters.reproducing import facts, reports
 from scaffold.runtime import provenance
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "06-reproducing.py"
 
 REPORT = {"device": "cpu", "machine": "x86_64", "torch": "2.13.0", "threads": 1, "epochs_scale": 1.0,
           "ensemble": [{"model": "Dense MLP", "members": 20, "batched_s": 1.0, "one_by_one_s": 5.0,
@@ -18,22 +24,22 @@ REPORT = {"device": "cpu", "machine": "x86_64", "torch": "2.13.0", "threads": 1,
 
 
 def test_load_bench(tmp_path):
-    assert rp.load_bench(tmp_path / "missing.json") is None
+    assert reproducing.load_bench(tmp_path / "missing.json") is None
     p = tmp_path / "bench.json"
     p.write_text(json.dumps(REPORT))
-    assert rp.load_bench(p)["core_sweep"]["ratio_to_floor"] == 10.0
+    assert reproducing.load_bench(p)["core_sweep"]["ratio_to_floor"] == 10.0
 
 
 def test_tables_from_report():
-    ens = rp.ensemble_table(REPORT)
+    ens = reports.ensemble_table(REPORT)
     assert list(ens["speedup"]) == [5.0]
-    book = rp.book_table(REPORT)
+    book = reports.book_table(REPORT)
     assert list(book["sections executed"]) == [7, 0, 0, 7]
-    assert rp.book_table({**REPORT, "book": None}).empty
+    assert reports.book_table({**REPORT, "book": None}).empty
 
 
 def test_pins_come_from_requirements():
-    t = rp.pinned(("torch", "papermill"))
+    t = reports.pinned(("torch", "papermill"))
     assert t.set_index("package").loc["torch", "pinned"] == "2.13.0"
     assert t.set_index("package").loc["papermill", "pinned"] == "2.7.0"
 
@@ -52,28 +58,65 @@ def test_results_listing_links_existing_files(tmp_path):
     assert "notes.txt" not in md
 
 
-def test_facts_are_plain_data_with_or_without_a_report():
-    for report in (None, REPORT):
-        f = rp.facts(report)
-        assert all(isinstance(v, (int, float, str)) for v in f.values()), f
-        assert set(f) == set(rp.facts(REPORT))  # the prose may quote every key either way
-    f = rp.facts(REPORT)
-    assert f["ens-members"] == 20 and f["core-ratio"] == 10.0 and f["book-library-executed"] == 7
-    assert "5× faster for the Dense MLP" in f["ens-speedups"]
-    assert "not measured" in rp.facts(None)["bench-status"]
+def placed_in(passage) -> set[str]:
+    """The page's tables a passage places (``{glue:figure} tab-rep-KEY``)."""
+    return set(re.findall(r"\{glue:figure\} tab-rep-(\S+)", passage.text))
+
+
+def write_page(tmp_path, report=None, record=None):
+    """The appendix's page with ``report`` as results/bench.json and ``record`` as the one record."""
+    bench, records = tmp_path / "bench.json", tmp_path / "records"
+    records.mkdir(exist_ok=True)
+    if report:
+        bench.write_text(json.dumps(report))
+    if record:
+        (records / "bench-cuda.json").write_text(json.dumps(record))
+    return reproducing.page(None, bench=bench, records=records)
+
+
+def test_the_page_has_its_declared_keys_and_places_exactly_its_tables(tmp_path):
+    """With no report, a partial one or a full one, and with or without a record: every table on
+    the page is placed by the passage that declares it, and every table a passage places is on it."""
+    rec = {**FULL, "gpu": "NVIDIA H200", "threads": 16, "date": "2026-11-28"}
+    for i, (report, record) in enumerate(((None, None), (REPORT, None), (PROFILED, rec), (FULL, rec))):
+        (tmp_path / str(i)).mkdir()
+        pg = write_page(tmp_path / str(i), report, record)
+        assert set(pg.facts) == set(reproducing.KEYS.facts)
+        for passage, declared in reproducing.KEYS.placed.items():
+            assert placed_in(pg.facts[passage]) <= set(declared)
+        placed = placed_in(pg.facts["timings"]) | placed_in(pg.facts["gpu"])
+        assert set(pg.tables) == {"profiles", "pinned"} | placed
+    assert set(pg.tables) == set(reproducing.KEYS.tables)  # a full report and a record: every table
+
+
+def test_the_notebook_publishes_under_the_prefix_the_passages_use():
+    assert re.search(r'publish_page\(reproducing\.page\(cfg\), "([\w-]+)"\)', NOTEBOOK.read_text()).group(1) \
+        == reproducing.PREFIX
+
+
+def test_the_book_shows_the_recorded_gpu_report_when_nothing_was_timed_here(tmp_path):
+    """Without results/bench.json the page says so and shows the record kept in tools/records/."""
+    pg = reproducing.page(None, bench=tmp_path / "missing.json")
+    assert "Nothing was timed on the machine that built this copy" in pg.facts["timings"].text
+    assert "These figures were measured on an NVIDIA H200" in pg.facts["gpu"].text
+    assert {"gpu-goals", "gpu-ensemble", "gpu-throughput"} <= set(pg.tables)
+    assert pg.facts["n-training-sources"] == str(len(reproducing.TRAINING_SOURCES))
 
 
 def test_timings_read_as_written_with_or_without_a_report(tmp_path):
-    missing = rp.timings(None, rp.facts(None))._repr_mimebundle_()["text/markdown"]
-    assert "`make bench` measures it" in missing and "recorded on a GPU" in missing
+    missing, none = facts.timings(None, tmp_path / "bench.json")
+    assert none == {}
+    assert "`make bench` measures it" in missing.text and "recorded on a GPU" in missing.text
+    assert missing._repr_mimebundle_()["text/markdown"] == missing.text
+    text, frames = facts.timings(REPORT, tmp_path / "bench.json")
+    text = text.text
     for bad in ("nan", "n/a", "NaN"):
-        assert bad not in missing
-    text = rp.timings(REPORT, rp.facts(REPORT), path=tmp_path / "bench.json").text
-    assert "one thread" in text and "thread(s)" not in text and "nan" not in text
+        assert bad not in missing.text and bad not in text
+    assert "one thread" in text and "thread(s)" not in text
     assert "{glue:figure} tab-rep-ensemble" in text and "{glue:figure} tab-rep-book" in text
     assert "{download}`bench.json" in text
-    assert set(rp.table_views(None)) == {"profiles", "pinned"}
-    assert set(rp.table_views(REPORT)) == {"profiles", "pinned", "ensemble", "book"}
+    assert set(frames) == {"ensemble", "book"}
+    assert "This report did not time PyTorch's documented way" in text
 
 
 def test_data_links_are_relative_download_roles(tmp_path):
@@ -90,8 +133,8 @@ GOALS = [{"goal": "core sweep time / matmul floor", "target": 4.0, "unit": "x", 
          {"goal": "make test", "target": 300.0, "unit": "s", "value": None, "met": None}]
 
 
-def test_goals_table_says_met_missed_by_how_much_or_not_measured():
-    t = rp.goals_table({"goals": GOALS}).set_index("goal")
+def test_goals_table_says_met_missed_by_how_much_or_not_measured(tmp_path):
+    t = reports.goals_table({"goals": GOALS}).set_index("goal")
     assert t.loc["core sweep time / matmul floor", "state"] == "missed by 2×"
     assert t.loc["core sweep time / matmul floor", "target"] == "≤ 4×"
     assert t.loc["batched speed-up, Dense MLP, 20 members", "state"] == "missed by 2×"
@@ -101,18 +144,17 @@ def test_goals_table_says_met_missed_by_how_much_or_not_measured():
     # A direction recorded in the report wins over the one read off the goal's name.
     up = {"goal": "members per second", "target": 100.0, "unit": "x", "value": 50.0, "met": False,
           "lower_is_better": False}
-    row = rp.goals_table({"goals": [up]}).iloc[0]
+    row = reports.goals_table({"goals": [up]}).iloc[0]
     assert (row["target"], row["state"]) == ("≥ 100×", "missed by 2×")
     report = {**REPORT, "goals": GOALS, "test": {"seconds": 420.0},
               "ensemble": [{**REPORT["ensemble"][0], "vmap_s": 2.0, "stacked_vs_vmap": 2.0}]}
-    f = rp.facts(report)
-    assert (f["goals-n"], f["goals-met"], f["goals-unmeasured"]) == (4, 1, 1)
-    assert f["ens-vmap"] == "2× for the Dense MLP"
-    text = rp.timings(report, f).text
-    assert "tab-rep-goals" in text and "420 s" in text and "vmap" in text
-    assert "goals" in rp.table_views(report)
-    assert list(rp.ensemble_table(report).columns) == ["model", "members", "batched_s", "vmap_s",
-                                                         "one_by_one_s", "speedup", "stacked_vs_vmap"]
+    text, frames = facts.timings(report, tmp_path / "bench.json")
+    assert "set itself 4 speed targets; this report meets 1 of them and did not measure 1 (" in text.text
+    assert "the stacked model is faster by 2× for the Dense MLP." in text.text
+    assert "tab-rep-goals" in text.text and "420 s" in text.text
+    assert "goals" in frames
+    assert list(reports.ensemble_table(report).columns) == ["model", "members", "batched_s", "vmap_s",
+                                                              "one_by_one_s", "speedup", "stacked_vs_vmap"]
 
 
 PROFILED = {**REPORT,
@@ -132,42 +174,53 @@ PROFILED = {**REPORT,
                                                              "seconds": 90.0}]}}}}
 
 
-def test_profile_throughput_and_plan_are_quoted_from_the_report():
-    assert rp.profile_table(PROFILED).iloc[0].to_dict() == {
+FULL = {**PROFILED, "goals": GOALS, "test": {"seconds": 420.0}}
+
+
+def test_profile_throughput_and_plan_are_quoted_from_the_report(tmp_path):
+    assert reports.profile_table(PROFILED).iloc[0].to_dict() == {
         "model": "Dense MLP", "matmul_pct": 35, "top_ops": "bmm 20%, sqrt 10%"}
-    assert list(rp.plan_table(PROFILED).share_pct) == [80.0, 20.0]
-    text = rp.timings(PROFILED, rp.facts(PROFILED)).text
-    assert "35% for the Dense MLP" in text and "tab-rep-profile" in text
-    assert "20.0 members per second here (8 stacks of at most 160 members on 2 processes" in text
-    assert "150 s" in text and "HSN big on sine" in text and "tab-rep-plan" in text
-    assert {"throughput", "profile", "plan"} <= set(rp.table_views(PROFILED))
+    assert list(reports.plan_table(PROFILED).share_pct) == [80.0, 20.0]
+    text, frames = facts.timings(PROFILED, tmp_path / "bench.json")
+    assert "35% for the Dense MLP" in text.text and "tab-rep-profile" in text.text
+    assert "20.0 members per second here (8 stacks of at most 160 members on 2 processes" in text.text
+    assert "150 s" in text.text and "HSN big on sine" in text.text and "tab-rep-plan" in text.text
+    assert {"throughput", "profile", "plan"} <= set(frames)
     # An older report without these parts shows none of them.
-    assert not {"throughput", "profile", "plan"} & set(rp.table_views(REPORT))
+    assert not {"throughput", "profile", "plan"} & set(facts.timings(REPORT, tmp_path / "bench.json")[1])
 
 
 def test_a_recorded_gpu_report_is_labelled_as_recorded(tmp_path):
-    assert "No measurement on a GPU" in rp.recorded(None).text and rp.record_views(None) == {}
+    none, frames = facts.recorded(None)
+    assert "No measurement on a GPU" in none.text and frames == {}
     rec = {**PROFILED, "device": "cuda", "gpu": "NVIDIA H200", "threads": 16, "date": "2026-11-28",
            "ensemble": [{**PROFILED["ensemble"][0], "speedup": 18.0, "repeats": 1}],
            "goals": GOALS, "core_sweep": REPORT["core_sweep"], "file": str(tmp_path / "bench-cuda.json")}
     (tmp_path / "bench-cuda.json").write_text(json.dumps(rec))
-    assert rp.load_records(tmp_path)[0]["gpu"] == "NVIDIA H200"
-    text = rp.recorded(rec).text
+    assert reproducing.load_records(tmp_path)[0]["gpu"] == "NVIDIA H200"
+    text, frames = facts.recorded(rec)
+    text = text.text
     assert "2026-11-28" in text and "NVIDIA H200" in text and "not re-measured when this book is built" in text
     assert "18× for the Dense MLP" in text and "one run each" in text
     assert "Of the 3 speed targets measured there, 1 is met" in text
-    assert set(rp.record_views(rec)) == {"goals", "ensemble", "throughput"}
-    for name in rp.record_views(rec):
-        assert f"{{glue:figure}} tab-rep-gpu-{name}" in text
+    assert "took 200 s, of which 150 s trained every sweep on the GPU" in text
+    assert "ratio of 10×" in text
+    assert set(frames) == {"gpu-goals", "gpu-ensemble", "gpu-throughput"}
+    for name in frames:
+        assert f"{{glue:figure}} tab-rep-{name}" in text
+    # A record with only some parts places only their tables.
+    bare = {key: rec[key] for key in ("gpu", "threads", "file", "goals")}
+    text, frames = facts.recorded(bare)
+    assert set(frames) == {"gpu-goals"} and "Stacked ensembles" not in text.text
 
 
 def test_numbers_in_the_appendix_follow_the_book_style(tmp_path):
     """Factors with ×, true minus, thousands separators; a recorded report says what it is."""
-    text = rp.timings(PROFILED, rp.facts(PROFILED)).text
+    text = facts.timings(PROFILED, tmp_path / "bench.json")[0].text
     assert "x faster" not in text and "×" in text and "10×" in text  # the floor ratio as a factor
     rec = {**PROFILED, "gpu": "NVIDIA H200", "threads": 16, "torch": "2.11.0+cu130", "python": "3.12.3",
-           "date": "2026-11-28", "file": str(rp.RECORDS / "bench-x.json")}
-    first = rp.recorded(rec).text.split("\n\n")[0]
+           "date": "2026-11-28", "file": str(reproducing.RECORDS / "bench-x.json")}
+    first = facts.recorded(rec)[0].text.split("\n\n")[0]
     assert first.startswith("These figures were measured on an NVIDIA H200 with 16 CPU threads, torch "
                             "2.11.0+cu130")
     assert "`tools/records/bench-x.json`" in first and "not re-measured when this book is built" in first

@@ -5,8 +5,10 @@ Each chapter module declares the keys its page produces (``KEYS``, a
 from it), and its notebook publishes the page with ``publish_page(..., "PREFIX")``.
 From the declaration and the prefix this test knows every glue name a page makes,
 and from the notebook's text every glue name it quotes: each quoted name must be
-produced, and each produced name quoted.  A page whose notebook or chapter module is
-not on this interface yet is marked xfail, with the reason, until it is.
+produced, and each produced name quoted.  A table that a computed passage places
+(``Keys.placed``: it exists only when its data do) counts as quoted where the notebook
+quotes its passage.  A page whose notebook or chapter module is not on this interface
+yet is marked xfail, with the reason, until it is.
 """
 
 import importlib
@@ -14,6 +16,8 @@ import re
 from pathlib import Path
 
 import pytest
+
+from scaffold.runtime.publish import Keys
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 PAGES = sorted(p for p in BOOK.glob("[0-9][0-9]-*.py"))
@@ -36,8 +40,8 @@ def quoted(text: str) -> set[str]:
     return set(ROLE.findall(text)) | set(DIRECTIVE.findall(text)) | shown
 
 
-def produced(path: Path) -> set[str]:
-    """Every glue name the page of notebook ``path`` produces, read from its chapter's ``KEYS``.
+def declared(path: Path):
+    """The ``KEYS`` of the chapter behind notebook ``path``, and the prefix it publishes under.
 
     Calls :func:`pytest.xfail` when the page is not on the page interface yet.
     """
@@ -49,7 +53,20 @@ def produced(path: Path) -> set[str]:
     keys = getattr(module, "KEYS", None)
     if keys is None:
         pytest.xfail(f"scaffold.chapters.{chapter.group(1)} declares no KEYS yet")
-    return keys.glue_names(pub.group("prefix"))
+    return keys, pub.group("prefix")
+
+
+def produced(path: Path) -> set[str]:
+    """Every glue name the page of notebook ``path`` produces, read from its chapter's ``KEYS``."""
+    keys, prefix = declared(path)
+    return keys.glue_names(prefix)
+
+
+def quoted_on_page(path: Path) -> set[str]:
+    """The names the notebook quotes, and the tables placed by the passages it quotes."""
+    keys, prefix = declared(path)
+    names = quoted(path.read_text())
+    return names.union(*(tables for passage, tables in keys.placed_names(prefix).items() if passage in names))
 
 
 def test_the_patterns_read_every_form_of_glue():
@@ -58,6 +75,11 @@ def test_the_patterns_read_every_form_of_glue():
     assert quoted(text) == {"lim-a", "lim-b", "lim-c", "fig-lim-d"}
     m = PUBLISH.search('publish_page(limitations.page(cfg), "lim");')
     assert m and m.group("prefix") == "lim"
+    keys = Keys(facts=("timings",), tables=("runs",), placed={"timings": ("runs",)})
+    assert keys.placed_names("rep") == {"rep-timings": {"tab-rep-runs"}}
+    assert set(keys.page({"timings": ""}).tables) == set()  # a placed table may be missing
+    with pytest.raises(KeyError):
+        Keys(facts=("a",), placed={"a": ("undeclared",)})
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.stem)
@@ -68,7 +90,7 @@ def test_every_quoted_key_is_produced(path):
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.stem)
 def test_every_produced_key_is_quoted(path):
-    unused = produced(path) - quoted(path.read_text())
+    unused = produced(path) - quoted_on_page(path)
     assert not unused, f"{path.name}'s page produces glue it never quotes: {sorted(unused)}"
 
 

@@ -15,6 +15,12 @@ refuses a page whose keys differ from the declaration.  The declaration is what
 ``tests/test_glue_keys.py`` reads, without building anything, to check that every
 key the book quotes is produced and every produced fact is quoted.
 
+A page whose tables exist only when their data do (the appendix's timings: a
+benchmark report may have any of its parts, or none) places them from a computed
+passage, a fact the notebook quotes with ``{glue:md}``: ``Keys(placed={passage:
+tables})`` declares which tables each passage may place.  Those tables may be
+missing from a page, and count as quoted where their passage is.
+
 Numbers reach the prose in the book's one style: :func:`in_book_style` passes a
 page's facts through :mod:`scaffold.fmt` (thousands separators, a true minus,
 three significant digits), so a notebook quotes ``{glue:text}`PREFIX-KEY``` with
@@ -58,21 +64,36 @@ class Keys:
     facts: tuple = ()
     figures: tuple = ()
     tables: tuple = ()
+    #: passage (a fact) -> the tables it places itself, only when they have data.
+    placed: Mapping = field(default_factory=dict, compare=False)
+
+    def __post_init__(self):
+        loose = {t for ts in self.placed.values() for t in ts} - set(self.tables)
+        if set(self.placed) - set(self.facts) or loose:
+            raise KeyError(f"placed: passages {sorted(set(self.placed) - set(self.facts))} are not facts, "
+                           f"tables {sorted(loose)} are not tables")
 
     def page(self, facts: Mapping, figures: Mapping | None = None, tables: Mapping | None = None) -> Page:
-        """A :class:`Page` of these mappings, checked against the declared keys."""
+        """A :class:`Page` of these mappings, checked against the declared keys
+        (a table a passage places may be missing)."""
         pg = Page(dict(facts), dict(figures or {}), dict(tables or {}))
+        optional = {t for ts in self.placed.values() for t in ts}
         for part in ("facts", "figures", "tables"):
             got, want = set(getattr(pg, part)), set(getattr(self, part))
-            if got != want:
+            missing = want - got - (optional if part == "tables" else set())
+            if got - want or missing:
                 raise KeyError(f"page {part} differ from the declaration: "
-                               f"undeclared {sorted(got - want)}, missing {sorted(want - got)}")
+                               f"undeclared {sorted(got - want)}, missing {sorted(missing)}")
         return pg
 
     def glue_names(self, prefix: str) -> set[str]:
         """Every glue name :func:`publish_page` gives a page with these keys under ``prefix``."""
         return ({f"{prefix}-{k}" for k in self.facts} | {f"fig-{prefix}-{k}" for k in self.figures}
                 | {f"tab-{prefix}-{k}" for k in self.tables})
+
+    def placed_names(self, prefix: str) -> dict[str, set[str]]:
+        """Passage glue name -> the glue names of the tables it places, under ``prefix``."""
+        return {f"{prefix}-{p}": {f"tab-{prefix}-{t}" for t in ts} for p, ts in self.placed.items()}
 
 
 def publish_page(page: Page, prefix: str) -> list[str]:

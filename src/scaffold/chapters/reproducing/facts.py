@@ -1,0 +1,290 @@
+"""What the appendix states about its benchmark reports: two computed passages.
+
+A benchmark report may hold any of its parts (stacked ensembles, the core sweep,
+throughput, the book's rebuilds, the speed targets), or be missing altogether, so
+the paragraphs about it are written here, one function per part, and published
+whole (``{glue:md}``).  Each passage places the tables of the parts it has and
+returns them with its text, so a table is on the page exactly when its paragraph is:
+
+- :func:`timings`: ``results/bench.json`` of the machine that built the book, or a
+  plain statement that nothing was timed there (never "nan" or "n/a" in a sentence);
+- :func:`recorded`: the newest report recorded in ``tools/records/`` (a GPU lease's),
+  labelled as recorded, not re-measured.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ... import ROOT, fmt
+from ...fmt import count
+from ...runtime import provenance, tables
+from .reports import book_table, ensemble_table, goals_table, plan_table, profile_table, throughput_table
+
+#: The prefix the notebook publishes this page under: the passages name their tables with it.
+PREFIX = "rep"
+
+NOTHING_TIMED = (
+    "Nothing was timed on the machine that built this copy of the book: it has no "
+    "`results/bench.json`. `make bench` measures it (about half an hour on two cores), writes "
+    "that file and refreshes this page with the timings. The figures recorded on a GPU "
+    "follow, in the next section.")
+
+
+class Markdown:
+    """MyST text for ``{glue:md}`` (text/markdown, with a plain-text fallback)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/markdown": self.text, "text/plain": self.text}
+
+
+def ref(key: str) -> str:
+    """A numbered reference to the page's table ``key``."""
+    return f"{{numref}}`tab-{PREFIX}-{key}`"
+
+
+def placed(key: str, caption: str) -> str:
+    """The directive that places the page's table ``key`` with its caption."""
+    name = f"tab-{PREFIX}-{key}"
+    return f"```{{glue:figure}} {name}\n:name: {name}\n:figclass: table\n\n{caption}\n```"
+
+
+def passage(parts: list, links: str) -> tuple[Markdown, dict]:
+    """Paragraphs ``(text, {table: frame})`` (None for a part the report lacks) joined into one
+    passage, followed by the data links; returns the passage and the tables it places."""
+    parts = [p for p in parts if p]
+    text = "\n\n".join([*(t for t, _ in parts), links])
+    return Markdown(text), {k: v for _, frames in parts for k, v in frames.items()}
+
+
+# --- this machine's report (results/bench.json) ------------------------------------
+
+def timings(report: dict | None, path: Path) -> tuple[Markdown, dict]:
+    """The "How long it takes" passage from the report at ``path``, and the tables it places;
+    without a report, a plain "nothing was timed here"."""
+    if not report:
+        return Markdown(NOTHING_TIMED), {}
+    machine, scale = report.get("gpu", report.get("machine", "n/a")), report.get("epochs_scale", float("nan"))
+    setting = (f"Timings measured by `make bench` on {report.get('device', 'n/a')} ({machine}), torch "
+               f"{report.get('torch', 'n/a')}, {count(report['threads'], 'thread')}, with {tables.number(scale)} "
+               "of the note's training schedule.")
+    parts = [(setting, {}), ensemble_paragraph(report), floor_paragraph(report), profile_paragraph(report),
+             throughput_paragraph(report), book_paragraph(report), plan_paragraph(report),
+             goals_paragraph(report)]
+    return passage(parts, provenance.data_links(path).markdown())
+
+
+def _speedups(ens: pd.DataFrame, column: str, words: str) -> str:
+    return ", ".join(f"{fmt.factor(getattr(r, column), 3)}{words} for the {r.model}" for r in ens.itertuples())
+
+
+def ensemble_paragraph(report: dict):
+    """Stacked ensembles against vmap and one-by-one training."""
+    if not report.get("ensemble"):
+        return None
+    ens = ensemble_table(report)
+    maxdiff = max(e["max_abs_metric_diff"] for e in report["ensemble"])
+    way = ("PyTorch's documented way of training an ensemble (`torch.func.stack_module_state` and `vmap` "
+           "over `functional_call`")
+    vmap = (f"Against {way}, same members, same engine otherwise) the stacked model is faster by "
+            f"{_speedups(ens, 'stacked_vs_vmap', '')}." if "stacked_vs_vmap" in ens
+            else f"This report did not time {way}).")
+    agree = ("The stacked and one-by-one paths run the same code, and here every member's test "
+             "metric came out the same both ways." if maxdiff == 0 else
+             "The stacked and one-by-one paths run the same code, so the members agree up to the "
+             "order of floating-point sums (the largest difference in a member's test metric was "
+             f"{tables.number(maxdiff)}: the literal HSN is chaotic enough to amplify rounding).")
+    text = (f"**Stacked ensembles.** Training the {int(ens.members.iloc[0])} members of a sweep (seeds times "
+            "learning rates) as one stacked model instead of one at a time is "
+            f"{_speedups(ens, 'speedup', ' faster')} ({ref('ensemble')}). {vmap} {agree}\n\n"
+            + placed("ensemble", "Training a sweep's members stacked, through vmap, and one by one."))
+    return text, {"ensemble": ens}
+
+
+def floor_paragraph(report: dict):
+    """The core sweep against the time its arithmetic would take as large matrix products."""
+    cs = report.get("core_sweep")
+    if not cs:
+        return None
+    text = (f"**Compute floor.** The core sweep ({cs['jobs']} jobs, {cs['members']} trained "
+            f"models, {tables.number(cs['gflop'])} GFLOP) took {tables.number(cs['seconds'])} s; the "
+            f"same arithmetic as large matrix products would take {tables.number(cs['floor_s'])} s here "
+            f"({tables.number(cs['matmul_gflops'])} GFLOP/s), a ratio of {fmt.factor(cs['ratio_to_floor'], 3)}. "
+            "The models are so small that a step's products are tiny (16 to 64 units wide) and its "
+            "element-wise passes (activations, their gradients, Adam) cost as much as the products: "
+            "the step is bound by memory traffic and per-operation overhead, not by arithmetic, "
+            "which is also why stacking members pays.")
+    return text, {}
+
+
+def profile_paragraph(report: dict):
+    """Where a stacked training step's operator time goes."""
+    prof = profile_table(report)
+    if prof.empty:
+        return None
+    shares = ", ".join(f"{r.matmul_pct}% for the {r.model}" for r in prof.itertuples())
+    text = ("**Where a step's time goes.** A profile of each model's stacked training "
+            f"({ref('profile')}) puts the matrix products at {shares} of the time spent in "
+            "operators; the rest is element-wise passes (activations and their gradients, Adam's "
+            "update), copies and autograd's bookkeeping. Those passes touch every weight or "
+            "activation once per step and do almost no arithmetic, so no batching of members removes "
+            "them.\n\n"
+            + placed("profile", "Share of operator time per operator in a stacked training run "
+                                "(`torch.profiler`, self time; the profiler's overhead inflates the many "
+                                "small operators a little)."))
+    return text, {"profile": prof}
+
+
+def throughput_paragraph(report: dict):
+    """Members trained per second at the multiverse's scale."""
+    thr = throughput_table(report)
+    if thr.empty:
+        return None
+    best = thr.loc[thr.members_per_s.idxmax()]
+    text = (f"**Throughput.** With {fmt.int_(thr.members.max())} members (the 24 HSN readings of the "
+            "multiverse, seeds times learning rates, on moons), the engine trains "
+            f"{tables.number(best.members_per_s)} members per second here "
+            f"({count(int(best.stacks), 'stack')} of at most {fmt.int_(best.max_members)} members on "
+            f"{count(int(best.n_jobs), 'process', 'processes')}; {ref('throughput')}).\n\n"
+            + placed("throughput", "Members trained per second at 1,000+ members, by stack size limit."))
+    return text, {"throughput": thr}
+
+
+def book_paragraph(report: dict):
+    """The book's rebuild times."""
+    book = report.get("book")
+    if not book:
+        return None
+    text = (f"**Rebuilding the book** ({book.get('profile', 'n/a')} profile, the virtual environment already "
+            f"set up) is timed in {ref('book')}: from scratch with an empty cache, with "
+            "nothing changed, after editing one markdown cell, and after editing a plotting module "
+            "in `src/` (trained results then come from the cache).\n\n"
+            + placed("book", "Rebuild times of the book and how many sections each rebuild executed."))
+    return text, {"book": book_table(report)}
+
+
+def plan_paragraph(report: dict):
+    """How the cold build's up-front training divides over the model families."""
+    cold = (report.get("book") or {}).get("cold") or {}
+    plan = plan_table(report)
+    if "plan_s" not in cold or plan.empty:
+        return None
+    prof = cold["plan_profile"]
+    top = prof["top_jobs"][0]
+    text = (f"Of the cold build, training every section's sweeps up front took "
+            f"{tables.number(cold['plan_s'])} s: {fmt.int_(prof['jobs'])} jobs, {fmt.int_(prof['members'])} "
+            f"trained models and {tables.number(prof['job_seconds'])} job-seconds spread over the cores "
+            f"({ref('plan')}). The costliest job, {top['model']} on {top['task']}, "
+            f"took {tables.number(top['seconds'])} s alone. The sections then only read the cache.\n\n"
+            + placed("plan", "Training time of the cold build's plan by model family (job-seconds, "
+                             "summed over the jobs; the cores share them)."))
+    return text, {"plan": plan}
+
+
+def goals_paragraph(report: dict):
+    """The speed targets: how many this report meets, and the test suite's time."""
+    goals = report.get("goals")
+    if not goals:
+        return None
+    met, unmeasured = sum(1 for g in goals if g["met"]), sum(1 for g in goals if g["met"] is None)
+    seconds = (report.get("test") or {}).get("seconds")
+    test = ("" if seconds is None else
+            f" `make test`, run as CI runs it with an empty cache, took {tables.number(seconds)} s.")
+    text = (f"**Speed targets.** The project set itself {len(goals)} speed targets; this report "
+            f"meets {met} of them{f' and did not measure {unmeasured}' if unmeasured else ''} "
+            f"({ref('goals')}).{test} A missed target is listed with the factor by which "
+            "it is missed, not hidden.\n\n"
+            + placed("goals", "The speed targets, as measured by `make bench` on this machine."))
+    return text, {"goals": goals_table(report)}
+
+
+# --- a recorded report (tools/records/) --------------------------------------------
+
+def what_was_measured(record: dict) -> str:
+    """One sentence on what a recorded report's figures are: machine, versions, date, where kept."""
+    where = Path(record["file"]).relative_to(ROOT).as_posix() if Path(record["file"]).is_relative_to(ROOT) \
+        else Path(record["file"]).name
+    return (f"These figures were measured on an {record.get('gpu', 'unnamed GPU')} with "
+            f"{count(int(record.get('threads', 0)), 'CPU thread')}, torch {record.get('torch')} and "
+            f"Python {record.get('python')}, on {record.get('date', 'an unrecorded date')}, and are recorded "
+            f"in `{where}`: they are not re-measured when this book is built, because a reader's "
+            "machine has no such GPU.")
+
+
+def recorded(record: dict | None) -> tuple[Markdown, dict]:
+    """The passage on a recorded GPU report and the tables it places, or a plain line saying
+    there is none."""
+    if not record:
+        return Markdown("No measurement on a GPU is recorded in this repository."), {}
+    goals = record.get("goals") or []
+    met = sum(1 for g in goals if g["met"])
+    measured = sum(1 for g in goals if g["met"] is not None)
+    opening = (f"{what_was_measured(record)} Of the {measured} speed targets measured there, {met} "
+               f"{'is' if met == 1 else 'are'} met ({ref('gpu-goals')}). (They were run as "
+               "`tools/bench.py --device cuda` in parts, to fit a short loan of the machine, and joined "
+               "with `--merge`.)")
+    parts = [(opening, {}), recorded_book(record), recorded_ensemble(record), recorded_throughput(record),
+             recorded_floor(record)]
+    frames = {name: fn(record) for name, fn in (("gpu-goals", goals_table), ("gpu-ensemble", ensemble_table),
+                                                ("gpu-throughput", throughput_table))
+              if record.get(name.removeprefix("gpu-"))}
+    captions = {"gpu-goals": "The speed targets on the GPU machine.",
+                "gpu-ensemble": "Stacked, vmap and one-by-one training on the GPU.",
+                "gpu-throughput": "Members per second on the GPU, by stack size limit."}
+    parts += [(placed(name, captions[name]), {name: frame}) for name, frame in frames.items()]
+    return passage(parts, provenance.data_links(Path(record["file"])).markdown())
+
+
+def recorded_book(record: dict):
+    """The cold book build on the GPU machine."""
+    book = (record.get("book") or {}).get("cold") or {}
+    if not book:
+        return None
+    plan = f", of which {tables.number(book['plan_s'])} s trained every sweep on the GPU" if "plan_s" in book else ""
+    return (f"**Cold book on the GPU machine.** `make book DEVICE=cuda` from an empty cache took "
+            f"{tables.number(book['seconds'])} s{plan}. The sections themselves run on its CPU cores."), {}
+
+
+def recorded_ensemble(record: dict):
+    """Stacked ensembles on the GPU."""
+    ens = record.get("ensemble") or []
+    if not ens:
+        return None
+    one = " (one run each: the lease was short)" if {e.get("repeats") for e in ens} == {1} else ""
+    speedups = ", ".join(f"{fmt.factor(e['speedup'], 3)} for the {e['model']}" for e in ens)
+    return (f"**Stacked ensembles on the GPU**{one} ({ref('gpu-ensemble')}): training "
+            f"{ens[0]['members']} members stacked rather than one at a time was faster by {speedups}. "
+            "A GPU step costs about the same for one member or twenty, so stacking gains more there "
+            "than on CPU cores. Stacked and one-by-one runs need not agree to the last "
+            "digit on a GPU: its batched and single products sum in different orders, and the "
+            "literal HSN amplifies the difference."), {}
+
+
+def recorded_throughput(record: dict):
+    """Members per second on the GPU."""
+    if not record.get("throughput"):
+        return None
+    thr = throughput_table(record)
+    best = thr.loc[thr.members_per_s.idxmax()]
+    return (f"**Throughput on the GPU** ({ref('gpu-throughput')}): up to "
+            f"{tables.number(best.members_per_s)} members per second with {fmt.int_(best.members)} members in "
+            f"stacks of at most {fmt.int_(best.max_members)}. Stacks of the CPU's size (160) leave the GPU "
+            "waiting on kernel launches, which is why a GPU's stacks are larger "
+            "(`scaffold.sweep.MAX_MEMBERS`)."), {}
+
+
+def recorded_floor(record: dict):
+    """The core sweep against its matrix-product floor on the GPU."""
+    cs = record.get("core_sweep")
+    if not cs:
+        return None
+    return (f"The core sweep took {tables.number(cs['seconds'])} s there, against a matrix-product floor of "
+            f"{tables.number(cs['floor_s'])} s ({tables.number(cs['matmul_gflops'])} GFLOP/s): a ratio of "
+            f"{fmt.factor(cs['ratio_to_floor'], 3)}. On a GPU these 16-to-64-unit models are bound by "
+            "kernel launches, not arithmetic, and the floor target is far out of reach; it was set "
+            "with two CPU cores in mind."), {}
