@@ -44,9 +44,13 @@ class Finding:
     def markdown(self, page: str = AUDIT) -> str:
         """The finding as one paragraph: the question in bold, the answer, links to its evidence."""
         labels = self.labels or self.claims
-        links = ", ".join(f"[{t}]({page}.html#claim-{c})" for t, c in zip(labels, self.claims))
-        fig = f"; [figure]({page}.html#{self.figure})" if self.figure else ""
-        return f"**{self.question}** {self.answer} <span class=\"evidence\">Evidence: {links}{fig}.</span>"
+        base = f"{page}.html" if page else ""  # no page: anchors on the page that shows the finding
+        links = ", ".join(f"[{t}]({base}#claim-{c})" for t, c in zip(labels, self.claims))
+        fig = f"[figure]({base}#{self.figure})" if self.figure else ""
+        evidence = "; ".join(x for x in (links, fig) if x)
+        if not evidence:
+            return f"**{self.question}** {self.answer}"
+        return f"**{self.question}** {self.answer} <span class=\"evidence\">Evidence: {evidence}.</span>"
 
 
 def _rows(led: pd.DataFrame) -> pd.DataFrame:
@@ -71,8 +75,14 @@ def _by_verdict(rows: pd.DataFrame, ids) -> dict:
     return out
 
 
+def _is(verdict: str) -> str:
+    """The verdict as a predicate: "holds", "is contradicted"."""
+    return verdict if verdict == V.HOLDS else f"is {verdict}"
+
+
 def _verdict_list(groups: dict) -> str:
-    parts = [f"{v} on {_tasks(ts)}" for v, ts in groups.items()]
+    """ "holds on swiss roll; is contradicted on moons": to follow the claim's quoted words."""
+    parts = [f"{_is(v)} on {_tasks(ts)}" for v, ts in groups.items()]
     return "; ".join(parts)
 
 
@@ -89,7 +99,7 @@ def matches(led: pd.DataFrame, curves: pd.DataFrame, readings: pd.DataFrame | No
     else:
         cond = "Over every reading that trains: " + "; ".join(f"on {_tasks(ts)} it {c}" for c, ts in by_cond.items())
     text = (f"Under the readings consistent with the note's own numbers, \u201cthe HSN matches the dense MLP\u201d "
-            f"is {_verdict_list(_by_verdict(rows, [(f'C1-{t}', t) for t in CLASSIFICATION]))} (median "
+            f"{_verdict_list(_by_verdict(rows, [(f'C1-{t}', t) for t in CLASSIFICATION]))} (median "
             f"difference {fmt.signed(float(got['ours'].median()), 4)} accuracy, margin "
             f"{fmt.num(V.MARGIN_ACC, 2)}). {cond}.")
     lost = _losses(curves)
@@ -115,8 +125,15 @@ def _losses(curves: pd.DataFrame) -> str:
     bad = c[c["verdict"] != V.HOLDS]
     if bad.empty:
         return ""
-    lo, hi = float(bad["gain"].max()), float(bad["gain"].min())
-    return f"Elsewhere it loses {_points(lo)} to {_points(hi)}."
+    least, most = float(bad["gain"].max()), float(bad["gain"].min())
+    if most >= 0:  # failing readings that are not behind on average: their intervals are too wide
+        return (f"Elsewhere it is {_points(most)} to {_points(least)} ahead on average, too variable to be "
+                "judged a match.")
+    if least >= 0:
+        return f"Elsewhere it ranges from {_points(most)} behind to {_points(least)} ahead."
+    if _points(least) == _points(most):
+        return f"Elsewhere it loses {_points(most)}."
+    return f"Elsewhere it loses {_points(least)} to {_points(most)}."
 
 
 def _shared_levels(df: pd.DataFrame, axes) -> str:
@@ -139,8 +156,8 @@ def structure(led: pd.DataFrame) -> Finding:
     size = float(rows.loc[ids, "ours"].abs().max())
     text = (f"Under the readings consistent with the note, removing the loop (T = 0) or replacing the Kronecker "
             f"graph by a random graph with the same edges moves test accuracy by at most {_points(size)} "
-            f"(median over readings). \u201cThe circulation is the key\u201d is "
-            f"{_verdict_list(_by_verdict(rows, s1))}; \u201cthe Kronecker graph beats a random graph\u201d is "
+            f"(median over readings). \u201cThe circulation is the key\u201d "
+            f"{_verdict_list(_by_verdict(rows, s1))}; \u201cthe Kronecker graph beats a random graph\u201d "
             f"{_verdict_list(_by_verdict(rows, s2))}. Contradicted here means the difference is shown to be "
             f"smaller than {fmt.num(V.MARGIN_ACC, 2)} accuracy.")
     labels = tuple(("T = 0 on " if c.startswith("S1") else "random graph on ")
@@ -155,10 +172,11 @@ def budget(led: pd.DataFrame) -> Finding:
     s3 = [(f"S3-budget-{t}", t) for t in STRUCTURE_TASKS]
     ids = [c for c, _ in s3 if c in rows.index]
     groups = _by_verdict(rows, s3)
-    lead = {V.CONTRADICTED: "As well as the HSN, or better. ", V.HOLDS: "Worse than the HSN. "}.get(
-        next(iter(groups)) if len(groups) == 1 else "", "It depends on the task. ")
+    # One verdict on every task: say what it means (or nothing, when it settles nothing).
+    lead = ({V.CONTRADICTED: "As well as the HSN, or better. ", V.HOLDS: "Worse than the HSN. "}.get(
+        next(iter(groups)), "") if len(groups) == 1 else "It depends on the task. ")
     text = (lead + "Against a dense MLP with the HSN's learned budget, \u201cstructure substitutes for learned "
-            f"parameters\u201d is {_verdict_list(groups)} (HSN minus that MLP, median "
+            f"parameters\u201d {_verdict_list(groups)} (HSN minus that MLP, median "
             f"{fmt.signed(float(rows.loc[ids, 'ours'].median()), 4)} accuracy).") if ids else ""
     labels = [TASK_WORDS[c.split("-", 2)[2]] for c in ids]
     if "S4-frontier" in rows.index:
@@ -181,7 +199,7 @@ def cen(led: pd.DataFrame) -> Finding:
         r["verdict"], "The note's reason is not settled. ")
     text = (lead + "The note blames random features that ignore the data; but its CEN's hidden units have no "
             f"biases, so every ReLU unit bends at x = 0. A control tells the two apart: {r['why']} The note's "
-            f"explanation is {r['verdict']}.")
+            f"explanation {_is(r['verdict'])}.")
     return Finding("cen", "Why does the CEN fail on sine?", text, tuple(ids), "fig-audit-forest",
                    tuple({"C4-sine": "the failure", "C5-explanation": "the explanation"}[c] for c in ids))
 
