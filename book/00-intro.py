@@ -52,7 +52,7 @@ display(Markdown(pg.facts["findings"]))
 # :name: tab-intro-verdicts
 #
 # The note's headline claims, each linked to its row of the ledger. Verdicts are given under the
-# readings consistent with the note's own numbers; "where it holds" is the rule over every reading
+# readings consistent with the note's own numbers; "condition" says where it holds, over every reading
 # that trains. {glue:text}`i-verdict-key`
 # ```
 #
@@ -66,7 +66,7 @@ display(Markdown(pg.facts["findings"]))
 # {cite}`steegen2016multiverse`. Readings whose model does not train at all (a constant predictor
 # or a diverged loss) are shown but left out: they are broken implementations, not readings anyone
 # would publish. The note's own reported differences from the dense MLP then tell which readings
-# it is likely to have run; the verdicts above are given under those, and the *where it holds*
+# it is likely to have run; the verdicts above are given under those, and the *condition*
 # column says, over all readings, exactly when each claim holds.
 #
 # Each claim of the note is counted once ({glue:text}`i-n-claims` claims citing

@@ -47,7 +47,9 @@ display(Markdown(pg.facts["findings"]))
 # ## The ledger
 #
 # Every claim of the note, counted once ({glue:text}`audit-n-claims` claims citing
-# {glue:text}`audit-n-reported` reported values of the note): {glue:text}`audit-verdict-counts`.
+# {glue:text}`audit-n-reported` reported values of the note), judged on
+# {glue:text}`audit-n-runs` trained runs over {glue:text}`audit-n-seeds` seeds:
+# {glue:text}`audit-verdict-counts`.
 # Holm's correction across the ledger changed {glue:text}`audit-n-holm-changed` of them. Open a
 # row's *more* for the note's value, our measurement and interval, the test, the p-values and the
 # counts of readings; the whole table is `claims.csv`. The verdict words mean:
@@ -58,7 +60,7 @@ display(Markdown(pg.facts["findings"]))
 # :figclass: table
 # :name: tab-audit-ledger
 #
-# The claims ledger. *Verdict*: under the readings consistent with the note's numbers. *Where it
+# The claims ledger. *Verdict*: under the readings consistent with the note's numbers. *Condition*: where it
 # holds*: the shortest rule over the readings' levels that says where the claim holds, among the
 # readings that train, with the readings it gets wrong. *Share*: the readings that train under
 # which it holds.
@@ -228,7 +230,7 @@ display(Markdown(pg.facts["design"]))
 # - **Structural claims** ("the circulation is the key", "the Kronecker graph beats a random
 #   graph", "structure substitutes for parameters") are judged one task at a time, two spirals
 #   included, since the note states them jointly but the answer differs by task.
-# - **Where it holds** is searched over rules of up to three conditions; when no rule is exact the
+# - **The condition** is searched over rules of up to three conditions; when no rule is exact the
 #   one with the fewest wrong readings is given with its count.
 # - **The swiss-roll noise** is crossed only with the models that train; **the new DG-mask levels
 #   and learned G** only with the graph scales, drives and loop activations under which the HSN

@@ -254,7 +254,7 @@ def test_degenerate_readings_are_counted_but_left_out_of_verdict_share_and_condi
     assert r["verdict_uncorrected"] == verdicts.HOLDS  # taken over the consistent readings that train
     assert r["n_consistent"] == 1 and r["ours"] == pytest.approx(0.001)
     # exact over the readings that train (the degenerate min1 reading would be an exception)
-    assert r["condition"] == "holds when " + AXIS["dg"].level("min1").plain
+    assert r["condition"] == "holds with " + AXIS["dg"].level("min1").plain
     assert r["evidence"] == "fig-audit-curve-matches"
 
 
@@ -265,7 +265,7 @@ def test_verdict_is_taken_over_the_consistent_readings():
             ("drawn", "raw", verdicts.CONTRADICTED, -0.20, False, True)]
     r = from_curve("C1-moons", specurve.CLAIM["matches-moons"], annotated_curve(rows), "matches", "", "", "moons")
     assert r["verdict_uncorrected"] == verdicts.CONTRADICTED and r["share"] == pytest.approx(0.5)
-    assert r["condition"] == "holds when " + AXIS["dg"].level("min1").plain
+    assert r["condition"] == "holds with " + AXIS["dg"].level("min1").plain
     mixed = [(dg, g, v, gain, d, True) for dg, g, v, gain, d, _ in rows]  # every reading consistent
     r = from_curve("C1-moons", specurve.CLAIM["matches-moons"], annotated_curve(mixed), "matches", "", "", "moons")
     assert r["verdict_uncorrected"] == verdicts.UNSUPPORTED  # holds under some, not under others
@@ -280,7 +280,7 @@ def test_condition_names_the_drawn_mask_in_plain_words():
                    "key", "key", "", judged_on="moons")
     plain = AXIS["dg"].level("drawn").plain
     assert plain == "the 5% DG mask as drawn"
-    assert r["condition"] == f"holds when {plain}" and "drawn" in r["why"] and "dg =" not in r["why"]
+    assert r["condition"] == f"holds with {plain}" and "drawn" in r["why"] and "dg =" not in r["why"]
     assert r["task"] == "" and r["judged_on"] == "moons"
 
 
@@ -310,7 +310,7 @@ def test_structural_claims_are_per_task_and_a_demonstrated_null_is_contradicted(
             assert abs(rows[cid]["ours"]) < verdicts.MARGIN_ACC
     # T = 0 loses 5 points where the DG mask gives every unit an input: the circulation holds there.
     r = rows["S1-circulation-moons"]
-    assert r["condition"] == "holds when " + AXIS["dg"].level("min1").plain
+    assert r["condition"] == "holds with " + AXIS["dg"].level("min1").plain
 
 
 def test_a_null_is_contradicted_and_a_loss_is_not_a_win():
@@ -413,7 +413,7 @@ def test_short_ledger_leads_with_claim_verdict_condition_share_why():
     s = short_ledger(led)
     assert list(s.columns)[:6] == ["claim_id", "claim", "verdict", "condition", "share", "why"]
     assert list(LEDGER_COLUMNS) == ["claim", "verdict", "condition", "share", "why"]
-    assert list(LEDGER_COLUMNS.values()) == ["Claim", "Verdict", "Where it holds", "Share", "Why"]
+    assert list(LEDGER_COLUMNS.values()) == ["Claim", "Verdict", "Condition", "Share", "Why"]
     assert s["claim_id"].tolist() == led["claim_id"].tolist()  # the anchors
     assert s["verdict"].tolist() == led["verdict"].tolist()
     row = s.set_index("claim_id").loc["S2-kronecker-two_spirals"]

@@ -25,9 +25,15 @@ PUBLISH = re.compile(r"publish_page\((?P<page>[^\n]*?),\s*[\"'](?P<prefix>[\w-]+
 CHAPTER = re.compile(r"from scaffold\.chapters import (\w+)")
 
 
+#: A fact shown whole from code: ``display(Markdown(pg.facts["findings"]))``.
+SHOWN = re.compile(r"pg\.facts\[[\"']([\w-]+)[\"']\]")
+
+
 def quoted(text: str) -> set[str]:
-    """Every glue name a notebook's text quotes."""
-    return set(ROLE.findall(text)) | set(DIRECTIVE.findall(text))
+    """Every glue name a notebook's text quotes (or shows whole from its code)."""
+    pub = PUBLISH.search(text)
+    shown = {f"{pub.group('prefix')}-{k}" for k in SHOWN.findall(text)} if pub else set()
+    return set(ROLE.findall(text)) | set(DIRECTIVE.findall(text)) | shown
 
 
 def produced(path: Path) -> set[str]:

@@ -122,7 +122,7 @@ def test_curve_finds_the_deciding_axis(quick):
                           "consistent": [False], "ruled_out": [False]})
     cv = S.annotate(cv, flags, None, "moons")
     c = V.conditional(cv.assign(consistent=True), S.curve_axes(S.CLAIM["matches-moons"]))
-    assert c["condition"].startswith("holds when") and "as drawn" in c["condition"] and c["rule_errors"] == 0
+    assert c["condition"].startswith("holds with") and "as drawn" in c["condition"] and c["rule_errors"] == 0
     # the random graph does exactly as well: inside the margin, a demonstrated null
     assert (S.curve(long, S.CLAIM["kronecker-moons"])["verdict"] == V.CONTRADICTED).all()
 

@@ -27,8 +27,7 @@ TESTS = {"ttest_rel", "ttest_ind", "ttest_1samp", "wilcoxon", "mannwhitneyu", "b
 WORDS = re.compile(r"\b(" + "|".join(map(re.escape, verdicts.VERDICTS)) + r")\b", re.I)
 P_NAME = re.compile(r"(^|_)(p|pvalue|p_value|t_p|p_adj)$", re.I)
 #: Modules other helpers are switching to the rulebook: checked, but expected to fail until then.
-PENDING = {m: "the lead is moving these words to the rulebook (issue 18 item 4)"
-           for m in ("intro.py", "audit/claims.py", "audit/page.py")}
+PENDING: dict = {}
 
 
 def docstrings(tree) -> set[int]:

@@ -43,12 +43,18 @@ class Finding:
 
     def markdown(self, page: str = AUDIT) -> str:
         """The finding as one paragraph: the question in bold, the answer, links to its evidence."""
+        # Plain HTML links: MyST would take a Markdown link to another page's anchor for a
+        # cross-reference it cannot resolve.  ``page`` "" links within the same page.
+        base = f"{page}.html" if page else ""
         labels = self.labels or self.claims
-        base = f"{page}.html" if page else ""  # no page: anchors on the page that shows the finding
-        links = ", ".join(f"[{t}]({base}#claim-{c})" for t, c in zip(labels, self.claims))
-        fig = f"[figure]({base}#{self.figure})" if self.figure else ""
+        groups: dict = {}  # a label "group|text" is shown as "group: text, text"
+        for t, c in zip(labels, self.claims):
+            g, _, t = t.rpartition("|")
+            groups.setdefault(g, []).append(f'<a href="{base}#claim-{c}">{t}</a>')
+        links = "; ".join((f"{g} " if g else "") + ", ".join(v) for g, v in groups.items())
+        fig = f'<a href="{base}#{self.figure}">figure</a>' if self.figure else ""
         evidence = "; ".join(x for x in (links, fig) if x)
-        if not evidence:
+        if not evidence:  # nothing judged: no empty "Evidence: ."
             return f"**{self.question}** {self.answer}"
         return f"**{self.question}** {self.answer} <span class=\"evidence\">Evidence: {evidence}.</span>"
 
@@ -75,15 +81,14 @@ def _by_verdict(rows: pd.DataFrame, ids) -> dict:
     return out
 
 
-def _is(verdict: str) -> str:
-    """The verdict as a predicate: "holds", "is contradicted"."""
+def _predicate(verdict: str) -> str:
+    """A verdict word as a sentence's predicate: "holds", "is contradicted"."""
     return verdict if verdict == V.HOLDS else f"is {verdict}"
 
 
 def _verdict_list(groups: dict) -> str:
-    """ "holds on swiss roll; is contradicted on moons": to follow the claim's quoted words."""
-    parts = [f"{_is(v)} on {_tasks(ts)}" for v, ts in groups.items()]
-    return "; ".join(parts)
+    """ "holds on swiss roll and moons; is unsupported on circles" """
+    return "; ".join(f"{_predicate(v)} on {_tasks(ts)}" for v, ts in groups.items())
 
 
 def matches(led: pd.DataFrame, curves: pd.DataFrame, readings: pd.DataFrame | None = None) -> Finding:
@@ -98,7 +103,7 @@ def matches(led: pd.DataFrame, curves: pd.DataFrame, readings: pd.DataFrame | No
         cond = f"Over every reading that trains, it {next(iter(by_cond))}"
     else:
         cond = "Over every reading that trains: " + "; ".join(f"on {_tasks(ts)} it {c}" for c, ts in by_cond.items())
-    text = (f"Under the readings consistent with the note's own numbers, \u201cthe HSN matches the dense MLP\u201d "
+    text = (_lead(list(by_cond)) + f"Under the readings consistent with the note's own numbers, \u201cthe HSN matches the dense MLP\u201d "
             f"{_verdict_list(_by_verdict(rows, [(f'C1-{t}', t) for t in CLASSIFICATION]))} (median "
             f"difference {fmt.signed(float(got['ours'].median()), 4)} accuracy, margin "
             f"{fmt.num(V.MARGIN_ACC, 2)}). {cond}.")
@@ -111,6 +116,18 @@ def matches(led: pd.DataFrame, curves: pd.DataFrame, readings: pd.DataFrame | No
                  "do not train at all (degenerate: shown, counted, left out of every verdict).")
     return Finding("matches", "When does the HSN match the dense MLP?", text, tuple(ids),
                    "fig-audit-curve-matches", tuple(TASK_WORDS[c.split("-", 1)[1]] for c in ids))
+
+
+def _lead(conditions) -> str:
+    """The short answer: the condition every task's rule starts with, if they share one."""
+    heads = [c.split(" and ")[0].split(" (wrong")[0] for c in conditions if c.startswith("holds with ")]
+    if len(heads) == len(conditions) and len(set(heads)) == 1:
+        return f"*With {heads[0][len('holds with '):]}.* "
+    if all(c.startswith("holds under every") for c in conditions):
+        return "*Always.* "
+    if all(c.startswith("holds under no") for c in conditions):
+        return "*Never.* "
+    return "*It depends on the task.* "
 
 
 def _upper(text: str) -> str:
@@ -154,13 +171,16 @@ def structure(led: pd.DataFrame) -> Finding:
     if not ids:
         return Finding("structure", "Do the recurrence and the graph matter?", "Not judged in this build.", ())
     size = float(rows.loc[ids, "ours"].abs().max())
-    text = (f"Under the readings consistent with the note, removing the loop (T = 0) or replacing the Kronecker "
+    held = [c for c in ids if rows.loc[c, "verdict"] == V.HOLDS]
+    lead = (f"*Yes, on {_tasks(sorted({c.split('-', 2)[2] for c in held}))}.* " if held
+            else "*Not measurably, on these tasks.* ")
+    text = lead + (f"Under the readings consistent with the note, removing the loop (T = 0) or replacing the Kronecker "
             f"graph by a random graph with the same edges moves test accuracy by at most {_points(size)} "
             f"(median over readings). \u201cThe circulation is the key\u201d "
             f"{_verdict_list(_by_verdict(rows, s1))}; \u201cthe Kronecker graph beats a random graph\u201d "
             f"{_verdict_list(_by_verdict(rows, s2))}. Contradicted here means the difference is shown to be "
             f"smaller than {fmt.num(V.MARGIN_ACC, 2)} accuracy.")
-    labels = tuple(("T = 0 on " if c.startswith("S1") else "random graph on ")
+    labels = tuple(("T = 0 on|" if c.startswith("S1") else "random graph on|")
                    + TASK_WORDS[c.split("-", 2)[2]] for c in ids)
     return Finding("structure", "Do the recurrence and the graph matter?", text, tuple(ids),
                    "fig-audit-curve-circulation", labels)
@@ -172,13 +192,13 @@ def budget(led: pd.DataFrame) -> Finding:
     s3 = [(f"S3-budget-{t}", t) for t in STRUCTURE_TASKS]
     ids = [c for c, _ in s3 if c in rows.index]
     groups = _by_verdict(rows, s3)
-    # One verdict on every task: say what it means (or nothing, when it settles nothing).
-    lead = ({V.CONTRADICTED: "As well as the HSN, or better. ", V.HOLDS: "Worse than the HSN. "}.get(
-        next(iter(groups)), "") if len(groups) == 1 else "It depends on the task. ")
+    # "It depends on the task" only when the tasks' verdicts differ (one "unsupported" everywhere does not).
+    lead = ({V.CONTRADICTED: "*As well as the HSN.* ", V.HOLDS: "*Worse than the HSN.* "}.get(
+        next(iter(groups)), "*Not settled.* ") if len(groups) == 1 else "*It depends on the task.* ")
     text = (lead + "Against a dense MLP with the HSN's learned budget, \u201cstructure substitutes for learned "
             f"parameters\u201d {_verdict_list(groups)} (HSN minus that MLP, median "
             f"{fmt.signed(float(rows.loc[ids, 'ours'].median()), 4)} accuracy).") if ids else ""
-    labels = [TASK_WORDS[c.split("-", 2)[2]] for c in ids]
+    labels = ["budget MLP on|" + TASK_WORDS[c.split("-", 2)[2]] for c in ids]
     if "S4-frontier" in rows.index:
         r = rows.loc["S4-frontier"]
         text += f" Against dense MLPs of every width from 4 to 64: {r['why']}"
@@ -195,11 +215,11 @@ def cen(led: pd.DataFrame) -> Finding:
     if "C5-explanation" not in rows.index:
         return Finding("cen", "Why does the CEN fail on sine?", "Not judged in this build.", tuple(ids))
     r = rows.loc["C5-explanation"]
-    lead = {V.CONTRADICTED: "Not for the note's reason. ", V.HOLDS: "For the note's reason. "}.get(
-        r["verdict"], "The note's reason is not settled. ")
+    lead = {V.CONTRADICTED: "*Not for the note's reason.* ", V.HOLDS: "*For the note's reason.* "}.get(
+        r["verdict"], "*The note's reason is not settled.* ")
     text = (lead + "The note blames random features that ignore the data; but its CEN's hidden units have no "
             f"biases, so every ReLU unit bends at x = 0. A control tells the two apart: {r['why']} The note's "
-            f"explanation {_is(r['verdict'])}.")
+            f"explanation {_predicate(r['verdict'])}.")
     return Finding("cen", "Why does the CEN fail on sine?", text, tuple(ids), "fig-audit-forest",
                    tuple({"C4-sine": "the failure", "C5-explanation": "the explanation"}[c] for c in ids))
 

@@ -454,7 +454,7 @@ class HSN(Ensemble):
         self.register_buffer("G_mask", (G != 0).float())
         # One scale per member: random graphs differ between seeds, and member s must
         # not depend on which member happens to come first in the ensemble.
-        radius = torch.tensor([radii[key] for key in graph_keys])
+        radius = torch.tensor([radii[key] for key in graph_keys], dtype=torch.float32)
         self.register_buffer("g_scale", torch.stack(
             [(c.spectral_radius / r) if c.spectral_radius else torch.ones(())
              for c, r in zip(self.cfgs, radius)]).view(-1, 1, 1))

@@ -141,7 +141,7 @@ class Rule:
             if held == self.n:
                 return f"{verb} under every reading"
             return f"{verb} under no reading" if held == 0 else f"{verb} under {held} of {self.n} readings"
-        out = f"{verb} when {self.tree.text(names)}"
+        out = f"{verb} with {self.tree.text(names)}"
         if self.errors:
             out += f" (wrong for {self.errors} of {self.n} reading{'s' if self.n != 1 else ''})"
         return out

@@ -93,7 +93,7 @@ def facts(tables: dict) -> dict:
     items = F.findings(led, tables["curves"], tables["readings"], tables["task_readings"])
     counts = ledger.verdict_counts(led)
     return {"findings": F.as_markdown(items, F.AUDIT),
-            "verdict-key": " ".join(f"*{v}*: {m}." for v, m in verdicts.MEANING.items()),
+            "verdict-key": " ".join(f"\u201c{v}\u201d: {m}." for v, m in verdicts.MEANING.items()),
             "n-claims": ledger.n_claims(led), "n-reported": ledger.n_reported(led),
             "seeds": int(pd.to_numeric(led.seeds, errors="coerce").max()),
             "verdict-counts": ", ".join(f"{n} {v}" for v, n in counts.items() if n),
@@ -107,6 +107,6 @@ def page(cfg) -> Page:
 
     t = inputs(cfg)
     table = views.table(verdict_table(t["ledger"]), headers={"claim": "Claim", "verdict": "Verdict",
-                                                             "condition": "Where it holds"},
+                                                             "condition": "Condition"},
                         raw=("claim",), key=True, verdict_titles=verdicts.MEANING)
     return KEYS.page(facts(t), {"summary": frontier_fig.heatmap(t["frontier"])}, {"verdicts": table})

@@ -39,7 +39,7 @@ from contextlib import contextmanager, nullcontext
 
 import joblib
 
-from .. import CACHE
+from .. import sweep
 from ..sweep import CacheWarning, Grid, Job, merge_jobs, run_jobs, stack_cost
 from .setup import setup
 
@@ -175,15 +175,16 @@ class ProgressLine:
         self.shown = False
 
 
-#: Where the plan puts other libraries' warnings, which it keeps out of the terminal.
-WARNINGS_LOG = CACHE / "plan-warnings.log"
+#: Where the plan puts other libraries' warnings (in the sweep cache's folder), which it
+#: keeps out of the terminal.
+WARNINGS_LOG = "plan-warnings.log"
 
 
 @contextmanager
 def _quiet(progress: ProgressLine, log_path=None):
     """Our cache reports as plain lines above the progress line; other libraries'
     warnings into ``log_path`` (:data:`WARNINGS_LOG`; counted at the end), not the terminal."""
-    log_path = log_path or WARNINGS_LOG
+    log_path = log_path or sweep.CACHE / WARNINGS_LOG
     others = []
 
     def show(message, category, filename, lineno, file=None, line=None):

@@ -27,9 +27,9 @@ import pickle
 from scaffold.runtime import style
 
 #: Width of the phone rendition (inches).
-NARROW_IN = 3.9
-#: The text column of a 390 px phone (the theme pads the article by 1rem each side).
-PHONE_PX = 358
+NARROW_IN = 3.2
+#: The text column of a 390 px phone, as measured by the browser check (the theme pads the article).
+PHONE_PX = 327
 #: Height of one panel of the phone rendition, at most (inches).
 NARROW_PANEL_MAX_IN = 3.6
 #: Lightness above which an achromatic colour counts as "paper" (made transparent on the dark page).

@@ -168,7 +168,7 @@ def reported_values(long: pd.DataFrame, readings: pd.DataFrame, task_post: pd.Da
             out.append(row(cid, text, rep, float(ref["gain"].median()), float(ref["gain"].min()),
                            float(ref["gain"].max()), int(d.seed.nunique()),
                            "reported value inside the 95% prediction interval of one run (validation), per "
-                           "reading; uninformative when the interval is wider than "
+                           f"reading; {V.UNINFORMATIVE} when the interval is wider than "
                            f"{V.WIDE} margins; ours = median mean over the consistent readings",
                            c["verdict"], f"the value {c['condition']}.", task=task, source=_cell(task, col),
                            readings=c["n"], share=c["share"], condition=c["condition"],
@@ -220,7 +220,8 @@ def cen_claims(sel: pd.DataFrame) -> list[dict]:
         v = V.judge_control(c)
         out.append(row(cid, text, "explanation", c["mean"], c["lo"], c["hi"], c["n"],
                        "control: the same data-agnostic expander with fixed random hidden biases, paired "
-                       "against the note's CEN (H = 512) on sine; contradicted if it is better by the margin",
+                       "against the note's CEN (H = 512) on sine; the explanation is refuted if the control is better by "
+                       "the margin (verdicts.judge_control)",
                        v, f"keeping the same random, data-agnostic expander but giving its units random "
                        f"biases lowers the test MSE from {fmt.num(b.mean())} to {fmt.num(a.mean())}, while a "
                        f"dense Gaussian expander without biases stays at {fmt.num(dn.mean())}.", task="",
@@ -247,6 +248,6 @@ def dynamics_claims(dyn: pd.DataFrame, T: int = note.HSN_T) -> list[dict]:
     return [row(cid, text, "settles", float(np.median(rels)), float(np.min(rels)), float(np.max(rels)), n,
                 f"relative last step per reading below {V.SETTLED:g} with the input kept; "
                 "ours = median relative step, lo/hi = its range over readings",
-                V.reading_verdict(verdicts), f"settles under {o['holds']} of {o['n']} readings "
+                V.reading_verdict(verdicts), f"settles under {o[V.HOLDS]} of {o['n']} readings "
                 "(the two named points, input once and at every step).", readings=o["n"],
                 share=o["share"], deciding="")]

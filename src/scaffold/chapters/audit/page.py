@@ -111,7 +111,7 @@ FAMILIES = {"matches": ("the HSN against the dense MLP", "HSN", "dense MLP"),
             "kronecker": ("the Kronecker graph against a random graph with the same edges", "Kronecker",
                           "random"),
             "budget": ("the HSN against a dense MLP of its learned budget", "HSN", "budget dense MLP")}
-LEDGER_COLUMNS = {"claim": "Claim", "verdict": "Verdict", "condition": "Where it holds", "share": "Share",
+LEDGER_COLUMNS = {"claim": "Claim", "verdict": "Verdict", "condition": "Condition", "share": "Share",
                   "why": "Why"}
 
 
