@@ -193,17 +193,14 @@ def grids(cfg, phase1: dict[str, SweepResult] | None = None) -> dict[str, Grid]:
 
 def cached(cfg, gs: dict[str, Grid]) -> dict[str, SweepResult] | None:
     """Every grid of ``gs`` read from the sweep cache, or None if any job is missing."""
-    from .sweep import CACHE, Job, as_requested, load_entry
+    from .sweep import cached_sweep
 
     out = {}
     for name, g in gs.items():
-        jobs = [Job(g, t, s, str(cfg.device)) for t, s in g.jobs()]
-        hits = [load_entry(CACHE / "sweeps", j) for j in jobs]
-        if any(h is None for h in hits):
+        res = cached_sweep(g, cfg.device)
+        if res is None:
             return None
-        hits = [as_requested(h, j) for h, j in zip(hits, jobs)]
-        out[name] = SweepResult(pd.concat([h[0] for h in hits], ignore_index=True),
-                                pd.concat([h[1] for h in hits], ignore_index=True), None)
+        out[name] = res
     return out
 
 
