@@ -52,8 +52,11 @@ class Finding:
             g, _, t = t.rpartition("|")
             groups.setdefault(g, []).append(f'<a href="{base}#claim-{c}">{t}</a>')
         links = "; ".join((f"{g} " if g else "") + ", ".join(v) for g, v in groups.items())
-        fig = f'; <a href="{base}#{self.figure}">figure</a>' if self.figure else ""
-        return f"**{self.question}** {self.answer} <span class=\"evidence\">Evidence: {links}{fig}.</span>"
+        fig = f'<a href="{base}#{self.figure}">figure</a>' if self.figure else ""
+        evidence = "; ".join(x for x in (links, fig) if x)
+        if not evidence:  # nothing judged: no empty "Evidence: ."
+            return f"**{self.question}** {self.answer}"
+        return f"**{self.question}** {self.answer} <span class=\"evidence\">Evidence: {evidence}.</span>"
 
 
 def _rows(led: pd.DataFrame) -> pd.DataFrame:
@@ -139,8 +142,15 @@ def _losses(curves: pd.DataFrame) -> str:
     bad = c[c["verdict"] != V.HOLDS]
     if bad.empty:
         return ""
-    lo, hi = float(bad["gain"].max()), float(bad["gain"].min())
-    return f"Elsewhere it loses {_points(lo)} to {_points(hi)}."
+    least, most = float(bad["gain"].max()), float(bad["gain"].min())
+    if most >= 0:  # failing readings that are not behind on average: their intervals are too wide
+        return (f"Elsewhere it is {_points(most)} to {_points(least)} ahead on average, too variable to be "
+                "judged a match.")
+    if least >= 0:
+        return f"Elsewhere it ranges from {_points(most)} behind to {_points(least)} ahead."
+    if _points(least) == _points(most):
+        return f"Elsewhere it loses {_points(most)}."
+    return f"Elsewhere it loses {_points(least)} to {_points(most)}."
 
 
 def _shared_levels(df: pd.DataFrame, axes) -> str:
@@ -182,8 +192,9 @@ def budget(led: pd.DataFrame) -> Finding:
     s3 = [(f"S3-budget-{t}", t) for t in STRUCTURE_TASKS]
     ids = [c for c, _ in s3 if c in rows.index]
     groups = _by_verdict(rows, s3)
-    lead = {V.CONTRADICTED: "*As well as the HSN.* ", V.HOLDS: "*Worse than the HSN.* "}.get(
-        next(iter(groups)) if len(groups) == 1 else "", "*It depends on the task.* ")
+    # "It depends on the task" only when the tasks' verdicts differ (one "unsupported" everywhere does not).
+    lead = ({V.CONTRADICTED: "*As well as the HSN.* ", V.HOLDS: "*Worse than the HSN.* "}.get(
+        next(iter(groups)), "*Not settled.* ") if len(groups) == 1 else "*It depends on the task.* ")
     text = (lead + "Against a dense MLP with the HSN's learned budget, \u201cstructure substitutes for learned "
             f"parameters\u201d {_verdict_list(groups)} (HSN minus that MLP, median "
             f"{fmt.signed(float(rows.loc[ids, 'ours'].median()), 4)} accuracy).") if ids else ""
@@ -208,7 +219,7 @@ def cen(led: pd.DataFrame) -> Finding:
         r["verdict"], "*The note's reason is not settled.* ")
     text = (lead + "The note blames random features that ignore the data; but its CEN's hidden units have no "
             f"biases, so every ReLU unit bends at x = 0. A control tells the two apart: {r['why']} The note's "
-            f"explanation is {r['verdict']}.")
+            f"explanation {_predicate(r['verdict'])}.")
     return Finding("cen", "Why does the CEN fail on sine?", text, tuple(ids), "fig-audit-forest",
                    tuple({"C4-sine": "the failure", "C5-explanation": "the explanation"}[c] for c in ids))
 

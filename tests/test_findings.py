@@ -1,0 +1,166 @@
+"""The first screen's findings (scaffold.findings): generated from the ledger, never beyond it.
+
+The ledger is the audit's own, built from the fake multiverse of
+tests/test_multiverse.py (tests/test_chapter_audit.py: ``fake_audit``); variants
+change its verdicts to check that every sentence follows them.
+"""
+
+import re
+
+import pandas as pd
+import pytest
+
+from scaffold import findings, verdicts
+from test_chapter_audit import fake_audit
+
+WORD_TO_TASK = {v: k for k, v in findings.TASK_WORDS.items()}
+#: The quoted claim of each verdict list in the findings, and the ledger ids it speaks for.
+QUOTED = {"the HSN matches the dense MLP": "C1-{}", "The circulation is the key": "S1-circulation-{}",
+          "the Kronecker graph beats a random graph": "S2-kronecker-{}",
+          "structure substitutes for learned parameters": "S3-budget-{}"}
+
+
+@pytest.fixture(scope="module")
+def audit():
+    return fake_audit()
+
+
+def make(audit, led=None):
+    return findings.findings(audit["ledger"] if led is None else led, audit["curve-table"], audit["readings"],
+                             audit["task_readings"])
+
+
+def with_verdicts(led: pd.DataFrame, by_prefix: dict) -> pd.DataFrame:
+    """The ledger with the verdict of every row whose id starts with a prefix replaced
+    (``{"S3-": "contradicted"}`` sets every S3 row), in order."""
+    led = led.copy()
+    for prefix, v in by_prefix.items():
+        led.loc[led.claim_id.str.startswith(prefix), "verdict"] = v
+    return led
+
+
+def plain(text: str) -> str:
+    """A finding's text without Markdown emphasis."""
+    return text.replace("*", "")
+
+
+def stated(text: str) -> dict:
+    """claim id -> the verdict a finding states for it, from its "“claim” holds on X; is V on Y" lists."""
+    out = {}
+    for quote, template in QUOTED.items():
+        m = re.search("\u201c" + re.escape(quote) + "\u201d ([^.(\u201c]*)", text)
+        if not m:
+            continue
+        for part in m.group(1).strip().rstrip(";").split("; "):
+            verb, _, tasks = part.partition(" on ")
+            verdict = verb.removeprefix("is ").strip()
+            assert verdict in verdicts.VERDICTS, (verb, text)
+            for word in re.split(r", | and ", tasks.strip()):
+                out[template.format(WORD_TO_TASK[word])] = verdict
+    return out
+
+
+def test_every_finding_cites_claims_of_the_ledger(audit):
+    ids = set(audit["ledger"].claim_id)
+    items = make(audit)
+    assert [f.key for f in items] == ["matches", "structure", "budget", "cen"]
+    for f in items:
+        assert f.claims and set(f.claims) <= ids, (f.key, set(f.claims) - ids)
+        assert len(f.labels) == len(f.claims)
+
+
+def test_links_point_at_the_ledger_rows(audit):
+    for f in make(audit):
+        links = re.findall(r'href="([^"]*)"', f.markdown())
+        assert [x for x in links if "#claim-" in x] == [f"05-audit.html#claim-{c}" for c in f.claims]
+        assert f"05-audit.html#{f.figure}" in links
+        # on the audit page itself the links stay on the page
+        here = re.findall(r'href="([^"]*)"', f.markdown(""))
+        assert [x for x in here if "claim-" in x] == [f"#claim-{c}" for c in f.claims]
+        assert not any(x.startswith(".html") for x in here)
+
+
+def test_a_finding_without_evidence_shows_no_empty_links():
+    f = findings.Finding("x", "Why?", "Not judged in this build.", ())
+    assert f.markdown() == "**Why?** Not judged in this build."
+
+
+@pytest.mark.parametrize("variant", [
+    {},
+    {"C1-": verdicts.HOLDS, "S1-": verdicts.CONTRADICTED},
+    {"C1-swiss_roll": verdicts.CONTRADICTED, "C1-moons": verdicts.UNSUPPORTED, "S2-": verdicts.HOLDS},
+    {"S3-budget-moons": verdicts.HOLDS, "S1-circulation-two_spirals": verdicts.UNINFORMATIVE},
+])
+def test_no_finding_states_a_verdict_the_ledger_does_not_give(audit, variant):
+    led = with_verdicts(audit["ledger"], variant)
+    truth = led.set_index("claim_id")["verdict"]
+    said = {}
+    for f in make(audit, led):
+        assert "is holds" not in f.answer and " is holds" not in f.markdown()
+        s = stated(f.answer)
+        said.update(s)
+        for cid, v in s.items():
+            assert cid in f.claims and truth[cid] == v, (f.key, cid, v, truth[cid])
+    family = [cid for cid in truth.index if re.match(r"^(C1|S1|S2|S3)-", cid)]
+    assert sorted(said) == sorted(family)  # every verdict of these claims is stated, once
+    # the short answer on structure: "Yes" on exactly the tasks where the loop or the graph holds
+    held = sorted({cid.split("-", 2)[2] for cid in truth.index
+                   if cid.startswith(("S1-", "S2-")) and truth[cid] == verdicts.HOLDS})
+    answer = plain(findings.structure(led).answer)
+    assert answer.startswith(f"Yes, on {findings._tasks(held)}." if held else "Not measurably")
+
+
+def test_budget_finding_follows_the_s3_verdicts(audit):
+    def answer(by_prefix=None):
+        return plain(findings.budget(with_verdicts(audit["ledger"], by_prefix or {})).answer)
+
+    assert answer({"S3-": verdicts.CONTRADICTED}).startswith("As well as the HSN")
+    assert answer({"S3-": verdicts.HOLDS}).startswith("Worse than the HSN")
+    mixed = {"S3-": verdicts.HOLDS, "S3-budget-moons": verdicts.CONTRADICTED}
+    assert answer(mixed).startswith("It depends on the task")
+    unsettled = answer({"S3-": verdicts.UNSUPPORTED})  # one verdict on every task: not "depends on the task"
+    assert unsettled.startswith("Not settled.")
+    assert "is unsupported on swiss roll, circles, moons and two spirals" in unsettled
+    assert "S4-frontier" in findings.budget(audit["ledger"]).claims
+    assert audit["ledger"].set_index("claim_id").loc["S4-frontier", "why"] in answer()
+
+
+def test_cen_finding_follows_the_explanations_verdict(audit):
+    def answer(v):
+        return plain(findings.cen(with_verdicts(audit["ledger"], {"C5-explanation": v})).answer)
+
+    assert audit["ledger"].set_index("claim_id").loc["C5-explanation", "verdict_uncorrected"] == verdicts.CONTRADICTED
+    assert answer(verdicts.CONTRADICTED).startswith("Not for the note's reason")
+    assert answer(verdicts.CONTRADICTED).endswith("The note's explanation is contradicted.")
+    assert answer(verdicts.HOLDS).startswith("For the note's reason")
+    assert answer(verdicts.HOLDS).endswith("The note's explanation holds.")
+    assert answer(verdicts.UNSUPPORTED).startswith("The note's reason is not settled")
+    no_c5 = audit["ledger"][audit["ledger"].claim_id != "C5-explanation"]
+    assert findings.cen(no_c5).answer == "Not judged in this build."
+
+
+def test_matches_finding_names_the_condition_and_what_the_note_points_to(audit):
+    f = make(audit)[0]
+    led = audit["ledger"].set_index("claim_id")
+    assert f"it {led.loc['C1-moons', 'condition']}" in f.answer  # one condition for the three tasks
+    assert "they rule out the 5% DG mask as drawn" in f.answer  # the fake's drawn mask loses 40 points
+    assert "Elsewhere it loses 40 points." in f.answer
+    assert "do not train" not in f.answer  # no reading of the fake is degenerate
+
+
+def test_matches_finding_counts_degenerate_readings(audit):
+    rd = audit["readings"].copy()
+    rd.loc[rd.index[:3], "degenerate"] = True
+    f = findings.matches(audit["ledger"], audit["curve-table"], rd)
+    assert f"3 HSN readings of {len(rd)} do not train at all" in f.answer
+
+
+def test_losses_never_say_loses_for_readings_that_are_not_behind():
+    def curves(gains):
+        return pd.DataFrame({"claim": "matches-moons", "degenerate": False, "verdict": verdicts.UNSUPPORTED,
+                             "gain": gains})
+
+    assert findings._losses(curves([-0.05, -0.2])) == "Elsewhere it loses 5.0 points to 20 points."
+    assert "loses" not in findings._losses(curves([-0.05, 0.002]))
+    assert "loses" not in findings._losses(curves([0.001, 0.002]))
+    assert findings._losses(curves([-0.4, -0.4])) == "Elsewhere it loses 40 points."
