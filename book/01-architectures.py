@@ -141,10 +141,8 @@ publish_page(architectures.page(cfg), "arch");
 # $k =$ {glue:text}`arch-g-k`. Across all sizes the measured radius
 # {glue:text}`arch-g-radius-agree`, and the edge count equals $3^k$ at
 # {glue:text}`arch-g-nnz-3k-words` sizes, so the density $(3/4)^k$ does fall, as
-# "subquadratic" says. The diameter does not behave as the note says, though: over sizes
-# {glue:text}`arch-g-nmin` to {glue:text}`arch-g-nmax` the directed diameter takes only
-# {glue:text}`arch-g-diam-set`, while $\log_2 n$ grows to {glue:text}`arch-g-log-max`. Every
-# pair of nodes is two hops apart through node 0, so the diameter is constant, not logarithmic.
+# "subquadratic" says. The note's "logarithmic diameter" needs a closer look:
+# {glue:text}`arch-g-diameter`
 # The radius grows without bound with size (to {glue:text}`arch-g-radius-max` at
 # {glue:text}`arch-g-nmax` nodes), which matters for the literal HSN below: iterating an
 # unscaled $G$ inside a $\tanh$ amplifies the state at every step.

@@ -240,7 +240,9 @@ def _results(n_seeds=4):
     rows = reported.with_derived(selected)
     long = reported.reported_vs_ours(rows, benchmarks.MODELS, ["swiss_roll", "circles", "moons", "sine"],
                                      n_boot=200)
-    return dict(sweep=sweep, selected=selected, rows=rows, long=long)
+    noisy = selected[(selected.task == "sine") & (selected.model == "Dense MLP")].assign(
+        test_metric=lambda d: d.test_metric + 0.01)  # noise 0.1 adds its variance to the MSE
+    return dict(sweep=sweep, selected=selected, rows=rows, long=long, noisy_sine=noisy)
 
 
 def test_facts_are_the_declared_keys_and_read_the_table(tmp_path, monkeypatch):

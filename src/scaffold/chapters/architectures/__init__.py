@@ -44,8 +44,8 @@ MASK_STAGES = {"lit-cls": ("DG, literal, d=2", HSN_LITERAL, 2), "lit-sine": ("DG
 KEYS = Keys(
     facts=("width", "depth", "dense-a", "cen-H", "cen-density", "cen-a", "hsn-hdg", "hsn-hca3", "hsn-T",
            "hsn-density", "hsn-a", "rep-radius", "rep-min-inputs", "note-active", "d-cls", "d-sine", "o",
-           "g-n", "g-nnz", "g-density", "g-radius", "g-k", "g-n2", "g-nmin", "g-nmax", "g-diam-set",
-           "g-log-max", "g-radius-agree", "g-nnz-3k-words", "g-radius-max",
+           "g-n", "g-nnz", "g-density", "g-radius", "g-k", "g-n2", "g-nmin", "g-nmax", "g-diameter",
+           "g-radius-agree", "g-nnz-3k-words", "g-radius-max",
            "lit-cls-inputs-words", "lit-cls-inputless", "lit-cls-empty", "lit-sine-empty", "census-maxdev",
            "rep-max-inputless", "mask-seed",
            "sat-lit", "sat-rep", "spread-lit0", "spread-lit", "spread-rep0", "spread-rep", "trace-seeds",
