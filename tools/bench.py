@@ -108,6 +108,7 @@ class VmapEnsemble(nn.Module):
         # The stateless template lives on the meta device; kept out of the module's
         # children so that .to(device) leaves it there.
         template = copy.deepcopy(members[0]).to("meta")
+        template.fused = False  # the documented way: plain operations, autograd throughout
         self.template = (template,)
         if hasattr(stacked, "fixed_stage"):
             # Like our engine, apply the fixed stage (nothing learned) once per data
