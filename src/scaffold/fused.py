@@ -129,7 +129,7 @@ ACT_BACKWARD = {"tanh": lambda g, y: _tanh_backward(g, y),
 
 
 def act_into(x, out, runs):
-    """Each run (start, stop, name) of members gets its activation, written into ``out``."""
+    """Each run (start, stop, name) of rows gets its activation, written into ``out``."""
     if len(runs) == 1:
         return ACT_INTO[runs[0][2]](x, out)
     for a, b, name in runs:
@@ -150,51 +150,66 @@ def act_backward(g, y, runs):
 def hsn_pass(x, W_dg, dg_use, b_dg, W_br, b_br, G, z_gain, W_ca1, b_ca1, *, spec):
     """The whole HSN (DG, bridge, T steps of CA3, CA1 readout).
 
-    ``spec = (T, act_runs, every_step, shared_graph)``: ``every_step`` is True,
-    False or None (mixed: z enters where ``z_gain`` is 1) and a shared graph is
-    ``G[0]`` for every member (one product).  ``back`` gives no gradient to
-    ``dg_use`` and ``z_gain``; ``G``'s is formed only where ``need`` asks for it
-    (a learned graph, or one built from a learned initiator).
+    ``spec = (T, act_runs, every_step, shared_graph)``: ``act_runs`` are runs of
+    members (start, stop, activation), ``every_step`` is True, False or None
+    (mixed: z enters where ``z_gain`` is 1) and a shared graph is ``G[0]`` for
+    every member.  ``back`` gives no gradient to ``dg_use`` and ``z_gain``; ``G``'s
+    is formed only where ``need`` asks for it (a learned graph, or one built from a
+    learned initiator).
+
+    With a shared graph the CA3 states are kept as (M * B, n) rows: h @ G is then
+    one product, as ``torch.matmul`` folds it, and every element-wise step sees
+    the same numbers in the same order as on (M, B, n).
     """
     T, runs, every, shared = spec
     W_use = W_dg * dg_use
     u = torch.baddbmm(b_dg, x, W_use).relu_()
     z = torch.baddbmm(b_br, u, W_br)
-    hs = z.new_empty((T + 1, *z.shape))
-    act_into(z, hs[0], runs)
+    M, B, n = z.shape
+    if shared:
+        shape, G0 = (M * B, n), G[0]
+        runs = tuple((a * B, b * B, name) for a, b, name in runs)
+        z_rows, gain = z.view(shape), z_gain.expand(M, B, 1).reshape(M * B, 1)
+    else:
+        shape, z_rows, gain = z.shape, z, z_gain
+    hs = z.new_empty((T + 1, *shape))
+    h = hs.unbind(0)
+    act_into(z_rows, h[0], runs)
     for t in range(1, T + 1):
-        pre = torch.matmul(hs[t - 1], G[0]) if shared else torch.bmm(hs[t - 1], G)
+        pre = torch.mm(h[t - 1], G0) if shared else torch.bmm(h[t - 1], G)
         if every is None:
-            pre.addcmul_(z, z_gain)
+            pre.addcmul_(z_rows, gain)
         elif every:
-            pre.add_(z)
-        act_into(pre, hs[t], runs)
+            pre.add_(z_rows)
+        act_into(pre, h[t], runs)
+    hT = h[T].view(M, B, n)
 
     def back(g, need):
-        gh, gW_ca1, gb_ca1 = affine_backward(g, hs[T], W_ca1, True)
+        gh, gW_ca1, gb_ca1 = affine_backward(g, hT, W_ca1, True)
+        gh = gh.view(shape)
         gz = gG = None  # repeated uses accumulate as autograd adds them: last step first
-        n = hs.shape[-1]
+        Gt = G0.t() if shared else G.transpose(1, 2)
         for t in range(T, 0, -1):
-            gp = act_backward(gh, hs[t], runs)
+            gp = act_backward(gh, h[t], runs)
             if every is None:
-                gz_t = gp * z_gain
+                gz_t = gp * gain
                 gz = gz_t if gz is None else gz + gz_t
             elif every:
                 gz = gp if gz is None else gz + gp
-            if shared:  # matmul's backward: the folded product against G's transpose
-                gh = gp.reshape(-1, n).mm(G[0].t()).view(gp.shape)
+            if shared:
+                gh = torch.mm(gp, Gt)  # matmul's backward: the folded product
             else:
-                gh = gp.bmm(G.transpose(1, 2))
+                gh = torch.bmm(gp, Gt)
                 if need[6]:
-                    c = hs[t - 1].transpose(1, 2).bmm(gp)
+                    c = h[t - 1].transpose(1, 2).bmm(gp)
                     gG = c if gG is None else gG + c
-        g0 = act_backward(gh, hs[0], runs)
-        gz = g0 if gz is None else gz + g0
+        g0 = act_backward(gh, h[0], runs)
+        gz = (g0 if gz is None else gz + g0).view(M, B, n)
         gu, gW_br, gb_br = baddbmm_backward(gz, u, W_br, True)
         gu = _threshold_backward(gu, u, 0)
         gx, gW_use, gb_dg = baddbmm_backward(gu, x, W_use, need[0])
         return gx, gW_use * dg_use, None, gb_dg, gW_br, gb_br, gG, None, gW_ca1, gb_ca1
-    return affine(hs[T], W_ca1, b_ca1), back
+    return affine(hT, W_ca1, b_ca1), back
 
 
 def hsn(spec):

@@ -21,6 +21,7 @@ import gc
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -155,6 +156,12 @@ def loss_fn(kind: str, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return F.cross_entropy(out.reshape(M * B, C), y.reshape(-1), reduction="none").view(M, B).mean(1)
 
 
+@lru_cache(maxsize=None)
+def _mean_scale(n: int, dtype, device) -> torch.Tensor:
+    """1 / n as the mean's backward forms it (a tensor of ones divided by n)."""
+    return torch.ones((), dtype=dtype, device=device) / n
+
+
 def loss_and_grad(kind: str, out: torch.Tensor, y: torch.Tensor):
     """Per-member loss (as :func:`loss_fn`) and the gradient of its sum with respect
     to ``out``, bit for bit what ``loss_fn(...).sum().backward()`` delivers to ``out``.
@@ -172,7 +179,7 @@ def loss_and_grad(kind: str, out: torch.Tensor, y: torch.Tensor):
         return loss.detach(), g
     with torch.no_grad():
         loss = loss_fn(kind, out, y)
-        scale = out.new_ones(()) / (out.shape[1] * out.shape[2])  # mean's backward: 1 / n
+        scale = _mean_scale(out.shape[1] * out.shape[2], out.dtype, out.device)
         if kind == "binary":  # (sigmoid(out) - y) * grad
             return loss, torch.sigmoid(out).sub_(y).mul_(scale)
         return loss, ((out - y) * 2.0).mul_(scale)  # grad * (2 * (out - y) ** 1)
@@ -304,7 +311,7 @@ def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
     row_of = {s: k for k, s in enumerate(seeds)}
     pick = torch.tensor([row_of[s] for _, s, _ in members])
     perms = torch.stack([torch.stack([p[s] for s in seeds])[pick] for p in epoch_perms]).to(device)
-    steps = [slice(i, min(i + B, N)) for i in range(0, N, B)]
+    steps = [slice(i, min(i + B, N)) for i in range(0, N, B)]  # what split(B) cuts
     step_loss = torch.zeros(n_epochs, len(steps), len(members), device=device)
     curve_val = torch.zeros(n_epochs, len(members), device=device)
     # Rows of member m live at m * N + row in the flattened (M * N, ...) splits.
@@ -317,19 +324,21 @@ def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
             # every column and wrap it, which cost more than a CEN step); a step then
             # takes a slice of them, a view.
             idx = perms[e].flatten()
-            xe = xflat.index_select(0, idx).unflatten(0, perms[e].shape)
-            ye = yflat.index_select(0, idx).unflatten(0, perms[e].shape)
-            for i, sl in enumerate(steps):
+            xs = xflat.index_select(0, idx).unflatten(0, perms[e].shape).split(B, 1)
+            ys = yflat.index_select(0, idx).unflatten(0, perms[e].shape).split(B, 1)
+            losses = []
+            for xb, yb in zip(xs, ys):
                 if fused:
                     with torch.no_grad():
-                        out, back = model.train_pass(xe[:, sl])
-                    loss, g = loss_and_grad(kind, out, ye[:, sl])
+                        out, back = model.train_pass(xb)
+                    loss, g = loss_and_grad(kind, out, yb)
                     opt.step(back(g))
                 else:
-                    loss = loss_fn(kind, net(xe[:, sl]), ye[:, sl])
+                    loss = loss_fn(kind, net(xb), yb)
                     loss.sum().backward()
                     opt.step()
-                step_loss[e, i] = loss.detach()
+                losses.append(loss.detach())
+            torch.stack(losses, out=step_loss[e])
             with torch.no_grad():
                 curve_val[e] = metric_fn(kind, net(xva), yva)
     # Epoch training loss: the step losses weighted by batch size, summed in step order.
