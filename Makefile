@@ -1,7 +1,8 @@
 # The book: `make book` builds it from a fresh clone, `make test` checks it.
 # Sections (book/NN-name.py) are executed by tools/execute.py, which re-runs a
-# section only when its code, its parameters or a path in tools/invalidates.txt changed
-# (a hash kept in the notebook); make's timestamps merely avoid asking it.
+# section only when its code, its parameters, the library modules it imports
+# (transitively) or a path in tools/invalidates.txt changed (a hash kept in the
+# notebook); make's timestamps, from the same list of files, merely avoid asking it.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -25,6 +26,26 @@ PSTR    := -p device $(DEVICE) -p profile $(PROFILE) -p n_seeds $(SEEDS) -p epoc
 # Sections run JOBS at a time; each gets an equal share of the cores so that
 # parallel jobs do not oversubscribe them (torch reads OMP_NUM_THREADS).
 JOBS    ?= 2
+
+# --- the variables checked before anything runs ------------------------------------
+# A bad value stops make at once with a message naming the variable and what it may
+# be (papermill or bash would fail later, or on a division by zero, without naming it).
+# The profile and device names are those of scaffold.runtime.setup.PROFILES and
+# scaffold.device.KNOWN (tests/test_pipeline.py checks that they agree); whether a
+# device is present on this machine is checked by the runner, which lists those that are.
+comma   := ,
+is_ok    = $(shell printf '%s\n' '$(subst ',?,$($1))' | grep -Eqx '$2' $(if $3,&& awk 'BEGIN {exit !($3)}') && echo ok)
+need     = $(if $(call is_ok,$1,$2,$(subst VALUE,$(subst ',?,$($1)),$3)),,$(error $1=$(if $($1),$($1),(empty)) is not allowed: $1 must be $(ALLOWED_$1)))
+ALLOWED_JOBS    := a whole number of sections run at once$(comma) 1 or more (e.g. JOBS=2)
+ALLOWED_PROFILE := one of full$(comma) quick
+ALLOWED_DEVICE  := one of auto$(comma) cpu$(comma) cuda (or cuda:N)$(comma) mps
+ALLOWED_SEEDS   := 0 (the profile's default) or a whole number of seeds$(comma) 2 or more
+ALLOWED_EPOCHS  := 0 (the profile's default) or a number in (0$(comma) 10]: the note's schedule times EPOCHS
+$(call need,JOBS,[1-9][0-9]*)
+$(call need,PROFILE,full|quick)
+$(call need,DEVICE,auto|cpu|cuda(:[0-9]+)?|mps)
+$(call need,SEEDS,0|[2-9]|[1-9][0-9]+)
+$(call need,EPOCHS,[0-9]+(\.[0-9]*)?|\.[0-9]+,VALUE <= 10)
 NCPU    := $(shell nproc 2>/dev/null || echo 2)
 THREADS ?= $(shell n=$$(( $(NCPU) / $(JOBS) )); echo $$(( n > 0 ? n : 1 )))
 export OMP_NUM_THREADS := $(THREADS)
@@ -45,16 +66,21 @@ SECTIONS := $(filter-out book/00-intro.py,$(SOURCES))
 NBS      := $(patsubst book/%.py,$(OUT)/%.ipynb,$(SECTIONS))
 INTRO    := $(OUT)/00-intro.ipynb
 FRAME    := _config.yml _toc.yml references.bib $(wildcard tools/sphinx_*.py) $(wildcard book/*.md)
-# Files and folders (so that a deleted file counts) whose change re-runs sections:
-# the paths listed in tools/invalidates.txt, which tools/execute.py hashes too.
-LIB      := $(shell find $$(grep -v '^\#' tools/invalidates.txt) -not -path '*__pycache__*' -not -path '*.egg-info*' -not -name '*.pyc')
+# What each section and the sweep plan depend on (the modules they import, followed
+# transitively, and the global paths of tools/invalidates.txt) is listed by the runner
+# itself (tools/execute.py --make-deps) into DEPSMK, included at the end of this file;
+# it is listed again whenever a page, a library file or folder, or the runner changes.
+DEPSMK   := book/.stamps/deps.mk
+LIBSRC   := $(shell find src -not -path '*__pycache__*' -not -path '*.egg-info*' -not -name '*.pyc')
 PSTAMP   := $(OUT)/.stamps/params
+# Results files the introduction quotes (in its results folder): a change re-runs it.
+INTRO_READS := claims.csv
 RUN      := $(PY) tools/execute.py
 
 .PHONY: help book test nb html notebooks bench sweeps clean distclean venv mathjax lab FORCE
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
+	@grep -hE '^[a-z]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed -E 's/:.*## /\t/' | expand -t 10
 	@echo "variables: DEVICE=$(DEVICE) PROFILE=$(PROFILE) SEEDS=$(SEEDS) EPOCHS=$(EPOCHS) JOBS=$(JOBS) PARAMS='$(PARAMS)'"
 
 book: $(READY) $(MATHJAX) ## set up what is missing, execute changed sections, build the HTML
@@ -73,7 +99,7 @@ nb: $(READY) ## execute one section if it changed: make nb NB=01-architectures [
 	@test -n "$(NB)" || { echo "usage: make nb NB=<name>; sections: $(NAMES)" >&2; exit 2; }
 	@test -f book/$(basename $(notdir $(NB))).py || { echo "error: no section '$(NB)'; sections: $(NAMES)" >&2; exit 2; }
 	$(RUN) book/$(basename $(notdir $(NB))).py $(PSTR) $(if $(FORCE),--force) \
-	  $(if $(filter 00-intro,$(basename $(notdir $(NB)))),--after $(NBS))
+	  $(if $(filter 00-intro,$(basename $(notdir $(NB)))),--reads $(INTRO_READS))
 
 bench: $(READY) $(MATHJAX) ## time training and make book (results/bench.json), then refresh the appendix
 	$(PY) tools/bench.py --book --test --device $(DEVICE)
@@ -93,17 +119,20 @@ mathjax: $(MATHJAX) ## fetch MathJax 3 only
 
 # --- setup ---------------------------------------------------------------
 
+# tools/venv.sh creates .venv and installs the exact pins with uv (installed into .venv),
+# pip's index settings handed to it; with pip where uv cannot be had (README: Set-up).
+INSTALL := PYTHON=$(PYTHON) tools/venv.sh $(VENV)
+
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.version_info[:2] == (3, 11) or print("warning: requirements.txt is pinned for Python 3.11, this is", sys.version.split()[0])'
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps -e .
+	$(INSTALL) -r requirements.txt
+	$(INSTALL) --no-deps -e .
 	@touch $@
 
 # JupyterLab stays out of the book's own requirements (CI never installs it).  The
 # override makes jupytext's notebook view the default for .py files.
 $(LABREADY): requirements-lab.txt $(READY)
-	$(PY) -m pip install --quiet -r requirements.txt -r requirements-lab.txt
+	$(INSTALL) -r requirements.txt -r requirements-lab.txt
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"python": "Jupytext Notebook"}}}' \
 	  > $(VENV)/share/jupyter/lab/settings/overrides.json
@@ -119,8 +148,9 @@ SWEEPS := $(OUT)/.stamps/sweeps
 sweeps: $(READY) ## train every section's declared sweeps at once, on all cores (fills the cache)
 	@$(MAKE) --no-print-directory $(SWEEPS)
 
-# Re-planned only when the library or the parameters change; cached jobs are read, not trained.
-$(SWEEPS): $(LIB) $(PSTAMP) | $(READY)
+# Re-planned only when the modules of the chapters that declare sweeps (or the plan's own)
+# or the parameters change (see DEPSMK); cached jobs are read, not trained.
+$(SWEEPS): $(PSTAMP) | $(READY)
 	@mkdir -p $(@D)
 	$(PY) -m scaffold.runtime.plan $(PSTR)
 	@touch $@
@@ -133,12 +163,14 @@ notebooks: $(NBS) $(INTRO)
 $(PSTAMP): FORCE
 	@mkdir -p $(@D); echo '$(PSTR)' | cmp -s - $@ || echo '$(PSTR)' > $@
 
-$(NBS): $(OUT)/%.ipynb: $(OUT)/%.py $(LIB) $(PSTAMP) | $(READY)
+# Each notebook also depends on its section's library modules: see DEPSMK.
+$(NBS): $(OUT)/%.ipynb: $(OUT)/%.py $(PSTAMP) | $(READY)
 	@$(RUN) $< --out $@ $(PSTR)
 
-# The introduction quotes the other sections' results: it runs after them.
-$(INTRO): $(OUT)/00-intro.py $(NBS) $(LIB) $(PSTAMP) | $(READY)
-	@$(RUN) $< --out $@ --after $(NBS) $(PSTR)
+# The introduction quotes the claims ledger the audit writes: it runs after the other
+# sections, and again when the ledger changed (the runner hashes INTRO_READS).
+$(INTRO): $(OUT)/00-intro.py $(NBS) $(PSTAMP) | $(READY)
+	@$(RUN) $< --out $@ --reads $(INTRO_READS) $(PSTR)
 
 ifneq ($(TREE),.)
 # A separate tree gets copies of the sources and of the book's frame.
@@ -158,3 +190,11 @@ html: $(MATHJAX) | $(READY) ## build the HTML from the executed notebooks (execu
 	@$(VENV)/bin/jupyter-book build $(TREE) --warningiserror --keep-going --quiet \
 	  || { rm -rf $(TREE)/_build/.doctrees; exit 1; }
 	@echo "Book built. Open: file://$(abspath $(TREE))/_build/html/index.html"
+
+# --- what each section depends on (tools/execute.py --make-deps) -------------------
+
+$(DEPSMK): $(SOURCES) $(LIBSRC) tools/execute.py tools/invalidates.txt
+	@mkdir -p $(@D)
+	@$(PYTHON) tools/execute.py --make-deps $(SOURCES) > $@.tmp && mv $@.tmp $@
+
+-include $(DEPSMK)

@@ -29,19 +29,16 @@ n_seeds = 0  # 0: the profile's default
 epochs_scale = 0.0  # 0: the profile's default
 
 # %% tags=["remove-cell"]
-from scaffold.runtime import provenance, publish, setup
+from scaffold.runtime import provenance, setup
 
 cfg = setup(device=device, profile=profile, n_seeds=n_seeds, epochs_scale=epochs_scale)
 
 # %% tags=["hide-input"]
-from scaffold.chapters import architectures as arch
-from scaffold.runtime import style
+from scaffold.chapters import architectures
+from scaffold.runtime import publish_page, style
 
 style.apply()
-tables = arch.compute(cfg)
-publish(arch.facts(cfg, tables), "arch")
-publish(arch.figures(cfg, tables), "fig-arch")
-publish(arch.table_views(cfg, tables), "tab-arch");
+publish_page(architectures.page(cfg), "arch");
 
 # %% [markdown]
 # ## Three models
@@ -71,7 +68,7 @@ publish(arch.table_views(cfg, tables), "tab-arch");
 # \end{aligned}
 # $$ (eq-cen)
 #
-# The mask density is $p =$ {glue:text}`arch-cen-density:.0f`% and the note's headline width is
+# The mask density is $p =$ {glue:text}`arch-cen-density`% and the note's headline width is
 # $H =$ {glue:text}`arch-cen-H`, giving {glue:text}`arch-cen-a` learned numbers. The note mentions no hidden bias,
 # so the literal model has $c = 0$; a fixed random $c$ is run as a control elsewhere in the book.
 # This is an extreme learning machine {cite}`huang2006elm` or random-feature model
@@ -95,7 +92,7 @@ publish(arch.table_views(cfg, tables), "tab-arch");
 #
 # The note's configuration is $h_{\text{dg}} =$ {glue:text}`arch-hsn-hdg`, $h_{\text{ca3}} =$
 # {glue:text}`arch-hsn-hca3`, $T =$ {glue:text}`arch-hsn-T` and a DG density of
-# {glue:text}`arch-hsn-density:.0f`%. With $G$ fixed, the learned tensors hold {glue:text}`arch-hsn-a` numbers
+# {glue:text}`arch-hsn-density`%. With $G$ fixed, the learned tensors hold {glue:text}`arch-hsn-a` numbers
 # ({doc}`03-parameters` compares this with the note's counts). {numref}`fig-arch-stages` draws the
 # three models with the sizes read from built instances.
 
@@ -138,24 +135,24 @@ publish(arch.table_views(cfg, tables), "tab-arch");
 # ```
 
 # %% [markdown]
-# At the note's {glue:text}`arch-g-n` nodes the graph has {glue:text}`arch-g-nnz` edges (a density of
-# {glue:text}`arch-g-density:.1f`%), {glue:text}`arch-g-loops` self-loop (node 0 only), degrees from
-# {glue:text}`arch-g-degmin` to {glue:text}`arch-g-degmax`, and spectral radius
-# {glue:text}`arch-g-radius:.3f`, which is $\varphi^{k}$ with $k =$ {glue:text}`arch-g-k`; across all sizes the
-# measured radius {glue:text}`arch-g-radius-agree`. The edge
-# count equals $3^k$ at {glue:text}`arch-g-nnz-3k-words` sizes, so the density $(3/4)^k$
-# does fall,
-# as "subquadratic" says. The diameter does not behave as the note says, though: over sizes
+# At the note's {glue:text}`arch-g-n` nodes ({numref}`tab-arch-kronecker`) the graph has
+# {glue:text}`arch-g-nnz` edges, a density of {glue:text}`arch-g-density`%, one self-loop
+# (at node 0), and spectral radius {glue:text}`arch-g-radius`, which is $\varphi^{k}$ with
+# $k =$ {glue:text}`arch-g-k`. Across all sizes the measured radius
+# {glue:text}`arch-g-radius-agree`, and the edge count equals $3^k$ at
+# {glue:text}`arch-g-nnz-3k-words` sizes, so the density $(3/4)^k$ does fall, as
+# "subquadratic" says. The diameter does not behave as the note says, though: over sizes
 # {glue:text}`arch-g-nmin` to {glue:text}`arch-g-nmax` the directed diameter takes only
-# {glue:text}`arch-g-diam-set`, while $\log_2 n$ grows to {glue:text}`arch-g-log-max:.0f`. Every pair of nodes is
-# two hops apart through node 0, so the diameter is constant, not logarithmic. The radius grows
-# without bound with size (to {glue:text}`arch-g-radius-max:.1f` at {glue:text}`arch-g-nmax` nodes), which matters for the
-# literal HSN below: iterating an unscaled $G$ inside a $\tanh$ amplifies the state at every step.
+# {glue:text}`arch-g-diam-set`, while $\log_2 n$ grows to {glue:text}`arch-g-log-max`. Every
+# pair of nodes is two hops apart through node 0, so the diameter is constant, not logarithmic.
+# The radius grows without bound with size (to {glue:text}`arch-g-radius-max` at
+# {glue:text}`arch-g-nmax` nodes), which matters for the literal HSN below: iterating an
+# unscaled $G$ inside a $\tanh$ amplifies the state at every step.
 
 # %% [markdown]
 # ## The sparse masks
 #
-# Both the CEN expander and the HSN's DG projection are masked at {glue:text}`arch-cen-density:.0f`% density.
+# Both the CEN expander and the HSN's DG projection are masked at {glue:text}`arch-cen-density`% density.
 # The note motivates this with granule cells that have about {glue:text}`arch-note-active` active inputs
 # (reported) out of thousands, but the note's inputs
 # have only one or two coordinates. A unit sees each coordinate with probability $p$, so it has
@@ -183,20 +180,19 @@ publish(arch.table_views(cfg, tables), "tab-arch");
 # ```
 
 # %% [markdown]
-# With two inputs the DG layer has on average {glue:text}`arch-mask-dg2-inputs-words`, not the
-# handful per unit of the biological picture; {glue:text}`arch-mask-dg2-inputless:.1f`% of DG units have none
-# (closed form {glue:text}`arch-mask-dg2-inputless-th:.1f`%), and in {glue:text}`arch-mask-dg2-empty:.1f`% of
-# {glue:text}`arch-mask-dg2-seeds` seeds the whole DG layer is empty (closed form
-# {glue:text}`arch-mask-dg2-empty-th:.1f`%). With the sine's single input the numbers are worse:
-# {glue:text}`arch-mask-dg1-inputless:.1f`% of units are inputless and the entire layer is empty for
-# {glue:text}`arch-mask-dg1-empty:.1f`% of seeds (closed form {glue:text}`arch-mask-dg1-empty-th:.1f`%). An
-# empty DG layer makes the HSN's output a constant: for those seeds no amount of training can fit
-# anything. The CEN expander has the same per-unit rate ({glue:text}`arch-mask-cen2-inputless:.1f`% inputless
-# with two inputs, {glue:text}`arch-mask-cen1-inputless:.1f`% with one) but, at {glue:text}`arch-cen-H` units, it is never empty
-# in practice; its surviving units each see a single coordinate, so its features are of the form
+# With two inputs the DG layer has on average {glue:text}`arch-lit-cls-inputs-words`, not the
+# handful per unit of the biological picture: {glue:text}`arch-lit-cls-inputless`% of DG
+# units have none, and in {glue:text}`arch-lit-cls-empty`% of seeds the whole DG layer is
+# empty. With the sine's single input the entire layer is empty in
+# {glue:text}`arch-lit-sine-empty`% of seeds. Every measured rate is within
+# {glue:text}`arch-census-maxdev` percentage points of its closed form
+# ({numref}`tab-arch-census`). An empty DG layer makes the HSN's output a constant: for those
+# seeds no amount of training can fit anything. The CEN expander has the same per-unit rate
+# but, at {glue:text}`arch-cen-H` units, it is never empty in practice; its surviving units
+# each see a single coordinate, so its features are of the form
 # $\mathrm{ReLU}(\pm a\, x_j)$. The repaired DG mask gives every unit at least
 # {glue:text}`arch-rep-min-inputs` input (the most inputless units seen in any seed:
-# {glue:text}`arch-mask-rep2-max-inputless`).
+# {glue:text}`arch-rep-max-inputless`).
 
 # %% [markdown]
 # ## Two readings of the HSN
@@ -204,12 +200,12 @@ publish(arch.table_views(cfg, tables), "tab-arch");
 # Read in its most literal way, the HSN has two defects that have nothing to do with the idea it
 # is meant to test. First, the DG mask described above, drawn as it falls, starves the network of
 # its input. Second, a graph left as 0/1 entries has spectral radius
-# {glue:text}`arch-g-radius:.2f` at {glue:text}`arch-g-n` nodes: each multiplication by $G$ can
+# {glue:text}`arch-g-radius` at {glue:text}`arch-g-n` nodes: each multiplication by $G$ can
 # amplify the state by that factor, and $\tanh$ then clips it to $\pm 1$ unless the input is fed
 # again at every step. Two named readings recur in the chapters that follow:
 #
 # - **HSN (literal)**: the most literal reading of the note's words (Bernoulli DG mask at
-#   {glue:text}`arch-hsn-density:.0f`%, the Kronecker graph as 0/1 entries, fixed, the input entering
+#   {glue:text}`arch-hsn-density`%, the Kronecker graph as 0/1 entries, fixed, the input entering
 #   CA3 once). The note does not say these choices, it only leaves them open
 #   ({numref}`tab-arch-ambiguities`).
 # - **HSN (repaired)**: the smallest changes we found that let it train: every DG unit gets at least
@@ -233,15 +229,15 @@ publish(arch.table_views(cfg, tables), "tab-arch");
 # {glue:md}`arch-data-trace:myst`
 # ```
 #
-# After $T =$ {glue:text}`arch-hsn-T` steps, {glue:text}`arch-sat-lit:.0f`% of the literal model's CA3 units
-# are saturated (mean over {glue:text}`arch-trace-seeds` seeds), against {glue:text}`arch-sat-rep:.0f`% for
+# After $T =$ {glue:text}`arch-hsn-T` steps, {glue:text}`arch-sat-lit`% of the literal model's CA3 units
+# are saturated (mean over {glue:text}`arch-trace-seeds` seeds), against {glue:text}`arch-sat-rep`% for
 # the repaired model. The literal states still vary across inputs (a unit's standard deviation
-# across inputs is {glue:text}`arch-spread-lit0:.3f` at $h_0$, small because most DG units receive
-# nothing, and {glue:text}`arch-spread-lit:.3f` at $h_T$), but a saturated unit passes almost no gradient
+# across inputs is {glue:text}`arch-spread-lit0` at $h_0$, small because most DG units receive
+# nothing, and {glue:text}`arch-spread-lit` at $h_T$), but a saturated unit passes almost no gradient
 # back to the bridge and the DG. Training can change the scale of the bridge output $z$, while the
 # fixed $G$ multiplies the state by up to its spectral radius at every step. The repaired model has the opposite tendency: with radius below one the state
-# contracts, and its spread across inputs falls from {glue:text}`arch-spread-rep0:.3f` at $h_0$ to
-# {glue:text}`arch-spread-rep:.3f` at $h_T$, so the recurrence fades the input rather than completing a
+# contracts, and its spread across inputs falls from {glue:text}`arch-spread-rep0` at $h_0$ to
+# {glue:text}`arch-spread-rep` at $h_T$, so the recurrence fades the input rather than completing a
 # pattern. Whether that matters is measured in {doc}`02-benchmarks` and {doc}`05-audit` (by varying $T$).
 
 # %% [markdown]

@@ -42,19 +42,16 @@ n_seeds = 0  # 0: the profile's default
 epochs_scale = 0.0  # 0: the profile's default
 
 # %% tags=["remove-cell"]
-from scaffold.runtime import provenance, publish, setup
+from scaffold.runtime import provenance, setup
 
 cfg = setup(device=device, profile=profile, n_seeds=n_seeds, epochs_scale=epochs_scale)
 
 # %% tags=["hide-input"]
-from scaffold.chapters import parameters as par
-from scaffold.runtime import style
+from scaffold.chapters import parameters
+from scaffold.runtime import publish_page, style
 
 style.apply()
-tables = par.compute(cfg)
-publish(par.facts(tables), "par")
-publish(par.figures(tables), "fig-par")
-publish(par.table_views(tables), "tab-par");
+publish_page(parameters.page(cfg), "par");
 
 # %% [markdown]
 # ## Eq. (1): the dense baseline
@@ -106,21 +103,20 @@ publish(par.table_views(tables), "tab-par");
 #
 # **HSN.** The note reports {glue:text}`par-hsn-rep` learned parameters. With the graph fixed, as the
 # note says it is, the code's learned tensors hold {glue:text}`par-hsn-a` entries (a), of which
-# {glue:text}`par-hsn-b:.1f` can be nonzero under the DG mask (b). The reported number comes out only
+# {glue:text}`par-hsn-b` can be nonzero under the DG mask (b). The reported number comes out only
 # when every tensor is counted at full size, including the fixed {glue:text}`par-hca3` by {glue:text}`par-hca3` graph:
 # {glue:text}`par-hsn-sum-terms` = {glue:text}`par-hsn-all`. The search finds
 # exactly {glue:text}`par-hsn-n-ways-words` the reported value, namely {glue:text}`par-hsn-how`: $G$
 # enters with its {glue:text}`par-g-size` entries, although only {glue:text}`par-g-nnz` of them are nonzero and
 # none is trained. The regression value {glue:text}`par-hsn-reg-rep` follows from the same counting
 # ({glue:text}`par-hsn-reg-all`): one input instead of two removes {glue:text}`par-reg-diff` entries of the
-# DG matrix ({glue:text}`par-wdg-size-c` against {glue:text}`par-wdg-size-r`). With $G$ fixed the regression
-# count is {glue:text}`par-hsn-reg-a`. The note's own formula,
+# DG matrix. With $G$ fixed the regression count is {glue:text}`par-hsn-reg-a`. The note's own formula,
 # $\mathrm{nnz}(W_{\text{dg}}) + \mathrm{nnz}(G) + h_{\text{ca3}} + o$, gives
-# {glue:text}`par-formula-value:.1f` with the expected DG nonzeros: it leaves out the bridge and the biases,
+# {glue:text}`par-formula-value` with the expected DG nonzeros: it leaves out the bridge and the biases,
 # and matches none of the reported totals.
 #
 # **CEN.** The reported {glue:text}`par-cen-rep` is the readout of $H =$ {glue:text}`par-cen-H` with its bias, and (a)
-# reproduces it; the fixed expander adds {glue:text}`par-cen-c:.1f` nonzero weights on average (c). The
+# reproduces it; the fixed expander adds {glue:text}`par-cen-c` nonzero weights on average (c). The
 # note counts the HSN's fixed graph but not the CEN's fixed expander: counted the same way as the
 # HSN ("all"), the CEN would have {glue:text}`par-cen-all`. The note leaves the CEN's regression cell
 # empty; at the width it reports as best for the sine, $H =$ {glue:text}`par-cen64-H`, the count is
@@ -147,29 +143,28 @@ publish(par.table_views(tables), "tab-par");
 # **The column does not add up.** The dense column sums to its total ({glue:text}`par-33-dense-sum`),
 # but the HSN cells {glue:text}`par-33-cells` sum to {glue:text}`par-33-sum`, not the printed
 # {glue:text}`par-33-total`: {glue:text}`par-33-gap` parameters are missing from the table, and the savings
-# ratio implied by the note's own cells is {glue:text}`par-33-sum-save-of:.2f`.
+# ratio implied by the note's own cells is {glue:text}`par-33-sum-save-of`.
 #
 # **Input stage.** The note's entry is $\mathrm{nnz}(W_{\text{dg}}) =$ {glue:text}`par-dg-nnz-rep`. A
-# {glue:text}`par-dg-density:.0f`% mask on the {glue:text}`par-dg-size` entries of the DG matrix (two inputs by {glue:text}`par-hdg` units) has
-# {glue:text}`par-dg-nnz-exp:.1f` nonzeros on average (measured over the draws:
-# {glue:text}`par-dg-nnz-meas:.2f`), and the stage also has the DG biases, which the dense row counts
-# for its own first layer: {glue:text}`par-33-in-a:.0f` under (a), {glue:text}`par-33-in-b:.1f` under (b). The
-# reported saving of {glue:text}`par-33-in-save-rep:.0f`$\times$ becomes {glue:text}`par-33-in-save-a:.1f`$\times$
-# (a) or {glue:text}`par-33-in-save-b:.1f`$\times$ (b).
+# {glue:text}`par-dg-density`% mask on the {glue:text}`par-dg-size` entries of the DG matrix (two inputs by {glue:text}`par-hdg` units) has
+# {glue:text}`par-dg-nnz-exp` nonzeros on average (measured over the draws:
+# {glue:text}`par-dg-nnz-meas`), and the stage also has the DG biases, which the dense row counts
+# for its own first layer ({numref}`tab-par-t33` gives the stage under each convention). The
+# reported saving of {glue:text}`par-33-in-save-rep`$\times$ becomes {glue:text}`par-33-in-save-a`$\times$
+# (a) or {glue:text}`par-33-in-save-b`$\times$ (b).
 #
 # **Hidden stage.** The note gives three different sizes for the same graph: {glue:text}`par-g-nnz-table`
 # in the table (every entry of the matrix), {glue:text}`par-g-nnz-text` in the text, and the code measures
 # {glue:text}`par-g-nnz` nonzeros, which is $3^k$ for $k =$ {glue:text}`par-g-k` (see
 # {doc}`01-architectures`). The learned bridge is reported as {glue:text}`par-bridge-rep`; in the code a dense map from
-# {glue:text}`par-hdg` DG units to {glue:text}`par-hca3` CA3 units with bias has {glue:text}`par-bridge-w` + {glue:text}`par-bridge-b` =
+# {glue:text}`par-hdg` DG units to {glue:text}`par-hca3` CA3 units with bias has
 # {glue:text}`par-bridge-code`, {glue:text}`par-bridge-diff` fewer. The search finds
 # {glue:text}`par-bridge-n-words` of adding the code's HSN tensors to the reported value
 # ({glue:text}`par-bridge-combos`); the most plausible is the bridge weights plus the DG biases,
 # i.e. a bias on the wrong side of the bridge. Since several readings fit and the note never defines
 # the bridge, we cannot reproduce the number, only show what it could be. With $G$ fixed the hidden
-# stage holds {glue:text}`par-33-hid-a:.0f` learned numbers ({glue:text}`par-33-hid-all:.0f` with $G$ counted)
-# and its saving is {glue:text}`par-33-hid-save-a:.1f`$\times$, against {glue:text}`par-33-hid-save-rep:.0f`$\times$
-# reported ({glue:text}`par-33-hid-save-of:.1f`$\times$ from the note's own cells).
+# stage's saving is {glue:text}`par-33-hid-save-a`$\times$, against
+# {glue:text}`par-33-hid-save-rep`$\times$ reported ({numref}`tab-par-t33`).
 
 # %% [markdown]
 # ## The reduction factors under each convention
@@ -190,13 +185,13 @@ publish(par.table_views(tables), "tab-par");
 # ```
 
 # %% [markdown]
-# Both ratios reproduce from the note's own counts (HSN {glue:text}`par-red-hsn-note-counts:.2f`, CEN
-# {glue:text}`par-red-cen-note-counts:.2f`). For the HSN, the note's count is the least favourable of the
+# Both ratios reproduce from the note's own counts (HSN {glue:text}`par-red-hsn-note-counts`, CEN
+# {glue:text}`par-red-cen-note-counts`). For the HSN, the note's count is the least favourable of the
 # learned-parameter conventions: with the fixed graph left out the ratio is
-# {glue:text}`par-red-hsn-a:.1f`$\times$ (a) or {glue:text}`par-red-hsn-b:.1f`$\times$ (b). So the inconsistency
+# {glue:text}`par-red-hsn-a`$\times$ (a) or {glue:text}`par-red-hsn-b`$\times$ (b). So the inconsistency
 # in counting does not inflate the HSN's advantage; it understates it. For the CEN the learned
-# ratio is {glue:text}`par-red-cen-a:.1f`$\times$ under both (a) and (b), and
-# {glue:text}`par-red-cen-stored-nonzero:.1f`$\times$ when its fixed expander weights are counted.
+# ratio is {glue:text}`par-red-cen-a`$\times$ under both (a) and (b), and
+# {glue:text}`par-red-cen-stored-nonzero`$\times$ when its fixed expander weights are counted.
 
 # %% [markdown]
 # ## Compute: multiply-accumulates per sample
@@ -217,16 +212,15 @@ publish(par.table_views(tables), "tab-par");
 # %% [markdown]
 # One forward pass of the dense MLP costs {glue:text}`par-macs-dense` multiply-accumulates (its weight
 # count; the biases are additions). The HSN, with its {glue:text}`par-macs-T` graph steps included,
-# costs {glue:text}`par-macs-hsn-dense` with dense kernels and {glue:text}`par-macs-hsn-sparse:.0f` with sparse
-# ones; the graph alone accounts for {glue:text}`par-macs-g-dense` (dense) or {glue:text}`par-macs-g-sparse:.0f`
-# (sparse) of them. The CEN costs {glue:text}`par-macs-cen-dense` (dense) or
-# {glue:text}`par-macs-cen-sparse:.0f` (sparse). The recurrent steps are cheap because the graph is
-# tiny: the HSN needs fewer multiply-accumulates than the dense MLP, by a factor of
-# {glue:text}`par-red-hsn-macs-dense:.1f` (dense kernels) or {glue:text}`par-red-hsn-macs-sparse:.1f` (sparse).
-# Even against itself the note's factor is too high: the same HSN without any graph step costs
-# {glue:text}`par-macs-t0-dense` (dense) or {glue:text}`par-macs-t0-sparse:.0f` (sparse), so the recurrence
-# multiplies the cost by {glue:text}`par-macs-t-ratio-dense:.1f` or {glue:text}`par-macs-t-ratio-sparse:.1f`, not by
-# the reported {glue:text}`par-compute-rep`. Whether it is also faster in wall-clock time is a
+# costs {glue:text}`par-macs-hsn-dense` with dense kernels, of which the graph accounts for
+# {glue:text}`par-macs-g-dense` ({numref}`tab-par-macs` gives the sparse kernels and the CEN).
+# The recurrent steps are cheap because the graph is tiny: the HSN needs fewer
+# multiply-accumulates than the dense MLP, by a factor of {glue:text}`par-red-hsn-macs-dense`
+# (dense kernels) or {glue:text}`par-red-hsn-macs-sparse` (sparse). Even against itself the
+# note's factor is too high: the same HSN without any graph step costs
+# {glue:text}`par-macs-t0-dense` with dense kernels, so the recurrence multiplies the cost by
+# {glue:text}`par-macs-t-ratio-dense` ({glue:text}`par-macs-t-ratio-sparse` with sparse
+# kernels), not by the reported {glue:text}`par-compute-rep`. Whether it is also faster in wall-clock time is a
 # different question (the steps are sequential and the matrices tiny); {doc}`04-limitations`
 # measures it.
 
@@ -241,10 +235,10 @@ publish(par.table_views(tables), "tab-par");
 # The reported {glue:text}`par-s5-rep` is the size of the dense MLP's *input-to-hidden* matrix for
 # {glue:text}`par-s5-d` inputs ({glue:text}`par-s5-in-hid` in the code); its hidden-to-hidden matrix does not
 # depend on the input and stays at {glue:text}`par-s5-hid-hid`. For the HSN, a
-# {glue:text}`par-dg-density:.0f`% mask on the {glue:text}`par-s5-dg-size` entries of the DG
-# matrix keeps {glue:text}`par-s5-dg-exp:.0f` nonzeros on average (measured:
-# {glue:text}`par-s5-dg-meas:.0f`), {glue:text}`par-s5-dg-ratio:.1f` times the reported {glue:text}`par-s5-dg-rep`; the reported
-# value corresponds to a density of {glue:text}`par-s5-dg-implied:.1f`%. The DG projection grows linearly
+# {glue:text}`par-dg-density`% mask on the {glue:text}`par-s5-dg-size` entries of the DG
+# matrix keeps {glue:text}`par-s5-dg-exp` nonzeros on average (measured:
+# {glue:text}`par-s5-dg-meas`), {glue:text}`par-s5-dg-ratio` times the reported {glue:text}`par-s5-dg-rep`; the reported
+# value corresponds to a density of {glue:text}`par-s5-dg-implied`%. The DG projection grows linearly
 # with the input dimension, just as the dense first layer does.
 #
 # ## Conclusion
@@ -253,10 +247,12 @@ publish(par.table_views(tables), "tab-par");
 # omits are added. The HSN's reported {glue:text}`par-hsn-rep` is reproduced only by counting its
 # fixed graph as learned; with the graph fixed, as the note intends, the HSN has
 # {glue:text}`par-hsn-a` learned parameters and a larger advantage
-# ({glue:text}`par-red-hsn-a:.1f`$\times$ under (a)) than the note claims. Table 3.3 does not add up,
+# ({glue:text}`par-red-hsn-a`$\times$ under (a)) than the note claims. Table 3.3 does not add up,
 # and the note's MNIST extrapolation mistakes an input-to-hidden matrix for a hidden-to-hidden one
 # and undercounts the DG nonzeros. On compute, the HSN needs fewer multiply-accumulates than the
-# dense MLP, not more.
+# dense MLP, not more. Every component's count under every convention, and this page's key
+# numbers as a record, can be downloaded: {glue:md}`par-data-components:myst`
+# {glue:md}`par-data-checks:myst`
 
 # %% tags=["hide-input"]
 provenance.block(cfg);

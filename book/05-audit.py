@@ -14,10 +14,10 @@
 # # Audit
 #
 # This section judges each of the note's claims, once, by one rulebook, under every reading of
-# the choices the note leaves open ({glue:text}`audit-axes`, and for the data the swiss-roll label
-# and the sine noise). A claim that holds under one reading and fails under another is not the
-# note's success or failure: it is decided by a choice the note does not make, and the ledger says
-# which.
+# the choices the note leaves open. A claim that holds under one reading and fails under another is
+# not the note's success or failure: it is decided by a choice the note does not make. So each
+# verdict is given twice: under the readings the note's own numbers point to, and as a condition
+# over every reading that trains.
 
 # %% tags=["parameters", "remove-cell"]
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
@@ -26,40 +26,46 @@ n_seeds = 0  # 0: the profile's default
 epochs_scale = 0.0  # 0: the profile's default
 
 # %% tags=["remove-cell"]
-from scaffold.runtime import provenance, publish, setup
-
-cfg = setup(device=device, profile=profile, n_seeds=n_seeds, epochs_scale=epochs_scale)
-
-# %% tags=["remove-cell"]
 from IPython.display import Markdown, display
 
 from scaffold.chapters import audit
+from scaffold.runtime import provenance, publish_page, setup
 
-tables = audit.compute(cfg)
-facts = audit.facts(cfg, tables)
-publish(facts, "audit")
-publish(audit.figures(tables), "fig-audit")
+cfg = setup(device=device, profile=profile, n_seeds=n_seeds, epochs_scale=epochs_scale)
+pg = audit.page(cfg)
+publish_page(pg, "audit");
+
+# %% [markdown]
+# ## The answer
+#
+# The same findings open the book; each links to the ledger rows below.
+
+# %% tags=["remove-input"]
+display(Markdown(pg.facts["findings"]))
 
 # %% [markdown]
 # ## The ledger
 #
-# Of {glue:text}`audit-n-claims` claims, {glue:text}`audit-n-holds` hold,
-# {glue:text}`audit-n-unsupported` are unsupported, {glue:text}`audit-n-contradicted` are
-# contradicted and {glue:text}`audit-n-untestable` are untestable; the correction across the
-# ledger changes {glue:text}`audit-n-holm-changed` of them. The claims cite
-# {glue:text}`audit-n-reported` reported values of the note, each counted once. For the claims
-# judged on trained models the table gives the share of readings under which the claim holds and
-# the axes that decide it ({glue:text}`audit-n-readings` HSN readings in this build).
+# Every claim of the note, counted once ({glue:text}`audit-n-claims` claims citing
+# {glue:text}`audit-n-reported` reported values of the note), judged on
+# {glue:text}`audit-n-runs` trained runs over {glue:text}`audit-n-seeds` seeds:
+# {glue:text}`audit-verdict-counts`.
+# Holm's correction across the ledger changed {glue:text}`audit-n-holm-changed` of them. Open a
+# row's *more* for the note's value, our measurement and interval, the test, the p-values and the
+# counts of readings; the whole table is `claims.csv`. The verdict words mean:
 #
-# ```{glue:figure} fig-audit-ledger-short
+# {glue:text}`audit-verdict-key`
+#
+# ```{glue:figure} tab-audit-ledger
 # :figclass: table
-# :name: tab-audit-ledger-short
+# :name: tab-audit-ledger
 #
-# The claims ledger, short: verdict, share of readings under which the claim holds, and the axes
-# whose switch alone flips it. The full ledger is below and in `claims.csv`.
+# The claims ledger. *Verdict*: under the readings consistent with the note's numbers. *Condition*: where it
+# holds*: the shortest rule over the readings' levels that says where the claim holds, among the
+# readings that train, with the readings it gets wrong. *Share*: the readings that train under
+# which it holds.
 # ```
-
-# %% [markdown]
+#
 # ## The rulebook
 #
 # Every verdict of the book comes from these rules, coded once in `scaffold.verdicts`. "Matches"
@@ -68,57 +74,119 @@ publish(audit.figures(tables), "fig-audit")
 # step-down method {cite}`holm1979simple`.
 
 # %% tags=["remove-input"]
-display(Markdown(facts["rulebook"]))
+display(Markdown(pg.facts["rulebook"]))
 
 # %% [markdown]
+# ## Readings, and which of them the note ran
+#
+# The book trains {glue:text}`audit-n-readings` readings of the HSN. Which ones, and why not every
+# crossing of every axis:
+
+# %% tags=["remove-input"]
+display(Markdown(pg.facts["design"]))
+
+# %% [markdown]
+# **Readings that do not train.** {glue:text}`audit-degenerate-rule` In this build
+# {glue:text}`audit-n-degenerate` readings are degenerate.
+#
+# **Readings the note's numbers point to.** {glue:text}`audit-consistency-method` In this build
+# {glue:text}`audit-n-consistent` readings are consistent with the note.
+#
+# ```{glue:figure} tab-audit-readings
+# :figclass: table
+# :name: tab-audit-readings
+#
+# Every HSN reading: whether it trains, the posterior weight the note's own numbers give it, and
+# whether it is consistent with them or ruled out (`readings.csv`; the task readings are in
+# `task_readings.csv`).
+# ```
+#
+# ## Explore the multiverse
+#
+# Pick a level on every axis to see that reading everywhere at once: each model's per-seed test
+# scores on every task, the reading's verdict on each claim, and where it sits on each
+# specification curve. The data are `multiverse.csv`, `audit_curves.csv` and `readings.csv`,
+# embedded in the page.
+#
+# ```{glue:figure} fig-audit-explorer
+# :name: fig-audit-explorer
+#
+# The multiverse explorer.
+# ```
+#
 # ## Specification curves
 #
-# For each headline claim, every reading gives one paired difference with its 95% interval
-# (sorted, top); the dots beneath mark the reading's level on every axis, so a column of dots that
-# lines up with the verdicts shows the choice that decides it
-# {cite}`simonsohn2020specification,steegen2016multiverse`. The rows are in `audit_curves.csv`.
+# For each claim, every reading and task gives one paired difference with its 95% interval; sorted,
+# they form a specification curve {cite}`simonsohn2020specification`, with a dot for each reading's
+# level on every axis beneath, so a column of dots that lines up with the verdicts shows the choice
+# that decides them. How to read one:
+#
+# ```{glue:figure} fig-audit-how-to-read
+# :name: fig-audit-how-to-read
+#
+# An annotated example of a specification curve.
+# ```
 #
 # ```{glue:figure} fig-audit-curve-matches
 # :name: fig-audit-curve-matches
 #
-# The HSN against the dense MLP (accuracy, mean over the three classification tasks), per reading.
+# The HSN against the dense MLP on swiss roll, circles and moons, per reading and task (test
+# accuracy, HSN minus dense MLP).
 # ```
 #
 # ```{glue:figure} fig-audit-curve-moons
 # :name: fig-audit-curve-moons
 #
-# The HSN against the dense MLP on moons, per reading.
+# The note's one superiority claim: the HSN beats the dense MLP on moons, per reading.
 # ```
 #
 # ```{glue:figure} fig-audit-curve-circulation
 # :name: fig-audit-curve-circulation
 #
-# The circulation: the HSN at T = 5 minus the same reading at T = 0, per reading.
+# The circulation: the HSN at T = 5 minus the same reading at T = 0 (no recurrence), per reading and
+# task, two spirals included as a task off the accuracy ceiling.
 # ```
-#
-# {glue:text}`audit-circulation`
 #
 # ```{glue:figure} fig-audit-curve-kronecker
 # :name: fig-audit-curve-kronecker
 #
-# The Kronecker graph minus a random graph with the same number of edges, per reading.
+# The Kronecker graph minus a random graph with the same number of edges, per reading and task.
 # ```
 #
 # ```{glue:figure} fig-audit-curve-budget
 # :name: fig-audit-curve-budget
 #
-# The HSN minus a dense MLP of the same learned budget, per reading.
+# The HSN minus a dense MLP with the same number of learned parameters, per reading and task.
 # ```
 #
-# ```{glue:figure} fig-audit-switching
+# ```{glue:figure} tab-audit-switching
 # :figclass: table
 # :name: tab-audit-switching
 #
 # The effect of switching one axis alone on each claim's difference (mean over the other axes'
 # combinations, 95% paired-t interval over seeds), and how often that switch flips the verdict.
 # ```
-
-# %% [markdown]
+#
+# ## The tradeoff itself: learned parameters against score
+#
+# The note's takeaway is that structure can substitute for learned parameters. The direct test
+# sets every model against dense MLPs of widths 4 to 64 on the same data and seeds: does any HSN sit
+# above that frontier at its own learned count? The ledger's row S4-frontier judges it.
+#
+# ```{glue:figure} fig-audit-frontier
+# :name: fig-audit-frontier
+#
+# Test score against learned parameters (log scale), one panel per task: dense MLPs of widths 4 to
+# 64 (per-seed points and their mean), the CEN at its widths, the HSN under every reading that
+# trains, and its T = 0 and random-graph controls (`frontier.csv`).
+# ```
+#
+# ```{glue:figure} fig-audit-heatmap
+# :name: fig-audit-heatmap
+#
+# The HSN minus the dense MLP by reading and task, in units of the rulebook's margin.
+# ```
+#
 # ## Every model and control against the dense MLP
 #
 # ```{glue:figure} fig-audit-forest
@@ -151,15 +219,22 @@ display(Markdown(facts["rulebook"]))
 # bars), for the named points with the input once and at every step.
 # ```
 #
-# ## The full ledger
+# ## What we chose where the note and the issues were silent
 #
-# ```{glue:figure} fig-audit-ledger-full
-# :figclass: table
-# :name: tab-audit-ledger-full
-#
-# Every claim with the note's value and its source, our measurement and interval, the test, the
-# p-value before and after Holm's correction, the verdict, and the readings.
-# ```
+# - **Degenerate** is decided per run by the model's output (a constant predictor, or a loss that
+#   is not finite); a saturated or exploding state shows up that way. A reading is degenerate when
+#   most of its runs are, so a few seeds whose drawn mask leaves the DG layer without input stay in.
+# - **Consistent with the note** compares differences from the dense MLP, not raw scores, so that a
+#   task easier or harder than the note's does not decide it; the CEN's differences inform the task
+#   readings only.
+# - **Structural claims** ("the circulation is the key", "the Kronecker graph beats a random
+#   graph", "structure substitutes for parameters") are judged one task at a time, two spirals
+#   included, since the note states them jointly but the answer differs by task.
+# - **The condition** is searched over rules of up to three conditions; when no rule is exact the
+#   one with the fewest wrong readings is given with its count.
+# - **The swiss-roll noise** is crossed only with the models that train; **the new DG-mask levels
+#   and learned G** only with the graph scales, drives and loop activations under which the HSN
+#   trains; controls only under readings that train.
 
 # %% tags=["remove-input"]
 provenance.block(cfg);

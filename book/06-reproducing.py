@@ -94,18 +94,19 @@ publish(rp.record_views(record), "tab-rep-gpu");
 #
 # ## How long it takes
 #
-# `make bench` measures the training engine and the book's rebuild times on this machine, writes
-# `results/bench.json`, and refreshes this page. The numbers below are read from that file.
+# `make bench` measures the training engine and the book's rebuild times on the machine that builds
+# the book, writes `results/bench.json`, and refreshes this page, whose numbers below are then read
+# from that file.
 
 # %% [markdown]
 # ```{glue:md} rep-timings
 # :format: myst
 # ```
 #
-# ## On a GPU
+# ## Recorded on a GPU
 #
-# The project's speed targets were set for two CPU cores. Where a session was lent a machine
-# with a GPU, the same benchmarks ran there once, on `DEVICE=cuda`, and their report was kept.
+# The project's speed targets were set for two CPU cores. The same benchmarks ran once on a
+# machine with a GPU (`DEVICE=cuda`), and their report is kept in the repository.
 #
 # ```{glue:md} rep-gpu
 # :format: myst

@@ -9,8 +9,17 @@ Then, as a reader on a laptop and on a phone (every page at 1280 and 390 px
 wide, light and dark, network cut): nothing widens the page beyond the window
 except inside a box that scrolls on its own (wide tables); every live figure
 (``scaffold.runtime.live``) draws an SVG or canvas; the console has no errors;
-every image is at least as many pixels wide as it is shown.  Screenshots go to
-``_build/screenshots/`` for a person to look at.  The same checks run on a demo
+every image is at least as many pixels wide as it is shown; no static figure's
+text is under 9 px as displayed (each image of ``scaffold.runtime.static`` records
+its smallest text in its own pixels, ``data-min-text-px``, scaled here by displayed
+over natural width); at 1280 px every key table (``key-table``) fits its column
+without scrolling.  Screenshots go to ``_build/screenshots/`` (or ``$SCAFFOLD_SHOTS``)
+for a person to look at.
+
+The introduction's links into other pages land on an element that exists (the
+ledger's rows, ``05-audit.html#claim-<id>``, and the figures), and the multiverse
+explorer changes what it shows when a level is switched: on the audit page, and
+on a page written here from a synthetic multiverse (``tests/test_explorer.py``).  The same checks run on a demo
 page built from ``tests/fixtures/view_demo.py`` in ``_build/view-demo`` that
 shows every kind of view (live figures, tables, numbered tables) before the
 chapters use them.
@@ -36,9 +45,11 @@ REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 DRIVER = "/usr/bin/chromedriver"
 HTML = Path(os.environ.get("SCAFFOLD_HTML", REPO / "_build" / "html")).resolve()
-SHOTS = REPO / "_build" / "screenshots"
+SHOTS = Path(os.environ.get("SCAFFOLD_SHOTS", REPO / "_build" / "screenshots")).resolve()
 DEMO = REPO / "_build" / "view-demo"
 WIDTHS = (1280, 390)
+#: The smallest text a figure may show, in CSS pixels (scaffold.runtime.style.MIN_TEXT_PX).
+MIN_TEXT_PX = 9.0
 THEMES = ("light", "dark")
 IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false")
 
@@ -74,8 +85,10 @@ def browser():
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage", f"--user-data-dir={profile}",
-                 # Every network request goes to a dead proxy: the page must not need any.
+                 # Every network request goes to a dead proxy, and no name resolves: the
+                 # page must not need the network (files and localhost only).
                  "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
                  "--window-size=1200,900"):
         opts.add_argument(flag)
     driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
@@ -197,9 +210,47 @@ def _open_in(browser, url: str, theme: str) -> str:
     return browser.execute_script("return document.documentElement.dataset.theme;")
 
 
+# Text of static figures as displayed: each image records its smallest text in its own
+# pixels; shown at another width, it scales by displayed / natural width.
+FIGURE_TEXT = """
+const main = document.querySelector('main') || document.body;
+const out = [];
+for (const img of main.querySelectorAll('.static-figure img')) {
+  if (img.offsetParent === null || !img.complete || !img.naturalWidth) continue;
+  const shown = img.getBoundingClientRect().width;
+  const px = Number(img.dataset.minTextPx) * shown / img.naturalWidth;
+  out.push({px: px, shown: Math.round(shown), natural: img.naturalWidth,
+            fig: (img.closest('figure') || {}).id || img.alt.slice(0, 60)});
+}
+const bare = [...main.querySelectorAll('img')].filter(i => i.offsetParent !== null
+    && !i.closest('.static-figure, .live-figure') && i.naturalWidth > 200).map(i => i.alt.slice(0, 60));
+return {figures: out, bare: bare};
+"""
+
+# Key tables against their scroll box and the article column.
+KEY_TABLES = """
+const col = (document.querySelector('article.bd-article') || document.body).getBoundingClientRect();
+return [...document.querySelectorAll('table.key-table')].map(t => {
+  const box = t.closest('.table-scroll') || t.parentElement;
+  return {id: (t.closest('figure') || {}).id || t.id, scroll: box.scrollWidth - box.clientWidth,
+          right: Math.round(t.getBoundingClientRect().right), column: Math.round(col.right)};
+});
+"""
+
+
 def _view(browser, where: str, width: int, shot: Path) -> list[str]:
     """The checks on the page as it is shown now; then its screenshot, at full height."""
     problems = []
+    text = browser.execute_script(FIGURE_TEXT)
+    problems += [f"{where}: figure {f['fig']!r} has text {f['px']:.1f} px tall (under {MIN_TEXT_PX} px; "
+                 f"shown {f['shown']} px of {f['natural']})" for f in text["figures"] if f["px"] < MIN_TEXT_PX]
+    problems += [f"{where}: a static image without a recorded text size (not drawn through "
+                 f"scaffold.runtime.static): {alt!r}" for alt in text["bare"]]
+    if width >= 1280:
+        problems += [f"{where}: key table {t['id']!r} does not fit its column: it scrolls by {t['scroll']} px, "
+                     f"ends at {t['right']} px (column {t['column']} px)"
+                     for t in browser.execute_script(KEY_TABLES)
+                     if t["scroll"] > 1 or t["right"] > t["column"] + 1]
     live = browser.execute_async_script(LIVE)
     if live["drawn"] < live["boxes"]:
         problems.append(f"{where}: {live['boxes'] - live['drawn']} of {live['boxes']} "
@@ -393,3 +444,128 @@ def test_sections_offer_their_sources():
         assert f"{page.stem}.ipynb" in html, f"{page.name}: no .ipynb download"
         assert "Provenance of this page" in html, f"{page.name}: no provenance.block(cfg) at the end"
         assert f"{page.stem}.py" in html, f"{page.name}: provenance block without .py link"
+
+
+# --- issue 19: every claim one click from its evidence; the explorer ---------------------
+
+INTRO = "00-intro.html"
+#: Pages that must hold the multiverse explorer.
+EXPLORER_PAGES = (AUDIT_PAGE,)
+
+
+def cross_page_links(page: Path) -> list[tuple[str, str]]:
+    """(target page, fragment) of every link on ``page`` into another page's element."""
+    html = page.read_text()
+    out = []
+    for href in re.findall(r'<a\b[^>]*\bhref="([^"#]+\.html)#([^"]+)"', html):
+        target, frag = href
+        if "://" in target:
+            continue
+        out.append(((page.parent / target).resolve().as_posix(), frag))
+    return list(dict.fromkeys(out))
+
+
+# Where a link lands: the element, whether it is shown, and where it sits in the window.
+LANDS = """
+const el = document.getElementById(decodeURIComponent(arguments[0]));
+if (!el) return null;
+const r = el.getBoundingClientRect();
+return {shown: r.height > 0 && getComputedStyle(el).visibility !== 'hidden', top: r.top,
+        window: window.innerHeight, tag: el.tagName.toLowerCase()};
+"""
+
+
+def test_every_intro_link_into_another_page_lands_on_an_element(browser):
+    _require(bool(pages()), f"no built book at {HTML}")
+    intro = HTML / "book" / INTRO
+    assert intro.exists(), f"{INTRO} missing"
+    links = cross_page_links(intro)
+    assert any(t.endswith(AUDIT_PAGE) for t, _ in links), \
+        f"{INTRO} links to no element of {AUDIT_PAGE} (each claim should link to its ledger row)"
+    browser.set_window_size(1280, 900)
+    problems = []
+    for target, frag in links:
+        browser.get(Path(target).as_uri() + "#" + frag)
+        r = browser.execute_script(LANDS, frag)
+        where = f"{INTRO} -> {Path(target).name}#{frag}"
+        if r is None:
+            problems.append(f"{where}: no element with that id")
+        elif not r["shown"]:
+            problems.append(f"{where}: the {r['tag']} is not shown")
+        elif not -1 <= r["top"] <= r["window"]:
+            problems.append(f"{where}: the page did not scroll to it (top {r['top']:.0f} px)")
+    assert not problems, "\n".join(problems)
+
+
+# Switches one select of an explorer to another level; reports what it showed before and after.
+SWITCH = """
+const box = document.querySelectorAll('.explorer')[arguments[0]];
+const text = () => box.querySelector('.explorer-body').innerText + box.querySelector('.explorer-flags').innerText;
+const before = text();
+const selects = [...box.querySelectorAll('select')].filter(s => s.options.length > 1);
+if (!selects.length) return {before: before, after: before, selects: 0};
+const s = selects[0];
+s.value = String((Number(s.value) + 1) % s.options.length);
+s.dispatchEvent(new Event('change'));
+return {before: before, after: text(), selects: selects.length,
+        width: box.scrollWidth - box.clientWidth};
+"""
+
+
+def _switch_every_explorer(browser, url: str, where: str) -> tuple[int, list[str]]:
+    problems, seen = [], 0
+    for width in WIDTHS:
+        for theme in THEMES:
+            browser.set_window_size(width, 900)
+            _open_in(browser, url, theme)
+            n = browser.execute_script("return document.querySelectorAll('.explorer').length;")
+            seen = max(seen, n)
+            for i in range(n):
+                r = browser.execute_script(SWITCH, i)
+                at = f"{where} explorer {i} at {width} px, {theme}"
+                if not r["selects"]:
+                    problems.append(f"{at}: no axis with two levels to switch")
+                elif r["after"] == r["before"]:
+                    problems.append(f"{at}: switching a level changed nothing")
+                if r.get("width", 0) > 1:
+                    problems.append(f"{at}: wider than its box by {r['width']} px")
+            problems += [f"{where} at {width} px: console: {e['message'][:200]}"
+                         for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+            shot = SHOTS / "explorer" / f"{Path(url.split('#')[0]).stem}-{width}-{theme}.png"
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            browser.save_screenshot(str(shot))
+    return seen, problems
+
+
+def test_explorer_switches_on_a_synthetic_multiverse(browser, tmp_path):
+    """The explorer's script, offline, on a page of its own (no book build needed)."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from test_explorer import synthetic
+
+    from scaffold.palette import css
+    from scaffold.runtime.explorer import explorer
+
+    long, curves, readings = synthetic()
+    static = (REPO / "book" / "_static").as_uri()
+    page = tmp_path / "explorer.html"
+    page.write_text(
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<link rel='stylesheet' href='{static}/tables.css'><style>{css()}</style>"
+        "<style>html[data-theme=dark] body{background:#121212;color:#ddd}</style></head>"
+        f"<body>{explorer(long, curves, readings).to_html()}</body></html>")
+    seen, problems = _switch_every_explorer(browser, page.as_uri(), "synthetic")
+    assert seen == 1 and not problems, "\n".join(problems)
+
+
+def test_explorer_in_the_book_switches(browser):
+    _require(bool(pages()), f"no built book at {HTML}")
+    problems = []
+    for name in EXPLORER_PAGES:
+        page = HTML / "book" / name
+        if not page.exists():
+            problems.append(f"{name}: page missing")
+            continue
+        seen, found = _switch_every_explorer(browser, page.as_uri(), name)
+        problems += found if seen else [f"{name}: no multiverse explorer on the page"]
+    assert not problems, "\n".join(problems)

@@ -5,13 +5,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 
 from scaffold import note, verdicts
-from scaffold.chapters import benchmarks as fb
-from scaffold.chapters import benchmarks as tables
+from scaffold.chapters.benchmarks import facts, figures, reported
 from scaffold.data import make_dataset
-from scaffold.experiments import CENS, DENSE, HSN_REPAIRED
+from scaffold.experiments import DENSE
 from scaffold.train import TrainConfig, train_ensemble
 
 
@@ -21,47 +19,20 @@ def _sel(task, model, seed, val, test=None, lr=0.01):
 
 
 def test_cen_width_parses_only_cen_labels():
-    assert tables.cen_width("CEN (H=128)") == 128
-    assert tables.cen_width("CEN (H=128) + bias") is None
-    assert tables.cen_width("Dense MLP") is None
-
-
-def test_best_by_validation_maximises_accuracy_and_minimises_mse():
-    rows = pd.DataFrame([
-        _sel("moons", "CEN (H=64)", 0, 0.80, 0.70), _sel("moons", "CEN (H=512)", 0, 0.85, 0.60),
-        _sel("moons", "CEN (H=64)", 1, 0.90, 0.91), _sel("moons", "CEN (H=512)", 1, 0.88, 0.99),
-        _sel("sine", "CEN (H=64)", 0, 0.40), _sel("sine", "CEN (H=512)", 0, 0.45),
-        _sel("moons", "Dense MLP", 0, 0.99),  # not a candidate: never chosen
-    ])
-    best = tables.best_by_validation(rows, ["CEN (H=64)", "CEN (H=512)"])
-    got = {(r.task, r.seed): (r.chosen, r.test_metric) for r in best.itertuples()}
-    # chosen on validation, even where the other width has the better *test* score
-    assert got == {("moons", 0): ("CEN (H=512)", 0.60), ("moons", 1): ("CEN (H=64)", 0.91),
-                   ("sine", 0): ("CEN (H=64)", 0.40)}
-    assert set(best["model"]) == {tables.BEST_H}
-
-
-def test_best_by_validation_ties_go_to_first_candidate_and_nan_never_wins():
-    rows = pd.DataFrame([
-        _sel("circles", "CEN (H=128)", 0, 0.9), _sel("circles", "CEN (H=64)", 0, 0.9),
-        _sel("circles", "CEN (H=64)", 1, np.nan), _sel("circles", "CEN (H=128)", 1, 0.5),
-    ])
-    best = tables.best_by_validation(rows, ["CEN (H=64)", "CEN (H=128)"]).set_index("seed")
-    assert best.loc[0, "chosen"] == "CEN (H=64)"
-    assert best.loc[1, "chosen"] == "CEN (H=128)"
-    with pytest.raises(ValueError):
-        tables.best_by_validation(rows, ["CEN (H=999)"])
+    assert reported.cen_width("CEN (H=128)") == 128
+    assert reported.cen_width("CEN (H=128) + bias") is None
+    assert reported.cen_width("Dense MLP") is None
 
 
 def test_reported_maps_models_to_the_notes_columns():
-    assert tables.reported("moons", "HSN (repaired)") == note.TABLE_2_1["moons"]["HSN"]
-    assert tables.reported("moons", "HSN (literal)") == note.TABLE_2_1["moons"]["HSN"]
-    assert tables.reported("sine", "CEN (best H)") == note.TABLE_2_1["sine"]["CEN"]
+    assert reported.reported("moons", "HSN (repaired)") == note.TABLE_2_1["moons"]["HSN"]
+    assert reported.reported("moons", "HSN (literal)") == note.TABLE_2_1["moons"]["HSN"]
+    assert reported.reported("sine", "CEN (best H)") == note.TABLE_2_1["sine"]["CEN"]
     # the note's CEN value on circles is at H=128, so H=512 has nothing to compare with
-    assert note.CEN_BEST_H["circles"] != 512 and np.isnan(tables.reported("circles", "CEN (H=512)"))
-    assert tables.reported("swiss_roll", "CEN (H=512)") == note.TABLE_2_1["swiss_roll"]["CEN"]
-    assert np.isnan(tables.reported("moons", "something else"))
-    assert np.isnan(tables.reported("two_spirals", "Dense MLP"))
+    assert note.CEN_BEST_H["circles"] != 512 and np.isnan(reported.reported("circles", "CEN (H=512)"))
+    assert reported.reported("swiss_roll", "CEN (H=512)") == note.TABLE_2_1["swiss_roll"]["CEN"]
+    assert np.isnan(reported.reported("moons", "something else"))
+    assert np.isnan(reported.reported("two_spirals", "Dense MLP"))
 
 
 def _toy_selected(n_seeds=6):
@@ -78,9 +49,9 @@ def _toy_selected(n_seeds=6):
 
 def test_with_derived_adds_best_and_note_width_rows():
     sel = _toy_selected()
-    rows = tables.with_derived(sel)
-    best = rows[rows["model"] == tables.BEST_H]
-    note_h = rows[rows["model"] == tables.NOTE_H]
+    rows = reported.with_derived(sel)
+    best = rows[rows["model"] == reported.BEST_H]
+    note_h = rows[rows["model"] == reported.NOTE_H]
     assert len(best) == 2 * 6
     # circles: note's H is 128; sine: 64
     assert set(note_h.loc[note_h["task"] == "circles", "chosen"]) == {"CEN (H=128)"}
@@ -88,19 +59,19 @@ def test_with_derived_adds_best_and_note_width_rows():
     # on circles (accuracy) the widest CEN has the best validation scores here; on sine (MSE) the narrowest
     assert set(best.loc[best["task"] == "circles", "chosen"]) == {"CEN (H=512)"}
     assert set(best.loc[best["task"] == "sine", "chosen"]) == {"CEN (H=64)"}
-    counts = tables.chosen_widths(rows)
+    counts = reported.chosen_widths(rows)
     assert counts.loc["circles", "CEN (H=512)"] == 6 and counts.loc["sine", "CEN (H=64)"] == 6
 
 
 def test_reported_vs_ours_means_intervals_and_verdicts():
     sel = _toy_selected()
-    rows = tables.with_derived(sel)
-    models = ["Dense MLP", "CEN (H=512)", tables.BEST_H]
-    long = tables.reported_vs_ours(rows, models, ["circles", "sine"], n_boot=500)
+    rows = reported.with_derived(sel)
+    models = ["Dense MLP", "CEN (H=512)", reported.BEST_H]
+    long = reported.reported_vs_ours(rows, models, ["circles", "sine"], n_boot=500)
     assert len(long) == 2 * 3 * 2
     assert list(long["task"].unique()) == ["circles", "sine"]
     assert list(long["model"].unique()) == models
-    c = tables.cell(long, "circles", "Dense MLP", "val")
+    c = reported.cell(long, "circles", "Dense MLP", "val")
     x = sel.query("task == 'circles' and model == 'Dense MLP'")["val_metric"]
     assert c["mean"] == pytest.approx(x.mean()) and c["lo"] <= c["mean"] <= c["hi"]
     assert c["n"] == 6 and c["metric"] == "accuracy"
@@ -110,36 +81,36 @@ def test_reported_vs_ours_means_intervals_and_verdicts():
     j = verdicts.judge_single(c["reported"], x.to_numpy(), "accuracy")
     assert (c["verdict"], c["pi_lo"], c["pi_hi"]) == (j["verdict"], j["lo"], j["hi"])
     assert c["pi_hi"] <= 1.0 and c["pi_lo"] <= c["lo"]  # clipped, and wider than the mean's CI
-    t = tables.cell(long, "circles", "Dense MLP", "test")
+    t = reported.cell(long, "circles", "Dense MLP", "test")
     assert t["mean"] == pytest.approx(x.mean() - 0.005)
-    assert tables.cell(long, "sine", "Dense MLP", "val")["metric"] == "MSE"
-    assert tables.cell(long, "circles", "CEN (H=512)")["verdict"] == ""
+    assert reported.cell(long, "sine", "Dense MLP", "val")["metric"] == "MSE"
+    assert reported.cell(long, "circles", "CEN (H=512)")["verdict"] == ""
     # toy sine "MSE" ~0.99 is far above the reported 0.019
-    s = tables.cell(long, "sine", "Dense MLP")
+    s = reported.cell(long, "sine", "Dense MLP")
     assert (s["verdict"], s["side"]) == (verdicts.CONTRADICTED, "ours above")
     with pytest.raises(KeyError):
-        tables.cell(long, "moons", "Dense MLP")
+        reported.cell(long, "moons", "Dense MLP")
 
 
 def test_words_and_formatting():
-    assert tables.misses_sentence(0, 0) == "No reported value falls outside that range."
-    assert "in one cell and below it in 3 cells" in tables.misses_sentence(1, 3)
-    assert tables.fmt_ci(0.96875, 0.95, 0.98) == "0.969 [0.950, 0.980]"
-    assert tables.fmt_ci(0.5, np.nan, np.nan) == "0.500"
-    assert tables.fmt_ci(np.nan, 0, 1) == ""
+    assert facts.misses_sentence(0, 0) == "No reported value falls outside that range where the range can judge it."
+    assert "in one cell and below it in 3 cells" in facts.misses_sentence(1, 3)
+    assert reported.fmt_ci(0.96875, 0.95, 0.98) == "0.969 [0.950, 0.980]"
+    assert reported.fmt_ci(0.5, np.nan, np.nan) == "0.500"
+    assert reported.fmt_ci(np.nan, 0, 1) == ""
 
 
 def test_display_table_is_one_row_per_task_and_model():
-    rows = tables.with_derived(_toy_selected())
-    long = tables.reported_vs_ours(rows, ["Dense MLP", "CEN (H=512)"], ["circles", "sine"], n_boot=200)
-    d = tables.display_table(long).set_index(["task", "model"])
+    rows = reported.with_derived(_toy_selected())
+    long = reported.reported_vs_ours(rows, ["Dense MLP", "CEN (H=512)"], ["circles", "sine"], n_boot=200)
+    d = reported.display_table(long).set_index(["task", "model"])
     assert d.shape[0] == 4
     assert list(d.columns) == ["reported", "ours_val", "one_run", "verdict", "side",
                                "ours_test"]
     assert np.isnan(d.loc[("circles", "CEN (H=512)"), "reported"])
     assert pd.isna(d.loc[("circles", "CEN (H=512)"), "verdict"])
     assert d.loc[("circles", "Dense MLP"), "reported"] == 0.996
-    html = tables.results_table(long).to_html()
+    html = reported.results_table(long).to_html()
     # human headers, badges, tasks named for a reader, in the note's order
     assert "Verdict" in html and 'class="verdict verdict-' in html and "swiss_roll" not in html
     assert html.index("circles") < html.index("sine")
@@ -154,21 +125,9 @@ def _close():
     plt.close("all")
 
 
-@pytest.mark.parametrize("spec", [DENSE, HSN_REPAIRED, CENS[0]], ids=lambda s: s.label)
-def test_member_output_is_that_members_own_forward(spec):
-    model = spec.build(2, 1, [0, 1, 2])
-    x = np.random.default_rng(0).normal(size=(17, 2)).astype(np.float32)
-    with torch.no_grad():
-        full = model(torch.as_tensor(x).expand(3, 17, 2).contiguous()).numpy()
-    for m in range(3):
-        np.testing.assert_allclose(fb.member_output(model, x, m), full[m], rtol=1e-5, atol=1e-6)
-    # members differ (different seeds), so picking the member matters
-    assert not np.allclose(full[0], full[1])
-
-
 def test_grid_points_cover_the_data():
     x = np.array([[-1.0, 2.0], [3.0, -4.0]])
-    xx, yy, flat = fb.grid_points(x, n=11, pad=0.5)
+    xx, yy, flat = figures.grid_points(x, n=11, pad=0.5)
     assert xx.shape == yy.shape == (11, 11) and flat.shape == (121, 2)
     assert flat[:, 0].min() == pytest.approx(-1.5) and flat[:, 0].max() == pytest.approx(3.5)
     assert flat[:, 1].min() == pytest.approx(-4.5) and flat[:, 1].max() == pytest.approx(2.5)
@@ -176,7 +135,7 @@ def test_grid_points_cover_the_data():
 
 def test_plot_datasets_one_panel_per_task():
     ds = {t: make_dataset(t, 0, **SMALL) for t in ("moons", "sine")}
-    fig = fb.plot_datasets(ds)
+    fig = figures.plot_datasets(ds)
     assert [a.get_title() for a in fig.axes] == ["Moons", "Sine"]
 
 
@@ -193,7 +152,7 @@ def _long():
 
 def test_figure1_draws_means_reported_values_and_dense_line():
     long = _long()
-    fig = fb.plot_figure1(long, ["Dense MLP", "CEN (H=512)"], ["moons", "sine"])
+    fig = figures.plot_figure1(long, ["Dense MLP", "CEN (H=512)"], ["moons", "sine"])
     ax_moons, ax_sine = fig.axes[:2]
     assert ax_sine.get_yscale() == "log" and ax_moons.get_yscale() == "linear"
     ys = [float(np.ravel(l.get_ydata())[0]) for l in ax_moons.lines if len(np.ravel(l.get_ydata()))]
@@ -215,14 +174,14 @@ def test_plot_boundaries_and_sine_fits_run_on_trained_models():
         res = train_ensemble(DENSE, task, [0], tc)
         score = float(res.members["test_metric"].iloc[1])
         fits[(task, "Dense MLP")] = (res.model, 1, res.datasets[0], score)
-    fig = fb.plot_boundaries(fits, ["moons"], ["Dense MLP", "absent"], n=20)
+    fig = figures.plot_boundaries(fits, ["moons"], ["Dense MLP", "absent"], n=20)
     assert fig.axes[0].get_visible() and not fig.axes[1].get_visible()
     assert f"{fits[('moons', 'Dense MLP')][3]:.3f}" in fig.axes[0].get_title()
-    fig = fb.plot_sine_fits(fits, ["Dense MLP"], n=50)
+    fig = figures.plot_sine_fits(fits, ["Dense MLP"], n=50)
     line = fig.axes[0].lines[0]
     model, member, ds, _ = fits[("sine", "Dense MLP")]
     xs = line.get_xdata()[:, None]
-    np.testing.assert_allclose(line.get_ydata(), fb.member_output(model, xs, member)[:, 0], rtol=1e-5)
+    np.testing.assert_allclose(line.get_ydata(), model.member_output(xs, member)[:, 0], rtol=1e-5)
 
 
 def _curves():
@@ -236,55 +195,76 @@ def _curves():
     return pd.DataFrame(rows)
 
 
-def test_selected_curves_keep_only_the_chosen_learning_rate():
-    cur = _curves()
-    sel = pd.DataFrame(dict(task="moons", model="Dense MLP", seed=[0, 1, 2, 3],
-                            lr=[0.01, 0.01, 0.02, 0.02]))
-    out = fb.selected_curves(cur, sel)
-    assert len(out) == 4 * 10
-    assert set(map(tuple, out[["seed", "lr"]].drop_duplicates().to_numpy())) == {
-        (0, 0.01), (1, 0.01), (2, 0.02), (3, 0.02)}
-
-
-def test_curve_band_brackets_the_mean_within_the_seed_range():
-    cur = _curves().query("lr == 0.01")
-    band = fb.curve_band(cur, n_boot=500)
-    assert len(band) == 10 and (band["n"] == 4).all()
-    by_epoch = cur.groupby("epoch")["val_metric"]
-    np.testing.assert_allclose(band["mean"], by_epoch.mean().to_numpy())
-    assert (band["lo"] <= band["mean"] + 1e-12).all() and (band["mean"] <= band["hi"] + 1e-12).all()
-    assert (band["lo"] >= by_epoch.min().to_numpy() - 1e-12).all()
-    assert (band["hi"] <= by_epoch.max().to_numpy() + 1e-12).all()
-    late = fb.late_change(band, frac=0.2)
-    r = late.iloc[0]
-    assert (r["from_epoch"], r["to_epoch"]) == (8, 10)
-    assert r["change"] == pytest.approx(0.08)
-
-
 def test_learning_curves_figure_has_a_line_per_model():
     cur = _curves()
     sel = pd.DataFrame(dict(task="moons", model="Dense MLP", seed=[0, 1, 2, 3], lr=0.01))
-    fig = fb.plot_learning_curves(cur, sel, ["moons"], ["Dense MLP", "HSN (literal)"])
+    fig = figures.plot_learning_curves(cur, sel, ["moons"], ["Dense MLP", "HSN (literal)"])
     ax = fig.axes[0]
     assert len(ax.lines) == 1
     np.testing.assert_allclose(ax.lines[0].get_ydata(),
                                cur.query("lr == 0.01").groupby("epoch")["val_metric"].mean())
 
 
-def test_settles_below_finds_the_last_crossing():
-    band = pd.DataFrame(dict(task="sine", model="m", epoch=[1, 2, 3, 4, 5],
-                             mean=[0.5, 0.01, 0.03, 0.01, 0.005]))
-    assert fb.settles_below(band, "sine", "m", 0.02) == 4
-    assert fb.settles_below(band, "sine", "m", 1.0) == 1
-    assert fb.settles_below(band, "sine", "m", 0.004) is None
-    with pytest.raises(KeyError):
-        fb.settles_below(band, "sine", "other", 0.1)
-
-
 def test_per_seed_figure_is_live_with_one_trace_per_model_and_panel():
     sel = _toy_selected()
-    fig = fb.plot_per_seed(sel, ["Dense MLP", "CEN (H=512)"], ["circles", "sine"])
+    fig = figures.plot_per_seed(sel, ["Dense MLP", "CEN (H=512)"], ["circles", "sine"])
     names = {(t.name, t.xaxis) for t in fig.plot.data}
     assert len(names) == 4  # two models x two task panels
-    assert all("reading" in h for t in fig.plot.data for h in t.hovertext)
+    assert all("reading" in h.lower() for t in fig.plot.data for h in t.hovertext)
     assert fig.png[:4] == b"\x89PNG"
+
+
+# ----------------------------------------------------------------------------- the page's facts
+
+
+def _results(n_seeds=4):
+    """What compute() returns, from synthetic members of every core model on the note's tasks."""
+    from scaffold.chapters import benchmarks
+    from scaffold.sweep import SweepResult
+
+    rows, curves = [], []
+    for task in ("swiss_roll", "circles", "moons", "sine"):
+        reg = task == "sine"
+        for spec in benchmarks.experiments.CORE_MODELS:
+            m = spec.label
+            base = 0.5 if m == "HSN (literal)" else 0.95 - 0.01 * (m.startswith("CEN"))
+            for s in range(n_seeds):
+                for lr in (0.01, 0.02):
+                    v = (0.05 if m != "Dense MLP" else 0.001) + 0.001 * s if reg else base + 0.005 * s
+                    rows.append(dict(task=task, model=m, seed=s, lr=lr, embed_dim=None,
+                                     val_metric=v + 0.001 * (lr == 0.02), test_metric=v))
+                    curves += [dict(task=task, model=m, seed=s, lr=lr, epoch=e, train_loss=1.0,
+                                    val_metric=v * (1 + 1 / e)) for e in range(1, 6)]
+    sweep = SweepResult(pd.DataFrame(rows), pd.DataFrame(curves))
+    selected = sweep.selected()
+    rows = reported.with_derived(selected)
+    long = reported.reported_vs_ours(rows, benchmarks.MODELS, ["swiss_roll", "circles", "moons", "sine"],
+                                     n_boot=200)
+    return dict(sweep=sweep, selected=selected, rows=rows, long=long)
+
+
+def test_facts_are_the_declared_keys_and_read_the_table(tmp_path, monkeypatch):
+    from scaffold.chapters import benchmarks
+    from scaffold.runtime import setup
+
+    monkeypatch.setenv("SCAFFOLD_RESULTS", str(tmp_path))
+    cfg = setup("cpu", "quick")
+    results = _results()
+    f = facts.facts(cfg, results, dict(seed=0, max_diff=0.0))
+    assert set(f) == set(benchmarks.KEYS.facts)
+    assert f["lit-cls-max"] == pytest.approx(0.5 + 0.005 * 1.5 + 0.001)  # validation: the chosen lr's
+    assert f["lit-sine"] > 0.04
+    assert f["dense-sine"] == pytest.approx(0.0025) and f["dense-sine-ratio"] == pytest.approx(0.019 / 0.0025)
+    assert f["rep-dense-maxgap"] == pytest.approx(0.0)  # the synthetic repaired HSN equals the dense MLP
+    assert f["fit-agree"] == "exactly" and f["note-h-circles"] == note.CEN_BEST_H["circles"]
+    assert f["late-from"] == 4 and f["dense-sine-settle"] == "from epoch 1 on"
+    # 4 tasks x (dense, both HSN, best H, note's H) + the two tasks where the note's H is 512
+    assert f["inside-sentence"].startswith("The note's 12 reported values enter 22 comparisons")
+    views = benchmarks.table_views(results)
+    assert set(views) == set(benchmarks.KEYS.tables)
+
+
+def test_inside_sentence_counts_what_the_rulebook_cannot_judge():
+    s = facts.inside_sentence(3, 10, 8, wide=4)
+    assert "in 3 of them the reported value lies" in s and "In 4 comparisons our seeds spread" in s
+    assert verdicts.UNINFORMATIVE in s and "spread" not in facts.inside_sentence(10, 10, 8)

@@ -3,16 +3,17 @@
 import pytest
 
 from scaffold import note
-from scaffold.chapters import parameters as lp
+from scaffold.chapters import parameters
+from scaffold.chapters.parameters import counts, facts, figures
 
 
 @pytest.fixture(scope="module")
 def comp():
-    return lp.components(n_draws=5)
+    return counts.components(n_draws=5)
 
 
 def test_table_2_2_conventions(comp):
-    t = lp.table_2_2(comp).set_index(["model", "task"])
+    t = counts.table_2_2(comp).set_index(["model", "task"])
     assert t.loc[("Dense MLP", "classification"), "a"] == 4417
     hsn = t.loc[("HSN (literal)", "classification")]
     assert hsn["a"] == 641 and hsn["all"] == note.TABLE_2_2["HSN"][0]
@@ -23,13 +24,13 @@ def test_table_2_2_conventions(comp):
 
 
 def test_explain_unique_and_zero_size_dropped(comp):
-    assert len(lp.explain(comp, "HSN (literal)", 2, 897)) == 1
-    assert lp.explain(comp, "CEN (H=512)", 2, 513) == ["W_out + b_out"]
-    assert lp.explain(comp, "HSN (literal)", 2, 12345) == []
+    assert len(counts.explain(comp, "HSN (literal)", 2, 897)) == 1
+    assert counts.explain(comp, "CEN (H=512)", 2, 513) == ["W_out + b_out"]
+    assert counts.explain(comp, "HSN (literal)", 2, 12345) == []
 
 
 def test_table_3_3_sums(comp):
-    t = lp.table_3_3(comp).set_index("component")
+    t = counts.table_3_3(comp).set_index("component")
     s = t.loc["Column sum"]
     assert s["hsn_reported"] == 5 + 800 + 17 and s["dense_reported"] == 4417
     assert s["hsn_all"] == 897 and s["hsn_a"] == 641
@@ -37,16 +38,16 @@ def test_table_3_3_sums(comp):
 
 
 def test_reductions(comp):
-    r = lp.reductions(lp.table_2_2(comp)).set_index("model")
+    r = counts.reductions(counts.table_2_2(comp)).set_index("model")
     assert r.loc["HSN (literal)", "note_counts"] == pytest.approx(4417 / 897)
     assert r.loc["HSN (literal)", "a"] == pytest.approx(4417 / 641)
     assert r.loc["CEN (H=512)", "a"] == pytest.approx(4417 / 513)
 
 
 def test_bridge_and_section5(comp):
-    b = lp.bridge_readings(comp)
+    b = counts.bridge_readings(comp)
     assert b["code"] == 528 and b["difference"] == 16 and "b_dg + W_bridge" in b["combos"]
-    s = lp.section5(n_draws=2)
+    s = counts.section5(n_draws=2)
     assert s["dense_input_hidden"] == 784 * 64 and s["dense_hidden_hidden"] == 64 * 64
     assert s["dg_nnz_expected"] == pytest.approx(0.05 * 784 * 32)
 
@@ -54,7 +55,7 @@ def test_bridge_and_section5(comp):
 def test_plot_conventions(comp):
     import matplotlib.pyplot as plt
 
-    fig = lp.plot_conventions(lp.table_2_2(comp))
+    fig = figures.plot_conventions(counts.table_2_2(comp))
     ax = fig.axes[0]
     assert len(ax.patches) == 3 * 6  # three models x six conventions
     plt.close(fig)
@@ -67,8 +68,9 @@ def test_compute_writes_tables_and_facts_are_plain_data(tmp_path, monkeypatch):
 
     monkeypatch.setenv("SCAFFOLD_RESULTS", str(tmp_path))
     cfg = setup("cpu", "quick")
-    tables = lp.compute(cfg)
-    f = lp.facts(tables)
+    results = parameters.compute(cfg)
+    f = facts.facts(results)
+    assert set(f) == set(parameters.KEYS.facts)
     from scaffold.runtime.provenance import DataLinks
 
     assert all(isinstance(v, (int, float, str)) for k, v in f.items() if not k.startswith("data-")), f
@@ -78,4 +80,6 @@ def test_compute_writes_tables_and_facts_are_plain_data(tmp_path, monkeypatch):
     assert f["hsn-all"] == note.TABLE_2_2["HSN"][0] and f["hsn-a"] < f["hsn-all"]
     checks = json.loads((cfg.results_dir / "params_checks.json").read_text())
     assert checks["hsn_a"] == f["hsn-a"] and checks["n_draws"] == f["draws"]
-    assert set(lp.figures(tables)) == {"conventions"}
+    pg = parameters.KEYS.page(f, {"conventions": figures.plot_conventions(results["table_2_2"])},
+                              parameters.table_views(results))
+    assert pg.keys() == parameters.KEYS

@@ -59,13 +59,13 @@ def test_facts_are_plain_data_with_or_without_a_report():
         assert set(f) == set(rp.facts(REPORT))  # the prose may quote every key either way
     f = rp.facts(REPORT)
     assert f["ens-members"] == 20 and f["core-ratio"] == 10.0 and f["book-library-executed"] == 7
-    assert "5.0x faster for the Dense MLP" in f["ens-speedups"]
+    assert "5× faster for the Dense MLP" in f["ens-speedups"]
     assert "not measured" in rp.facts(None)["bench-status"]
 
 
 def test_timings_read_as_written_with_or_without_a_report(tmp_path):
     missing = rp.timings(None, rp.facts(None))._repr_mimebundle_()["text/markdown"]
-    assert "not measured" in missing
+    assert "`make bench` measures it" in missing and "recorded on a GPU" in missing
     for bad in ("nan", "n/a", "NaN"):
         assert bad not in missing
     text = rp.timings(REPORT, rp.facts(REPORT), path=tmp_path / "bench.json").text
@@ -92,22 +92,22 @@ GOALS = [{"goal": "core sweep time / matmul floor", "target": 4.0, "unit": "x", 
 
 def test_goals_table_says_met_missed_by_how_much_or_not_measured():
     t = rp.goals_table({"goals": GOALS}).set_index("goal")
-    assert t.loc["core sweep time / matmul floor", "state"] == "missed (2.0x off)"
-    assert t.loc["core sweep time / matmul floor", "target"] == "<= 4 x"
-    assert t.loc["batched speed-up, Dense MLP, 20 members", "state"] == "missed (2.0x off)"
-    assert t.loc["batched speed-up, Dense MLP, 20 members", "target"] == ">= 10 x"
+    assert t.loc["core sweep time / matmul floor", "state"] == "missed by 2×"
+    assert t.loc["core sweep time / matmul floor", "target"] == "≤ 4×"
+    assert t.loc["batched speed-up, Dense MLP, 20 members", "state"] == "missed by 2×"
+    assert t.loc["batched speed-up, Dense MLP, 20 members", "target"] == "≥ 10×"
     assert t.loc["cold make book", "state"] == "met"
     assert t.loc["make test", "measured"] == "not measured"
     # A direction recorded in the report wins over the one read off the goal's name.
     up = {"goal": "members per second", "target": 100.0, "unit": "x", "value": 50.0, "met": False,
           "lower_is_better": False}
     row = rp.goals_table({"goals": [up]}).iloc[0]
-    assert (row["target"], row["state"]) == (">= 100 x", "missed (2.0x off)")
+    assert (row["target"], row["state"]) == ("≥ 100×", "missed by 2×")
     report = {**REPORT, "goals": GOALS, "test": {"seconds": 420.0},
               "ensemble": [{**REPORT["ensemble"][0], "vmap_s": 2.0, "stacked_vs_vmap": 2.0}]}
     f = rp.facts(report)
     assert (f["goals-n"], f["goals-met"], f["goals-unmeasured"]) == (4, 1, 1)
-    assert f["ens-vmap"] == "2.0x for the Dense MLP"
+    assert f["ens-vmap"] == "2× for the Dense MLP"
     text = rp.timings(report, f).text
     assert "tab-rep-goals" in text and "420 s" in text and "vmap" in text
     assert "goals" in rp.table_views(report)
@@ -153,9 +153,21 @@ def test_a_recorded_gpu_report_is_labelled_as_recorded(tmp_path):
     (tmp_path / "bench-cuda.json").write_text(json.dumps(rec))
     assert rp.load_records(tmp_path)[0]["gpu"] == "NVIDIA H200"
     text = rp.recorded(rec).text
-    assert "2026-11-28" in text and "NVIDIA H200" in text and "not recomputed" in text
-    assert "18.0x for the Dense MLP" in text and "one run each" in text
-    assert "Of the 3 targets measured there, 1 is met" in text
+    assert "2026-11-28" in text and "NVIDIA H200" in text and "not re-measured when this book is built" in text
+    assert "18× for the Dense MLP" in text and "one run each" in text
+    assert "Of the 3 speed targets measured there, 1 is met" in text
     assert set(rp.record_views(rec)) == {"goals", "ensemble", "throughput"}
     for name in rp.record_views(rec):
         assert f"{{glue:figure}} tab-rep-gpu-{name}" in text
+
+
+def test_numbers_in_the_appendix_follow_the_book_style(tmp_path):
+    """Factors with ×, true minus, thousands separators; a recorded report says what it is."""
+    text = rp.timings(PROFILED, rp.facts(PROFILED)).text
+    assert "x faster" not in text and "×" in text and "10×" in text  # the floor ratio as a factor
+    rec = {**PROFILED, "gpu": "NVIDIA H200", "threads": 16, "torch": "2.11.0+cu130", "python": "3.12.3",
+           "date": "2026-11-28", "file": str(rp.RECORDS / "bench-x.json")}
+    first = rp.recorded(rec).text.split("\n\n")[0]
+    assert first.startswith("These figures were measured on an NVIDIA H200 with 16 CPU threads, torch "
+                            "2.11.0+cu130")
+    assert "`tools/records/bench-x.json`" in first and "not re-measured when this book is built" in first

@@ -38,7 +38,7 @@ def test_forest_colours_and_hover():
     spec = check(charts.forest(df, "diff", "lo", "hi", band=0.05), len(TASKS) * len(MODELS))
     first = spec["data"][0]
     assert first["name"] == "Dense MLP" and first["marker"]["color"] == style.look("Dense MLP").color
-    assert "Reading: as drawn" in first["hovertext"][0] and "0.100 [0, 0.200]" in first["hovertext"][0]
+    assert "reading: as drawn" in first["hovertext"][0] and "0.100 [0, 0.200]" in first["hovertext"][0]
     # panels in the note's order
     titles = [a["text"] for a in spec["layout"]["annotations"]][:3]
     assert titles == ["circles", "moons", "sine"]
@@ -77,6 +77,77 @@ def test_tooltips_round_as_the_tables_and_name_tasks_plainly():
                             **{"learned parameters": 609.0999984741211}, acc=0.98765, lo=-0.0123, hi=1.0)])
     text = hover_text(df, "model", "acc", "lo", "hi", extra=("task", "learned parameters"),
                       names={"acc": "test accuracy"})[0]
-    assert "Task: swiss roll" in text and "swiss_roll" not in text
-    assert "Learned parameters: 609<" in text
+    assert "task: swiss roll" in text and "swiss_roll" not in text
+    assert "learned parameters: 609<" in text
     assert "test accuracy: 0.988 [−0.0123, 1.00]" in text
+
+
+def curve_frame():
+    est = np.array([-0.4, -0.2, -0.05, 0.002, 0.004, 0.02])
+    return pd.DataFrame(dict(
+        mask=["drawn", "drawn", "per unit", "per unit", "per unit", "per unit"],
+        scale=["raw", "0.9", "raw", "0.9", "raw", "0.9"], est=est, lo=est - 0.01, hi=est + 0.01,
+        verdict=["contradicted", "contradicted", "unsupported", "holds", "holds", "holds"],
+        margin=0.01, consistent=[False, False, False, True, True, False],
+        named=["literal", "", "", "", "repaired", ""], degenerate=[True, False, False, False, False, False]))
+
+
+def test_spec_curve_marks_verdicts_band_consistent_named_and_degenerate():
+    live = speccurve.spec_curve(curve_frame(), "est", "lo", "hi", ["mask", "scale"],
+                                ylabel="difference in test accuracy, HSN − dense MLP",
+                                levels={"mask": {"per unit": "one input per DG unit"}})
+    spec = spec_of(live.to_html())
+    names = [t.get("name") for t in spec["data"] if t.get("showlegend", True) is not False]
+    assert speccurve.DEGENERATE_WORDS in names and "holds" in names and "contradicted" in names
+    assert speccurve.CONSISTENT_WORDS in names and any(n and n.startswith("±margin (0.01)") for n in names)
+    # marks by verdict, in greys: no model colour on a verdict point
+    by_name = {t["name"]: t for t in spec["data"] if t.get("name")}
+    assert by_name["holds"]["marker"]["symbol"] == "circle"
+    assert by_name["contradicted"]["marker"]["symbol"] == "x-thin-open"
+    model_colours = {lk.color for lk in style._NAMED.values()}
+    assert not {by_name[v]["marker"]["color"] for v in ("holds", "contradicted", "unsupported")} & model_colours
+    # the degenerate reading is not drawn as contradicted
+    assert len(by_name["contradicted"]["hovertext"]) == 1
+    assert len(by_name[speccurve.DEGENERATE_WORDS]["hovertext"]) == 1
+    shapes = spec["layout"]["shapes"]
+    assert any(s.get("y0") == -0.01 and s.get("y1") == 0.01 for s in shapes)          # the band
+    assert sum(1 for s in shapes if s.get("fillcolor") == style.CONSISTENT[0]) == 4  # 2 columns x 2 panels
+    texts = [a["text"] for a in spec["layout"]["annotations"]]
+    assert "literal" in texts and "repaired" in texts
+    assert "mask: one input per DG unit" in spec["layout"]["yaxis2"]["categoryarray"]  # plain level names
+    assert spec["layout"]["yaxis"]["title"]["text"] == "difference in test accuracy,<br>HSN − dense MLP"
+    # a phone gets the curve on its side, and the dark page its own greys
+    assert all("error_x" in t for t in spec["narrowData"] if t.get("hovertext"))
+    assert spec["darkColors"][style.INK[0]] == style.INK[1]
+    hover = by_name["holds"]["hovertext"][0]
+    assert "verdict: holds" in hover and "<b>+0.002</b> [−0.008, +0.012]" in hover
+    assert "one input per DG unit" in hover
+
+
+def test_spec_curve_without_verdicts_falls_back_to_the_intervals_side():
+    df = curve_frame().drop(columns=["verdict", "consistent", "named", "degenerate", "margin"])
+    spec = spec_of(speccurve.spec_curve(df, "est", "lo", "hi", ["mask"], verdict=None).to_html())
+    names = {t.get("name") for t in spec["data"]}
+    assert {"interval below 0", "interval above 0"} <= names
+
+
+def test_how_to_read_has_numbered_marks_and_a_key():
+    h = speccurve.how_to_read()
+    html = h.to_html()
+    assert html.count("<li>") == len(speccurve.HOW_TO_READ) == 7
+    assert 'class="static-figure"' in html and "made-up numbers" in html
+    data, width, text_px = h.figure.images["narrow-light"]
+    from scaffold.runtime import static
+
+    assert text_px * static.PHONE_PX / width >= style.MIN_TEXT_PX
+
+
+def test_named_readings_and_levels_read_from_a_csv():
+    from scaffold.readings import NAMED
+
+    lit = dict(NAMED["literal"].levels)
+    df = pd.DataFrame([lit, {**lit, "dg": "min1"}])
+    if "swnoise" in df:  # a CSV reads the level "1" back as 1.0
+        df["swnoise"] = df["swnoise"].astype(float)
+    assert speccurve.named_readings(df)[0] == "literal" and speccurve.named_readings(df)[1] in ("", "repaired")
+    assert speccurve.level_str(1.0) == "1" and speccurve.level_str(0.5) == "0.5" and speccurve.level_str("raw") == "raw"

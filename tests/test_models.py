@@ -373,3 +373,15 @@ def test_run_key_groups_hsn_members_by_graph_then_activation():
     c = ModelSpec.make("c", "hsn", activation="relu").config
     assert run_key(a)[:2] == run_key(b)[:2] != run_key(c)[:2]
     assert run_key(DENSE.config) == ()
+
+
+@pytest.mark.parametrize("spec", [DENSE, HSN_NOTE, CEN_NOTE], ids=lambda s: s.label)
+def test_member_output_is_that_members_own_forward(spec):
+    model = spec.build(2, 1, [0, 1, 2])
+    x = np.random.default_rng(0).normal(size=(17, 2)).astype(np.float32)
+    with torch.no_grad():
+        full = model(torch.as_tensor(x).expand(3, 17, 2).contiguous()).numpy()
+    for m in range(3):
+        np.testing.assert_allclose(model.member_output(x, m), full[m], rtol=1e-5, atol=1e-6)
+    # members differ (different seeds), so picking the member matters
+    assert not np.allclose(full[0], full[1])

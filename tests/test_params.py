@@ -86,4 +86,15 @@ def test_param_matched_dense():
     for name, budget in (("HSN (a)", 641), ("CEN (H=512)", 513)):
         w = specs[name].config.widths[0]
         assert w == params.dense_width_for(budget, 2, 1)
-    assert len({s.label for s in specs.values()}) == 4
+    # labelled by their definition: equal labels exactly when the widths are equal
+    assert len({s.label for s in specs.values()}) == len({s.config.widths for s in specs.values()})
+    assert all(s.label == f"Dense w={s.config.widths[0]}" for s in specs.values())
+
+
+def test_one_builder_of_matched_dense_mlps():
+    spec = params.matched_dense(HSN_REPAIRED, 784, 1, "learned_nnz", n_draws=10)
+    budget = params.totals(HSN_REPAIRED, 784, 1, n_draws=10)["learned_nnz"]
+    w = spec.config.widths[0]
+    assert spec.config.widths == (w, w) and w == params.dense_width_for(budget, 784, 1)
+    assert params.dense_spec(64) is DENSE  # the default MLP keeps its one name
+    assert params.matched_dense(HSN_LITERAL, 2, 1).label == "Dense w=23"  # = the multiverse's budget MLP

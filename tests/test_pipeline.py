@@ -25,9 +25,17 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 @pytest.fixture
 def tree(tmp_path):
-    """A fake repository root with a library file, and the fixture sections."""
-    (tmp_path / "src" / "lib").mkdir(parents=True)
-    (tmp_path / "src" / "lib" / "mod.py").write_text("X = 1\n")
+    """A fake repository root with a small library, and the fixture sections.
+
+    ``ok.py`` imports ``scaffold.note``, which imports ``scaffold.deep``; nothing imports
+    ``scaffold.other``.  (The kernel runs the real library: only the runner reads these.)
+    """
+    lib = tmp_path / "src" / "scaffold"
+    lib.mkdir(parents=True)
+    (lib / "__init__.py").write_text("")
+    (lib / "note.py").write_text("from .deep import Y\nX = 1\n")
+    (lib / "deep.py").write_text("Y = 2\n")
+    (lib / "other.py").write_text("Z = 3\n")
     (tmp_path / "requirements.txt").write_text("numpy==1\n")
     for f in FIXTURES.glob("*.py"):
         shutil.copy(f, tmp_path / f.name)
@@ -92,25 +100,39 @@ def test_code_edit_reexecutes(tree):
     assert outputs(tree / "ok.ipynb") != before
 
 
-@pytest.mark.parametrize("change", ["library", "requirements", "parameters", "new-file"])
-def test_other_inputs_make_it_stale(tree, change):
+def test_a_section_reruns_for_its_own_inputs_only(tree):
+    """One execution, then each change alone (and undone): stale or still fresh."""
     run(tree, "ok", check=True)
-    args = []
-    if change == "library":
-        (tree / "src" / "lib" / "mod.py").write_text("X = 2\n")
-    elif change == "requirements":
-        (tree / "requirements.txt").write_text("numpy==2\n")
-    elif change == "new-file":
-        (tree / "src" / "lib" / "extra.py").write_text("")
-    else:
-        args = ["-p", "n", "2"]
-    assert status(tree, "ok", *args) == "stale"
+    lib = tree / "src" / "scaffold"
+    edits = {"imported": (lib / "note.py", "stale"), "imported-by-an-import": (lib / "deep.py", "stale"),
+             "requirements": (tree / "requirements.txt", "stale"),
+             "not-imported": (lib / "other.py", "fresh"), "new-file": (lib / "extra.py", "fresh")}
+    for change, (path, after) in edits.items():
+        old = path.read_text() if path.exists() else None
+        path.write_text((old or "") + "# edited\n")
+        assert status(tree, "ok") == after, change
+        path.write_text(old) if old is not None else path.unlink()
+    assert status(tree, "ok", "-p", "n", "2") == "stale"  # the parameters
+    assert status(tree, "ok") == "fresh"  # every change undone
+
+
+def test_a_results_file_it_reads_reruns_it(tree, monkeypatch):
+    monkeypatch.setenv("SCAFFOLD_RESULTS", str(tree / "results"))
+    (tree / "results" / "quick").mkdir(parents=True)
+    run(tree, "ok", "--reads", "claims.csv", check=True)  # missing: counts as such
+    assert status(tree, "ok", "--reads", "claims.csv") == "fresh"
+    # another profile's ledger is not this one's ...
+    (tree / "results" / "quick" / "claims.csv").write_text("claim,verdict\nC1,fails\n")
+    assert status(tree, "ok", "--reads", "claims.csv") == "fresh"
+    # ... this one's is
+    (tree / "results" / "claims.csv").write_text("claim,verdict\nC1,holds\n")
+    assert status(tree, "ok", "--reads", "claims.csv") == "stale"
 
 
 def test_pycache_does_not_count(tree):
     run(tree, "ok", check=True)
-    (tree / "src" / "lib" / "__pycache__").mkdir()
-    (tree / "src" / "lib" / "__pycache__" / "mod.cpython-311.pyc").write_bytes(b"x")
+    (tree / "src" / "scaffold" / "__pycache__").mkdir()
+    (tree / "src" / "scaffold" / "__pycache__" / "note.cpython-311.pyc").write_bytes(b"x")
     assert status(tree, "ok") == "fresh"
 
 
@@ -181,7 +203,138 @@ def test_make_rejects_misspelled_parameter_and_device():
     assert bad.returncode != 0 and "n_sedes" in bad.stderr
     unknown = subprocess.run(["make", "-s", "nb", "NB=01-architectures", "DEVICE=tpu"],
                              cwd=REPO, capture_output=True, text=True, env=env, timeout=120)
-    assert unknown.returncode != 0 and "available" in unknown.stderr
+    assert unknown.returncode != 0 and "DEVICE=tpu is not allowed" in unknown.stderr
+    from scaffold.device import available_devices
+
+    missing = [d for d in ("cuda", "mps") if d not in available_devices()]
+    if missing:  # a known device this machine lacks: the runner lists those it has
+        absent = subprocess.run(["make", "-s", "nb", "NB=01-architectures", f"DEVICE={missing[0]}"],
+                                cwd=REPO, capture_output=True, text=True, env=env, timeout=120)
+        assert absent.returncode != 0 and "available" in absent.stderr
+
+
+def make_help(*assignments: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MAKEFLAGS": ""}
+    return subprocess.run(["make", "-s", "help", *assignments], cwd=REPO, capture_output=True,
+                          text=True, env=env, timeout=60)
+
+
+@pytest.mark.parametrize("var,value", [("JOBS", "0"), ("JOBS", "two"), ("SEEDS", "abc"), ("SEEDS", "1"),
+                                       ("SEEDS", ""), ("EPOCHS", "x"), ("EPOCHS", "11"),
+                                       ("PROFILE", "medium"), ("DEVICE", "tpu")])
+def test_make_names_a_bad_variable_and_what_it_may_be(var, value):
+    from scaffold.device import KNOWN
+    from scaffold.runtime.setup import PROFILES
+
+    proc = make_help(f"{var}={value}")
+    assert proc.returncode != 0 and "division" not in proc.stderr
+    assert f"{var}={value or '(empty)'} is not allowed: {var} must be" in proc.stderr
+    allowed = {"PROFILE": PROFILES, "DEVICE": KNOWN}.get(var, ())
+    assert all(name in proc.stderr.split("must be")[1] for name in allowed)
+
+
+def test_make_accepts_every_profile_and_device_the_library_knows():
+    from scaffold.device import KNOWN
+    from scaffold.runtime.setup import PROFILES
+
+    for assignment in ([f"PROFILE={p}" for p in PROFILES] + [f"DEVICE={d}" for d in KNOWN]
+                       + ["DEVICE=cuda:1", "SEEDS=2", "SEEDS=20", "EPOCHS=0.05", "EPOCHS=10", "JOBS=16"]):
+        proc = make_help(assignment)
+        assert proc.returncode == 0, (assignment, proc.stderr)
+
+
+def test_unusable_cache_entries_are_said_in_the_terminal(tree):
+    """The kernel's warnings go into the notebook; the runner repeats cache reports on stderr."""
+    proc = run(tree, "cache_warn", check=True)
+    assert "warning: section cache_warn: sweep cache entry x.members.csv is unusable" in proc.stderr
+
+
+# ----------------------------------------------------------------------------- what re-runs a page
+
+def runner_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("execute_runner", RUNNER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def pages_depending_on(path: str) -> set[str]:
+    ex = runner_module()
+    return {src.stem for src in sorted((REPO / "book").glob("[0-9][0-9]-*.py"))
+            if REPO / path in ex.section_deps(src, REPO)}
+
+
+def test_deps_follow_imports_transitively_and_only_those(tree):
+    ex = runner_module()
+    got = {str(p.relative_to(tree)) for p in ex.section_deps(tree / "ok.py", tree)}
+    assert got == {"src/scaffold/__init__.py", "src/scaffold/note.py", "src/scaffold/deep.py",
+                   "requirements.txt"}
+    out = subprocess.run([sys.executable, str(RUNNER), "--deps", str(tree / "ok.py"), "--root", str(tree)],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert set(out) == got
+
+
+def chapter_files(name: str) -> list[str]:
+    """A chapter's files: its module, or every module of its package."""
+    base = REPO / "src" / "scaffold" / "chapters" / name
+    files = sorted(base.glob("*.py")) if base.is_dir() else [base.with_suffix(".py")]
+    return [str(p.relative_to(REPO)) for p in files]
+
+
+def test_editing_a_chapter_module_reruns_only_its_page():
+    for chapter, page in (("parameters", "03-parameters"), ("architectures", "01-architectures"),
+                          ("benchmarks", "02-benchmarks"), ("limitations", "04-limitations"),
+                          ("reproducing", "06-reproducing")):
+        for path in chapter_files(chapter):
+            assert pages_depending_on(path) <= {page, "00-intro"}, path
+        assert any(pages_depending_on(path) == {page} for path in chapter_files(chapter))
+    assert all(pages_depending_on(path) == {"03-parameters"} for path in chapter_files("parameters"))
+    # The introduction quotes the ledger the audit writes: it runs again when that changed.
+    dry = subprocess.run(["make", "-n", "nb", "NB=00-intro"], cwd=REPO, capture_output=True, text=True,
+                         env={**os.environ, "MAKEFLAGS": ""}, timeout=60).stdout
+    assert "--reads claims.csv" in dry
+
+
+def test_editing_the_models_reruns_every_page_that_trains():
+    ex = runner_module()
+
+    def declares(chapter):
+        path = ex.module_file(f"scaffold.chapters.{chapter}", REPO)
+        return ex.declares_sweeps(path, f"scaffold.chapters.{chapter}", REPO)
+
+    assert all(declares(c) for c in ("benchmarks", "limitations", "audit"))
+    training = {"02-benchmarks", "04-limitations", "05-audit"}
+    assert training <= pages_depending_on("src/scaffold/models.py")
+    assert REPO / "src/scaffold/models.py" in ex.plan_deps(REPO)
+    # ... while a chapter that declares no sweeps leaves the sweep plan alone
+    assert not declares("parameters")
+    assert not {REPO / p for p in chapter_files("parameters")} & set(ex.plan_deps(REPO))
+
+
+def test_make_reads_the_runners_dependency_list():
+    env = {**os.environ, "MAKEFLAGS": ""}
+    db = subprocess.run(["make", "-p", "-n", "help"], cwd=REPO, capture_output=True, text=True,
+                        env=env, timeout=60).stdout
+    ex = runner_module()
+    for page in ("03-parameters", "05-audit"):
+        line = next(ln for ln in db.splitlines() if ln.startswith(f"book/{page}.ipynb:"))
+        prereqs = {p for p in line.split(":", 1)[1].split() if p.startswith("src/") or p == "requirements.txt"}
+        want = {str(p.relative_to(REPO)) for p in ex.section_deps(REPO / "book" / f"{page}.py", REPO)}
+        assert prereqs == want
+
+
+def test_the_runner_finds_results_where_the_library_writes_them(tmp_path, monkeypatch):
+    from scaffold import RESULTS
+    from scaffold.runtime import setup
+
+    ex = runner_module()
+    monkeypatch.delenv("SCAFFOLD_RESULTS", raising=False)
+    assert ex.results_dir({"profile": "full"}, REPO) == RESULTS
+    monkeypatch.setenv("SCAFFOLD_RESULTS", str(tmp_path))
+    for profile in ("full", "quick"):
+        assert ex.results_dir({"profile": profile}, REPO) == setup("cpu", profile).results_dir
 
 
 def test_make_help_lists_targets():

@@ -2,7 +2,8 @@
 
 import pytest
 
-from scaffold.runtime.publish import Keys, Page, count, share
+from scaffold import fmt
+from scaffold.runtime.publish import Keys, Page, count, in_book_style, setting
 
 KEYS = Keys(facts=("n-seeds", "verdict"), figures=("curve",), tables=("main",))
 
@@ -29,5 +30,15 @@ def test_page_defaults_are_not_shared():
 def test_counts_read_as_words():
     assert [count(k, "cell") for k in (0, 1, 3)] == ["no cells", "one cell", "3 cells"]
     assert count(2, "reading", "readings") == "2 readings"
-    assert [share(k, n) for k, n in ((2, 2), (0, 2), (7, 7), (0, 7), (3, 7), (1, 1))] == [
-        "both", "neither", "all 7", "none of the 7", "3 of the 7", "the one"]
+
+
+def test_facts_reach_the_prose_in_the_books_number_style():
+    f = in_book_style({"n": 4417, "mean": 0.96875, "nnz": 81.0, "diff": -0.0123, "gain": 0.0031,
+                       "word": "holds", "tiny": 4.5e-5, "flag": True}, {"gain": fmt.signed})
+    assert f == {"n": "4,417", "mean": "0.969", "nnz": "81", "diff": "\u22120.0123", "gain": "+0.003",
+                 "word": "holds", "tiny": "4.50 \u00d7 10\u207b\u2075", "flag": True}
+
+
+def test_typed_values_keep_their_written_form():
+    assert [setting(x) for x in (0.9, 0.019, 4.9, 0.01, 5, 0.024, -0.5)] == [
+        "0.9", "0.019", "4.9", "0.01", "5", "0.024", "\u22120.5"]

@@ -83,7 +83,9 @@ def test_unknown_level_or_axis_raises():
 
 def test_task_readings_map_to_library_tasks_and_options():
     tr = {(lib, tuple(sorted(opts.items()))): (task, levels) for task, lib, opts, levels in R.task_readings()}
-    assert tr[("two_spirals", ())] == ("swiss_roll", {"swiss": "arms"})
+    assert tr[("two_spirals", ())] == ("swiss_roll", {"swiss": "arms", "swnoise": "0.5"})
+    assert tr[("swiss_roll", (("spiral_noise", 1.0), ("swiss_noise", 1.0)))] == (
+        "swiss_roll", {"swiss": "half", "swnoise": "1"})
     assert tr[("sine", (("sine_noise", 0.1),))] == ("sine", {"noise": "0.1"})
     # the default level sets no data option, so its sweeps share cache entries with other sections
     assert tr[("sine", ())] == ("sine", {"noise": "none"})

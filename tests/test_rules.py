@@ -170,11 +170,11 @@ def test_text_uses_plain_names_and_parentheses():
     r = find_rule(df, AXES)
     names = {("dg", "min1"): "every DG unit has an input", ("G", "raw"): "the raw 0/1 graph",
              "G": "the G scale", ("input", "every"): "the input enters every step"}
-    assert r.text(names) == ("holds when every DG unit has an input and (the G scale other than "
+    assert r.text(names) == ("holds with every DG unit has an input and (the G scale other than "
                              "the raw 0/1 graph or the input enters every step)")
     names[("G", "raw", "!=")] = "G is rescaled"
     assert "and (G is rescaled or" in r.text(names)
-    assert r.text(verb="trains").startswith("trains when dg = min1 and (G \u2260 raw or")
+    assert r.text(verb="trains").startswith("trains with dg = min1 and (G \u2260 raw or")
 
 
 def test_plain_names_cover_every_level_of_the_readings():

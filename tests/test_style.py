@@ -38,9 +38,32 @@ def test_orders():
 
 def test_verdict_colours_differ_between_themes_and_css_has_badges():
     for v in style.VERDICTS:
-        assert style.verdict_color(v) != style.verdict_color(v, dark=True)
+        assert style.verdict_look(v)["color"] != style.verdict_look(v, dark=True)["color"]
     css = style.css()
-    assert ".verdict-not-reproduced" in css and 'html[data-theme="dark"]' in css
+    assert ".verdict-contradicted" in css and 'html[data-theme="dark"]' in css
+    assert style.dark_colors()[style.INK[0]] == style.INK[1]
+
+
+def _chroma(hex_):
+    rgb = [int(hex_[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    return max(rgb) - min(rgb)
+
+
+def test_verdicts_use_no_model_hue():
+    """Colour means model: every verdict colour is a grey (chroma under 10%), every model colour is not."""
+    for light, dark in style.VERDICTS.values():
+        assert _chroma(light) < 0.1 and _chroma(dark) < 0.1, (light, dark)
+    assert all(_chroma(lk.color) > 0.2 for lk in style._NAMED.values())
+    marks = {style.verdict_look(v)["symbol"] for v in ("holds", "contradicted", "unsupported")}
+    assert len(marks) == 3  # told apart by mark, not hue
+
+
+def test_a_label_extending_a_named_model_keeps_its_colour():
+    base = style.look("HSN (repaired)")
+    once, every = style.look("HSN (repaired), input once"), style.look("HSN (repaired), input every")
+    assert once.color == every.color == base.color
+    assert once.marker != base.marker and once.family == "HSN"
+    assert style.look("HSN (literal), input once").color == style.look("HSN (literal)").color
 
 
 def test_panels_keep_at_most_two_per_row():
@@ -68,3 +91,33 @@ def test_text_is_legible_at_page_width(themed):
     fig.axes[0].set_title("tiny", fontsize=4)  # a 4 pt title is under 9 px: the check sees it
     assert style.smallest_text_px(fig) < style.MIN_TEXT_PX
     plt.close(fig)
+
+
+def test_static_figures_get_phone_and_dark_renditions(themed):
+    from matplotlib.colors import to_hex
+
+    from scaffold.runtime import static
+
+    fig, axes = style.panels(4)
+    for ax in axes:
+        ax.plot([0, 1], [0, 1], color=style.look("Dense MLP").color)
+        ax.scatter([0.5], [0.5], color="0.15")
+        ax.set(title="moons", xlabel="learned parameters", ylabel="accuracy")
+    copy = static._copy(fig)
+    sf = static.StaticFigure(fig, alt="four panels")
+    assert set(sf.images) == {"wide-light", "wide-dark", "narrow-light", "narrow-dark"}
+    for key, (data, width, text_px) in sf.images.items():
+        shown = static.PHONE_PX if key.startswith("narrow") else style.PAGE_PX
+        assert text_px * min(shown, width) / width >= style.MIN_TEXT_PX, key
+    html = sf.to_html()
+    assert html.count("<img") == 4 and 'data-min-text-px="' in html and 'alt="four panels"' in html
+    # the phone rendition puts the panels in one column, narrower
+    static.restack(copy)
+    assert {ax.get_subplotspec().get_gridspec().get_geometry() for ax in copy.axes} == {(4, 1)}
+    # the dark rendition turns greys over and keeps the model's colour
+    static.darken(copy)
+    line = copy.axes[0].lines[0]
+    assert to_hex(line.get_color()).upper() == style.look("Dense MLP").color.upper()
+    assert copy.axes[0].collections[0].get_facecolor()[0][0] > 0.7      # ink became light
+    assert copy.axes[0].title.get_color() not in ("black", "#000000")
+    plt.close("all")

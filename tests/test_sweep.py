@@ -1,6 +1,8 @@
 """Sweeps (scaffold.sweep): grid validation, disk cache, parallel backends, lr selection."""
 
 import json
+import warnings
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -207,13 +209,17 @@ def test_truncated_file_with_a_matching_checksum_is_still_caught(cache, monkeypa
     _recomputed(first, monkeypatch, "2 member rows, expected 4")
 
 
-def test_wrong_checksum_is_reported_and_recomputed(cache, monkeypatch):
+def test_wrong_checksum_is_reported_and_recomputed(cache, monkeypatch, tmp_path):
     first = run_sweep(SMALL, cache=False, progress=False)
     key, members, record = _entry(cache)
     rec = json.loads(record.read_text())
     rec["sha256"]["curves"] = "0" * 64
     record.write_text(json.dumps(rec))
+    log = tmp_path / "cache.log"  # where tools/execute.py collects reports for the terminal
+    monkeypatch.setenv(sweep.CACHE_LOG, str(log))
     _recomputed(first, monkeypatch, "curves.csv.gz.*checksum")
+    lines = log.read_text().splitlines()
+    assert len(lines) == 1 and f"{key}.curves.csv.gz" in lines[0] and "recomputing" in lines[0]
 
 
 def test_foreign_or_unrecorded_entries_are_recomputed(cache, monkeypatch):
@@ -299,6 +305,74 @@ def test_a_traced_grid_returns_the_ca3_trace_of_the_trained_weights(cache, monke
     _no_training(monkeypatch)
     again = run_sweep(TRACED, progress=False)
     pd.testing.assert_frame_equal(again.traces, tr, rtol=1e-9, atol=1e-12)
+
+
+def _counting(monkeypatch) -> list:
+    """Every training call's parts (task, label), while still training."""
+    calls = []
+
+    def counted(parts, *a, **k):
+        calls.append([(p.task, p.spec.label) for p in parts])
+        return train_stack(parts, *a, **k)
+    monkeypatch.setattr(sweep, "train_stack", counted)
+    return calls
+
+
+def test_one_definition_is_one_entry_whatever_its_label(cache, monkeypatch):
+    """Labels name a model for the page; the cache keys on what is trained."""
+    renamed = ModelSpec.make("Dense, renamed", "dense", widths=(64, 64))  # DENSE's config, spelled out
+    assert renamed.config == DENSE.config and renamed.label != DENSE.label
+    calls = _counting(monkeypatch)
+    both = run_sweep(Grid(tasks=("moons",), specs=(DENSE, renamed), seeds=(0, 1), epochs_scale=0.01),
+                     progress=False)
+    assert calls == [[("moons", DENSE.label)]]  # trained once for both names
+    assert both.members.groupby("model").size().to_dict() == {DENSE.label: 4, renamed.label: 4}
+    assert set(both.curves.model) == {DENSE.label, renamed.label}
+    a, b = (both.members[both.members.model == m].drop(columns="model").reset_index(drop=True)
+            for m in (DENSE.label, renamed.label))
+    pd.testing.assert_frame_equal(a, b)
+    _no_training(monkeypatch)
+    alone = run_sweep(Grid(tasks=("moons",), specs=(renamed,), seeds=(0, 1), epochs_scale=0.01),
+                      progress=False)  # another grid, the other name: read from the entry
+    assert set(alone.members.model) == set(alone.curves.model) == {renamed.label}
+    assert len(list(cache.glob("*.members.csv"))) == 1
+
+
+def test_a_traced_and_an_untraced_job_of_one_definition_train_once(cache, monkeypatch):
+    from scaffold.trace import trace
+    from scaffold.train import TrainConfig, train_ensemble
+
+    plain = Grid(tasks=("moons",), specs=(HSN,), seeds=(0, 1), epochs_scale=0.02)
+    traced = Grid(tasks=("moons",), specs=(ModelSpec(HSN.label + " (traced)", "hsn", HSN.options),),
+                  seeds=(0, 1), epochs_scale=0.02, trace_T=6)
+    jobs = [sweep.Job(plain, "moons", HSN), sweep.Job(traced, "moons", traced.specs[0])]
+    assert jobs[0].key == jobs[1].key and jobs[0].definition == jobs[1].definition
+    calls = _counting(monkeypatch)
+    done = sweep.run_jobs(jobs, progress=False)
+    assert len(calls) == 1 and len(done) == 1  # one training, with the trace
+    _no_training(monkeypatch)
+    assert run_sweep(plain, progress=False).traces is None  # the untraced requester gets none
+    tr = run_sweep(traced, progress=False).traces
+    assert len(tr) == 4 * 7 and set(tr.model) == {traced.specs[0].label}
+    # A shorter trace is read off the longer one: the numbers trace() gives at that length.
+    short = run_sweep(replace(traced, trace_T=3), progress=False).traces
+    alone = train_ensemble(HSN, "moons", (0, 1), TrainConfig(lrs=plain.lrs, epochs_scale=0.02))
+    x = torch.stack([torch.as_tensor(alone.datasets[s].x_test) for s in (0, 1) for _ in plain.lrs])
+    ref = trace(HSN, alone.model.state_dict(), x, (0, 1), plain.lrs, "moons", 3)
+    pd.testing.assert_frame_equal(short.drop(columns="model"), ref.drop(columns="model"), rtol=1e-4, atol=1e-5)
+
+
+def test_an_entry_without_the_trace_asked_for_is_trained_again_with_it(cache, monkeypatch):
+    plain = Grid(tasks=("moons",), specs=(HSN,), seeds=(0,), epochs_scale=0.01)
+    first = run_sweep(plain, progress=False)
+    calls = _counting(monkeypatch)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", sweep.CacheWarning)  # an upgrade, not a fault: no warning
+        up = run_sweep(replace(plain, trace_T=4), progress=False)
+    assert len(calls) == 1 and len(up.traces) == 2 * 5
+    _same(up, first)
+    _no_training(monkeypatch)
+    assert run_sweep(plain, progress=False).traces is None and len(list(cache.glob("*.trace.csv"))) == 1
 
 
 def test_a_traced_grid_takes_hsns_only():

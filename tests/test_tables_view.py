@@ -62,12 +62,12 @@ def test_full_table_is_sortable_with_a_filter():
 
 
 def test_counts_in_sentences_read_as_written():
-    from scaffold.runtime.publish import count, share
+    from scaffold.fmt import count, share
 
-    assert [count(k, "cell") for k in (0, 1, 3)] == ["no cells", "one cell", "3 cells"]
+    assert [count(k, "cell") for k in (0, 1, 3, 1024)] == ["no cells", "one cell", "3 cells", "1,024 cells"]
     assert count(2, "axis", "axes") == "2 axes"
-    assert [share(7, 7), share(0, 7), share(3, 7), share(2, 2), share(0, 2)] == [
-        "all 7", "none of the 7", "3 of the 7", "both", "neither"]
+    assert [share(k, n, words=True) for k, n in ((7, 7), (0, 7), (3, 7), (2, 2), (0, 2))] == [
+        "all 7", "none of 7", "3 of 7", "both", "neither"]
 
 
 def ledger():

@@ -37,7 +37,6 @@ import itertools
 import json
 import os
 import platform
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -52,6 +51,7 @@ from scaffold.device import resolve_device
 from scaffold.models import CEN_NOTE, DENSE, FAMILIES, HSN_NOTE, ModelSpec, build_stack
 from scaffold.params import accounting
 from scaffold.sweep import Grid, Job, make_stacks, run_jobs, run_sweep
+from scaffold.timing import median_runs, sync, timed
 from scaffold.train import Part, TrainConfig, train_ensemble, train_one_by_one, train_stack
 
 NOTE_MODELS = (DENSE, HSN_NOTE, CEN_NOTE)
@@ -63,19 +63,6 @@ PARTS_KEYS = ("ensemble", "multiverse", "throughput", "core_sweep", "book", "tes
 GOALS = dict(floor_ratio=4.0, batched_speedup=10.0, cold_book_s=300.0, library_edit_s=60.0,
              narrative_edit_s=10.0, make_test_s=300.0,
              vmap_ratio=1.5)  # issue 21: stacked at least 1.5x torch.func vmap, every model
-
-
-def _sync(device):
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-
-
-def _timed(fn, device):
-    _sync(device)
-    t0 = time.perf_counter()
-    out = fn()
-    _sync(device)
-    return out, time.perf_counter() - t0
 
 
 # ----------------------------------------------------------------------------- the peer
@@ -172,20 +159,11 @@ def ensemble_speedup(device, epochs_scale=1.0, task="moons", seeds=range(10), re
     for spec in NOTE_MODELS:
         part = Part(spec, task, tuple(seeds))
         train_ensemble(spec, task, seeds[:1], TrainConfig(epochs_scale=0.02), device)  # warm-up
-        times = {"stacked": [], "vmap": [], "one_by_one": []}
-        cpu = {"stacked": [], "vmap": []}  # this process's CPU seconds: what other users' load changes least
-        for _ in range(repeats):
-            c = time.process_time()
-            stacked, t = _timed(lambda: train_ensemble(spec, task, seeds, cfg, device), device)
-            times["stacked"].append(t)
-            cpu["stacked"].append(time.process_time() - c)
-            c = time.process_time()
-            peer, t = _timed(lambda: train_stack([part], cfg, device, build=build_vmap)[0], device)
-            times["vmap"].append(t)
-            cpu["vmap"].append(time.process_time() - c)
-            single, t = _timed(lambda: train_one_by_one(spec, task, seeds, cfg, device), device)
-            times["one_by_one"].append(t)
-        med = {k: statistics.median(v) for k, v in times.items()}
+        med, times, last = median_runs({
+            "stacked": lambda: train_ensemble(spec, task, seeds, cfg, device),
+            "vmap": lambda: train_stack([part], cfg, device, build=build_vmap)[0],
+            "one_by_one": lambda: train_one_by_one(spec, task, seeds, cfg, device)}, device, repeats)
+        stacked, peer, single = last["stacked"], last["vmap"], last["one_by_one"]
 
         def diff(other):
             return float((stacked.members["test_metric"] - other.members["test_metric"]).abs().max())
@@ -193,14 +171,13 @@ def ensemble_speedup(device, epochs_scale=1.0, task="moons", seeds=range(10), re
                    batched_s=med["stacked"], one_by_one_s=med["one_by_one"], vmap_s=med["vmap"],
                    speedup=med["one_by_one"] / med["stacked"],
                    stacked_vs_vmap=med["vmap"] / med["stacked"],
-                   stacked_vs_vmap_cpu=statistics.median(cpu["vmap"]) / statistics.median(cpu["stacked"]),
                    max_abs_metric_diff=diff(single), max_abs_metric_diff_vmap=diff(peer),
                    runs={k: [round(x, 4) for x in v] for k, v in times.items()},
                    profile=op_profile(spec, task, seeds, device, 0.2 * epochs_scale))
         out.append(row)
         print(f"  {spec.label:14s} stacked {med['stacked']:6.2f}s  vmap {med['vmap']:6.2f}s  "
               f"one-by-one {med['one_by_one']:7.2f}s  speed-up x{row['speedup']:5.1f}  "
-              f"vs vmap x{row['stacked_vs_vmap']:4.2f} (CPU time x{row['stacked_vs_vmap_cpu']:4.2f})  "
+              f"vs vmap x{row['stacked_vs_vmap']:4.2f}  "
               f"(max |metric diff| {row['max_abs_metric_diff']:.1e}, vmap {row['max_abs_metric_diff_vmap']:.1e})",
               flush=True)
         prof = row["profile"]
@@ -246,12 +223,12 @@ def matmul_floor(flops: float, device, n: int = 512) -> tuple[float, float]:
     b = torch.randn(n, n, device=device)
     for _ in range(3):
         a @ b
-    _sync(device)
+    sync(device)
     reps, t0 = 0, time.perf_counter()
     while time.perf_counter() - t0 < 1.0:
         a @ b
         reps += 1
-    _sync(device)
+    sync(device)
     rate = reps * 2 * n ** 3 / (time.perf_counter() - t0)
     return flops / rate, rate
 
@@ -263,7 +240,7 @@ def core_sweep_vs_floor(device, epochs_scale=1.0, n_seeds=10) -> dict:
                 epochs_scale=epochs_scale)
     stacks = make_stacks([Job(grid, t, s, str(device)) for t, s in grid.jobs()])
     n_jobs = min(len(stacks), torch.get_num_threads()) if device.type == "cpu" else 1
-    _, t = _timed(lambda: run_sweep(grid, device=str(device), n_jobs=n_jobs, cache=False,
+    _, t = timed(lambda: run_sweep(grid, device=str(device), n_jobs=n_jobs, cache=False,
                                     progress=False), device)
     flops = sweep_flops(grid)
     floor, rate = matmul_floor(flops, device)
@@ -291,8 +268,8 @@ def multiverse_stack(device, epochs_scale=1.0, task="moons", seeds=range(10)) ->
     grid = Grid(tasks=(task,), specs=tuple(readings()), seeds=tuple(seeds), epochs_scale=epochs_scale)
     jobs = [Job(grid, t, s, str(device)) for t, s in grid.jobs()]
     per_job = len(grid.seeds) * len(grid.lrs)
-    stacked, t1 = _timed(lambda: run_jobs(jobs, cache=False, progress=False), device)
-    apart, t2 = _timed(lambda: run_jobs(jobs, cache=False, progress=False, max_members=per_job), device)
+    stacked, t1 = timed(lambda: run_jobs(jobs, cache=False, progress=False), device)
+    apart, t2 = timed(lambda: run_jobs(jobs, cache=False, progress=False, max_members=per_job), device)
     diff = max(float((stacked[k][0]["test_metric"] - apart[k][0]["test_metric"]).abs().max()) for k in stacked)
     members = len(jobs) * per_job
     n_stacks = len(make_stacks(jobs))
@@ -322,7 +299,7 @@ def throughput(device, seed_counts=(25,), task="moons", epochs_scale=1.0) -> lis
         for limit in sorted({max_members_for(device), max_members_for("cpu")}, reverse=True):
             stacks = make_stacks(jobs, limit)
             workers = min(n_jobs, len(stacks))
-            _, t = _timed(lambda: run_jobs(jobs, n_jobs=workers, cache=False, progress=False,
+            _, t = timed(lambda: run_jobs(jobs, n_jobs=workers, cache=False, progress=False,
                                            max_members=limit), device)
             out.append(dict(task=task, members=members, max_members=limit, stacks=len(stacks),
                             n_jobs=workers, seconds=t, members_per_s=members / t))

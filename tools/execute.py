@@ -2,7 +2,8 @@
 """Execute one book section (a jupytext py:percent file) into an .ipynb, incrementally.
 
     python tools/execute.py book/01-architectures.py --out book/01-architectures.ipynb \
-        -p device auto -p profile full [--after book/01-x.ipynb ...] [--force | --status]
+        -p device auto -p profile full [--reads claims.csv] [--force | --status]
+    python tools/execute.py --deps book/03-parameters.py
 
 A section is executed only when its *inputs that matter* changed.  They are
 summarised by one hash, stored in the executed notebook's metadata
@@ -10,9 +11,17 @@ summarised by one hash, stored in the executed notebook's metadata
 
 - the source of the section's code cells (markdown is left out on purpose),
 - the parameter values handed to papermill,
-- every file under ``src/`` (the library) and ``requirements.txt``,
-- for a section listed with ``--after`` (the introduction), the hashes of the
-  notebooks it reads from, so that it runs again whenever one of them did.
+- the library modules the section imports, followed transitively through the
+  imports in their source (statically, with ``ast``: :func:`section_deps`), so
+  that editing another page's chapter module leaves it alone,
+- the global paths of ``tools/invalidates.txt`` (``requirements.txt``),
+- the results files named with ``--reads`` (the introduction reads the claims
+  ledger, ``claims.csv``), so that it runs again when what it quotes changed.
+
+``--deps`` prints a section's dependencies; ``--make-deps`` prints them as
+Makefile rules, with those of the sweep plan (the modules of the chapters that
+declare sweeps: :func:`plan_deps`), which the Makefile includes: make and this
+runner read the same list.
 
 Same hash: nothing runs.  The markdown cells (and code-cell metadata such as
 tags) are copied from the .py into the executed notebook; outputs, and the
@@ -37,6 +46,8 @@ Exit status: 0 success or up to date, 1 execution failed, 2 bad invocation
 from __future__ import annotations
 
 import argparse
+import ast
+import functools
 import hashlib
 import json
 import os
@@ -64,8 +75,18 @@ def parse_value(text: str):
     return {"True": True, "False": False, "None": None}.get(text, text)
 
 
-#: The paths whose change re-executes every section (shared with the Makefile).
+# ----------------------------------------------------------------------------- what a section depends on
+#
+# Standard library only: the Makefile asks for these lists (--deps, --make-deps) with the
+# system's python3, before .venv exists.
+
+#: The paths whose change re-executes every section (shared with the Makefile): global
+#: ones only, such as requirements.txt; the library's modules count per section.
 INVALIDATES = Path(__file__).with_name("invalidates.txt")
+#: The library's top package and where its source lies, relative to a repository root.
+PACKAGE, LIBRARY = "scaffold", Path("src")
+#: The chapter modules, whose ``grids(cfg)`` the sweep plan collects, and the plan itself.
+CHAPTERS, PLAN = f"{PACKAGE}.chapters", f"{PACKAGE}.runtime.plan"
 
 
 def invalidating_paths() -> list[str]:
@@ -79,8 +100,9 @@ def is_build_output(p: Path) -> bool:
             or any(part.endswith(".egg-info") for part in p.parts))
 
 
-def library_files(root: Path) -> list[Path]:
-    """Files whose change re-executes every section (:data:`INVALIDATES`, e.g. src/ and requirements.txt)."""
+def global_files(root: Path) -> list[Path]:
+    """Files whose change re-executes every section (:data:`INVALIDATES`; a folder counts
+    with every file below it, build outputs excepted)."""
     files = []
     for entry in invalidating_paths():
         path = root / entry
@@ -91,11 +113,126 @@ def library_files(root: Path) -> list[Path]:
     return files
 
 
+def module_file(name: str, root: Path) -> Path | None:
+    """The source file of the library module ``name`` (dotted), or None if it is not one."""
+    if name != PACKAGE and not name.startswith(PACKAGE + "."):
+        return None
+    base = root / LIBRARY / Path(*name.split("."))
+    for path in (base / "__init__.py", base.with_suffix(".py")):
+        if path.is_file():
+            return path
+    return None
+
+
+def _parse(path: Path) -> ast.Module:
+    # A page may hold IPython lines (%magic, !shell): blank them, keeping line numbers.
+    text = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                     for line in path.read_text().splitlines())
+    return ast.parse(text, str(path))
+
+
+def _package(path: Path, module: str | None) -> str | None:
+    """The package that relative imports in ``path`` (the module ``module``) start from."""
+    if not module:
+        return None
+    return module if path.name == "__init__.py" else module.rpartition(".")[0]
+
+
+def _from_base(node: ast.ImportFrom, package: str | None) -> str | None:
+    """The module a ``from ... import`` reads from, resolved; None for a relative one
+    outside the library."""
+    if not node.level:
+        return node.module or ""
+    if package is None:
+        return None
+    parts = package.split(".")
+    parts = parts[:len(parts) - (node.level - 1)]
+    return ".".join(parts + ([node.module] if node.module else []))
+
+
+@functools.lru_cache(maxsize=None)
+def imported_names(path: Path, module: str | None = None) -> frozenset[str]:
+    """Dotted names the Python source ``path`` imports, anywhere in it (a function's
+    lazy import too).  ``module`` (the file's own dotted name) resolves relative
+    imports; ``from x import y`` gives ``x`` and ``x.y`` (``y`` may be a module)."""
+    package, out = _package(path, module), set()
+    for node in ast.walk(_parse(path)):
+        if isinstance(node, ast.Import):
+            out.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = _from_base(node, package)
+            if base is not None:
+                out.add(base)
+                out.update(f"{base}.{alias.name}" for alias in node.names)
+    return frozenset(out)
+
+
+def library_closure(names, root: Path) -> set[Path]:
+    """The library files that importing ``names`` runs: each module, the packages
+    above it, and what they import, followed transitively (statically, with ast)."""
+    seen: set[Path] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):  # the packages above a module run first
+            sub = ".".join(parts[:i])
+            path = module_file(sub, root)
+            if path is None or path in seen:
+                continue
+            seen.add(path)
+            todo += imported_names(path, sub)
+    return seen
+
+
+def section_deps(source: Path, root: Path) -> list[Path]:
+    """What a section's outputs depend on besides its code and parameters: the library
+    modules it imports (transitively) and the global paths (:data:`INVALIDATES`)."""
+    return sorted(library_closure(imported_names(source), root)) + global_files(root)
+
+
+def declares_sweeps(path: Path, module: str | None = None, root: Path | None = None) -> bool:
+    """Whether a chapter module defines ``grids``; a ``grids`` that only returns an empty
+    dict declares nothing.  Where the module takes ``grids`` from another library module
+    (a package from its submodule), that one is read (given the module's dotted name
+    and the ``root``); where it cannot be read, the ``grids`` counts as declaring sweeps."""
+    for node in _parse(path).body:
+        if isinstance(node, ast.ImportFrom) and any((a.asname or a.name) == "grids" for a in node.names):
+            name = next(a.name for a in node.names if (a.asname or a.name) == "grids")
+            base = _from_base(node, _package(path, module))
+            source = module_file(base, root) if base and root is not None else None
+            if source is None or module_file(f"{base}.{name}", root) is not None:
+                return True  # not ours to read, or a submodule called grids
+            return declares_sweeps(source, base, root)
+        if isinstance(node, ast.FunctionDef) and node.name == "grids":
+            body = [n for n in node.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+            empty = (len(body) == 1 and isinstance(body[0], ast.Return)
+                     and isinstance(body[0].value, ast.Dict) and not body[0].value.keys)
+            return not empty
+    return False
+
+
+def plan_deps(root: Path) -> list[Path]:
+    """What the sweep plan (``make sweeps``) depends on: the plan's modules and those of
+    every chapter that declares sweeps (:func:`declares_sweeps`), with the global paths."""
+    folder = module_file(CHAPTERS, root)
+    chapters = []
+    if folder is not None:
+        for entry in sorted(folder.parent.iterdir()):
+            name = entry.stem if entry.suffix == ".py" else entry.name
+            path = module_file(f"{CHAPTERS}.{name}", root)
+            if name != "__init__" and path is not None and declares_sweeps(path, f"{CHAPTERS}.{name}", root):
+                chapters.append(f"{CHAPTERS}.{name}")
+    return sorted(library_closure([PLAN, *chapters], root)) + global_files(root)
+
+
 def code_cells(nb) -> list[str]:
     return [c.source for c in nb.cells if c.cell_type == "code"]
 
 
-def section_hash(nb, params: dict, root: Path, after: list[Path]) -> str:
+def section_hash(nb, params: dict, root: Path, deps: list[Path], reads: list[Path] = ()) -> str:
+    """One hash over what a section's outputs depend on: its code cells, its parameters,
+    the files ``deps`` (:func:`section_deps`) and the results files it ``reads``."""
     h = hashlib.sha256()
 
     def add(label: str, data: bytes) -> None:
@@ -106,11 +243,20 @@ def section_hash(nb, params: dict, root: Path, after: list[Path]) -> str:
     for src in code_cells(nb):
         add("code", src.encode())
     add("params", json.dumps(params, sort_keys=True).encode())
-    for path in library_files(root):
+    for path in deps:
         add(str(path.relative_to(root)), path.read_bytes())
-    for dep in after:
-        add("after", (stored_hash(dep) or "missing").encode())
+    for path in reads:
+        add(f"reads {path.name}", path.read_bytes() if path.exists() else b"(missing)")
     return h.hexdigest()
+
+
+def results_dir(params: dict, root: Path) -> Path:
+    """Where a section with these parameters writes its results: the rule of
+    :attr:`scaffold.runtime.setup.RunConfig.results_dir` (a test checks they agree),
+    written here without importing the library."""
+    base = Path(os.environ.get("SCAFFOLD_RESULTS", root / "results"))
+    profile = params.get("profile", "full")
+    return base if profile == "full" else base / str(profile)
 
 
 def stored_hash(ipynb: Path) -> str | None:
@@ -211,6 +357,11 @@ def execute(nb, params: dict, target: Path, name: str, digest: str) -> None:
     # The kernel inherits these: the provenance block reads them.
     os.environ["SCAFFOLD_SECTION"] = name
     os.environ["SCAFFOLD_T0"] = repr(time.time())
+    # The kernel's warnings land in the notebook; an unusable cache entry is also
+    # appended here (scaffold.sweep.warn_unusable) and said in the terminal below.
+    cache_log = logs_dir(target) / f"{name}.cache.log"
+    cache_log.unlink(missing_ok=True)
+    os.environ["SCAFFOLD_CACHE_LOG"] = str(cache_log)
     t0 = time.perf_counter()
     # The kernel inherits our stderr: its log chatter goes to a file instead.
     log = logs_dir(target) / f"{name}.kernel.log"
@@ -256,6 +407,7 @@ def execute(nb, params: dict, target: Path, name: str, digest: str) -> None:
     finally:
         os.dup2(saved, 2)
         os.close(saved)
+        report_cache_log(cache_log, name)
     try:
         import nbformat
         out = nbformat.read(str(tmp), as_version=4)
@@ -265,6 +417,13 @@ def execute(nb, params: dict, target: Path, name: str, digest: str) -> None:
         write_atomic(out, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def report_cache_log(log: Path, name: str) -> None:
+    """Say in the terminal which cache entries the section found unusable and recomputed."""
+    if log.exists():
+        for line in log.read_text().splitlines():
+            print(f"warning: section {name}: {line}", file=sys.stderr, flush=True)
 
 
 def logs_dir(target: Path) -> Path:
@@ -282,24 +441,58 @@ def code_index(nb, source: str) -> str:
     return "?"
 
 
+def make_deps(sources: list[Path], root: Path) -> str:
+    """Makefile rules giving each section's notebook, and the sweep plan's stamp, their
+    dependencies (:func:`section_deps`, :func:`plan_deps`), for the Makefile to include."""
+    def rel(paths):
+        return " ".join(str(p.relative_to(root)) for p in paths)
+
+    lines = ["# Generated by tools/execute.py --make-deps: what re-executes each section."]
+    every = set()
+    for src in sources:
+        deps = section_deps(src, root)
+        every.update(deps)
+        lines.append(f"$(OUT)/{src.stem}.ipynb: {rel(deps)}")
+    deps = plan_deps(root)
+    every.update(deps)
+    lines.append(f"$(SWEEPS): {rel(deps)}")
+    # A rule with no recipe for each file, so that deleting one re-runs what depended on
+    # it instead of stopping make with "No rule to make target" (as gcc's -MP does).
+    lines += [f"{p}:" for p in rel(sorted(every)).split()]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("source", type=Path, help="section .py (jupytext percent format)")
+    ap.add_argument("source", type=Path, nargs="+", help="section .py (jupytext percent format)")
     ap.add_argument("--out", type=Path, help="executed notebook (default: source with .ipynb)")
     ap.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                     metavar=("NAME", "VALUE"), help="papermill parameter")
-    ap.add_argument("--after", type=Path, nargs="*", default=[],
-                    help="executed notebooks this one reads results from")
+    ap.add_argument("--reads", nargs="*", default=[], metavar="FILE",
+                    help="results files (in the section's results folder) it reads: a change re-runs it")
     ap.add_argument("--root", type=Path, default=ROOT, help="repo root (src/, requirements.txt)")
     ap.add_argument("--force", action="store_true", help="execute even if up to date")
     ap.add_argument("--status", action="store_true",
                     help="print fresh/stale/missing and exit 0/1/1; run nothing")
+    ap.add_argument("--deps", action="store_true",
+                    help="print the files each source depends on, one a line; run nothing")
+    ap.add_argument("--make-deps", action="store_true",
+                    help="print those as Makefile rules, with the sweep plan's; run nothing")
     args = ap.parse_args(argv)
+    root = args.root.resolve()
+    if args.deps or args.make_deps:
+        if args.make_deps:
+            print(make_deps(args.source, root), end="")
+        for src in args.source if args.deps else ():
+            print("\n".join(str(p.relative_to(root)) for p in section_deps(src, root)))
+        return 0
+    if len(args.source) != 1:
+        ap.error("execute one section at a time")
 
     import jupytext
     import nbformat
 
-    src: Path = args.source
+    src: Path = args.source[0]
     target: Path = args.out or src.with_suffix(".ipynb")
     name = src.stem
     params = {k: parse_value(v) for k, v in args.parameter}
@@ -307,7 +500,8 @@ def main(argv=None) -> int:
     # Sections are executed with the .venv's python3 kernel, header or not.
     nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3",
                                           "language": "python"})
-    digest = section_hash(nb, params, args.root.resolve(), args.after)
+    digest = section_hash(nb, params, root, section_deps(src, root),
+                          [results_dir(params, root) / name for name in args.reads])
     old = stored_hash(target)
 
     if args.status:

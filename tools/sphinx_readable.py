@@ -63,8 +63,9 @@ class ReadableFigures(SphinxTransform):
                         img["alt"] = text
                 for raw in fig.findall(nodes.raw):
                     if "data-alt-from-caption" in raw.astext():
+                        alt = html.escape(text, quote=True)  # a function: a caption may hold backslashes
                         new = re.sub(r'alt=""(\s+data-alt-from-caption)',
-                                     f'alt="{html.escape(text, quote=True)}"\\1', raw.astext())
+                                     lambda m, alt=alt: f'alt="{alt}"{m.group(1)}', raw.astext())
                         raw.replace(raw.children[0], nodes.Text(new))
             if "table" in fig["classes"] and not isinstance(fig, table_figure):
                 # The caption stays last (HTML closes <figcaption> at the figure's end);

@@ -3,7 +3,9 @@
  * The box holds a static PNG and the figure's JSON spec.  On pages that have a
  * box, plotly.min.js is loaded from this site's _static folder (never a CDN),
  * each figure is drawn, and its PNG is hidden; if anything fails the PNG stays.
- * Colours follow the theme's light/dark switch (html[data-theme]).
+ * Colours follow the theme's light/dark switch (html[data-theme]): text and grids
+ * here, and the figure's own ink and greys through its spec's darkColors map.
+ * A spec may carry a phone version: a narrow layout, and its own traces (narrowData).
  */
 (function () {
   "use strict";
@@ -46,6 +48,18 @@
     return layout;
   }
 
+  // Colours of the figure's own marks for the dark page (ink and greys; model colours stay).
+  function recolor(value, map) {
+    if (typeof value === "string") return map.hasOwnProperty(value) ? map[value] : value;
+    if (Array.isArray(value)) return value.map(function (v) { return recolor(v, map); });
+    if (value && typeof value === "object") {
+      var out = {};
+      Object.keys(value).forEach(function (k) { out[k] = recolor(value[k], map); });
+      return out;
+    }
+    return value;
+  }
+
   // The phone layout (one panel per row) when the box is narrow and the figure has one.
   function pick(plot) {
     var spec = plot._spec;
@@ -53,14 +67,27 @@
     plot._narrow = !!narrow;
     var layout = JSON.parse(JSON.stringify(narrow ? spec.narrow : spec.layout));
     plot.style.height = (layout.height || 420) + "px";
-    return apply(layout, themed(layout));
+    layout = apply(layout, themed(layout));
+    return dark() && spec.darkColors ? recolor(layout, spec.darkColors) : layout;
+  }
+
+  // The traces to draw: the phone's own, if it has them; recoloured for a dark page.
+  function traces(plot) {
+    var spec = plot._spec;
+    var data = plot._narrow && spec.narrowData ? spec.narrowData : spec.data;
+    return dark() && spec.darkColors ? recolor(data, spec.darkColors) : data;
+  }
+
+  function redraw(plot) {
+    var layout = pick(plot);
+    return window.Plotly.react(plot, traces(plot), layout, plot._spec.config || {});
   }
 
   function resize() {
     document.querySelectorAll(".live-figure[data-drawn] .live-plot").forEach(function (plot) {
       var spec = plot._spec;
       var narrow = spec.narrow && plot.parentNode.clientWidth < spec.narrowBelow;
-      if (!!narrow !== plot._narrow) window.Plotly.react(plot, spec.data, pick(plot), spec.config || {});
+      if (!!narrow !== plot._narrow) redraw(plot);
     });
   }
 
@@ -76,7 +103,7 @@
     box.appendChild(plot);
     plot._spec = spec;
     var layout = pick(plot);
-    window.Plotly.newPlot(plot, spec.data, layout, spec.config || {}).then(function () {
+    window.Plotly.newPlot(plot, traces(plot), layout, spec.config || {}).then(function () {
       box.dataset.drawn = "1";
       if (img) img.hidden = true;
     }, function (err) {
@@ -87,7 +114,8 @@
 
   function retheme() {
     document.querySelectorAll(".live-figure[data-drawn] .live-plot").forEach(function (plot) {
-      window.Plotly.relayout(plot, themed(plot.layout || {}));
+      if (plot._spec.darkColors) redraw(plot);
+      else window.Plotly.relayout(plot, themed(plot.layout || {}));
     });
   }
 

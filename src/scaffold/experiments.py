@@ -25,7 +25,7 @@ import os
 from . import note
 from .data import NOTE_TASKS, TASKS, make_dataset
 from .models import CEN_NOTE, DENSE, ModelSpec
-from .params import dense_width_for, totals
+from .params import dense_for_budget, matched_dense
 from .readings import LITERAL, REPAIRED, hsn_spec
 from .sweep import Grid, run_sweep
 
@@ -88,16 +88,15 @@ def param_matched_dense(d_in: int = 2, n_out: int = 1) -> dict:
     """Dense MLPs (two hidden layers of equal width) matched to each reference budget.
 
     Budgets: the HSN under convention (a) (tensor sizes, G fixed) and (b)
-    (nonzeros), the note's 897, and the CEN's 513.
+    (nonzeros), the note's 897, and the CEN's 513.  Each MLP is labelled by its
+    width only (:func:`scaffold.params.dense_spec`), so the same MLP has one label
+    wherever it is matched.
     """
-    hsn = totals(HSN_LITERAL, d_in, n_out)
-    budgets = {"HSN (a)": hsn["learned_size"], "HSN (b)": hsn["learned_nnz"],
-               "note's HSN count": note.TABLE_2_2["HSN"][0], "CEN (H=512)": totals(CEN_NOTE, d_in, n_out)["learned_size"]}
-    out = {}
-    for name, b in budgets.items():
-        w = dense_width_for(b, d_in, n_out)
-        out[name] = ModelSpec.make(f"Dense w={w} (~{name})", "dense", widths=(w, w))
-    return out
+    budgets = {"HSN (a)": matched_dense(HSN_LITERAL, d_in, n_out, "learned_size"),
+               "HSN (b)": matched_dense(HSN_LITERAL, d_in, n_out, "learned_nnz"),
+               "note's HSN count": dense_for_budget(note.TABLE_2_2["HSN"][0], d_in, n_out),
+               "CEN (H=512)": matched_dense(CEN_NOTE, d_in, n_out, "learned_size")}
+    return budgets
 
 
 def repaired_variant(label: str, **overrides) -> ModelSpec:

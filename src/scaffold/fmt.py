@@ -184,3 +184,10 @@ def pct(x, digits: int = 0) -> str:
                               or (p != 100 and round(p, d) == 100)):
         d += 1
     return _minus(f"{p:,.{d}f}%")
+
+
+def count(k, noun: str, plural: str | None = None) -> str:
+    """A count with its noun, small counts in words: 'no cells', 'one cell', '3 cells', '1,024 cells'."""
+    k = int(k)
+    word = "one" if k == 1 else int_(k) if k else "no"
+    return f"{word} {noun if k == 1 else (plural or noun + 's')}"

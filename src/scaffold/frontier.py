@@ -27,11 +27,12 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from . import degenerate
 from . import verdicts as V
-from .data import TASKS
+from .data import TASKS, metric_of
 from .experiments import task_shape
 from .models import DENSE, ModelSpec
-from .multiverse import BUDGET, HSN_KEYS, TASK_KEYS, budget_dense, entries
+from .multiverse import BUDGET, DEFAULT_NOISE, HSN_KEYS, TASK_KEYS, budget_dense, entries
 from .params import totals
 from .readings import VARIANTS, Reading, hsn_spec, task_readings
 from .sweep import Grid, SweepResult
@@ -66,10 +67,15 @@ def dense_specs(task: str, widths=WIDTHS) -> tuple[ModelSpec, ...]:
                  for w in widths)
 
 
+def _frontier_readings() -> list:
+    """The task readings the frontier is drawn on: every one at the default swiss-roll noise."""
+    return [t for t in task_readings() if t[3].get("swnoise", DEFAULT_NOISE) == DEFAULT_NOISE]
+
+
 def frontier_grids(cfg) -> dict[str, Grid]:
-    """The frontier sweeps for a RunConfig ``cfg``: one grid per task reading."""
+    """The frontier sweeps for a RunConfig ``cfg``: one grid per task reading (default roll noise)."""
     out = {}
-    for _task, lib, opts, levels in task_readings():
+    for _task, lib, opts, levels in _frontier_readings():
         free = {s.config.widths[0] for s in (DENSE, budget_dense(lib))}  # trained by the multiverse
         widths = WIDTHS if cfg.profile == "full" else sorted({*QUICK_WIDTHS, *free})
         name = "frontier " + " ".join([lib, *(f"{k}={v}" for k, v in levels.items())])
@@ -81,12 +87,12 @@ def frontier_grids(cfg) -> dict[str, Grid]:
 def frontier_long(results: dict[str, SweepResult], cfg) -> pd.DataFrame:
     """``results`` (grid name -> SweepResult of :func:`frontier_grids`) as long-table rows
     (the columns of :func:`scaffold.multiverse.long_table`)."""
-    meta = {name: (task, levels) for name, (task, _lib, _opts, levels)
-            in zip(frontier_grids(cfg), task_readings())}
+    meta = {name: (task, levels, tuple(sorted(opts.items()))) for name, (task, _lib, opts, levels)
+            in zip(frontier_grids(cfg), _frontier_readings())}
     parts = []
     for name, res in results.items():
         sel = res.selected()
-        task, levels = meta[name]
+        task, levels, opts = meta[name]
         roles = {e.spec.label: e.model for e in entries(cfg.profile, sel["task"].iloc[0])}
         part = pd.DataFrame({"task": task, "data_task": sel["task"].to_numpy(),
                              "model": [roles.get(m, m) for m in sel["model"]],
@@ -98,9 +104,12 @@ def frontier_long(results: dict[str, SweepResult], cfg) -> pd.DataFrame:
         for col, kind in (("seed", int), ("lr", float), ("val_metric", float), ("test_metric", float),
                           ("diverged", bool)):
             part[col] = sel[col].astype(kind).to_numpy()
+        reg = metric_of(sel["task"].iloc[0]) == "mse"
+        part["target_var"] = [degenerate.constant_score(sel["task"].iloc[0], int(s_), opts)[1] if reg
+                              else np.nan for s_ in part["seed"]]
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
-    out["metric"] = ["mse" if TASKS[t][0] == "regression" else "accuracy" for t in out["data_task"]]
+    out["metric"] = [metric_of(t) for t in out["data_task"]]
     return out
 
 
@@ -157,7 +166,7 @@ def frontier_table(long: pd.DataFrame, dense_sel: pd.DataFrame) -> pd.DataFrame:
         rows[c] = [_counts(specs[k], k[0])[i] for k in at]
     rows["width"] = [_width(specs[k]) for k in at]
     cols = [*TASK_READING, "family", "model", "label", "reading", *HSN_KEYS, "seed", "width",
-            *COUNTS, "test_metric", "metric", "diverged"]
+            *COUNTS, "test_metric", "metric", "target_var", "diverged"]
     cols += [c for c in ("degenerate",) if c in rows]
     return rows[cols]
 
@@ -241,7 +250,8 @@ def above_frontier(table: pd.DataFrame, task: str, hsn_rows: pd.DataFrame, count
         c = dict(n=0, mean=np.nan, se=np.nan, df=0, lo=np.nan, hi=np.nan, margin=np.nan,
                  p_noninferior=np.nan, p_superior=np.nan)
     else:
-        c = V.compare_gain(a - b if hib else b - a, V.margin(metric, b.mean() if not hib else None))
+        var = float(hsn_rows["target_var"].mean()) if not hib else None
+        c = V.compare_gain(a - b if hib else b - a, V.margin(metric, target_var=var))
     sizes = dense.groupby("width")[count].first().sort_values()
     below, above = sizes[sizes <= params], sizes[sizes >= params]
     verdict = V.judge(c, kind) if c["n"] else V.UNTESTABLE
@@ -251,7 +261,7 @@ def above_frontier(table: pd.DataFrame, task: str, hsn_rows: pd.DataFrame, count
             "frontier": float(b.mean()) if b.size else np.nan,
             "below": float(below.index[-1]) if len(below) else np.nan,
             "above": float(above.index[0]) if len(above) else np.nan,
-            "p": V.claim_p(c, kind) if c["n"] else np.nan, "verdict": verdict}
+            "p": V.claim_p(c, kind, verdict) if c["n"] else np.nan, "verdict": verdict}
 
 
 def frontier_verdicts(table: pd.DataFrame, count: str = "learned_size", kind: str = "superior",
@@ -297,7 +307,7 @@ def gaps(table: pd.DataFrame, model: str = "HSN", reference: str = "Dense MLP",
         else:
             diff = float((both["x"] - both["r"]).mean())
             gain = diff if hib else -diff
-            m = V.margin(metric, both["r"].mean() if not hib else None)
+            m = V.margin(metric, target_var=float(g["target_var"].mean()) if not hib else None)
             ratio = float(both["x"].mean() / both["r"].mean())
         out.append({**where, "label": g["label"].iloc[0], "reading": g["reading"].iloc[0],
                     **{k: g[k].iloc[0] for k in HSN_KEYS}, "n": len(both), "gain": gain, "margin": m,

@@ -157,6 +157,19 @@ class Ensemble(nn.Module):
     def _param(self, name, shape, bound):
         setattr(self, name, nn.Parameter(_stack(self.seeds, name, _uniform(shape, bound))))
 
+    @torch.no_grad()
+    def member_output(self, x, member: int) -> np.ndarray:
+        """Output (B, o) of member ``member`` on points ``x`` of shape (B, d), in evaluation mode.
+
+        The stacked forward takes (M, B, d): the same points go to every member and
+        this member's output is returned as a numpy array.
+        """
+        self.eval()
+        dev = next(iter(self.parameters())).device
+        xt = torch.as_tensor(np.asarray(x, dtype=np.float32), device=dev)
+        out = self(xt.unsqueeze(0).expand(self.M, *xt.shape).contiguous())
+        return out[member].cpu().numpy()
+
     def components(self) -> list[Component]:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -461,7 +474,7 @@ class HSN(Ensemble):
         self.register_buffer("G_mask", (G != 0).float())
         # One scale per member: random graphs differ between seeds, and member s must
         # not depend on which member happens to come first in the ensemble.
-        radius = torch.tensor([radii[key] for key in graph_keys])
+        radius = torch.tensor([radii[key] for key in graph_keys], dtype=torch.float32)
         self.register_buffer("g_scale", torch.stack(
             [(c.spectral_radius / r) if c.spectral_radius else torch.ones(())
              for c, r in zip(self.cfgs, radius)]).view(-1, 1, 1))

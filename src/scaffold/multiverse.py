@@ -38,9 +38,9 @@ from functools import lru_cache
 import pandas as pd
 
 from . import degenerate, note
-from .data import TASKS, make_dataset
+from .data import TASKS, make_dataset, metric_of
 from .models import DENSE, ModelSpec
-from .params import dense_width_for, totals
+from .params import matched_dense
 from .readings import (AXIS, HSN_AXES, LITERAL, NAMED, TASK_AXES, Reading, factorial, hsn_spec,
                        relevant, task_readings)
 from .sweep import Grid, SweepResult
@@ -92,10 +92,7 @@ def budget_dense(task: str) -> ModelSpec:
     The HSN's learned tensors have the same sizes under every reading with G fixed
     (masks fix entries to zero but do not change tensor sizes), so one budget serves all.
     """
-    b = totals(hsn_spec(LITERAL), _d_in(task), TASKS[task][1])["learned_size"]
-    w = dense_width_for(b, _d_in(task), TASKS[task][1])
-    # The label follows scaffold.experiments.param_matched_dense, so the same MLP shares one cache entry.
-    return ModelSpec.make(f"Dense w={w} (~HSN (a))", "dense", widths=(w, w))
+    return matched_dense(hsn_spec(LITERAL), _d_in(task), TASKS[task][1], "learned_size")
 
 
 @dataclass(frozen=True)
@@ -170,6 +167,17 @@ def _task_reading_grids(cfg, phase: int, trained=None) -> dict[str, tuple]:
     return out
 
 
+def phase1_grids(cfg) -> dict[str, Grid]:
+    """Phase 1's sweeps: one grid per task reading at the default swiss-roll noise."""
+    return {name: g for name, (g, _, _) in _task_reading_grids(cfg, 1).items()}
+
+
+def phase2_grids(cfg, phase1: dict[str, SweepResult]) -> dict[str, Grid]:
+    """Phase 2's sweeps, from phase 1's results (which readings train)."""
+    trained = reading_table(long_table(phase1, cfg))
+    return {name: g for name, (g, _, _) in _task_reading_grids(cfg, 2, trained).items()}
+
+
 def grids(cfg, phase1: dict[str, SweepResult] | None = None) -> dict[str, Grid]:
     """The multiverse sweeps for a RunConfig ``cfg``: phase 1, plus phase 2 when phase 1 is known.
 
@@ -177,37 +185,29 @@ def grids(cfg, phase1: dict[str, SweepResult] | None = None) -> dict[str, Grid]:
     while any of it is missing only phase 1 is returned (``make sweeps`` asks again
     once it has trained it).
     """
-    one = {name: g for name, (g, _, _) in _task_reading_grids(cfg, 1).items()}
+    one = phase1_grids(cfg)
     if phase1 is None:
         phase1 = cached(cfg, one)
-    if phase1 is None:
-        return one
-    trained = reading_table(long_table(phase1, cfg))
-    two = {name: g for name, (g, _, _) in _task_reading_grids(cfg, 2, trained).items()}
-    return {**one, **two}
+    return one if phase1 is None else {**one, **phase2_grids(cfg, phase1)}
 
 
 def cached(cfg, gs: dict[str, Grid]) -> dict[str, SweepResult] | None:
     """Every grid of ``gs`` read from the sweep cache, or None if any job is missing."""
-    from .sweep import CACHE, Job, load_entry
+    from .sweep import cached_sweep
 
     out = {}
     for name, g in gs.items():
-        jobs = [Job(g, t, s, str(cfg.device)) for t, s in g.jobs()]
-        hits = [load_entry(CACHE / "sweeps", j) for j in jobs]
-        if any(h is None for h in hits):
+        res = cached_sweep(g, cfg.device)
+        if res is None:
             return None
-        out[name] = SweepResult(pd.concat([h[0] for h in hits], ignore_index=True),
-                                pd.concat([h[1] for h in hits], ignore_index=True), None)
+        out[name] = res
     return out
 
 
 def evidence_long(cfg, run) -> pd.DataFrame:
     """Train (or load) phase 1, then phase 2, with ``run(cfg, grid, desc)``; the whole long table."""
-    first = {name: g for name, (g, _, _) in _task_reading_grids(cfg, 1).items()}
-    one = {name: run(cfg, g, desc=name) for name, g in first.items()}
-    rest = {name: g for name, g in grids(cfg, phase1=one).items() if name not in one}
-    two = {name: run(cfg, g, desc=name) for name, g in rest.items()}
+    one = {name: run(cfg, g, desc=name) for name, g in phase1_grids(cfg).items()}
+    two = {name: run(cfg, g, desc=name) for name, g in phase2_grids(cfg, one).items()}
     return long_table({**one, **two}, cfg)
 
 
@@ -218,7 +218,7 @@ def long_table(results: dict[str, SweepResult], cfg) -> pd.DataFrame:
                  [(pfx + " ".join([lib, *(f"{k}={v}" for k, v in levels_.items())]), task_, levels_,
                    tuple(sorted(opts_.items())))
                   for pfx in ("multiverse ", PHASE2_PREFIX)]}
-    labels = _label_fields(cfg.profile)
+    labels = label_fields(cfg.profile)
     parts = []
     for name, res in results.items():
         sel = res.selected()
@@ -238,17 +238,17 @@ def long_table(results: dict[str, SweepResult], cfg) -> pd.DataFrame:
         part["test_metric"] = sel["test_metric"].astype(float).to_numpy()
         part["diverged"] = sel["diverged"].astype(bool).to_numpy()
         part["degenerate"] = degenerate.flag_runs(part, lambda r, o=opts: o).to_numpy()
-        reg = TASKS[lib][0] == "regression"
+        reg = metric_of(lib) == "mse"
         part["target_var"] = [degenerate.constant_score(lib, int(s), opts)[1] if reg else float("nan")
                               for s in part["seed"]]
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
-    out["metric"] = ["mse" if TASKS[t][0] == "regression" else "accuracy" for t in out["task"]]
+    out["metric"] = [metric_of(t) for t in out["task"]]
     return out
 
 
 @lru_cache(maxsize=None)
-def _label_fields(profile: str) -> dict:
+def label_fields(profile: str) -> dict:
     """label -> the row fields of its model (role, reading, levels), for every model this profile can train."""
     every = factorial(HSN_AXES)
     if profile != "full":

@@ -46,5 +46,4 @@ COMPUTE_FACTOR = 5  # "five iterations cost roughly 5x the compute of a single f
 MNIST_DENSE_HIDDEN = 784 * 64  # section 5: "grows to 784 * 64 = 50,176"
 MNIST_DG_NNZ = 250  # section 5: "stays at ~250 nonzeros"
 DG_DENSITY = 0.05
-EXPANDER_DENSITY = 0.05
 ACTIVE_INPUTS_PER_GRANULE = 4  # section 1.1: "only ~4 active at a time"

@@ -46,18 +46,34 @@ _NAMED = {
     "HSN learned initiator (repaired)": Look("#E0607E", "*", "HSN"),
 }
 
-#: Verdict -> (colour on a light page, colour on a dark page); tables draw them as badges.
+#: Verdict -> (colour on a light page, colour on a dark page).  Every hue belongs to a
+#: model (blues: dense, reds to purples: HSN, greens: CEN), so verdicts carry none:
+#: they are ink and greys, told apart by fill and mark (:data:`VERDICT_MARKS`), in
+#: tables (badges) and figures alike.  A "holds" is solid ink, a "contradicted" an ink
+#: cross, an "unsupported" a grey outline; the rest lighter greys.
+INK = ("#24292F", "#E6EDF3")
 VERDICTS = {
-    # The rulebook's words (scaffold.verdicts.VERDICTS) ...
-    "holds": ("#1A7F37", "#3FB950"),
-    "unsupported": ("#9A6700", "#D29922"),
-    # ... and the older ones, kept so that a page still on them keeps its colours.
-    "reproduced": ("#1A7F37", "#3FB950"),
-    "not reproduced": ("#9A6700", "#D29922"),
-    "contradicted": ("#CF222E", "#F85149"),
-    "untestable": ("#6E7781", "#8B949E"),
+    "holds": INK,
+    "contradicted": INK,
+    "unsupported": ("#6E7781", "#8B949E"),
+    "uninformative": ("#8C959F", "#6E7681"),
+    "untestable": ("#8C959F", "#6E7681"),
 }
-_UNKNOWN_VERDICT = ("#6E7781", "#8B949E")
+_UNKNOWN_VERDICT = ("#8C959F", "#6E7681")
+#: Verdict -> (plotly symbol, matplotlib marker, filled): how a point with that verdict is drawn.
+VERDICT_MARKS = {
+    "holds": ("circle", "o", True),
+    "contradicted": ("x-thin-open", "x", False),
+    "unsupported": ("circle-open", "o", False),
+    "uninformative": ("diamond-open", "D", False),
+    "untestable": ("line-ew-open", "_", False),
+}
+#: A degenerate reading (a model that never trains): drawn faint and hollow, outside the counts.
+DEGENERATE = ("#C4CAD0", "#3D444D")
+#: Readings consistent with the note's numbers: a pale yellow column (the one hue no model has).
+CONSISTENT = ("rgba(240, 200, 40, 0.28)", "rgba(240, 200, 40, 0.22)")
+#: The equivalence band (+-margin): differences too small to matter.
+BAND = "rgba(140, 149, 159, 0.22)"
 
 
 def slug(text: str) -> str:
@@ -68,15 +84,27 @@ def slug(text: str) -> str:
 # --- CSS, generated from the same facts (written into the site by tools/sphinx_readable.py) ---
 
 def css() -> str:
-    """CSS custom properties for every named colour, and verdict badges for light and dark."""
+    """CSS custom properties for every named colour, and verdict badges for light and dark.
+
+    Badges: "holds" solid ink with the page's colour for its text, "contradicted" an
+    ink outline with a cross, "unsupported" a grey outline, the rest a dotted grey one.
+    The mark before the word is CSS only, so a cell's text stays the verdict word.
+    """
     lines = ["/* Generated from scaffold.palette by tools/sphinx_readable.py: edit palette.py. */",
              ":root {"]
     lines += [f"  --model-{slug(k)}: {v.color};" for k, v in _NAMED.items()]
     lines += [f"  --verdict-{slug(k)}: {light};" for k, (light, _) in VERDICTS.items()]
-    lines += ["}", 'html[data-theme="dark"] {']
+    lines += [f"  --consistent: {CONSISTENT[0]};", "}", 'html[data-theme="dark"] {']
     lines += [f"  --verdict-{slug(k)}: {dark};" for k, (_, dark) in VERDICTS.items()]
-    lines += ["}"]
+    lines += [f"  --consistent: {CONSISTENT[1]};", "}"]
     for k in VERDICTS:
         s = slug(k)
         lines.append(f".verdict-{s} {{ --badge: var(--verdict-{s}); }}")
+    lines += [
+        ".verdict.verdict-holds { background: var(--badge); color: var(--pst-color-background, #fff); }",
+        '.verdict.verdict-holds::before { content: "✓ "; }',
+        ".verdict.verdict-contradicted { border-width: 2px; }",
+        '.verdict.verdict-contradicted::before { content: "✗ "; }',
+        ".verdict.verdict-uninformative, .verdict.verdict-untestable { border-style: dotted; }",
+    ]
     return "\n".join(lines) + "\n"

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .models import ModelSpec
+from .models import DENSE, ModelSpec
 
 
 def accounting(spec: ModelSpec, d_in: int, n_out: int, n_draws: int = 200) -> pd.DataFrame:
@@ -68,6 +68,42 @@ def dense_params(d_in: int, n_out: int, widths=(64, 64), biases: bool = True) ->
 def dense_width_for(budget: float, d_in: int, n_out: int, depth: int = 2) -> int:
     """Width w of a depth-``depth`` dense MLP whose learned count is closest to ``budget``."""
     return min(range(1, 513), key=lambda w: abs(dense_params(d_in, n_out, (w,) * depth) - budget))
+
+
+def dense_spec(width: int, depth: int = 2) -> ModelSpec:
+    """The dense MLP with ``depth`` hidden layers of ``width`` units, labelled by that definition.
+
+    The label names the definition and nothing else ("Dense w=23"), so that one model
+    has one label wherever it is built; the default MLP keeps its name ("Dense MLP").
+    """
+    widths = (int(width),) * depth
+    if widths == DENSE.config.widths:
+        return DENSE
+    return ModelSpec.make(f"Dense w={width}" + (f" x{depth}" if depth != 2 else ""), "dense", widths=widths)
+
+
+def matched_dense(spec: ModelSpec, d_in: int, n_out: int, convention: str = "learned_size",
+                  n_draws: int = 200) -> ModelSpec:
+    """The one builder of parameter-matched dense MLPs: two hidden layers of equal width
+    whose learned count is closest to ``spec``'s under ``convention`` (a column of
+    :func:`totals`: ``"learned_size"`` or ``"learned_nnz"``) at this input and output size."""
+    return dense_for_budget(totals(spec, d_in, n_out, n_draws)[convention], d_in, n_out)
+
+
+def dense_for_budget(budget: float, d_in: int, n_out: int) -> ModelSpec:
+    """The two-hidden-layer dense MLP whose learned count is closest to ``budget`` (a number,
+    e.g. one the note reports), labelled by its width (:func:`dense_spec`)."""
+    return dense_spec(dense_width_for(budget, d_in, n_out))
+
+
+def learned_counts(specs, d_in: int, n_out: int, n_draws: int = 10) -> pd.DataFrame:
+    """:func:`totals` of each model at one input and output size, with its hidden ``width``
+    (dense MLPs; None for the others)."""
+    rows = []
+    for s in specs:
+        w = dict(s.options).get("widths")
+        rows.append(dict(totals(s, d_in, n_out, n_draws), width=w[0] if w else None))
+    return pd.DataFrame(rows)
 
 
 def explain_total(table: pd.DataFrame, target: float, tol: float = 0.5) -> list[dict]:

@@ -141,7 +141,7 @@ class Rule:
             if held == self.n:
                 return f"{verb} under every reading"
             return f"{verb} under no reading" if held == 0 else f"{verb} under {held} of {self.n} readings"
-        out = f"{verb} when {self.tree.text(names)}"
+        out = f"{verb} with {self.tree.text(names)}"
         if self.errors:
             out += f" (wrong for {self.errors} of {self.n} reading{'s' if self.n != 1 else ''})"
         return out
@@ -302,6 +302,12 @@ def plain_names(axes) -> dict:
 
     out = {}
     for key in axes:
+        if key == "task":  # the task a row is judged on: its plain name
+            from .data import TASKS, task_title
+
+            out[key] = "task"
+            out.update({(key, t): task_title(t) for t in TASKS})
+            continue
         ax = AXIS[key]
         out[key] = getattr(ax, "title", key)
         for lv in ax.levels:

@@ -120,7 +120,7 @@ def curve(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
     g = gains(long, claim)
     axes = curve_axes(claim)
     if g["metric"].iloc[0] != "accuracy":
-        # an MSE margin is relative to B's own MSE, which differs per reading: use paired_vs_dense
+        # an MSE claim is judged as a ratio (ratio_curve), not on an accuracy margin
         raise ValueError(f"curves are drawn for accuracy claims; {claim.key!r} is on MSE")
     m = V.margin("accuracy")
     rows = []
@@ -159,33 +159,6 @@ def switching(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
             rows.append(dict(claim=claim.key, axis=ax, switch=f"{lv_from} -> {lv_to}", n=c["n"],
                              effect=c["mean"], lo=c["lo"], hi=c["hi"],
                              flip_rate=decide[ax]["flip_rate"], decides=decide[ax]["decides"]))
-    return pd.DataFrame(rows)
-
-
-def paired_vs_dense(long: pd.DataFrame, reference: str = "Dense MLP") -> pd.DataFrame:
-    """Every trained model against the dense MLP, per task reading and reading, paired by seed.
-
-    Verdict: the "matches" rule (non-inferiority at the task's margin; for MSE the
-    margin is a share of the targets' variance, :func:`scaffold.verdicts.margin`).
-    """
-    task_cols = ["task", "data_task", *TASK_KEYS]
-    long = long.assign(**{k: long[k].fillna("").astype(str) for k in (*HSN_KEYS, *TASK_KEYS)})
-    rows = []
-    for tkey, t in long.groupby(task_cols, sort=False):
-        ref = t[t["model"] == reference].set_index("seed")["test_metric"]
-        metric = t["metric"].iloc[0]
-        var = float(t["target_var"].mean()) if metric == "mse" else None
-        for (model, label), g in t[t["model"] != reference].groupby(["model", "label"], sort=False):
-            x = g.set_index("seed")["test_metric"]
-            seeds = x.index.intersection(ref.index).sort_values()
-            m = V.margin(metric, target_var=var)
-            c = V.compare(x.loc[seeds], ref.loc[seeds], metric == "accuracy", m)
-            rows.append({**dict(zip(task_cols, tkey)), "model": model, "label": label,
-                         **{k: g[k].iloc[0] for k in HSN_KEYS}, "n": c["n"],
-                         "mean": float(x.loc[seeds].mean()), "dense": float(ref.loc[seeds].mean()),
-                         "gain": c["mean"], "lo": c["lo"], "hi": c["hi"], "margin": m,
-                         "p": c["p_noninferior"], "verdict": V.judge(c, "noninferior"),
-                         "degenerate": bool(g["degenerate"].mean() > 0.5) if "degenerate" in g else False})
     return pd.DataFrame(rows)
 
 

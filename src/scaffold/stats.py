@@ -1,16 +1,12 @@
 """Statistics for comparing models across seeds.
 
 The note reports one number per model and task and reads differences such as
-0.977 vs 0.953 as "HSN exceeds dense".  The book instead trains several seeds
-and asks three questions, each answered by one function here:
-
-- How uncertain is a mean over seeds?  :func:`bootstrap_ci` -- percentile
-  bootstrap of the mean (Efron & Tibshirani 1993, ch. 13).
-- Is model A better than model B on the same seeds?  :func:`paired_test` --
-  paired t-test and Wilcoxon signed-rank test on per-seed differences.
-- Do A and B "match"?  :func:`tost` -- two one-sided tests against an
-  equivalence margin (Schuirmann 1987); a non-significant difference is *not*
-  evidence of a match, an equivalence test is.
+0.977 vs 0.953 as "HSN exceeds dense".  The book instead trains several seeds.
+How uncertain is a mean over seeds?  :func:`bootstrap_ci` -- percentile bootstrap
+of the mean (Efron & Tibshirani 1993, ch. 13); :func:`bootstrap_rows` for many
+means over the same seeds at once (a learning curve's epochs).  Whether model A
+beats or matches model B is a verdict, and every verdict comes from the rulebook,
+:mod:`scaffold.verdicts` (paired t intervals, equivalence margins), not from here.
 
 Plus the noise floor of a single score: :func:`binomial_se`,
 :func:`noise_floor`, :func:`accuracy_resolution` (an accuracy on 256
@@ -23,7 +19,6 @@ Everything is deterministic given ``seed``.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats as st
 
 
 def _as_1d(x, name: str = "x") -> np.ndarray:
@@ -66,90 +61,25 @@ def bootstrap_ci(x, level: float = 0.95, n_boot: int = 10000, seed: int = 0):
     return mean, float(lo), float(hi)
 
 
-def _paired(a, b):
-    a, b = _as_1d(a, "a"), _as_1d(b, "b")
-    if a.shape != b.shape:
-        raise ValueError(f"paired samples need equal lengths, got {a.size} and {b.size}")
-    return a, b
+def bootstrap_rows(X, level: float = 0.95, n_boot: int = 2000, rng=None):
+    """Per row of ``X`` (rows x samples): the mean over samples and a percentile-bootstrap CI.
 
-
-def paired_test(a, b, level: float = 0.95, n_boot: int = 10000, seed: int = 0) -> dict:
-    """Per-seed differences ``d = a - b``: mean, bootstrap CI, and two-sided p-values.
-
-    Returns ``{"n", "mean_a", "mean_b", "mean_diff", "lo", "hi", "t_stat",
-    "t_p", "wilcoxon_p"}``.  All-zero differences give p = 1 for both tests
-    (scipy returns nan); a constant nonzero difference gives t_p = 0 (infinite
-    t).  With n = 1 both p-values are nan.
+    Whole columns are resampled, the same resample for every row, so a row's band
+    stays within the range of the columns (e.g. rows are epochs of a learning curve,
+    columns its seeds).  With one column the band is the row itself.  ``rng``: a
+    numpy Generator (default: seeded 0), shared across calls to draw one stream.
+    Returns ``(mean, lo, hi)``, each of length ``X.shape[0]``.
     """
-    a, b = _paired(a, b)
-    d = a - b
-    mean, lo, hi = bootstrap_ci(d, level=level, n_boot=n_boot, seed=seed)
-    out = {"n": int(d.size), "mean_a": float(a.mean()), "mean_b": float(b.mean()),
-           "mean_diff": mean, "lo": lo, "hi": hi}
-    if d.size < 2:
-        return {**out, "t_stat": float("nan"), "t_p": float("nan"), "wilcoxon_p": float("nan")}
-    if np.all(d == 0):
-        return {**out, "t_stat": 0.0, "t_p": 1.0, "wilcoxon_p": 1.0}
-    if _is_constant(d):
-        t_stat, t_p = float(np.sign(d[0]) * np.inf), 0.0
-    else:
-        res = st.ttest_rel(a, b)
-        t_stat, t_p = float(res.statistic), float(res.pvalue)
-    # zero differences are dropped ("wilcox"), the textbook convention
-    w_p = float(st.wilcoxon(d, zero_method="wilcox").pvalue) if np.any(d != 0) else 1.0
-    return {**out, "t_stat": t_stat, "t_p": t_p, "wilcoxon_p": w_p}
-
-
-def tost(a, b, margin: float, paired: bool = True, alpha: float = 0.05) -> dict:
-    """Two one-sided t-tests of equivalence: H1 is ``-margin < mean(a - b) < margin``.
-
-    ``p_value = max(p_lower, p_upper)``; ``equivalent = p_value < alpha``, which
-    is the same as the ``1 - 2 alpha`` (90%) CI of the difference lying inside
-    ``(-margin, margin)``.  ``paired=False`` uses Welch's standard error and
-    degrees of freedom.  With zero variance the difference is known exactly:
-    equivalent iff ``|diff| < margin`` (p = 0 or 1).  With n < 2 there is no
-    variance estimate and the result is ``equivalent=False, p_value=nan``.
-
-    Returns ``{"n", "mean_diff", "margin", "df", "p_lower", "p_upper",
-    "p_value", "ci_lo", "ci_hi", "ci_level", "equivalent"}``.
-    """
-    if not margin > 0:
-        raise ValueError(f"margin must be > 0, got {margin}")
-    if paired:
-        a, b = _paired(a, b)
-        d = a - b
-        diff, n = float(d.mean()), int(d.size)
-        constant = _is_constant(d)
-        se = float(d.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
-        df = n - 1
-    else:
-        a, b = _as_1d(a, "a"), _as_1d(b, "b")
-        diff, n = float(a.mean() - b.mean()), int(min(a.size, b.size))
-        constant = _is_constant(a) and _is_constant(b)
-        va = a.var(ddof=1) / a.size if a.size > 1 else np.nan
-        vb = b.var(ddof=1) / b.size if b.size > 1 else np.nan
-        se = float(np.sqrt(va + vb))
-        # Welch-Satterthwaite degrees of freedom
-        df = float((va + vb) ** 2 / (va ** 2 / (a.size - 1) + vb ** 2 / (b.size - 1))) \
-            if se > 0 else float(a.size + b.size - 2)
-    out = {"n": n, "mean_diff": diff, "margin": float(margin), "df": df,
-           "ci_level": 1 - 2 * alpha}
+    X = np.asarray(X, dtype=np.float64)
+    rng = np.random.default_rng(0) if rng is None else rng
+    n = X.shape[1]
+    mean = X.mean(1)
     if n < 2:
-        nan = float("nan")
-        return {**out, "p_lower": nan, "p_upper": nan, "p_value": nan,
-                "ci_lo": nan, "ci_hi": nan, "equivalent": False}
-    if constant or se == 0:
-        inside = abs(diff) < margin
-        p_lo = 0.0 if diff > -margin else 1.0
-        p_up = 0.0 if diff < margin else 1.0
-        return {**out, "p_lower": p_lo, "p_upper": p_up, "p_value": 0.0 if inside else 1.0,
-                "ci_lo": diff, "ci_hi": diff, "equivalent": bool(inside)}
-    p_lo = float(st.t.sf((diff + margin) / se, df))    # H0: diff <= -margin
-    p_up = float(st.t.cdf((diff - margin) / se, df))   # H0: diff >= +margin
-    half = float(st.t.ppf(1 - alpha, df) * se)
-    p = max(p_lo, p_up)
-    return {**out, "p_lower": p_lo, "p_upper": p_up, "p_value": p,
-            "ci_lo": diff - half, "ci_hi": diff + half, "equivalent": bool(p < alpha)}
+        return mean, mean, mean
+    idx = rng.integers(0, n, size=(n_boot, n))
+    boot = X[:, idx].mean(-1)  # (rows, n_boot)
+    lo, hi = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2], axis=1)
+    return mean, lo, hi
 
 
 def binomial_se(acc, n):

@@ -12,9 +12,13 @@ with ``backend="dask"`` inside a ``dask.distributed.Client`` context).  A
 member's result does not depend on its stack, so callers see no difference.
 
 Every job's result is cached under ``.cache/sweeps/`` with a key made of the
-job's full configuration *and* a hash of the library's training code
-(:data:`TRAINING_SOURCES`), so sections share work (any section can run alone,
-in any order) and editing ``src/`` never serves stale numbers.  Files are written
+job's *definition* (:attr:`Job.definition`: the task, the model's every config
+field, seeds, learning rates, schedule, data options, device type) *and* a hash
+of the library's training code (:data:`TRAINING_SOURCES`), so sections share work
+(any section can run alone, in any order) and editing ``src/`` never serves stale
+numbers.  A model's label is not part of its definition: two sections that train
+the same model under different names share one entry, and the rows read back carry
+the label each asked for.  Files are written
 to a temporary name and renamed, so an interrupted run leaves no half-written
 entry, and each entry's record (written last) holds its row counts and
 checksums: an entry that does not match its record or its job -- truncated,
@@ -23,7 +27,12 @@ never used.
 
 A grid with ``trace_T > 0`` (HSN models only) also returns each member's CA3
 trace run on to ``trace_T`` steps (:mod:`scaffold.trace`), computed from the
-trained weights right after training and cached with the job.
+trained weights right after training and cached with the job.  The trace is not
+part of the definition either: it is a part of the entry that any requester may
+ask for.  Jobs of one definition are merged (:func:`merge_jobs`) and trained once,
+with the longest trace any of them asks for; an entry stored without a trace (or
+with a shorter one) is trained again, with it, when a traced job asks for it; a
+shorter trace is read off a longer one (:func:`trim_trace`, the same numbers).
 """
 
 from __future__ import annotations
@@ -35,7 +44,7 @@ import pickle
 import sys
 import warnings
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -138,25 +147,62 @@ class CacheWarning(UserWarning):
     """A cache entry was unusable (and is being recomputed)."""
 
 
+#: Environment variable naming a file to which every :class:`CacheWarning` is also
+#: appended, one line each.  ``tools/execute.py`` sets it for a section, whose kernel's
+#: own warnings end up inside the notebook, and prints the file's lines in the
+#: terminal once the section has run.
+CACHE_LOG = "SCAFFOLD_CACHE_LOG"
+
+
+def warn_unusable(message: str, stacklevel: int = 3) -> None:
+    """Report an unusable cache entry: a :class:`CacheWarning`, and a line in :data:`CACHE_LOG`."""
+    warnings.warn(message, CacheWarning, stacklevel=stacklevel)
+    log = os.environ.get(CACHE_LOG)
+    if log:
+        with open(log, "a") as fh:
+            fh.write(message.replace("\n", " ") + "\n")
+
+
 @dataclass(frozen=True)
 class Job:
-    """One (task, model) of a grid: the unit of the cache."""
+    """One (task, model) of a grid: the unit of the cache.
+
+    ``trace_T`` (default: the grid's) asks for the members' CA3 trace to that many
+    steps (see the module docstring); it is not part of :attr:`definition`.
+    """
 
     grid: Grid
     task: str
     spec: ModelSpec
     device: str = "cpu"
+    trace_T: int | None = None
+
+    def __post_init__(self):
+        if self.trace_T is None:
+            object.__setattr__(self, "trace_T", self.grid.trace_T)
+        if self.trace_T and self.spec.family != "hsn":
+            raise ValueError("a CA3 trace needs an HSN model")
+
+    @cached_property
+    def definition(self) -> dict:
+        """What decides the job's result: everything but the model's label and the trace."""
+        g = self.grid
+        model = {k: v for k, v in self.spec.as_dict().items() if k != "label"}
+        return dict(task=self.task, model=model, seeds=list(g.seeds), lrs=list(g.lrs),
+                    epochs_scale=g.epochs_scale, batch_size=g.batch_size,
+                    data_options=list(g.data_options), embed_dim=g.embed_dim,
+                    device=torch.device(self.device).type)
+
+    @cached_property
+    def definition_text(self) -> str:
+        """:attr:`definition` as canonical JSON (sorted keys)."""
+        return json.dumps(self.definition, sort_keys=True, default=str)
 
     @cached_property
     def key(self) -> str:
-        g = self.grid
-        cfg = dict(task=self.task, spec=self.spec.as_dict(), seeds=list(g.seeds), lrs=list(g.lrs),
-                   epochs_scale=g.epochs_scale, batch_size=g.batch_size,
-                   data_options=list(g.data_options), embed_dim=g.embed_dim,
-                   device=torch.device(self.device).type, src=source_hash())
-        if g.trace_T:
-            cfg["trace_T"] = g.trace_T
-        return hashlib.sha256(json.dumps(cfg, sort_keys=True, default=str).encode()).hexdigest()[:24]
+        """The cache key: the definition and the training code (:func:`source_hash`)."""
+        text = json.dumps(dict(job=self.definition, src=source_hash()), sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:24]
 
     @property
     def n_members(self) -> int:
@@ -188,14 +234,34 @@ class Job:
         return self.n_members * macs * self.grid.batch_size
 
 
-def stack_cost(stack) -> float:
-    """Rough training time of a stack, for ordering only: steps x (fixed cost + arithmetic).
+def merge_jobs(jobs) -> dict:
+    """``key -> job``, one job per definition (the first one given), asking for the
+    longest trace that any job of that definition asks for."""
+    out = {}
+    for job in jobs:
+        kept = out.setdefault(job.key, job)
+        if job.trace_T > kept.trace_T:
+            out[job.key] = replace(kept, trace_T=job.trace_T)
+    return out
 
-    For these tiny models a step's fixed cost (Python, kernel launches) is about
-    as large as the arithmetic of a few hundred thousand multiply-accumulates,
-    hence the constant; the fixed cost is paid once per stack, not per job.
+
+#: What drawing a stack's data and building its model cost, in units of a step's fixed cost.
+STACK_OVERHEAD = 200.0
+#: Multiply-accumulates that cost as much as a step's fixed cost (Python, kernel launches).
+STEP_MACS = 3e6
+
+
+def stack_cost(stack) -> float:
+    """Rough training time of a stack, for ordering and estimates only: a fixed
+    cost (:data:`STACK_OVERHEAD`) plus steps x (fixed cost + arithmetic).
+
+    For these tiny models a step's fixed cost is about as large as the arithmetic
+    of a few million multiply-accumulates (:data:`STEP_MACS`); both constants were
+    fitted to the measured times of the quick plan's 54 stacks on one CPU core,
+    where they predict the time left within about 15% (median) from a tenth of
+    the plan on.  The fixed costs are paid once per stack, not per job.
     """
-    return max(j.steps for j in stack) * (1.0 + sum(j.work for j in stack) / 3e5)
+    return STACK_OVERHEAD + max(j.steps for j in stack) * (1.0 + sum(j.work for j in stack) / STEP_MACS)
 
 
 def _config_order(spec: ModelSpec) -> tuple:
@@ -241,7 +307,7 @@ def make_stacks(jobs, max_members: int | None = None) -> list[list[Job]]:
     for group in groups.values():
         cur, n = [], 0
         limit = max_members or max_members_for(group[0].device)
-        for job in sorted(group, key=lambda j: (_config_order(j.spec), j.task, j.key)):
+        for job in sorted(group, key=lambda j: (_config_order(j.spec), j.task, j.definition_text)):
             if cur and n + job.n_members > limit:
                 stacks.append(cur)
                 cur, n = [], 0
@@ -252,22 +318,48 @@ def make_stacks(jobs, max_members: int | None = None) -> list[list[Job]]:
 
 
 def train_jobs(stack: list[Job]):
-    """Train one stack; returns (members, curves) per job.  Runs wherever joblib
+    """Train one stack; returns (members, curves, traces) per job.  Runs wherever joblib
     sends it, without file I/O: remote workers need not share the caller's disk."""
     # Tiny models: one thread per stack is fastest and lets stacks share the cores.
     # The setting is per process and deliberately not restored: with in-process
     # thread workers (Dask processes=False) a save/restore pair would race.
     torch.set_num_threads(1)
+    try:
+        return _train_jobs(stack)
+    finally:
+        release_freed_memory()
+
+
+def release_freed_memory() -> bool:
+    """Hand the memory a finished stack freed back to the OS (glibc's ``malloc_trim``).
+
+    Training keeps freed memory for reuse (:func:`scaffold.train.keep_freed_memory`):
+    right within a stack, whose steps allocate the same blocks again and again, but
+    between stacks it only looks like a leak.  joblib's process workers (loky)
+    restart a worker whose memory grew by 300 MB after a task, with "A worker
+    stopped while some jobs were given to the executor": the book's plan saw that
+    several times.  Trimming after each stack keeps the workers up.  Linux/glibc
+    only; elsewhere a no-op.  Returns whether it ran.
+    """
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        return True
+    except (OSError, AttributeError):
+        return False
+
+
+def _train_jobs(stack: list[Job]):
     res = train_stack([j.part() for j in stack], stack[0].grid.train_config, stack[0].device)
-    state = res[0].model.state_dict() if any(j.grid.trace_T for j in stack) else {}
+    state = res[0].model.state_dict() if any(j.trace_T for j in stack) else {}
     M, lo, out = sum(j.n_members for j in stack), 0, []
     for job, r in zip(stack, res):
         tr = None
-        if job.grid.trace_T:
+        if job.trace_T:
             g = job.grid
             x = torch.stack([torch.as_tensor(r.datasets[s].x_test) for s in g.seeds for _ in g.lrs])
             tr = trace(job.spec, member_slice(state, lo, job.n_members, M), x, g.seeds, g.lrs,
-                       job.task, g.trace_T)
+                       job.task, job.trace_T)
         out.append((r.members.assign(seconds=r.seconds), r.curves, tr))
         lo += job.n_members
     return out
@@ -282,8 +374,33 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _check(job: Job, members: pd.DataFrame, curves: pd.DataFrame, traces=None) -> str | None:
-    """Why this (members, curves, traces) entry is not ``job``'s result, or None if it is."""
+def trim_trace(traces: pd.DataFrame, T: int) -> pd.DataFrame:
+    """A trace to ``T_max`` steps read as one to ``T`` (<= T_max) steps: the same states,
+    so the same statistics, except that the step after the last one is not taken
+    (``step`` and ``rel_step`` are NaN at t = T, as :func:`scaffold.trace.trace` gives)."""
+    if int(traces["t"].max()) == T:
+        return traces
+    out = traces[traces["t"] <= T].reset_index(drop=True)
+    out.loc[out["t"] == T, ["step", "rel_step"]] = np.nan
+    return out
+
+
+def as_requested(result: tuple, job: Job) -> tuple:
+    """An entry's (members, curves, traces) as ``job`` asked for it: under its label,
+    with its trace (to its ``trace_T``) or none."""
+    members, curves, traces = result
+    traces = trim_trace(traces, job.trace_T) if job.trace_T and traces is not None else None
+    label = job.spec.label
+    if members["model"].iloc[0] != label:
+        members, curves = members.assign(model=label), curves.assign(model=label)
+        traces = traces.assign(model=label) if traces is not None else None
+    return members, curves, traces
+
+
+def _check(job: Job, members: pd.DataFrame, curves: pd.DataFrame, traces=None,
+           trace_T: int = 0) -> str | None:
+    """Why this (members, curves, traces) entry, its trace to ``trace_T`` steps, is not
+    ``job``'s result, or None if it is."""
     g = job.grid
     missing = set(MEMBER_COLUMNS) - set(members.columns)
     if missing:
@@ -296,48 +413,54 @@ def _check(job: Job, members: pd.DataFrame, curves: pd.DataFrame, traces=None) -
     want = {(int(s), float(lr)) for s in g.seeds for lr in g.lrs}
     if {(int(s), float(lr)) for s, lr in zip(members.seed, members.lr)} != want:
         return "members are not this grid's seeds x learning rates"
-    if set(members.task) != {job.task} or set(members.model) != {job.spec.label}:
+    if set(members.task) != {job.task} or members.model.nunique() != 1:
         return f"rows of another job ({sorted(set(members.task))}, {sorted(set(members.model))})"
     if len(curves) != job.n_members * job.n_epochs:
         return f"{len(curves)} curve rows, expected {job.n_members * job.n_epochs}"
-    if g.trace_T:
+    if trace_T:
         if traces is None or set(TRACE_COLUMNS) - set(traces.columns):
             return "missing or incomplete CA3 trace"
-        if len(traces) != job.n_members * (g.trace_T + 1):
-            return f"{len(traces)} trace rows, expected {job.n_members * (g.trace_T + 1)}"
+        if len(traces) != job.n_members * (trace_T + 1) or int(traces.t.max()) != trace_T:
+            return f"{len(traces)} trace rows, expected {job.n_members * (trace_T + 1)}"
     return None
 
 
 def load_entry(cache_dir: Path, job: Job):
     """The cached (members, curves, traces) of ``job``, or None when absent or unusable.
 
-    An entry that exists but fails a check (record, checksums, rows, columns,
-    seeds x learning rates) is reported with a :class:`CacheWarning` naming the
-    file, and None is returned so that the job is trained again.
+    The rows are as stored (under the label of the job that trained them, with
+    the entry's whole trace, if any): :func:`as_requested` turns them into
+    ``job``'s.  An entry without the trace ``job`` asks for gives None, quietly:
+    the job is trained again, with it (an upgrade, not a fault).  An entry that
+    exists but fails a check (record, checksums, rows, columns, seeds x learning
+    rates) is reported with a :class:`CacheWarning` naming the file, and None is
+    returned so that the job is trained again.
     """
     mpath, cpath, rpath, tpath = _paths(cache_dir, job.key)
     if not (mpath.exists() or cpath.exists() or rpath.exists()):
         return None
     reason, bad, traces = None, mpath, None
-    files = ((mpath, "members"), (cpath, "curves")) + (((tpath, "traces"),) if job.grid.trace_T else ())
     try:
         record = json.loads(rpath.read_text())
+        stored_T = int(record.get("trace_T", 0))
         if record["key"] != job.key:
             reason, bad = f"the record of another entry ({record['key']})", rpath
+        elif job.trace_T > stored_T:
+            return None  # stored without the trace asked for (or a shorter one): train it with it
+        files = ((mpath, "members"), (cpath, "curves")) + (((tpath, "traces"),) if stored_T else ())
         for path, name in files if reason is None else ():
             if _sha256(path) != record["sha256"][name]:
                 reason, bad = "does not match the checksum stored with it", path
                 break
         if reason is None:
             members, curves = pd.read_csv(mpath), pd.read_csv(cpath)
-            traces = pd.read_csv(tpath) if job.grid.trace_T else None
-            reason = _check(job, members, curves, traces)
+            traces = pd.read_csv(tpath) if stored_T else None
+            reason = _check(job, members, curves, traces, stored_T)
     except (OSError, ValueError, KeyError, TypeError, EOFError) as e:  # missing, unreadable, not CSV/JSON
         reason = f"unreadable ({type(e).__name__}: {e})"
     if reason is None:
         return members, curves, traces
-    warnings.warn(f"sweep cache entry {bad} is unusable: {reason}; recomputing it", CacheWarning,
-                  stacklevel=3)
+    warn_unusable(f"sweep cache entry {bad} is unusable: {reason}; recomputing it", stacklevel=4)
     return None
 
 
@@ -360,50 +483,79 @@ def store_entry(cache_dir: Path, job: Job, members: pd.DataFrame, curves: pd.Dat
         put(tpath, lambda t: traces.to_csv(t, index=False))
         sha["traces"] = _sha256(tpath)
     record = dict(key=job.key, task=job.task, model=job.spec.label, members=len(members),
-                  curves=len(curves), sha256=sha)
+                  curves=len(curves), trace_T=job.trace_T if traces is not None else 0,
+                  definition=job.definition, sha256=sha)
     put(rpath, lambda t: t.write_text(json.dumps(record, indent=1)))
 
 
+class _Bar:
+    """The default report of :func:`run_jobs`: a tqdm bar over its jobs, cached ones included."""
+
+    def __init__(self, total: int, cached: int, desc: str, show: bool):
+        self.bar = tqdm(total=total, initial=cached, desc=desc, disable=not show, leave=False)
+
+    def start(self, stacks) -> None:
+        pass
+
+    def finished(self, stack) -> None:
+        self.bar.update(len(stack))
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _numbered(i: int, stack: list[Job]):
+    return i, train_jobs(stack)
+
+
 def run_jobs(jobs, n_jobs: int = 1, backend: str | None = None, cache: bool = True,
-             progress: bool | None = None, desc: str = "sweep", max_members: int | None = None) -> dict:
-    """Load or train every job (deduplicated by key); returns key -> (members, curves, traces).
+             progress: bool | None = None, desc: str = "sweep", max_members: int | None = None,
+             report=None) -> dict:
+    """Load or train every job, once per definition (:func:`merge_jobs`); returns
+    key -> (members, curves, traces) as the job kept for that key asked for them
+    (:func:`as_requested`; a job of the same definition reads them through it too).
 
     Cached jobs are read here; the missing ones are stacked, and the stacks sent
-    to joblib longest first; results are written to the cache here, as they
-    arrive.  ``progress=None`` shows a progress bar only on a terminal: inside a
-    notebook executed by papermill the runner already reports progress per cell,
-    and a bar would end up in the book's pages.
+    to joblib longest first, one at a time (``batch_size=1``); results are written
+    to the cache here, as each stack finishes.  Without a backend, joblib's
+    ambient configuration applies (``joblib.parallel_config``).
+
+    ``report`` follows the stacks: ``start(stacks)`` once they are known,
+    ``finished(stack)`` as each is stored, then ``close()``.  By default it is a
+    progress bar, shown only on a terminal (``progress=None``): inside a notebook
+    executed by papermill the runner already reports progress per cell, and a bar
+    would end up in the book's pages.
     """
     if progress is None:
         progress = sys.stderr.isatty()
     cache_dir = (CACHE / "sweeps") if cache else None
-    unique = {}
-    for job in jobs:
-        unique.setdefault(job.key, job)
-    bar = tqdm(total=len(unique), desc=desc, disable=not progress, leave=False)
+    unique = merge_jobs(jobs)
     done = {}
     for key, job in unique.items():
         hit = load_entry(cache_dir, job) if cache_dir is not None else None
         if hit is not None:
-            done[key] = hit
-            bar.update()
+            done[key] = as_requested(hit, job)
     stacks = make_stacks([j for k, j in unique.items() if k not in done], max_members)
+    report = report or _Bar(len(unique), len(done), desc, progress)
+    report.start(stacks)
 
-    def collect(results):  # results arrive in the order of stacks
-        for stack, res in zip(stacks, results):
-            for job, r in zip(stack, res):
+    def collect(results):  # (stack number, its results), in the order the stacks finish
+        for i, res in results:
+            for job, r in zip(stacks[i], res):
                 if cache_dir is not None:
                     store_entry(cache_dir, job, *r)
-                done[job.key] = r
-                bar.update()
+                done[job.key] = as_requested(r, job)
+            report.finished(stacks[i])
 
-    if n_jobs == 1 and backend is None:
-        collect(train_jobs(st) for st in stacks)
-    elif stacks:
-        with joblib.parallel_config(backend=backend) if backend else nullcontext():
-            par = joblib.Parallel(n_jobs=n_jobs, return_as="generator")
-            collect(par(joblib.delayed(train_jobs)(st) for st in stacks))
-    bar.close()
+    try:
+        if n_jobs == 1 and backend is None:
+            collect(_numbered(i, st) for i, st in enumerate(stacks))
+        elif stacks:
+            with joblib.parallel_config(backend=backend) if backend else nullcontext():
+                par = joblib.Parallel(n_jobs=n_jobs, return_as="generator_unordered", batch_size=1)
+                collect(par(joblib.delayed(_numbered)(i, st) for i, st in enumerate(stacks)))
+    finally:
+        report.close()
     return done
 
 
@@ -426,14 +578,13 @@ def trained_model(grid: Grid, task: str, spec: ModelSpec, device="cpu") -> Train
             model = build_stack([spec] * job.n_members, d.d_in, d.n_out,
                                 [s for s in g.seeds for _ in g.lrs]).to(device)
             model.load_state_dict(blob["state"])
-            members = pd.DataFrame(blob["members"], columns=list(MEMBER_COLUMNS))
+            members = pd.DataFrame(blob["members"], columns=list(MEMBER_COLUMNS)).assign(model=spec.label)
             if len(members) == job.n_members:
                 return TrainResult(members, pd.DataFrame(columns=list(CURVE_COLUMNS)), model, datasets)
             reason = f"{len(members)} members, expected {job.n_members}"
         except (OSError, RuntimeError, KeyError, ValueError, EOFError, pickle.UnpicklingError) as e:
             reason = f"unreadable ({type(e).__name__}: {str(e).splitlines()[0][:200]})"
-        warnings.warn(f"trained model {path} is unusable: {reason}; training it again", CacheWarning,
-                      stacklevel=2)
+        warn_unusable(f"trained model {path} is unusable: {reason}; training it again")
     res = train_stack([job.part()], g.train_config, device, {job.part().data_key(s): d
                                                             for s, d in datasets.items()})[0]
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -443,12 +594,35 @@ def trained_model(grid: Grid, task: str, spec: ModelSpec, device="cpu") -> Train
     return res
 
 
+def cached_sweep(grid: Grid, device="cpu") -> SweepResult | None:
+    """The results of ``grid`` if every one of its jobs is in the cache, else None.
+
+    Reads, never trains: a chapter's ``grids(cfg)`` may use it to declare a second
+    phase from a first phase's results, which the plan trains in a later round
+    (:func:`scaffold.runtime.plan.plan_rounds`).
+    """
+    jobs = [Job(grid, t, s, str(device)) for t, s in grid.jobs()]
+    got = []
+    for job in jobs:
+        hit = load_entry(CACHE / "sweeps", job)
+        if hit is None:
+            return None
+        got.append(as_requested(hit, job))
+    return _sweep_result(got)
+
+
+def _sweep_result(got: list) -> SweepResult:
+    """One SweepResult from (members, curves, traces) per job, in job order."""
+    traces = [g[2] for g in got if g[2] is not None]
+    return SweepResult(pd.concat([g[0] for g in got], ignore_index=True),
+                       pd.concat([g[1] for g in got], ignore_index=True),
+                       pd.concat(traces, ignore_index=True) if traces else None)
+
+
 def run_sweep(grid: Grid, device="cpu", n_jobs: int = 1, backend: str | None = None,
               cache: bool = True, progress: bool | None = None, desc: str = "sweep") -> SweepResult:
     """Run (or load from cache) every job of ``grid``; see the module docstring."""
     jobs = [Job(grid, t, s, str(device)) for t, s in grid.jobs()]
     done = run_jobs(jobs, n_jobs, backend, cache, progress, desc)
-    members = pd.concat([done[j.key][0] for j in jobs], ignore_index=True)
-    curves = pd.concat([done[j.key][1] for j in jobs], ignore_index=True)
-    traces = [done[j.key][2] for j in jobs if done[j.key][2] is not None]
-    return SweepResult(members, curves, pd.concat(traces, ignore_index=True) if traces else None)
+    # Two models of one grid may share a definition (and so an entry): each gets its rows.
+    return _sweep_result([as_requested(done[j.key], j) for j in jobs])

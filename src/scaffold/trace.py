@@ -1,4 +1,4 @@
-"""The CA3 trace: where a trained HSN's recurrent state goes past its training depth.
+"""CA3 state statistics: where an HSN's recurrent state goes, trained or as initialised.
 
 The note says the T = 5 iterations let the pattern "settle into a stable
 attractor".  To ask it, the trained weights are run on with more CA3 steps
@@ -12,7 +12,9 @@ Statistics per member (seed, lr) and step t, means over the test inputs:
 ``rel_step`` = step / (||h_t|| / sqrt(n)), ``norm`` = ||h_t|| / sqrt(n),
 ``saturation`` = share of units with |h| > 0.99, and ``spread`` = mean over units
 of the standard deviation across inputs (zero when every input lands on the same
-state: the state no longer carries the input).
+state: the state no longer carries the input).  :func:`statistics` computes them,
+for the trained members (:func:`trace`) and for members as initialised
+(:func:`untrained_trace`, the architectures page's saturation figure).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import torch
 from .models import ModelSpec
 
 TRACE_COLUMNS = ("task", "model", "seed", "lr", "t", "step", "rel_step", "norm", "saturation", "spread")
+#: |h| above this counts as saturated: tanh passes less than 2% of the gradient there.
 SATURATED = 0.99
 
 
@@ -71,3 +74,22 @@ def trace(spec: ModelSpec, state: dict, x_test: torch.Tensor, seeds, lrs, task: 
             for i, (s, lr) in enumerate(members) for t in range(T_max + 1)]
     return pd.DataFrame(rows, columns=list(TRACE_COLUMNS))
 
+
+
+def untrained_trace(spec: ModelSpec, x: np.ndarray, seeds) -> pd.DataFrame:
+    """CA3 states h_0 .. h_T of *untrained* members of ``spec`` (one per seed) on inputs ``x`` (B, d).
+
+    One row per member and step: [model, seed, step, saturated, spread], the
+    :func:`statistics` ``saturation`` and ``spread`` of the state at that step.
+    """
+    if spec.family != "hsn":
+        raise ValueError(f"a CA3 trace needs an HSN, got family {spec.family!r}")
+    seeds = [int(s) for s in seeds]
+    model = spec.build(x.shape[1], 1, seeds)
+    xs = torch.as_tensor(x, dtype=torch.float32).expand(len(seeds), *x.shape)
+    with torch.no_grad():
+        st = statistics(torch.stack(model.states(xs)))
+    sat, spread = st["saturation"].numpy(), st["spread"].numpy()
+    return pd.DataFrame([dict(model=spec.label, seed=s, step=t, saturated=float(sat[t, i]),
+                              spread=float(spread[t, i]))
+                         for t in range(sat.shape[0]) for i, s in enumerate(seeds)])

@@ -235,7 +235,9 @@ class Part:
 
 
 def _stack(datasets, attr, device):
-    return torch.stack([torch.as_tensor(getattr(d, attr)) for d in datasets]).to(device)
+    # Floating data goes to the device as float32 (MPS has no float64), labels as they are.
+    t = torch.stack([torch.as_tensor(getattr(d, attr)) for d in datasets])
+    return (t.float() if t.is_floating_point() else t).to(device)
 
 
 def train_ensemble(spec: ModelSpec, task: str, seeds, cfg: TrainConfig = TrainConfig(),

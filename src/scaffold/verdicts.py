@@ -108,6 +108,46 @@ def p_below(c: dict, threshold: float) -> float:
     return float(st.t.cdf((c["mean"] - threshold) / c["se"], c["df"]))
 
 
+def paired_table(rows, reference: str, by=("task",), value: str = "test_metric"):
+    """Every model of ``rows`` against ``reference`` by :func:`compare`, one row per group and model.
+
+    ``rows``: one row per (group, model, seed), e.g. ``SweepResult.selected()``; the
+    metric and its direction come from each group's task
+    (:func:`scaffold.data.metric_of`), an MSE margin's scale from the rows'
+    ``target_var`` column or else the variance of the task's test targets on the
+    paired seeds (:func:`scaffold.degenerate.target_variance`).  Columns: the ``by``
+    keys, model, reference, n, mean, ref_mean, gain (oriented: positive favours the
+    model), lo, hi, margin, p_noninferior, p_superior.  Judge a row with :func:`judge`.
+    """
+    from .data import higher_is_better, metric_of
+    from .degenerate import target_variance
+
+    out = []
+    for key, g in rows.groupby(list(by), sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        tasks = g["task"].unique()
+        metrics = {metric_of(t) for t in tasks}
+        if len(metrics) != 1:
+            raise ValueError(f"group {key} mixes metrics {sorted(metrics)}")
+        metric = metrics.pop()
+        wide = g.pivot_table(index="seed", columns="model", values=value)
+        if reference not in wide:
+            continue
+        for model in [m for m in wide.columns if m != reference]:
+            pair = wide[[model, reference]].dropna()
+            var = None
+            if metric == "mse":
+                var = (float(g["target_var"].mean()) if "target_var" in g else
+                       float(np.mean([target_variance(t, pair.index) for t in tasks])))
+            ref = pair[reference].to_numpy()
+            c = compare(pair[model].to_numpy(), ref, higher_is_better(metric), margin(metric, target_var=var))
+            out.append({**dict(zip(by, key)), "model": model, "reference": reference, "n": c["n"],
+                        "mean": float(pair[model].mean()), "ref_mean": float(ref.mean()),
+                        "gain": c["mean"], "lo": c["lo"], "hi": c["hi"], "margin": c["margin"],
+                        "p_noninferior": c["p_noninferior"], "p_superior": c["p_superior"]})
+    return pd.DataFrame(out)
+
+
 def judge(c: dict, kind: str) -> str:
     """Verdict of a claim about A vs B from :func:`compare`'s interval.
 
@@ -130,6 +170,14 @@ def judge(c: dict, kind: str) -> str:
             return HOLDS
         return CONTRADICTED if hi < 0 or (lo > -m and hi < m) else UNSUPPORTED
     raise ValueError(f"unknown claim kind {kind!r}")
+
+
+def judge_control(c: dict) -> str:
+    """An explanation ("X fails because of Y") against a control that keeps Y but changes
+    something else: contradicted when the control beats the original by the "superior"
+    rule (the failure goes away while its stated cause stays); otherwise unsupported
+    (a control cannot prove an explanation, only refute it)."""
+    return CONTRADICTED if judge(c, "superior") == HOLDS else UNSUPPORTED
 
 
 def claim_p(c: dict, kind: str, verdict: str | None = None) -> float:
@@ -312,6 +360,27 @@ def judge_ratio(reported: float, log_ratio, wide: float = 10.0) -> dict:
     return dict(verdict=v, mean=mean, lo=float(lo), hi=float(hi), n=c["n"], p=float(p))
 
 
+def _condition(ok: pd.DataFrame, keep, holds, contra) -> tuple[str, int]:
+    """Where a claim holds among the readings that train, in words (or, when it holds under
+    none, where it is contradicted), and how many readings that rule gets wrong."""
+    from .rules import find_rule, plain_names
+
+    if not len(ok):
+        return "no reading trains", 0
+    if holds.all():
+        return "holds under every reading that trains", 0
+    if holds.any() or not contra.any():
+        if not holds.any():
+            return "holds under no reading; contradicted under none", 0
+        rule = find_rule(ok.assign(_y=holds), keep, "_y") if keep else None
+        return (rule.text(plain_names(keep)), rule.errors) if rule else ("depends on the reading", 0)
+    if contra.all():
+        return "holds under no reading; contradicted under every reading that trains", 0
+    rule = find_rule(ok.assign(_y=contra), keep, "_y") if keep else None
+    text = rule.text(plain_names(keep), verb="is contradicted") if rule else "is contradicted under some readings"
+    return "holds under no reading; " + text, (rule.errors if rule else 0)
+
+
 def conditional(table: pd.DataFrame, axes, verdict: str = "verdict", p: str = "p") -> dict:
     """A claim judged under every reading, summarised as the book reports it.
 
@@ -327,8 +396,6 @@ def conditional(table: pd.DataFrame, axes, verdict: str = "verdict", p: str = "p
       in plain words, with the readings it gets wrong;
     - ``n``, ``holds``, ``share``, ``n_degenerate``, ``n_consistent``, ``n_ruled_out``.
     """
-    from .rules import find_rule, plain_names
-
     t = table.copy()
     deg = t["degenerate"].astype(bool) if "degenerate" in t else pd.Series(False, index=t.index)
     ok = t[~deg]
@@ -336,14 +403,8 @@ def conditional(table: pd.DataFrame, axes, verdict: str = "verdict", p: str = "p
     v = reading_verdict(cons[verdict]) if len(cons) else UNTESTABLE
     keep = [a for a in axes if a in ok and ok[a].astype(str).nunique() > 1]
     holds = (ok[verdict] == HOLDS).to_numpy()
-    if len(ok):
-        rule = find_rule(ok.assign(_holds=holds), keep, "_holds") if keep else None
-        condition = rule.text(plain_names(keep)) if rule is not None else (
-            "holds under every reading" if holds.all() else "holds under no reading" if not holds.any()
-            else "depends on the reading")
-        errors = rule.errors if rule is not None else 0
-    else:
-        condition, errors = "no reading trains", 0
+    contra = (ok[verdict] == CONTRADICTED).to_numpy()
+    condition, errors = _condition(ok, keep, holds, contra)
     pv = reading_p(cons[p]) if v in (HOLDS, CONTRADICTED) and len(cons) else np.nan
     return dict(verdict=v, p=pv, condition=condition, rule_errors=int(errors), n=int(len(ok)),
                 holds=int(holds.sum()), share=float(holds.mean()) if len(ok) else np.nan,

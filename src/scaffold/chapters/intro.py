@@ -1,34 +1,39 @@
-"""The introduction (book/00-intro.py): the book's findings, generated from the claims ledger.
+"""The introduction (book/00-intro.py): the book's answer first, generated from the claims ledger.
 
-The introduction trains nothing.  It runs last and reads the ledger the audit
-chapter wrote (:mod:`scaffold.ledger`); when that file is missing (the page is
-run on its own) the ledger is recomputed from the shared sweep cache.  Every
-sentence of its abstract and findings is built here from ledger rows, so the
-introduction cannot say more than the ledger does: a claim judged under the
-readings is described by its share of readings and the axes that decide it.
+The introduction trains nothing.  It runs last and reads what the audit chapter
+wrote -- the ledger (``claims.csv``), the per-reading verdicts
+(``audit_curves.csv``), the readings' flags (``readings.csv``,
+``task_readings.csv``) and the frontier (``frontier.csv``); when they are missing
+(the page is run on its own) the audit is recomputed from the shared sweep cache.
+Its findings are :mod:`scaffold.findings`' sentences, the same the audit page
+quotes, so the first screen cannot say more than the ledger does.
 """
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
-from .. import ledger as L
-from .. import verdicts as V
+from .. import findings as F
+from .. import fmt
+from .. import ledger
+from .. import verdicts
+from ..data import task_title
+from ..runtime.publish import Keys, Page
 from ..runtime.setup import PROFILES
 
-#: The headline claims of the note, in the note's order, as they appear in the intro's table.
-HEADLINE = ("C1-swiss_roll", "C1-circles", "C1-moons", "C2-moons", "S1-circulation", "S2-graph",
-            "S3-budget", "D1-settles", "C4-sine", "C5-explanation")
-SHORT = {"C1-swiss_roll": "HSN matches the dense MLP on swiss roll",
-         "C1-circles": "HSN matches the dense MLP on circles",
-         "C1-moons": "HSN matches the dense MLP on moons",
-         "C2-moons": "HSN beats the dense MLP on moons",
-         "S1-circulation": "the circulation (T = 5 vs T = 0) is the key",
-         "S2-graph": "the Kronecker graph beats a random graph",
-         "S3-budget": "structure substitutes for parameters (equal budget)",
-         "D1-settles": "the CA3 state settles into an attractor",
-         "C4-sine": "the CEN fails on sine",
-         "C5-explanation": "the CEN fails because random features ignore the data"}
+#: The headline claims, in the note's order, as the first screen's table lists them.
+HEADLINE = ("C1-swiss_roll", "C1-circles", "C1-moons", "C2-moons", "C3-sine", "S1-circulation-swiss_roll",
+            "S1-circulation-circles", "S1-circulation-moons", "S1-circulation-two_spirals",
+            "S2-kronecker-swiss_roll", "S2-kronecker-circles", "S2-kronecker-moons", "S2-kronecker-two_spirals",
+            "S3-budget-swiss_roll", "S3-budget-circles", "S3-budget-moons", "S3-budget-two_spirals",
+            "S4-frontier", "D1-settles", "C4-sine", "C5-explanation")
+FILES = ("claims.csv", "audit_curves.csv", "readings.csv", "task_readings.csv", "frontier.csv")
+
+KEYS = Keys(facts=("findings", "verdict-key", "n-claims", "n-reported", "seeds", "verdict-counts",
+                   "full-seeds", "quick-seeds", "quick-scale"),
+            figures=("summary",), tables=("verdicts",))
 
 
 def grids(cfg) -> dict:
@@ -36,110 +41,72 @@ def grids(cfg) -> dict:
     return {}
 
 
-def claims_ledger(cfg) -> pd.DataFrame:
-    """The ledger written by the audit chapter, or recomputed if it has not run."""
-    if (cfg.results_dir / "claims.csv").exists():
-        return L.read(cfg.results_dir)
-    from . import audit
+def inputs(cfg) -> dict:
+    """What the audit wrote, read back (or recomputed when the audit has not run)."""
+    d = cfg.results_dir
+    if not all((d / f).exists() for f in FILES):
+        from . import audit
 
-    return audit.ledger(audit.evidence(cfg))
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def counted(n: int, verdict: str) -> str:
-    """"1 holds", "3 hold", "1 is unsupported", "2 are contradicted": a verdict count as words."""
-    if verdict == V.HOLDS:
-        return f"{n} {'holds' if n == 1 else 'hold'}"
-    return f"{n} {'is' if n == 1 else 'are'} {verdict}"
+        audit.compute(cfg)
+    read = lambda f: _numeric(pd.read_csv(d / f, keep_default_na=False))  # noqa: E731
+    out = {"ledger": ledger.read(d), "curves": read("audit_curves.csv"), "readings": read("readings.csv"),
+           "task_readings": read("task_readings.csv"), "frontier": read("frontier.csv")}
+    for name in ("curves", "readings", "task_readings"):
+        for col in ("degenerate", "consistent", "ruled_out"):
+            if col in out[name]:
+                out[name][col] = out[name][col].astype(str).eq("True")
+    return out
 
 
-def listing(items) -> str:
-    """"a", "a and b", "a, b and c"."""
-    items = list(items)
-    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1] if items else ""
-
-
-def share_phrase(r) -> str:
-    """"holds under 3 of 8 readings" (or "" for a claim not judged over readings)."""
-    if not r["readings"] or pd.isna(r["share"]):
-        return ""
-    n, k = int(r["readings"]), int(round(r["share"] * r["readings"]))
-    return f"holds under {k} of {plural(n, 'reading')}"
-
-
-def finding(r) -> str:
-    """One sentence on one claim: verdict, share of readings, deciding axes."""
-    what = SHORT.get(r["claim_id"], r["claim"])
-    s = f"*{what[0].upper() + what[1:]}*: **{r['verdict']}**"
-    sp = share_phrase(r)
-    if sp:
-        s += f", {sp}"
-        dec = str(r["deciding"] or "").strip()
-        s += f", decided by {dec}" if dec else ", with no single axis deciding it"
-    if r.get("holm_changed") in (True, "True"):
-        s += " (changed by the correction across the ledger)"
-    return s + "."
+def _numeric(df: pd.DataFrame) -> pd.DataFrame:
+    """Columns whose non-empty cells are all numbers as floats (empty: NaN); text stays text,
+    so an empty level ("" for "this axis does not apply") is not read as a missing number."""
+    for c in df.columns:
+        cells = df[c].astype(str)
+        filled = cells[cells != ""]
+        num = pd.to_numeric(filled, errors="coerce")
+        if len(filled) and num.notna().all() and not filled.isin(["True", "False"]).any():
+            if c in ("dg", "G", "learnG", "input", "act", "swiss", "swnoise", "noise"):
+                continue  # level names that look like numbers ("0.5", "1") stay names
+            df[c] = pd.to_numeric(cells.replace("", None), errors="coerce")
+    return df
 
 
 def verdict_table(led: pd.DataFrame) -> pd.DataFrame:
-    """The headline claims: claim, verdict, share of readings (the first screen's table)."""
+    """The headline claims: claim (a link to its ledger row), verdict, where it holds."""
     rows = led.set_index("claim_id")
-    out = [dict(claim=SHORT[c], verdict=rows.loc[c, "verdict"],
-                readings=share_phrase(rows.loc[c]).replace("holds under ", "") or "–")
-           for c in HEADLINE if c in rows.index]
+    out = []
+    for cid in HEADLINE:
+        if cid not in rows.index:
+            continue
+        r = rows.loc[cid]
+        task = r["task"] or r["judged_on"]
+        text = r["claim"] + (f" ({task_title(task)})" if task else "")
+        out.append({"claim": f'<a href="05-audit.html#claim-{html.escape(cid)}">{html.escape(text)}</a>',
+                    "verdict": r["verdict"], "condition": r["condition"] or r["why"]})
     return pd.DataFrame(out)
 
 
-def abstract(led: pd.DataFrame, n_seeds: int) -> str:
-    """At most six lines: what was done, the verdict counts, what the readings decide."""
-    counts = L.verdict_counts(led)
-    rows = led.set_index("claim_id")
-    parts = [f"We re-ran the note's benchmark on {plural(n_seeds, 'paired seed')} under every reading of "
-             f"the choices it leaves open, and judged {plural(L.n_claims(led), 'claim')} by one rulebook: "
-             + listing(counted(counts[v], v) for v in V.VERDICTS if counts[v]) + "."]
-    c1 = [c for c in ("C1-swiss_roll", "C1-circles", "C1-moons") if c in rows.index]
-    if c1:
-        got = rows.loc[c1]
-        k, n = int(round((got.share * got.readings).sum())), int(got.readings.sum())
-        dec = sorted({a.strip() for d in got.deciding for a in str(d).split(",") if a.strip()})
-        parts.append(f"The HSN matches the dense MLP in {k} of {n} task-reading pairs"
-                     + (f"; {listing(dec)} decide{'s' if len(dec) == 1 else ''} it." if dec else "."))
-    for cid in ("S1-circulation", "S3-budget"):
-        if cid in rows.index:
-            parts.append(f"{SHORT[cid][0].upper() + SHORT[cid][1:]}: {rows.loc[cid, 'verdict']}"
-                         + (f" ({share_phrase(rows.loc[cid])})." if share_phrase(rows.loc[cid]) else "."))
-    return " ".join(parts)
+def facts(tables: dict) -> dict:
+    """The findings and the configuration the prose quotes (prefix ``i``)."""
+    led = tables["ledger"]
+    items = F.findings(led, tables["curves"], tables["readings"], tables["task_readings"])
+    counts = ledger.verdict_counts(led)
+    return {"findings": F.as_markdown(items, F.AUDIT),
+            "verdict-key": " ".join(f"\u201c{v}\u201d: {m}." for v, m in verdicts.MEANING.items()),
+            "n-claims": ledger.n_claims(led), "n-reported": ledger.n_reported(led),
+            "seeds": int(pd.to_numeric(led.seeds, errors="coerce").max()),
+            "verdict-counts": ", ".join(f"{n} {v}" for v, n in counts.items() if n),
+            "full-seeds": PROFILES["full"]["n_seeds"], "quick-seeds": PROFILES["quick"]["n_seeds"],
+            "quick-scale": fmt.num(PROFILES["quick"]["epochs_scale"], 2)}
 
 
-def facts(led: pd.DataFrame) -> dict:
-    """The abstract, the findings and the configuration the prose quotes (prefix ``i``)."""
-    f = {f"n-{k}": v for k, v in L.verdict_counts(led).items()}
-    f["n-claims"] = L.n_claims(led)
-    f["n-reported"] = L.n_reported(led)
-    f["seeds"] = int(pd.to_numeric(led.seeds, errors="coerce").max())
-    f["abstract"] = abstract(led, f["seeds"])
-    rows = led.set_index("claim_id")
-    for group, ids in (("hsn", ("C1-swiss_roll", "C1-circles", "C1-moons", "C2-moons")),
-                       ("structure", ("S1-circulation", "S2-graph", "S3-budget", "D1-settles")),
-                       ("cen", ("C4-sine", "C5-explanation"))):
-        f[f"find-{group}"] = " ".join(finding(rows.loc[c].to_dict() | {"claim_id": c})
-                                      for c in ids if c in rows.index)
-    counts = led[led.claim_id.str.match(r"^(P|G)\d")]
-    f["find-counts"] = (f"Of the note's {plural(len(counts), 'count and arithmetic claim')}, "
-                        + listing(counted(int((counts.verdict == v).sum()), v) for v in V.VERDICTS
-                                   if (counts.verdict == v).any()) + ".")
-    f["n-holm-changed"] = int(led.holm_changed.astype(str).eq("True").sum())
-    f["full-seeds"] = PROFILES["full"]["n_seeds"]
-    f["quick-seeds"] = PROFILES["quick"]["n_seeds"]
-    f["quick-scale"] = PROFILES["quick"]["epochs_scale"]
-    return f
+def page(cfg) -> Page:
+    """The introduction's page: findings, the summary figure, the verdict table."""
+    from ..runtime import frontier_fig, tables as views
 
-
-def figures(led: pd.DataFrame) -> dict:
-    """The verdict table of the first screen (prefix ``tab-intro``)."""
-    from ..runtime.tables import table
-
-    return {"verdicts": table(verdict_table(led), headers={"readings": "Share of readings"})}
+    t = inputs(cfg)
+    table = views.table(verdict_table(t["ledger"]), headers={"claim": "Claim", "verdict": "Verdict",
+                                                             "condition": "Condition"},
+                        raw=("claim",), key=True, verdict_titles=verdicts.MEANING)
+    return KEYS.page(facts(t), {"summary": frontier_fig.heatmap(t["frontier"])}, {"verdicts": table})

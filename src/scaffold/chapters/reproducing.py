@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import RESULTS, ROOT
+from .. import RESULTS, ROOT, fmt
 from ..runtime import provenance
 from ..runtime import tables as tab
-from ..runtime.publish import count
+from ..fmt import count
 from ..runtime.setup import PROFILES
 from ..sweep import TRAINING_SOURCES
 
@@ -76,7 +76,7 @@ def throughput_table(report: dict) -> pd.DataFrame:
 
 
 def _top_ops(prof: dict, n: int = 3) -> str:
-    return ", ".join(f"{o['op'].removeprefix('aten::')} {100 * o['share']:.0f}%" for o in prof["top"][:n])
+    return ", ".join(f"{o['op'].removeprefix('aten::')} {fmt.pct(o['share'])}" for o in prof["top"][:n])
 
 
 def profile_table(report: dict) -> pd.DataFrame:
@@ -96,8 +96,15 @@ def plan_table(report: dict) -> pd.DataFrame:
     return df
 
 
+def _amount(x, unit: str) -> str:
+    """A goal's value in its unit: '658×' for a factor, '238 s' for a time."""
+    if float(x).is_integer():  # a target is a round constant: 60 s, not 60.0 s
+        return f"{fmt.int_(x)}×" if unit == "x" else f"{fmt.int_(x)} {unit}"
+    return fmt.factor(x, 3) if unit == "x" else f"{fmt.num(x)} {unit}"
+
+
 def _goal_value(g: dict) -> str:
-    return "not measured" if g["value"] is None else f"{tab.number(g['value'])} {g['unit']}"
+    return "not measured" if g["value"] is None else _amount(g["value"], g["unit"])
 
 
 def _lower_is_better(g: dict) -> bool:
@@ -113,12 +120,13 @@ def _goal_state(g: dict) -> str:
         return "met"
     # "missed by": the factor between the value and the target, in the goal's direction.
     factor = g["value"] / g["target"] if _lower_is_better(g) else g["target"] / g["value"]
-    return f"missed ({factor:.1f}x off)"
+    return f"missed by {fmt.factor(factor)}"
 
 
 def goals_table(report: dict) -> pd.DataFrame:
     """The speed targets the project set itself, with the measured value and whether it was met."""
-    rows = [{"goal": g["goal"], "target": f"{'<=' if _lower_is_better(g) else '>='} {g['target']:g} {g['unit']}",
+    rows = [{"goal": g["goal"],
+             "target": f"{'≤' if _lower_is_better(g) else '≥'} {_amount(g['target'], g['unit'])}",
              "measured": _goal_value(g), "state": _goal_state(g)}
             for g in report.get("goals") or []]
     return pd.DataFrame(rows, columns=["goal", "target", "measured", "state"])
@@ -155,9 +163,9 @@ def facts(report: dict | None) -> dict:
     f["threads"] = report.get("threads", NAN)
     f["epochs-scale"] = report.get("epochs_scale", NAN)
     f["ens-members"] = int(ens.members.iloc[0]) if ens is not None else NAN
-    f["ens-speedups"] = (", ".join(f"{r.speedup:.1f}x faster for the {r.model}" for r in ens.itertuples())
-                         if ens is not None else "not measured")
-    f["ens-vmap"] = (", ".join(f"{r.stacked_vs_vmap:.1f}x for the {r.model}" for r in ens.itertuples())
+    f["ens-speedups"] = (", ".join(f"{fmt.factor(r.speedup, 3)} faster for the {r.model}"
+                                   for r in ens.itertuples()) if ens is not None else "not measured")
+    f["ens-vmap"] = (", ".join(f"{fmt.factor(r.stacked_vs_vmap, 3)} for the {r.model}" for r in ens.itertuples())
                      if ens is not None and "stacked_vs_vmap" in ens else "not measured")
     goals = report.get("goals") or []
     f["goals-n"] = len(goals)
@@ -178,11 +186,11 @@ def facts(report: dict | None) -> dict:
 
 
 #: Headers of the appendix's tables.
-HEADERS = {"profile": "Profile", "n_seeds": "Seeds", "epochs_scale": "Share of the note's epochs",
+HEADERS = {"speedup": "Speed-up (×)", "stacked_vs_vmap": "Stacked vs vmap (×)","profile": "Profile", "n_seeds": "Seeds", "epochs_scale": "Share of the note's epochs",
            "package": "Package", "pinned": "Pinned", "installed": "Installed", "members": "Members",
-           "batched_s": "Stacked (s)", "one_by_one_s": "One by one (s)", "speedup": "Speed-up",
+           "batched_s": "Stacked (s)", "one_by_one_s": "One by one (s)",
            "build": "Build", "seconds": "Seconds", "sections executed": "Sections executed",
-           "vmap_s": "vmap (s)", "stacked_vs_vmap": "Stacked vs vmap", "goal": "Goal",
+           "vmap_s": "vmap (s)", "goal": "Goal",
            "target": "Target", "measured": "Measured", "state": "State",
            "max_members": "Stack size limit", "stacks": "Stacks", "n_jobs": "Processes",
            "members_per_s": "Members per second", "matmul_pct": "Matrix products (%)",
@@ -218,6 +226,17 @@ def record_views(record: dict | None) -> dict:
     return out
 
 
+def what_was_measured(record: dict) -> str:
+    """One sentence on what a recorded report's figures are: machine, versions, date, where kept."""
+    where = Path(record["file"]).relative_to(ROOT).as_posix() if Path(record["file"]).is_relative_to(ROOT) \
+        else Path(record["file"]).name
+    return (f"These figures were measured on an {record.get('gpu', 'unnamed GPU')} with "
+            f"{count(int(record.get('threads', 0)), 'CPU thread')}, torch {record.get('torch')} and "
+            f"Python {record.get('python')}, on {record.get('date', 'an unrecorded date')}, and are recorded "
+            f"in `{where}`: they are not re-measured when this book is built, because a reader's "
+            "machine has no such GPU.")
+
+
 def recorded(record: dict | None) -> "Markdown":
     """The paragraphs on a recorded GPU report, or a plain line saying there is none."""
     if not record:
@@ -229,13 +248,10 @@ def recorded(record: dict | None) -> "Markdown":
     ens = record.get("ensemble") or []
     repeats = {e.get("repeats") for e in ens}
     parts = [
-        f"These figures were measured on {record.get('date', 'an unrecorded date')} on a lent machine "
-        f"with an {record.get('gpu', 'unnamed GPU')} and {count(int(record.get('threads', 0)), 'CPU thread')} "
-        f"(torch {record.get('torch')}, Python {record.get('python')}), with `tools/bench.py --device "
-        "cuda` run in parts to fit a short lease and joined with `--merge`. They are kept in "
-        f"`tools/records/` because a reader's machine cannot re-measure them; they are not recomputed "
-        f"when this page is built. Of the {measured} targets measured there, {met} "
-        f"{'is' if met == 1 else 'are'} met ({{numref}}`tab-rep-gpu-goals`)."]
+        f"{what_was_measured(record)} Of the {measured} speed targets measured there, {met} "
+        f"{'is' if met == 1 else 'are'} met ({{numref}}`tab-rep-gpu-goals`). (They were run as "
+        "`tools/bench.py --device cuda` in parts, to fit a short loan of the machine, and joined "
+        "with `--merge`.)"]
     if book:
         parts.append(
             f"**Cold book on the GPU machine.** `make book DEVICE=cuda` from an empty cache took "
@@ -244,10 +260,10 @@ def recorded(record: dict | None) -> "Markdown":
             + ". The sections themselves run on its CPU cores.")
     if ens:
         one = " (one run each: the lease was short)" if repeats == {1} else ""
-        speedups = ", ".join(f"{e['speedup']:.1f}x for the {e['model']}" for e in ens)
+        speedups = ", ".join(f"{fmt.factor(e['speedup'], 3)} for the {e['model']}" for e in ens)
         parts.append(
             f"**Stacked ensembles on the GPU**{one} ({{numref}}`tab-rep-gpu-ensemble`): training "
-            f"{ens[0]['members']} members stacked rather than one at a time was {speedups} faster. "
+            f"{ens[0]['members']} members stacked rather than one at a time was faster by {speedups}. "
             "A GPU step costs about the same for one member or twenty, so stacking gains more there "
             "than on CPU cores. Stacked and one-by-one runs need not agree to the last "
             "digit on a GPU: its batched and single products sum in different orders, and the "
@@ -257,8 +273,8 @@ def recorded(record: dict | None) -> "Markdown":
         best = thr.loc[thr.members_per_s.idxmax()]
         parts.append(
             f"**Throughput on the GPU** ({{numref}}`tab-rep-gpu-throughput`): up to "
-            f"{tab.number(best.members_per_s)} members per second with {int(best.members):,} members in "
-            f"stacks of at most {int(best.max_members):,}. Stacks of the CPU's size (160) leave the GPU "
+            f"{tab.number(best.members_per_s)} members per second with {fmt.int_(best.members)} members in "
+            f"stacks of at most {fmt.int_(best.max_members)}. Stacks of the CPU's size (160) leave the GPU "
             "waiting on kernel launches, which is why a GPU's stacks are larger "
             "(`scaffold.sweep.MAX_MEMBERS`).")
     if record.get("core_sweep"):
@@ -266,7 +282,7 @@ def recorded(record: dict | None) -> "Markdown":
         parts.append(
             f"The core sweep took {tab.number(cs['seconds'])} s there, against a matrix-product floor of "
             f"{tab.number(cs['floor_s'])} s ({tab.number(cs['matmul_gflops'])} GFLOP/s): a ratio of "
-            f"{tab.number(cs['ratio_to_floor'])}. On a GPU these 16-to-64-unit models are bound by "
+            f"{fmt.factor(cs['ratio_to_floor'], 3)}. On a GPU these 16-to-64-unit models are bound by "
             "kernel launches, not arithmetic, and the floor target is far out of reach; it was set "
             "with two CPU cores in mind.")
     views = record_views(record)
@@ -293,8 +309,11 @@ class Markdown:
 def timings(report: dict | None, f: dict, path: Path = BENCH) -> Markdown:
     """The "How long it takes" paragraphs, from the report's facts ``f``, or a plain "not measured"."""
     if not report:
-        return Markdown("Timings were not measured for this build: no `results/bench.json` was "
-                        "found. Run `make bench` to measure them; it refreshes this page.")
+        return Markdown(
+            "Nothing was timed on the machine that built this copy of the book: it has no "
+            "`results/bench.json`. `make bench` measures it (about half an hour on two cores), writes "
+            "that file and refreshes this page with the timings. The figures recorded on a GPU "
+            "follow, in the next section.")
     parts = [f"Timings measured by `make bench` on {f['device']} ({f['machine']}), torch {f['torch']}, "
              f"{count(f['threads'], 'thread')}, with {tab.number(f['epochs-scale'])} of the note's "
              "training schedule."]
@@ -318,7 +337,7 @@ def timings(report: dict | None, f: dict, path: Path = BENCH) -> Markdown:
             f"**Compute floor.** The core sweep ({f['core-jobs']} jobs, {f['core-members']} trained "
             f"models, {tab.number(f['core-gflop'])} GFLOP) took {tab.number(f['core-seconds'])} s; the "
             f"same arithmetic as large matrix products would take {tab.number(f['core-floor'])} s here "
-            f"({tab.number(f['core-gflops'])} GFLOP/s), a ratio of {tab.number(f['core-ratio'])}. The "
+            f"({tab.number(f['core-gflops'])} GFLOP/s), a ratio of {fmt.factor(f['core-ratio'], 3)}. The "
             "models are so small that a step's products are tiny (16 to 64 units wide) and its "
             "element-wise passes (activations, their gradients, Adam) cost as much as the products: "
             "the step is bound by memory traffic and per-operation overhead, not by arithmetic, "
@@ -340,10 +359,10 @@ def timings(report: dict | None, f: dict, path: Path = BENCH) -> Markdown:
     if not thr.empty:
         best = thr.loc[thr.members_per_s.idxmax()]
         parts.append(
-            f"**Throughput.** With {int(thr.members.max()):,} members (the 24 HSN readings of the "
+            f"**Throughput.** With {fmt.int_(thr.members.max())} members (the 24 HSN readings of the "
             "multiverse, seeds times learning rates, on moons), the engine trains "
             f"{tab.number(best.members_per_s)} members per second here "
-            f"({count(int(best.stacks), 'stack')} of at most {int(best.max_members)} members on "
+            f"({count(int(best.stacks), 'stack')} of at most {fmt.int_(best.max_members)} members on "
             f"{count(int(best.n_jobs), 'process', 'processes')}; {{numref}}`tab-rep-throughput`).\n\n"
             "```{glue:figure} tab-rep-throughput\n:name: tab-rep-throughput\n:figclass: table\n\n"
             "Members trained per second at 1,000+ members, by stack size limit.\n```")
@@ -362,7 +381,7 @@ def timings(report: dict | None, f: dict, path: Path = BENCH) -> Markdown:
             top = prof["top_jobs"][0]
             parts.append(
                 f"Of the cold build, training every section's sweeps up front took "
-                f"{tab.number(cold['plan_s'])} s: {prof['jobs']} jobs, {prof['members']:,} trained "
+                f"{tab.number(cold['plan_s'])} s: {fmt.int_(prof['jobs'])} jobs, {fmt.int_(prof['members'])} trained "
                 f"models and {tab.number(prof['job_seconds'])} job-seconds spread over the cores "
                 f"({{numref}}`tab-rep-plan`). The costliest job, {top['model']} on {top['task']}, "
                 f"took {tab.number(top['seconds'])} s alone. The sections then only read the cache.\n\n"

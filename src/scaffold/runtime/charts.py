@@ -52,10 +52,26 @@ def _groups(df, names, panel, label, labels):
                 yield i, lab, d
 
 
+#: Row labels longer than this wrap onto a second line (a phone keeps room for the data).
+LABEL_CHARS = 28
+
+
+def wrap_label(label: str, width: int = LABEL_CHARS) -> str:
+    """A long row label on up to two lines (plotly's <br>)."""
+    import textwrap
+
+    lines = textwrap.wrap(str(label), width)
+    return "<br>".join(lines[:1] + [" ".join(lines[1:])]) if len(lines) > 1 else str(label)
+
+
 def _label_rows(fig, labels):
-    """One categorical row per label, top to bottom, each with its tick label (plotly thins them)."""
+    """One categorical row per label, top to bottom, each with its tick label (plotly thins them).
+
+    The rows name the models, so such a figure needs (and draws) no legend.
+    """
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True,
-                     tickmode="array", tickvals=labels[::-1], ticktext=labels[::-1])
+                     tickmode="array", tickvals=labels[::-1], ticktext=[wrap_label(x) for x in labels[::-1]])
+    fig.update_traces(showlegend=False)
 
 
 def _live(draw, static, alt):

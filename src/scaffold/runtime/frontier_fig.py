@@ -60,16 +60,18 @@ def _panels(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 
 
 def reading_words(row) -> str:
-    """A reading's levels in words (``Level.plain`` where the readings define it)."""
-    from scaffold.readings import AXIS
+    """A reading in words: the levels where it departs from the literal reading (the note's
+    words, library defaults where it is silent), each as ``Level.plain``; "the literal reading"
+    when it departs nowhere.  Short enough for a row label on a phone."""
+    from scaffold.readings import AXIS, LITERAL
 
     parts = []
     for k in HSN_KEYS:
         v = row.get(k, "")
-        if v:
+        if v and v != LITERAL[k]:
             lv = AXIS[k].level(v)
             parts.append(getattr(lv, "plain", None) or f"{k}={v}")
-    return ", ".join(parts)
+    return ", ".join(parts) if parts else "the literal reading"
 
 
 def _shown(table: pd.DataFrame, readings) -> pd.DataFrame:
@@ -206,13 +208,13 @@ def heatmap(table: pd.DataFrame, model: str = "HSN", reference: str = "Dense MLP
     def draw(per_row):
         fig = go.Figure(go.Heatmap(
             z=val.to_numpy(), x=list(val.columns), y=list(val.index), text=text.to_numpy(),
-            texttemplate="%{text}", colorscale="RdBu", zmid=0, zmin=-CLIP, zmax=CLIP,
+            texttemplate="%{text}", textfont=dict(size=12), colorscale="RdBu", zmid=0, zmin=-CLIP, zmax=CLIP,
             colorbar=dict(title=dict(text="margins", side="right")),
             hovertemplate="%{y}<br>%{x}: %{text} (%{z:.2f} margins)<extra></extra>"))
         fig.update_yaxes(autorange="reversed", automargin=True)
         fig.update_xaxes(side="top")
         fig.update_layout(title=dict(text=bar, font=dict(size=13)))
-        return layout(fig, 24 * len(val) + 140)
+        return layout(fig, 30 * len(val) + 160)
 
     height = 0.26 * len(val) + 1.8
     sfig, ax = plt.subplots(figsize=(style.WIDTH_IN, height))
@@ -223,7 +225,7 @@ def heatmap(table: pd.DataFrame, model: str = "HSN", reference: str = "Dense MLP
     ax.grid(False)
     for (i, j), t in np.ndenumerate(text.to_numpy()):
         v = val.iat[i, j]
-        ax.text(j, i, t, ha="center", va="center", fontsize=style.FONT_PT - 2,
+        ax.text(j, i, t, ha="center", va="center", fontsize=style.FONT_PT - 1,
                 color="white" if v == v and abs(v) > 0.6 * CLIP else "0.1")
     sfig.colorbar(im, ax=ax, label=bar, orientation="horizontal", location="bottom", shrink=0.6,
                   aspect=40)

@@ -36,13 +36,18 @@ class LiveFigure:
     ``static`` is a matplotlib Figure (saved at the book's dpi, then closed) or PNG bytes.
     ``alt`` is the image's text alternative when the figure is shown without a caption.
     ``narrow``, if given, is the same figure laid out for a phone (one panel per row):
-    only its layout is kept, and live.js uses it when the box is under :data:`NARROW_PX`.
+    only its layout is kept, and live.js uses it when the box is under :data:`NARROW_PX`;
+    with ``narrow_traces`` its traces too (a phone version drawn differently).
+    ``dark_colors`` maps colours of the figure's own marks (ink, greys) to those for a
+    dark page; live.js swaps them when the theme is dark.
     """
 
-    def __init__(self, plot, static, alt: str = "", narrow=None):
-        self.plot, self.narrow = plot, narrow
+    def __init__(self, plot, static, alt: str = "", narrow=None, narrow_traces: bool = False,
+                 dark_colors: dict | None = None):
+        self.plot, self.narrow, self.narrow_traces = plot, narrow, narrow_traces
         self.png = static if isinstance(static, bytes) else _png_and_close(static)
         self.alt = alt
+        self.dark_colors = dark_colors
 
     def spec(self) -> dict:
         """data + layout + config, as plotly.js takes them (plain JSON types)."""
@@ -51,8 +56,13 @@ class LiveFigure:
         fig = json.loads(pio.to_json(self.plot, validate=False))
         spec = {"data": fig.get("data", []), "layout": fig.get("layout", {}), "config": CONFIG}
         if self.narrow is not None:
-            spec["narrow"] = json.loads(pio.to_json(self.narrow, validate=False)).get("layout", {})
+            narrow = json.loads(pio.to_json(self.narrow, validate=False))
+            spec["narrow"] = narrow.get("layout", {})
             spec["narrowBelow"] = NARROW_PX
+            if self.narrow_traces:
+                spec["narrowData"] = narrow.get("data", [])
+        if self.dark_colors:
+            spec["darkColors"] = self.dark_colors
         return spec
 
     def to_html(self) -> str:
@@ -138,7 +148,10 @@ def hover_text(df, label: str, value: str, lo: str | None = None, hi: str | None
     from scaffold.runtime.tables import header
 
     def name(c):
-        return html.escape((names or {}).get(c) or header(c))
+        if names and names.get(c):
+            return html.escape(names[c])
+        h = header(c)  # "Reading" -> "reading" in a tooltip; "SD", "ID" stay
+        return html.escape(h if h[1:2].isupper() else h[:1].lower() + h[1:])
 
     out = []
     for _, r in df.iterrows():

@@ -15,14 +15,23 @@ refuses a page whose keys differ from the declaration.  The declaration is what
 ``tests/test_glue_keys.py`` reads, without building anything, to check that every
 key the book quotes is produced and every produced fact is quoted.
 
-Counts that a sentence states go through :func:`count` and :func:`share`, so that
-the page reads "no cells", "one cell", "all 7", "none of the 7", never "1 cells" or "7 of the 7".
+Numbers reach the prose in the book's one style: :func:`in_book_style` passes a
+page's facts through :mod:`scaffold.fmt` (thousands separators, a true minus,
+three significant digits), so a notebook quotes ``{glue:text}`PREFIX-KEY``` with
+no format of its own.  Counts that a sentence states go through :func:`count`
+("no cells", "one cell", "3 cells", never "1 cells"); shares through
+:func:`scaffold.fmt.share` with ``words=True`` ("all 7", "none of 7").
 """
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from ..fmt import count  # noqa: F401 - the one pluraliser lives with the number style
+
+from .. import fmt
 
 
 @dataclass
@@ -96,20 +105,36 @@ def publish(facts: Mapping, prefix: str) -> list[str]:
     return names(facts, prefix)
 
 
-def count(k: int, noun: str, plural: str | None = None) -> str:
-    """'no cells', 'one cell', '3 cells' (small counts in words; ``plural`` for irregular nouns)."""
-    k = int(k)
-    word = "one" if k == 1 else str(k) if k else "no"
-    return f"{word} {noun if k == 1 else (plural or noun + 's')}"
+def setting(x) -> str:
+    """A typed value (a configured rate, a reported number) as it was written: ``0.9``, ``0.019``,
+    ``4.9``, without the trailing zeros that :func:`scaffold.fmt.num` keeps for measured values."""
+    text = fmt.num(x, 6)
+    if "." in text and "×" not in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
 
 
-def share(k: int, n: int) -> str:
-    """A count out of a total as a sentence says it: 'all 7', 'both', 'none of the 7', '3 of the 7'."""
-    k, n = int(k), int(n)
-    if n == 0:
-        return "none"
-    if k == n:
-        return "both" if n == 2 else "the one" if n == 1 else f"all {n}"
-    if k == 0:
-        return "neither" if n == 2 else f"none of the {n}"
-    return f"{k} of the {n}"
+def settings(*keys) -> dict:
+    """``{key: setting}`` for :func:`in_book_style`'s ``styles``."""
+    return dict.fromkeys(keys, setting)
+
+
+def in_book_style(facts: Mapping, styles: Mapping | None = None) -> dict:
+    """The facts as the page prints them: whole numbers through :func:`scaffold.fmt.int_`, other
+    numbers through :func:`scaffold.fmt.num` (three significant digits), the rest unchanged.
+
+    ``styles``: key -> a function for the facts that need another form (a signed
+    difference: ``fmt.signed``; a margin to one digit: ``lambda x: fmt.num(x, 1)``).
+    """
+    styles = styles or {}
+    out = {}
+    for key, value in facts.items():
+        if key in styles:
+            out[key] = styles[key](value)
+        elif isinstance(value, bool) or not isinstance(value, numbers.Real):
+            out[key] = value
+        elif float(value).is_integer():
+            out[key] = fmt.int_(value)
+        else:
+            out[key] = fmt.num(value)
+    return out

@@ -68,8 +68,8 @@ def setup(device: str = "auto", profile: str = "full", n_seeds: int = 0,
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {sorted(PROFILES)}")
     base = PROFILES[profile]
-    n = int(n_seeds) if n_seeds else base["n_seeds"]
-    scale = float(epochs_scale) if epochs_scale else base["epochs_scale"]
+    n, scale = _number(int, "n_seeds", n_seeds), _number(float, "epochs_scale", epochs_scale)
+    n, scale = n or base["n_seeds"], scale or base["epochs_scale"]
     if n < 2:
         raise ValueError(f"n_seeds must be at least 2 (intervals need replicates), got {n}")
     if not 0 < scale <= 10:
@@ -77,6 +77,18 @@ def setup(device: str = "auto", profile: str = "full", n_seeds: int = 0,
     prepare_page_output()
     return RunConfig(device=resolve_device(device), profile=profile, n_seeds=n,
                      epochs_scale=scale)
+
+
+def _number(kind, name: str, value):
+    """``value`` as an int or float, or a ValueError that names the parameter."""
+    try:
+        out = kind(value)
+    except (TypeError, ValueError):
+        out = None
+    if out is None or (kind is int and out != float(value)):
+        what = "a whole number" if kind is int else "a number"
+        raise ValueError(f"{name} must be {what} (0 keeps the profile's default), got {value!r}")
+    return out
 
 
 def prepare_page_output() -> None:

@@ -1,11 +1,14 @@
 """One visual style for every figure and table of the book.
 
 A reader follows a model across chapters by its colour: each model label has one
-colour and one marker (:func:`look`), each verdict one colour (:data:`VERDICTS`),
-and the static figures (seaborn/matplotlib), the live figures (plotly) and the
-tables' CSS all read them from here.  Families share a hue so that a label never
-seen before still lands near its relatives: dense models are blue, HSN readings
-and controls red-orange-purple, CEN widths a green ramp darker with width.
+colour and one marker (:func:`look`), and the static figures (seaborn/matplotlib),
+the live figures (plotly) and the tables' CSS all read them from here.  Families
+share a hue so that a label never seen before still lands near its relatives: dense
+models are blue, HSN readings and controls red-orange-purple, CEN widths a green
+ramp darker with width.  A label that extends a named one ("HSN (repaired), input
+once") keeps that model's colour and differs by its marker.  Colours belong to
+models only: verdicts are ink and greys told apart by fill and mark
+(:func:`verdict_look`), never a model's hue.
 
 Sizes follow from the page: the book theme's text column is about
 :data:`PAGE_PX` pixels wide at 1280 px, and a figure :data:`WIDTH_IN` inches wide
@@ -26,11 +29,12 @@ from scaffold import note
 from scaffold.data import TASKS
 # The named model and verdict colours and the site's CSS live in scaffold.palette, which the
 # Sphinx build imports without the rest of the library; re-exported here for the figures.
-from scaffold.palette import (_NAMED, _PLOTLY_SYMBOL, _UNKNOWN_VERDICT, VERDICTS, Look,  # noqa: F401
-                              css, slug)
+from scaffold.palette import (_NAMED, _PLOTLY_SYMBOL, _UNKNOWN_VERDICT, BAND, CONSISTENT,  # noqa: F401
+                              DEGENERATE, INK, VERDICT_MARKS, VERDICTS, Look, css, slug)
 
-#: Width of the text column at a 1280 px window (sphinx-book-theme 1.3, measured in Chromium).
-PAGE_PX = 750
+#: Width of the text column at a 1280 px window (sphinx-book-theme 1.3 with the book's
+#: layout.css, which moves the contents list into the header; measured in Chromium).
+PAGE_PX = 930
 #: Smallest text, in CSS pixels, a figure may show when displayed at page width.
 MIN_TEXT_PX = 9.0
 #: Full-width figure: 7 in at 200 dpi is 1400 px, twice the column (sharp on high-density screens).
@@ -74,10 +78,21 @@ def _mix(a: str, b: str, t: float) -> str:
     return "#" + "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(ca, cb))
 
 
+def _named_base(label: str) -> str | None:
+    """The longest named label that ``label`` extends ("HSN (repaired), input once")."""
+    bases = [n for n in _NAMED if label.startswith(n) and label[len(n):len(n) + 1] in (",", " ", ";", ":")]
+    return max(bases, key=len) if bases else None
+
+
 def look(label: str) -> Look:
     """The colour and marker of a model label, the same wherever it appears."""
     if label in _NAMED:
         return _NAMED[label]
+    base = _named_base(label)
+    if base is not None:
+        lk = _NAMED[base]
+        others = [m for m in ("o", "s", "^", "v", "D", "X", "p", "h", "<", ">") if m != lk.marker]
+        return Look(lk.color, others[zlib.crc32(label.encode()) % len(others)], lk.family)
     fam = family(label)
     m = _CEN_WIDTH.fullmatch(label)
     if m:
@@ -99,8 +114,18 @@ def markers(labels) -> dict[str, str]:
     return {lab: look(lab).marker for lab in labels}
 
 
-def verdict_color(verdict: str, dark: bool = False) -> str:
-    return VERDICTS.get(verdict, _UNKNOWN_VERDICT)[int(dark)]
+def verdict_look(verdict: str, dark: bool = False) -> dict:
+    """How a point with ``verdict`` is drawn: colour (for the page's theme), plotly symbol,
+    matplotlib marker, and whether it is filled."""
+    symbol, marker, filled = VERDICT_MARKS.get(verdict, ("circle-open", "o", False))
+    return dict(color=VERDICTS.get(verdict, _UNKNOWN_VERDICT)[int(dark)], symbol=symbol,
+                marker=marker, filled=filled)
+
+
+def dark_colors() -> dict[str, str]:
+    """Light-page colour -> dark-page colour for the greys and ink figures use (live.js swaps them)."""
+    pairs = [*VERDICTS.values(), DEGENERATE, CONSISTENT, _UNKNOWN_VERDICT]
+    return {light: dark for light, dark in pairs if light != dark}
 
 
 def task_order(tasks) -> list[str]:
@@ -148,12 +173,17 @@ def apply() -> None:
         "xtick.labelsize": FONT_PT - 1, "ytick.labelsize": FONT_PT - 1,
         "legend.fontsize": FONT_PT - 1, "legend.title_fontsize": FONT_PT - 1,
         "figure.titlesize": FONT_PT + 1,
-        # The inline backend renders at the figure's dpi: 200 dpi, white so it reads in dark mode too.
+        # The inline backend renders at the figure's dpi: 200 dpi, on white (the dark page gets
+        # its own rendition: scaffold.runtime.static).
         "figure.dpi": DPI, "savefig.dpi": DPI, "figure.facecolor": "white",
         "savefig.facecolor": "white", "figure.figsize": figsize(),
         "axes.spines.top": False, "axes.spines.right": False,
     })
     mpl.rcParams["figure.constrained_layout.use"] = True
+    # Every figure the section shows or glues gets a phone and a dark rendition.
+    from scaffold.runtime.static import install
+
+    install()
 
 
 def figsize(rows: int = 1, panel_height: float = 2.6) -> tuple[float, float]:
@@ -183,11 +213,20 @@ def panels(n: int, per_row: int = PANELS_PER_ROW, panel_height: float = 2.6, **k
     return fig, flat[:n]
 
 
-def png(fig, dpi: int = DPI) -> bytes:
-    """The figure as PNG bytes at the book's resolution (tight bounding box)."""
+def png(fig, dpi: int = DPI, transparent: bool = False) -> bytes:
+    """The figure as PNG bytes at the book's resolution (tight bounding box), on white or transparent."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight",
+                facecolor="none" if transparent else "white", transparent=transparent)
     return buf.getvalue()
+
+
+def static(fig, alt: str = ""):
+    """``fig`` as the page shows a static figure: wide and phone renditions, light and dark
+    (:class:`scaffold.runtime.static.StaticFigure`); the figure is closed."""
+    from scaffold.runtime.static import StaticFigure
+
+    return StaticFigure(fig, alt)
 
 
 def smallest_text_px(fig, page_px: int = PAGE_PX) -> float:

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import math
 
 import pandas as pd
 
@@ -165,8 +164,10 @@ class Table:
         col = self.df[c]
         if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
             return "num"
-        if c in self.raw or c == self.verdict:
+        if c == self.verdict:
             return "short"
+        if c in self.raw:  # HTML (a link): its visible text decides
+            col = col.astype(str).str.replace(r"<[^>]+>", "", regex=True)
         return "long" if col.astype(str).str.len().max() > LONG_TEXT else "short"
 
     # --- HTML ----------------------------------------------------------------------

@@ -11,6 +11,6 @@ Every verdict comes from one rulebook (:mod:`scaffold.verdicts`), stated on the 
 """
 
 from .evidence import evidence, grids
-from .page import compute, facts, figures, ledger
+from .page import KEYS, compute, facts, figures, ledger, page
 
-__all__ = ["compute", "evidence", "facts", "figures", "grids", "ledger"]
+__all__ = ["KEYS", "compute", "evidence", "facts", "figures", "grids", "ledger", "page"]

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ... import consistency
+from ... import consistency, frontier
 from ... import experiments as ex
 from ... import multiverse as MV
 from ...data import NOTE_TASKS
 from ...readings import NAMED, hsn_spec
 
+FRONTIER = "frontier "  # the names of the frontier's grids start with this
 #: How far the CA3 trace runs past the note's T = 5, and on which task.
 T_MAX = 30
 DYNAMICS_TASK = "moons"
@@ -48,6 +49,7 @@ def grids(cfg) -> dict:
            "CA3 traces": ex.grid(cfg, list(dynamics_specs().values()), tasks=(DYNAMICS_TASK,),
                                  trace_T=T_MAX)}
     out.update(MV.grids(cfg))
+    out.update(frontier.frontier_grids(cfg))
     return out
 
 
@@ -94,14 +96,19 @@ def evidence(cfg) -> dict:
     long table, both phases), ``readings`` / ``task_readings`` (flags and posterior)
     and ``dynamics`` (CA3 traces of the selected runs).
     """
-    own = {name: g for name, g in grids(cfg).items() if not name.startswith(MV.PREFIXES)}
+    every = grids(cfg)
+    own = {name: g for name, g in every.items() if not name.startswith((*MV.PREFIXES, FRONTIER))}
     sweeps = {name: ex.run(cfg, g, desc=name) for name, g in own.items()}
     sel = scores(*sweeps.values())
     long = MV.evidence_long(cfg, ex.run)
     long.to_csv(cfg.results_dir / "multiverse.csv", index=False)
+    dense = frontier.frontier_long({name: ex.run(cfg, g, desc=name) for name, g in every.items()
+                                    if name.startswith(FRONTIER)}, cfg)
+    front = frontier.frontier_table(long[long["swnoise"].isin(["", MV.DEFAULT_NOISE])], dense)
+    front.to_csv(cfg.results_dir / "frontier.csv", index=False)
     readings, task_post = readings_tables(long)
     readings.to_csv(cfg.results_dir / "readings.csv", index=False)
     task_post.to_csv(cfg.results_dir / "task_readings.csv", index=False)
     dyn = traces(sweeps["CA3 traces"], sel)
     return {"sweeps": sweeps, "scores": sel[sel.task.isin(NOTE_TASKS)], "long": long, "readings": readings,
-            "task_readings": task_post, "dynamics": dyn}
+            "task_readings": task_post, "dynamics": dyn, "frontier": front}

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ... import degenerate
+from ... import consistency, degenerate, fmt
 from ... import experiments as ex
+from ... import findings as F
+from ... import multiverse as MV
+from ...data import task_title
+from ...runtime.publish import Keys, Page
 from ... import ledger as L
 from ... import note, params, stats
 from ... import specurve as S
 from ... import verdicts as V
 from ...data import TASKS
 from ...readings import AXIS, HSN_AXES
-from .claims import cen_claims, dynamics_claims, hsn_claims, reported_values, sine_ratio
+from .claims import cen_claims, dynamics_claims, frontier_claim, hsn_claims, reported_values, sine_ratio
 from .counts import count_claims
 from .evidence import DYNAMICS_TASK, T_MAX, evidence
 
@@ -33,30 +37,19 @@ def curves(ev: dict) -> dict:
 
 def ledger(ev: dict, cv: dict) -> pd.DataFrame:
     """Every claim of the note, once, judged by the rulebook and corrected across the ledger."""
-    return L.finish([*hsn_claims(cv), sine_ratio(cv.get("ratio-sine")),
+    return L.finish([*hsn_claims(cv), frontier_claim(ev["frontier"], ev["readings"], ev["task_readings"]),
+                     sine_ratio(cv.get("ratio-sine")),
                      *reported_values(ev["long"], ev["readings"], ev["task_readings"]),
                      *cen_claims(ev["scores"]), *count_claims(), *dynamics_claims(ev["dynamics"])])
 
 
-def paired(sel: pd.DataFrame, reference: str = ex.DENSE.label) -> pd.DataFrame:
+def against_dense(sel: pd.DataFrame, reference: str = ex.DENSE.label) -> pd.DataFrame:
     """Every model of the audit's own grids against ``reference``, per task, by the rulebook.
 
     ``gain`` is oriented (positive: the model is better), so every panel reads the same way.
     """
-    rows = []
-    for task in sel.task.unique():
-        t = sel[sel.task == task]
-        ref = t[t.model == reference].set_index("seed")["test_metric"]
-        metric = "mse" if TASKS[task][0] == "regression" else "accuracy"
-        var = degenerate.target_variance(task, sorted(ref.index)) if metric == "mse" else None
-        for model, g in t[t.model != reference].groupby("model", sort=False):
-            x = g.set_index("seed")["test_metric"]
-            s = x.index.intersection(ref.index).sort_values()
-            c = V.compare(x.loc[s], ref.loc[s], metric == "accuracy", V.margin(metric, target_var=var))
-            rows.append(dict(task=task, model=model, n=c["n"], mean=float(x.loc[s].mean()),
-                             gain=c["mean"], lo=c["lo"], hi=c["hi"], margin=c["margin"],
-                             verdict=V.judge(c, "noninferior")))
-    return pd.DataFrame(rows)
+    t = V.paired_table(sel, reference)
+    return t.assign(verdict=[V.judge(r, "noninferior") for _, r in t.iterrows()])
 
 
 def controls(sel: pd.DataFrame) -> pd.DataFrame:
@@ -96,83 +89,144 @@ def compute(cfg) -> dict:
     led = ledger(ev, cv)
     L.write(led, out)
     pd.concat(cv.values(), ignore_index=True).to_csv(out / "audit_curves.csv", index=False)
+    # the conditional verdicts' counts per claim, for readers who want them without the ledger
+
     switching = pd.concat([S.switching(long, c) for c in S.CLAIMS if c.key in cv], ignore_index=True)
     switching.to_csv(out / "audit_switching.csv", index=False)
-    pr = paired(sel)
+    pr = against_dense(sel)
     pr.to_csv(out / "audit_paired.csv", index=False)
     ctl = controls(sel)
     ctl.to_csv(out / "audit_controls.csv", index=False)
     tab = t_ablation(sel)
     tab.to_csv(out / "audit_T.csv", index=False)
     ev["dynamics"].to_csv(out / "audit_dynamics.csv", index=False)
-    return dict(ev, ledger=led, curves=cv, switching=switching, paired=pr, controls=ctl, T=tab)
+    return dict(ev, ledger=led, curves=cv, switching=switching, paired=pr, controls=ctl, T=tab,
+                **{"curve-table": pd.concat(cv.values(), ignore_index=True)})
+
+
+#: The curve families of the page: one figure each, every task of the family a choice of the curve.
+FAMILIES = {"matches": ("the HSN against the dense MLP", "HSN", "dense MLP"),
+            "moons": ("the HSN against the dense MLP on moons", "HSN", "dense MLP"),
+            "circulation": ("the HSN at T = 5 against the same reading at T = 0", "T = 5", "T = 0"),
+            "kronecker": ("the Kronecker graph against a random graph with the same edges", "Kronecker",
+                          "random"),
+            "budget": ("the HSN against a dense MLP of its learned budget", "HSN", "budget dense MLP")}
+LEDGER_COLUMNS = {"claim": "Claim", "verdict": "Verdict", "condition": "Condition", "share": "Share",
+                  "why": "Why"}
 
 
 def short_ledger(led: pd.DataFrame) -> pd.DataFrame:
-    """Claim, verdict, share of readings, deciding axes: the table at the top of the page."""
-    share = [f"{s:.0%} of {int(n)}" if n else "" for s, n in zip(led.share, led.readings)]
-    return pd.DataFrame({"claim": [f"{c} ({t.replace('_', ' ')})" if t else c for c, t in zip(led.claim, led.task)],
-                         "verdict": led.verdict, "readings": share, "deciding": led.deciding})
+    """The ledger as the page shows it: Claim, Verdict, Where it holds, Share, Why; the rest in details."""
+    tasks = [task_title(t) if t else (task_title(j) if j else "") for t, j in zip(led.task, led.judged_on)]
+    claim = [f"{c} ({t})" if t else c for c, t in zip(led.claim, tasks)]
+    share = [fmt.share(int(round(s * n)), int(n)) if n else "" for s, n in zip(led.share.fillna(0), led.readings)]
+    out = pd.DataFrame({"claim_id": led.claim_id, "claim": claim, "verdict": led.verdict,
+                        "condition": led.condition.fillna(""), "share": share, "why": led.why})
+    rest = led.drop(columns=["claim", "verdict", "condition", "share", "why", "task", "verdict_uncorrected"])
+    return pd.concat([out, rest.drop(columns=["claim_id"])], axis=1)
 
 
-def circulation_sentence(led: pd.DataFrame) -> str:
-    """The circulation claim, stated as what was measured: T = 5 minus T = 0, not a removal."""
-    r = led.set_index("claim_id").loc["S1-circulation"]
-    return (f"Against T = 0, the HSN at the note's T = {note.HSN_T} differs in mean accuracy by "
-            f"{r.ours:+.3f} (T = {note.HSN_T} minus T = 0, median over {int(r.readings)} readings; "
-            f"range {r.lo:+.3f} to {r.hi:+.3f}): the claim is {r.verdict}.")
+def readings_view(readings: pd.DataFrame) -> pd.DataFrame:
+    """``readings.csv`` as the page shows it: the reading in plain words and its flags."""
+    words = [", ".join(AXIS[k].level(str(r[k])).plain for k in MV.HSN_KEYS if str(r[k]))
+             for _, r in readings.iterrows()]
+    return pd.DataFrame({"reading": words, "trains": ~readings["degenerate"].astype(bool),
+                         "posterior": readings["posterior"], "consistent": readings["consistent"],
+                         "ruled out": readings["ruled_out"], "degenerate runs": readings["degenerate_share"]})
+
+
+def curve_frames(curves: dict) -> dict:
+    """One frame per curve family: the family's curves stacked, the task a choice of the curve."""
+    out = {}
+    for fam in FAMILIES:
+        parts = [cv.assign(task=S.CLAIM[k].tasks[0] if not S.CLAIM[k].fixed else k.split("-", 1)[1])
+                 for k, cv in curves.items() if k in S.CLAIM and k.split("-")[0] == fam and len(cv)]
+        if parts:
+            d = pd.concat(parts, ignore_index=True)
+            d["named"] = speccurve_named(d)
+            out[fam] = d
+    return out
+
+
+def speccurve_named(d: pd.DataFrame) -> list:
+    from ...runtime.speccurve import named_readings
+
+    return named_readings(d)
 
 
 def facts(cfg, tables: dict) -> dict:
-    """The numbers and verdict words the chapter's prose quotes (prefix ``audit``)."""
-    led, sel, long = tables["ledger"], tables["scores"], tables["long"]
-    f = {"n-seeds": int(cfg.n_seeds), "n-models": int(sel.model.nunique()), "n-runs": len(sel) + len(long),
-         "n-readings": int(long[long.model == "HSN"]["reading"].nunique()),
-         "n-claims": L.n_claims(led), "n-reported": L.n_reported(led),
-         "n-holm-changed": int(led.holm_changed.sum()), "t-max": T_MAX, "dyn-task": DYNAMICS_TASK,
-         "rulebook": V.rulebook_text(), "circulation": circulation_sentence(led),
-         "axes": ", ".join(a.title for a in HSN_AXES)}
-    f.update({f"n-{k}": v for k, v in L.verdict_counts(led).items()})
-    by = led.set_index("claim_id")
-    for cid in ("S1-circulation", "S2-graph", "S3-budget", "C2-moons", "C5-explanation", "D1-settles",
-                "P11-nnzWdg", "P13-compute"):
-        if cid in by.index:
-            f[f"{cid}-verdict"] = str(by.loc[cid, "verdict"])
-    return f
+    """The numbers and sentences the chapter's prose quotes (prefix ``audit``)."""
+    led, long, rd = tables["ledger"], tables["long"], tables["readings"]
+    counts = L.verdict_counts(led)
+    return {"n-seeds": int(cfg.n_seeds), "n-claims": L.n_claims(led), "n-reported": L.n_reported(led),
+            "n-readings": len(rd), "n-degenerate": int(rd["degenerate"].sum()),
+            "n-consistent": int(rd["consistent"].sum()), "n-runs": len(long) + len(tables["scores"]),
+            "n-holm-changed": int(led.holm_changed.sum()), "t-max": T_MAX, "dyn-task": DYNAMICS_TASK,
+            "verdict-counts": ", ".join(f"{fmt.count(n, 'claim')} {v}" for v, n in counts.items() if n),
+            "rulebook": V.rulebook_text(), "degenerate-rule": degenerate.criterion_text(),
+            "consistency-method": consistency.method_text(),
+            "findings": F.as_markdown(F.findings(led, tables["curve-table"], rd, tables["task_readings"]), ""),
+            "verdict-key": "\n".join(f"- *{v}*: {m}." for v, m in V.MEANING.items()),
+            "design": MV.__doc__.split("The design trains what can answer a question, not every crossing:")[1]
+                      .split("``make sweeps``")[0].strip(),
+            "D1-settles-verdict": str(led.set_index("claim_id").loc["D1-settles", "verdict"])
+            if "D1-settles" in set(led.claim_id) else V.UNTESTABLE}
 
 
 def figures(tables: dict) -> dict:
-    """Live figures (prefix ``fig-audit``) and tables (prefix ``tab-audit``)."""
-    from ...runtime import charts, tables as T
-    from ...runtime.speccurve import spec_curve
+    """Live figures (prefix ``fig-audit``): curves per family, frontier, heatmap, forest, T, dynamics."""
+    from ...runtime import charts, frontier_fig
+    from ...runtime.explorer import explorer
+    from ...runtime.speccurve import how_to_read, spec_curve
 
-    out = {}
-    for key, cv in tables["curves"].items():
-        claim = S.CLAIM[key]
-        axes = [a for a in S.curve_axes(claim) if a in cv]
-        d = cv.rename(columns={a: AXIS[a].title for a in axes})
-        out[f"curve-{key}"] = spec_curve(d, "gain", "lo", "hi", [AXIS[a].title for a in axes],
-                                         ylabel=f"{claim.a} − {claim.b}",
-                                         alt=f"Specification curve: {claim.text}")
-    pr = tables["paired"]
-    out["forest"] = charts.forest(pr, "gain", "lo", "hi", xlabel="difference from the dense MLP (positive: "
-                                  "better)", alt="Every model against the dense MLP")
-    T_ = tables["T"]
-    out["T"] = charts.scatter(T_, "T", "mean", lo="lo", hi="hi", xlabel="CA3 steps T", ylabel="test metric",
-                              alt="Test metric against T")
+    out = {"how-to-read": how_to_read()}
+    for fam, d in curve_frames(tables["curves"]).items():
+        text, a, b = FAMILIES[fam]
+        axes = [k for k in (*MV.HSN_KEYS, "task", *MV.TASK_KEYS) if k in d and d[k].astype(str).nunique() > 1]
+        out[f"curve-{fam}"] = spec_curve(
+            d, "gain", "lo", "hi", axes, ylabel=f"test accuracy, {a} \u2212 {b}",
+            alt=f"Specification curve: {text}", names={"task": "Task"},
+            levels={"task": {t: task_title(t) for t in d["task"].unique()}})
+    out["frontier"] = frontier_fig.frontier_figure(tables["frontier"])
+    out["heatmap"] = frontier_fig.heatmap(tables["frontier"])
+    out["forest"] = charts.forest(tables["paired"], "gain", "lo", "hi", xlabel="difference from the dense "
+                                  "MLP (positive: better)", alt="Every model against the dense MLP")
+    out["T"] = charts.scatter(tables["T"], "T", "mean", lo="lo", hi="hi", xlabel="CA3 steps T",
+                              ylabel="test metric", alt="Test metric against T")
     dyn = tables["dynamics"].copy()
     dyn["model"] = [f"HSN ({p}), input {i}" for p, i in zip(dyn.point, dyn.input)]
     rel = dyn.groupby(["model", "t"], as_index=False).agg(mean=("rel_step", "mean"), lo=("rel_step", "min"),
                                                          hi=("rel_step", "max")).dropna()
     out["dynamics"] = charts.scatter(rel.assign(task="relative step"), "t", "mean", lo="lo", hi="hi",
                                      xlabel="CA3 step t", ylabel="relative step", alt="CA3 relative step")
-    led = tables["ledger"]
-    out["ledger-short"] = T.table(short_ledger(led), headers={"readings": "Holds under", "deciding":
-                                                                 "Deciding axes"})
-    full = led.drop(columns=["verdict_uncorrected"]).rename(columns={"holm_changed": "changed by Holm"})
-    out["ledger-full"] = T.full_table(full)
-    sw = tables["switching"].copy()
-    sw["axis"] = sw["axis"].map(lambda a: AXIS[a].title)
-    out["switching"] = T.table(sw, headers={"switch": "Switch", "effect": "Effect", "flip_rate": "Flip rate",
-                                            "decides": "Decides", "claim": "Claim", "axis": "Axis"})
+    out["explorer"] = explorer(tables["long"], tables["curve-table"], tables["readings"])
     return out
+
+
+def table_views(tables: dict) -> dict:
+    """The page's tables (prefix ``tab-audit``)."""
+    from ...runtime import tables as views
+
+    led = short_ledger(tables["ledger"])
+    details = [c for c in led.columns if c not in (*LEDGER_COLUMNS, "claim_id")]
+    sw = tables["switching"].copy()
+    sw["axis"] = sw["axis"].map(lambda a: AXIS[a].title if a in AXIS else a)
+    return {"ledger": views.table(led, headers=LEDGER_COLUMNS, details=details, anchor="claim_id",
+                                  anchor_prefix="claim-", key=True, verdict_titles=V.MEANING),
+            "readings": views.table(readings_view(tables["readings"]), key=True),
+            "switching": views.table(sw, headers={"switch": "Switch", "effect": "Effect", "flip_rate": "Flip rate",
+                                                  "decides": "Decides", "claim": "Claim", "axis": "Axis"})}
+
+
+KEYS = Keys(facts=("n-seeds", "n-claims", "n-reported", "n-readings", "n-degenerate", "n-consistent", "n-runs",
+                   "n-holm-changed", "t-max", "dyn-task", "verdict-counts", "rulebook", "degenerate-rule",
+                   "consistency-method", "findings", "verdict-key", "design", "D1-settles-verdict"),
+            figures=("how-to-read", *(f"curve-{f}" for f in FAMILIES), "frontier", "heatmap", "forest", "T",
+                     "dynamics", "explorer"),
+            tables=("ledger", "readings", "switching"))
+
+
+def page(cfg) -> Page:
+    """The audit page: compute everything (written to ``cfg.results_dir``), then one Page."""
+    t = compute(cfg)
+    return KEYS.page(facts(cfg, t), figures(t), table_views(t))

@@ -1,0 +1,35 @@
+"""The parameters page's figure: every model's count under every convention."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from ...runtime import style
+
+
+def plot_conventions(t22: pd.DataFrame):
+    """Bars: each model's count under each convention (log scale), the reported value as a line."""
+    cls = t22[t22.task == "classification"].reset_index(drop=True)
+    cols = [("a", "(a) learned, sizes"), ("b", "(b) learned, nonzero"),
+            ("stored", "(b)+(c) stored nonzero"), ("all", "all tensors"),
+            ("macs_dense", "MACs, dense kernels"), ("macs_sparse", "MACs, sparse kernels")]
+    cls = cls.assign(stored=cls["b"] + cls["c"])
+    fig, ax = plt.subplots(figsize=style.figsize(1, 3.0))
+    width = 0.8 / len(cols)
+    x = np.arange(len(cls))
+    colours = sns.color_palette(n_colors=len(cols))  # conventions, not models: the theme's cycle
+    for i, (col, label) in enumerate(cols):
+        ax.bar(x + (i - (len(cols) - 1) / 2) * width, cls[col], width, label=label,
+               color=colours[i], hatch="//" if col.startswith("macs") else None, edgecolor="white")
+    for xi, rep in zip(x, cls["reported"]):
+        ax.hlines(rep, xi - 0.45, xi + 0.45, colors="black", linestyles="--", lw=1.2)
+    ax.plot([], [], "k--", lw=1.2, label="reported by the note")
+    ax.set_yscale("log")
+    ax.set_xticks(x, cls["model"])
+    ax.set_ylabel("count per model (log scale)")
+    ax.grid(axis="x", visible=False)
+    fig.legend(loc="outside lower center", ncols=3, frameon=False)
+    return fig

@@ -1,0 +1,271 @@
+"""The book's answer in a few plain sentences, generated from the claims ledger.
+
+The first screen of the book states what the audit found, not a tally of verdict
+words: when the HSN matches the dense MLP, whether the recurrence and the graph
+matter, how a dense MLP of the same learned budget does, why the CEN fails on
+sine, and which readings the note's own numbers point to.  Every sentence is
+built here from the ledger (:mod:`scaffold.ledger`) and the per-reading tables the
+audit writes, so a page cannot say more than the ledger does; the introduction
+and the audit page quote the same sentences, and a test holds them to the rows.
+
+Each :class:`Finding` carries the claim ids it rests on, so the page links every
+sentence to its ledger row (``05-audit.html#claim-<id>``) and to its figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from . import fmt
+from . import verdicts as V
+from .readings import AXIS, HSN_AXES, TASK_AXES
+
+CLASSIFICATION = ("swiss_roll", "circles", "moons")
+STRUCTURE_TASKS = ("swiss_roll", "circles", "moons", "two_spirals")
+TASK_WORDS = {"swiss_roll": "swiss roll", "circles": "circles", "moons": "moons", "two_spirals": "two spirals",
+              "sine": "sine"}
+AUDIT = "05-audit"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One question the first screen answers, its answer, and the ledger rows and figure behind it."""
+
+    key: str
+    question: str
+    answer: str
+    claims: tuple  # claim ids, in the order their links are shown
+    figure: str = ""
+    labels: tuple = ()  # one short link text per claim (default: the claim id)
+
+    def markdown(self, page: str = AUDIT) -> str:
+        """The finding as one paragraph: the question in bold, the answer, links to its evidence."""
+        # Plain HTML links: MyST would take a Markdown link to another page's anchor for a
+        # cross-reference it cannot resolve.  ``page`` "" links within the same page.
+        base = f"{page}.html" if page else ""
+        labels = self.labels or self.claims
+        groups: dict = {}  # a label "group|text" is shown as "group: text, text"
+        for t, c in zip(labels, self.claims):
+            g, _, t = t.rpartition("|")
+            groups.setdefault(g, []).append(f'<a href="{base}#claim-{c}">{t}</a>')
+        links = "; ".join((f"{g} " if g else "") + ", ".join(v) for g, v in groups.items())
+        fig = f'; <a href="{base}#{self.figure}">figure</a>' if self.figure else ""
+        return f"**{self.question}** {self.answer} <span class=\"evidence\">Evidence: {links}{fig}.</span>"
+
+
+def _rows(led: pd.DataFrame) -> pd.DataFrame:
+    return led.set_index("claim_id")
+
+
+def _tasks(words) -> str:
+    words = [TASK_WORDS.get(w, w) for w in words]
+    return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + (words[-1] if words else "")
+
+
+def _points(x: float) -> str:
+    """An accuracy difference in points of accuracy (0.012 -> "1.2 points")."""
+    return f"{fmt.num(abs(100 * x), 2)} points"
+
+
+def _by_verdict(rows: pd.DataFrame, ids) -> dict:
+    out: dict = {}
+    for cid, task in ids:
+        if cid in rows.index:
+            out.setdefault(rows.loc[cid, "verdict"], []).append(task)
+    return out
+
+
+def _predicate(verdict: str) -> str:
+    """A verdict word as a sentence's predicate: "holds", "is contradicted"."""
+    return verdict if verdict == V.HOLDS else f"is {verdict}"
+
+
+def _verdict_list(groups: dict) -> str:
+    """ "holds on swiss roll and moons; is unsupported on circles" """
+    return "; ".join(f"{_predicate(v)} on {_tasks(ts)}" for v, ts in groups.items())
+
+
+def matches(led: pd.DataFrame, curves: pd.DataFrame, readings: pd.DataFrame | None = None) -> Finding:
+    """When the HSN matches the dense MLP, from the C1 rows and their curves."""
+    rows = _rows(led)
+    ids = [f"C1-{t}" for t in CLASSIFICATION if f"C1-{t}" in rows.index]
+    got = rows.loc[ids]
+    by_cond: dict = {}
+    for c in ids:
+        by_cond.setdefault(got.loc[c, "condition"], []).append(c.split("-", 1)[1])
+    if len(by_cond) == 1:
+        cond = f"Over every reading that trains, it {next(iter(by_cond))}"
+    else:
+        cond = "Over every reading that trains: " + "; ".join(f"on {_tasks(ts)} it {c}" for c, ts in by_cond.items())
+    text = (_lead(list(by_cond)) + f"Under the readings consistent with the note's own numbers, \u201cthe HSN matches the dense MLP\u201d "
+            f"{_verdict_list(_by_verdict(rows, [(f'C1-{t}', t) for t in CLASSIFICATION]))} (median "
+            f"difference {fmt.signed(float(got['ours'].median()), 4)} accuracy, margin "
+            f"{fmt.num(V.MARGIN_ACC, 2)}). {cond}.")
+    lost = _losses(curves)
+    if lost:
+        text += " " + lost
+    deg = int(readings["degenerate"].sum()) if readings is not None and "degenerate" in readings else 0
+    if deg:
+        text += (f" {_upper(fmt.count(deg, 'HSN reading'))} of {fmt.int_(len(readings))} "
+                 "do not train at all (degenerate: shown, counted, left out of every verdict).")
+    return Finding("matches", "When does the HSN match the dense MLP?", text, tuple(ids),
+                   "fig-audit-curve-matches", tuple(TASK_WORDS[c.split("-", 1)[1]] for c in ids))
+
+
+def _lead(conditions) -> str:
+    """The short answer: the condition every task's rule starts with, if they share one."""
+    heads = [c.split(" and ")[0].split(" (wrong")[0] for c in conditions if c.startswith("holds with ")]
+    if len(heads) == len(conditions) and len(set(heads)) == 1:
+        return f"*With {heads[0][len('holds with '):]}.* "
+    if all(c.startswith("holds under every") for c in conditions):
+        return "*Always.* "
+    if all(c.startswith("holds under no") for c in conditions):
+        return "*Never.* "
+    return "*It depends on the task.* "
+
+
+def _upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _losses(curves: pd.DataFrame) -> str:
+    """Where the HSN does not match: the range of its deficit under the readings that train but fail."""
+    if curves is None or curves.empty:
+        return ""
+    c = curves[curves["claim"].astype(str).str.startswith("matches-") & ~curves["degenerate"].astype(bool)]
+    bad = c[c["verdict"] != V.HOLDS]
+    if bad.empty:
+        return ""
+    lo, hi = float(bad["gain"].max()), float(bad["gain"].min())
+    return f"Elsewhere it loses {_points(lo)} to {_points(hi)}."
+
+
+def _shared_levels(df: pd.DataFrame, axes) -> str:
+    """The levels every row shares, in plain words ("the 5% DG mask as drawn")."""
+    out = []
+    for k in axes:
+        if k in df and df[k].astype(str).nunique() == 1 and str(df[k].iloc[0]):
+            out.append(AXIS[k].level(str(df[k].iloc[0])).plain or str(df[k].iloc[0]))
+    return " and ".join(out)
+
+
+def structure(led: pd.DataFrame) -> Finding:
+    """Whether the recurrence (T = 5 against T = 0) and the Kronecker graph matter, per task."""
+    rows = _rows(led)
+    s1 = [(f"S1-circulation-{t}", t) for t in STRUCTURE_TASKS]
+    s2 = [(f"S2-kronecker-{t}", t) for t in STRUCTURE_TASKS]
+    ids = [c for c, _ in s1 + s2 if c in rows.index]
+    if not ids:
+        return Finding("structure", "Do the recurrence and the graph matter?", "Not judged in this build.", ())
+    size = float(rows.loc[ids, "ours"].abs().max())
+    held = [c for c in ids if rows.loc[c, "verdict"] == V.HOLDS]
+    lead = (f"*Yes, on {_tasks(sorted({c.split('-', 2)[2] for c in held}))}.* " if held
+            else "*Not measurably, on these tasks.* ")
+    text = lead + (f"Under the readings consistent with the note, removing the loop (T = 0) or replacing the Kronecker "
+            f"graph by a random graph with the same edges moves test accuracy by at most {_points(size)} "
+            f"(median over readings). \u201cThe circulation is the key\u201d "
+            f"{_verdict_list(_by_verdict(rows, s1))}; \u201cthe Kronecker graph beats a random graph\u201d "
+            f"{_verdict_list(_by_verdict(rows, s2))}. Contradicted here means the difference is shown to be "
+            f"smaller than {fmt.num(V.MARGIN_ACC, 2)} accuracy.")
+    labels = tuple(("T = 0 on|" if c.startswith("S1") else "random graph on|")
+                   + TASK_WORDS[c.split("-", 2)[2]] for c in ids)
+    return Finding("structure", "Do the recurrence and the graph matter?", text, tuple(ids),
+                   "fig-audit-curve-circulation", labels)
+
+
+def budget(led: pd.DataFrame) -> Finding:
+    """A dense MLP of the HSN's learned budget, and the dense frontier."""
+    rows = _rows(led)
+    s3 = [(f"S3-budget-{t}", t) for t in STRUCTURE_TASKS]
+    ids = [c for c, _ in s3 if c in rows.index]
+    groups = _by_verdict(rows, s3)
+    lead = {V.CONTRADICTED: "*As well as the HSN.* ", V.HOLDS: "*Worse than the HSN.* "}.get(
+        next(iter(groups)) if len(groups) == 1 else "", "*It depends on the task.* ")
+    text = (lead + "Against a dense MLP with the HSN's learned budget, \u201cstructure substitutes for learned "
+            f"parameters\u201d {_verdict_list(groups)} (HSN minus that MLP, median "
+            f"{fmt.signed(float(rows.loc[ids, 'ours'].median()), 4)} accuracy).") if ids else ""
+    labels = ["budget MLP on|" + TASK_WORDS[c.split("-", 2)[2]] for c in ids]
+    if "S4-frontier" in rows.index:
+        r = rows.loc["S4-frontier"]
+        text += f" Against dense MLPs of every width from 4 to 64: {r['why']}"
+        ids.append("S4-frontier")
+        labels.append("the dense frontier")
+    return Finding("budget", "How does a dense MLP of the same budget do?", text.strip(), tuple(ids),
+                   "fig-audit-frontier", tuple(labels))
+
+
+def cen(led: pd.DataFrame) -> Finding:
+    """Why the CEN fails on sine: the note's reason against the bias control."""
+    rows = _rows(led)
+    ids = [c for c in ("C4-sine", "C5-explanation") if c in rows.index]
+    if "C5-explanation" not in rows.index:
+        return Finding("cen", "Why does the CEN fail on sine?", "Not judged in this build.", tuple(ids))
+    r = rows.loc["C5-explanation"]
+    lead = {V.CONTRADICTED: "*Not for the note's reason.* ", V.HOLDS: "*For the note's reason.* "}.get(
+        r["verdict"], "*The note's reason is not settled.* ")
+    text = (lead + "The note blames random features that ignore the data; but its CEN's hidden units have no "
+            f"biases, so every ReLU unit bends at x = 0. A control tells the two apart: {r['why']} The note's "
+            f"explanation is {r['verdict']}.")
+    return Finding("cen", "Why does the CEN fail on sine?", text, tuple(ids), "fig-audit-forest",
+                   tuple({"C4-sine": "the failure", "C5-explanation": "the explanation"}[c] for c in ids))
+
+
+def note_points_to(readings: pd.DataFrame, task_readings: pd.DataFrame | None) -> str:
+    """Which levels the readings consistent with the note share, and which the note rules out."""
+    if readings is None or readings.empty or not readings["consistent"].any():
+        return ""
+    cons = readings[readings["consistent"].astype(bool)]
+    shared = _shared_levels(cons, [a.key for a in HSN_AXES if readings[a.key].astype(str).nunique() > 1])
+    out, data = [], []
+    if shared:
+        out.append(f"every HSN reading consistent with them has {shared}")
+    if task_readings is not None and not task_readings.empty:
+        for ax in TASK_AXES:
+            if ax.key not in task_readings:
+                continue
+            t = task_readings[task_readings[ax.key].fillna("").astype(str) != ""]
+            levels = t[t["consistent"].astype(bool)][ax.key].astype(str).unique()
+            if len(levels) == 1 and t[ax.key].nunique() > 1:
+                data.append(ax.level(levels[0]).plain)
+    if data:
+        out.append("the tasks they fit best have " + " and ".join(data))
+    ruled = _ruled_levels(readings)
+    if ruled:
+        out.append(f"they rule out {ruled}")
+    return ("What the note ran can be read off its own differences from the dense MLP: "
+            + "; ".join(out) + ".") if out else ""
+
+
+def _ruled_levels(readings: pd.DataFrame) -> str:
+    """HSN levels under which every reading that trains is ruled out by the note's numbers."""
+    ok = readings[~readings["degenerate"].astype(bool)]
+    out = []
+    for ax in HSN_AXES:
+        if ax.key not in ok:
+            continue
+        for lv, g in ok.groupby(ax.key):
+            if len(g) and g["ruled_out"].astype(bool).all() and ok[ax.key].nunique() > 1:
+                out.append(ax.level(str(lv)).plain)
+    return " and ".join(out)
+
+
+def findings(led: pd.DataFrame, curves: pd.DataFrame | None = None, readings: pd.DataFrame | None = None,
+             task_readings: pd.DataFrame | None = None) -> list[Finding]:
+    """The first screen's findings, in order."""
+    out = [matches(led, curves, readings)]
+    pointer = note_points_to(readings, task_readings)
+    if pointer:
+        out[0] = replace(out[0], answer=out[0].answer + " " + pointer)
+    return out + [structure(led), budget(led), cen(led)]
+
+
+def as_markdown(items, page: str = AUDIT) -> str:
+    """The findings as a list of paragraphs."""
+    return "\n\n".join(f.markdown(page) for f in items)
+
+
+def finite(x) -> bool:
+    return x is not None and np.isfinite(float(x))
