@@ -318,8 +318,7 @@ class CEN(Ensemble):
         """The learned linear readout of :meth:`fixed_stage`'s activations."""
         if self._fused():
             return Pass.apply(readout_pass, f, self.W, self.b, self._idx())
-        W = torch.gather(self.W, 1, self.active_idx[:, :, None].expand(-1, -1, self.n_out))
-        return affine(f, W, self.b)
+        return affine(f, torch.gather(self.W, 1, self._idx()), self.b)
 
     def _idx(self):
         return self.active_idx[:, :, None].expand(-1, -1, self.n_out)
@@ -387,8 +386,6 @@ class HSNConfig:
 
 
 ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu}
-
-
 
 
 class _RunsAct(torch.autograd.Function):
@@ -537,9 +534,10 @@ class HSN(Ensemble):
 
     def train_pass(self, x):
         mode = self.cfg.graph_mode
-        with torch.enable_grad():  # a learned initiator's Kronecker power: autograd's (few nodes)
-            G = self.graph() if mode == "initiator" else None
-        if G is None:
+        if mode == "initiator":  # the initiator's Kronecker power stays autograd's (a few nodes)
+            with torch.enable_grad():
+                G = self.graph()
+        else:
             G = self.graph()
         run, inputs = self._pass(x, G)
         out, back = run(*inputs)

@@ -13,6 +13,10 @@ because every member's loss depends only on its own weights, the summed loss giv
 each member exactly its own gradient, and :class:`StackedAdam` (element-wise, with
 one learning rate per member) gives exactly its own update.  Training members one
 at a time (``M = 1``) is the same code path, kept for checking.
+
+The models' hand-written passes (:mod:`scaffold.fused`) give those gradients
+without autograd's per-operation bookkeeping, bit for bit; autograd then
+differentiates only the loss, and only for softmax cross-entropy.
 """
 
 from __future__ import annotations
@@ -323,8 +327,8 @@ def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
         for e in range(n_epochs):
             # The epoch's batches are copied out of the flattened splits at once, by
             # one index_select per split (take_along_dim would expand the index to
-            # every column and wrap it, which cost more than a CEN step); a step then
-            # takes a slice of them, a view.
+            # every column and wrap it, which cost more than a CEN step); each step
+            # then takes a view of them.
             idx = perms[e].flatten()
             xs = xflat.index_select(0, idx).unflatten(0, perms[e].shape).split(B, 1)
             ys = yflat.index_select(0, idx).unflatten(0, perms[e].shape).split(B, 1)
