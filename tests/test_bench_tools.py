@@ -58,13 +58,14 @@ def test_readings_are_the_full_factorial():
 
 def test_goals_say_met_missed_or_not_measured():
     report = dict(core_sweep=dict(ratio_to_floor=5.0),
-                  ensemble=[dict(model="Dense MLP", members=20, speedup=12.0),
-                            dict(model="CEN", members=20, speedup=8.0)],
+                  ensemble=[dict(model="Dense MLP", members=20, speedup=12.0, stacked_vs_vmap=1.6),
+                            dict(model="CEN", members=20, speedup=8.0, stacked_vs_vmap=1.2)],
                   book=dict(cold=dict(seconds=250.0), narrative=dict(seconds=12.0)))
     got = {g["goal"]: g["met"] for g in bench.goals(report)}
     assert got["core sweep time / matmul floor"] is False
     assert got["batched speed-up, Dense MLP, 20 members"] is True
     assert got["batched speed-up, CEN, 20 members"] is False
+    assert got["stacked vs vmap, Dense MLP"] is True and got["stacked vs vmap, CEN"] is False
     assert got["cold make book"] is True and got["make book after a narrative edit"] is False
     assert got["make book after a library edit"] is None and got["make test"] is None
 

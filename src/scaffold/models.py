@@ -32,6 +32,7 @@ import torch
 from torch import nn
 
 from . import graphs
+from .fused import ACT_BACKWARD, ACT_INTO, Pass, affine, dense_pass, hsn, readout_pass
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -83,19 +84,6 @@ def sparse_mask(g: torch.Generator, d_in: int, d_out: int, density: float,
     return m
 
 
-def affine(x: torch.Tensor, W: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """``x @ W + b`` per member: (M, B, k) x (M, k, n) + (M, 1, n).
-
-    A readout with one output (n = 1: binary and regression tasks) is written as a
-    multiply and a sum: batched matrix products with one output column run 2-5x
-    slower on CPU (forward and backward) than the element-wise form.  Same
-    function; the sum's order, hence the rounding, differs.
-    """
-    if W.shape[-1] == 1:
-        return torch.sum(x * W.transpose(1, 2), dim=-1, keepdim=True) + b
-    return torch.baddbmm(b, x, W)
-
-
 @dataclass
 class Component:
     """One weight tensor of a model, per member, for parameter accounting.
@@ -123,6 +111,17 @@ class Ensemble(nn.Module):
     """
 
     family = "?"
+    #: Train through the hand-written passes of :mod:`scaffold.fused` (the same
+    #: gradients, without autograd's per-operation bookkeeping): ``train_pass`` for
+    #: the training loop, and one autograd node when ``forward`` runs with
+    #: gradients on.  False: the plain forward passes throughout.
+    fused = True
+
+    def _fused(self) -> bool:
+        return self.fused and torch.is_grad_enabled()
+
+    # train_pass(x) -> (out, back): the fused forward; back(g) -> the gradients of
+    # self.parameters(), in their order.  Defined by each family.
 
     def __init__(self, d_in: int, n_out: int, seeds, cfg):
         super().__init__()
@@ -175,6 +174,12 @@ class Ensemble(nn.Module):
         raise NotImplementedError
 
 
+#: What a training pass's backward is asked for (:mod:`scaffold.fused`): no input
+#: gradient; the HSN's coupling matrix's only where it is learned.
+_PARAMS_ONLY = (False,) + (True,) * 5 + (False,) + (True,) * 8
+_PARAMS_AND_G = (False,) + (True,) * 14
+
+
 #: Per family, the config fields that fix tensor shapes or the computation graph;
 #: members may differ in every other field and still share a stack.
 SHAPE_FIELDS = {"DenseConfig": ("widths",), "CENConfig": ("H",),
@@ -220,7 +225,16 @@ class DenseMLP(Ensemble):
             self._param(f"W{i}", (a, b), a ** -0.5)
             self._param(f"b{i}", (1, b), a ** -0.5)
 
+    def _wb(self):
+        return [getattr(self, f"{k}{i}") for i in range(self.n_layers) for k in "Wb"]
+
+    def train_pass(self, x):
+        out, back = dense_pass(x, *self._wb())
+        return out, lambda g: back(g, _PARAMS_ONLY)[1:]
+
     def forward(self, x):
+        if self._fused():
+            return Pass.apply(dense_pass, x, *self._wb())
         for i in range(self.n_layers):
             x = affine(x, getattr(self, f"W{i}"), getattr(self, f"b{i}"))
             if i < self.n_layers - 1:
@@ -302,8 +316,17 @@ class CEN(Ensemble):
 
     def readout(self, f):
         """The learned linear readout of :meth:`fixed_stage`'s activations."""
-        W = torch.gather(self.W, 1, self.active_idx[:, :, None].expand(-1, -1, self.n_out))
-        return affine(f, W, self.b)
+        if self._fused():
+            return Pass.apply(readout_pass, f, self.W, self.b, self._idx())
+        return affine(f, torch.gather(self.W, 1, self._idx()), self.b)
+
+    def _idx(self):
+        return self.active_idx[:, :, None].expand(-1, -1, self.n_out)
+
+    def train_pass(self, f):
+        """The fused pass of :meth:`readout`: training runs on the fixed stage's output."""
+        out, back = readout_pass(f, self.W, self.b, self._idx())
+        return out, lambda g: back(g, _PARAMS_ONLY)[1:3]
 
     def forward(self, x):
         return self.readout(self.fixed_stage(x))
@@ -365,12 +388,6 @@ class HSNConfig:
 ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu}
 
 
-#: Per activation: its forward written into ``out``, and its backward from the output.
-_INTO = {"tanh": lambda x, out: torch.tanh(x, out=out), "relu": lambda x, out: torch.clamp_min(x, 0, out=out)}
-_BACKWARD = {"tanh": lambda g, y: torch.ops.aten.tanh_backward(g, y),
-             "relu": lambda g, y: torch.ops.aten.threshold_backward(g, y, 0)}
-
-
 class _RunsAct(torch.autograd.Function):
     """Runs of members with different activations, applied in place of slices.
 
@@ -383,7 +400,7 @@ class _RunsAct(torch.autograd.Function):
     def forward(ctx, x, runs):
         y = torch.empty_like(x)
         for a, b, name in runs:
-            _INTO[name](x[a:b], y[a:b])
+            ACT_INTO[name](x[a:b], y[a:b])
         ctx.runs = runs
         ctx.save_for_backward(y)
         return y
@@ -393,7 +410,7 @@ class _RunsAct(torch.autograd.Function):
         (y,) = ctx.saved_tensors
         gx = torch.empty_like(grad)
         for a, b, name in ctx.runs:
-            gx[a:b] = _BACKWARD[name](grad[a:b], y[a:b])
+            gx[a:b] = ACT_BACKWARD[name](grad[a:b], y[a:b])
         return gx, None
 
 
@@ -510,7 +527,35 @@ class HSN(Ensemble):
             out.append(h)
         return out
 
+    def _pass(self, x, G):
+        run = hsn((self.cfg.T, self.act_runs, self.every_step, self.shared_graph))
+        return run, (x, self.W_dg, self.dg_use, self.b_dg, self.W_br, self.b_br, G, self.z_gain,
+                     self.W_ca1, self.b_ca1)
+
+    def train_pass(self, x):
+        mode = self.cfg.graph_mode
+        if mode == "initiator":  # the initiator's Kronecker power stays autograd's (a few nodes)
+            with torch.enable_grad():
+                G = self.graph()
+        else:
+            G = self.graph()
+        run, inputs = self._pass(x, G)
+        out, back = run(*inputs)
+
+        def grads(g):
+            r = back(g, _PARAMS_ONLY if mode == "fixed" else _PARAMS_AND_G)
+            out = [r[1], r[3], r[4], r[5], r[8], r[9]]
+            if mode == "learned":  # G = G_param * G_mask
+                out.append(r[6] * self.G_mask)
+            elif mode == "initiator":
+                out.append(torch.autograd.grad(G, self.initiator, r[6])[0])
+            return out
+        return out, grads
+
     def forward(self, x):
+        if self._fused():
+            run, inputs = self._pass(x, self.graph())
+            return Pass.apply(run, *inputs)
         return affine(self.states(x)[-1], self.W_ca1, self.b_ca1)
 
     def components(self):

@@ -13,12 +13,19 @@ because every member's loss depends only on its own weights, the summed loss giv
 each member exactly its own gradient, and :class:`StackedAdam` (element-wise, with
 one learning rate per member) gives exactly its own update.  Training members one
 at a time (``M = 1``) is the same code path, kept for checking.
+
+The models' hand-written passes (:mod:`scaffold.fused`) give those gradients
+without autograd's per-operation bookkeeping, bit for bit; autograd then
+differentiates only the loss, and only for softmax cross-entropy.
 """
 
 from __future__ import annotations
 
+import gc
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -73,13 +80,17 @@ class StackedAdam:
                 off += n
         self.m = torch.zeros_like(self.flat)
         self.v = torch.zeros_like(self.flat)
+        # Work buffers: the step writes its temporaries here instead of allocating.
+        self._g, self._denom, self._num = (torch.empty_like(self.flat) for _ in range(3))
 
     @torch.no_grad()
-    def step(self):
+    def step(self, grads=None):
+        """One update from the parameters' ``.grad`` (cleared), or from ``grads``
+        given in the order of ``params``."""
         self.t += 1
         bc1, bc2 = 1 - self.b1 ** self.t, 1 - self.b2 ** self.t
         M = self.flat.shape[0]
-        g = torch.cat([p.grad.reshape(M, -1) for p in self.params], 1)
+        g = torch.cat([g.reshape(M, -1) for g in (grads or [p.grad for p in self.params])], 1, out=self._g)
         self.m.lerp_(g, 1 - self.b1)
         self.v.mul_(self.b2).addcmul_(g, g, value=1 - self.b2)
         # sqrt(v) / sqrt(bc2) + eps, with v clamped to the smallest normal float first:
@@ -87,10 +98,11 @@ class StackedAdam:
         # units, 14-90% of v here) runs up to 8x slower than of normal numbers.  The
         # clamp changes nothing: sqrt(tiny) / sqrt(bc2) <= 3.4e-18 is below half an
         # ulp of eps (4.4e-16), so the sum rounds to eps exactly as 0 + eps does.
-        denom = self.v.clamp_min(_TINY).sqrt_().div_(bc2 ** 0.5).add_(self.eps)
-        self.flat.addcdiv_(self.m * (self.lr / bc1), denom, value=-1.0)
-        for p in self.params:
-            p.grad = None
+        denom = torch.clamp_min(self.v, _TINY, out=self._denom).sqrt_().div_(bc2 ** 0.5).add_(self.eps)
+        self.flat.addcdiv_(torch.mul(self.m, self.lr / bc1, out=self._num), denom, value=-1.0)
+        if grads is None:
+            for p in self.params:
+                p.grad = None
 
 
 def keep_freed_memory() -> bool:
@@ -119,6 +131,25 @@ def keep_freed_memory() -> bool:
 _MALLOPT_DONE = None
 
 
+@contextmanager
+def _gc_paused():
+    """Python's cyclic garbage collector off for the training loop.
+
+    Each step makes a few hundred short-lived Python objects (tensor handles,
+    autograd records), so the collector ran every few steps and, now and then,
+    traversed every object of the process (pandas, scikit-learn, ...): up to a
+    seventh of a stacked HSN run.  The loop makes no reference cycles; whatever
+    else does is collected when the collector is back on.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def loss_fn(kind: str, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Per-member mean loss, shape (M,)."""
     if kind == "binary":
@@ -127,6 +158,35 @@ def loss_fn(kind: str, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         return ((out - y) ** 2).mean(dim=(1, 2))
     M, B, C = out.shape
     return F.cross_entropy(out.reshape(M * B, C), y.reshape(-1), reduction="none").view(M, B).mean(1)
+
+
+@lru_cache(maxsize=None)
+def _mean_scale(n: int, dtype, device) -> torch.Tensor:
+    """1 / n as the mean's backward forms it (a tensor of ones divided by n)."""
+    return torch.ones((), dtype=dtype, device=device) / n
+
+
+def loss_and_grad(kind: str, out: torch.Tensor, y: torch.Tensor):
+    """Per-member loss (as :func:`loss_fn`) and the gradient of its sum with respect
+    to ``out``, bit for bit what ``loss_fn(...).sum().backward()`` delivers to ``out``.
+
+    Binary and regression losses are differentiated by hand with autograd's own
+    operations (the mean's 1/n is float32's, as autograd divides); autograd's engine
+    cost more than the rest of a small model's step.  Softmax cross-entropy goes
+    through autograd.
+    """
+    if kind == "multiclass":
+        out = out.detach().requires_grad_()
+        with torch.enable_grad():
+            loss = loss_fn(kind, out, y)
+            (g,) = torch.autograd.grad(loss.sum(), out)
+        return loss.detach(), g
+    with torch.no_grad():
+        loss = loss_fn(kind, out, y)
+        scale = _mean_scale(out.shape[1] * out.shape[2], out.dtype, out.device)
+        if kind == "binary":  # (sigmoid(out) - y) * grad
+            return loss, torch.sigmoid(out).sub_(y).mul_(scale)
+        return loss, ((out - y) * 2.0).mul_(scale)  # grad * (2 * (out - y) ** 1)
 
 
 def metric_fn(kind: str, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -240,6 +300,9 @@ def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
         with torch.no_grad():
             xtr, xva, xte = (model.fixed_stage(x) for x in (xtr, xva, xte))
         net = model.readout
+    # A model with hand-written passes (scaffold.fused) trains without autograd's
+    # bookkeeping: its pass gives the parameters' gradients, autograd only the loss's.
+    fused = getattr(model, "fused", False) and hasattr(model, "train_pass")
     lr = torch.tensor([lr for _, _, lr in members], dtype=torch.float32, device=device)
     opt = StackedAdam(model.parameters(), lr)
 
@@ -254,26 +317,36 @@ def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
     row_of = {s: k for k, s in enumerate(seeds)}
     pick = torch.tensor([row_of[s] for _, s, _ in members])
     perms = torch.stack([torch.stack([p[s] for s in seeds])[pick] for p in epoch_perms]).to(device)
-    steps = [slice(i, min(i + B, N)) for i in range(0, N, B)]
+    steps = [slice(i, min(i + B, N)) for i in range(0, N, B)]  # what split(B) cuts
     step_loss = torch.zeros(n_epochs, len(steps), len(members), device=device)
     curve_val = torch.zeros(n_epochs, len(members), device=device)
     # Rows of member m live at m * N + row in the flattened (M * N, ...) splits.
     perms = perms + (torch.arange(len(members), device=device) * N)[None, :, None]
     xflat, yflat = xtr.flatten(0, 1), ytr.flatten(0, 1)
-    for e in range(n_epochs):
-        for i, sl in enumerate(steps):
-            # Each step copies its batch's rows out of the flattened splits: one
-            # index_select (take_along_dim would expand the index to every column
-            # and wrap it, which cost more than the step for a CEN's wide features).
-            idx = perms[e, :, sl]
-            xb = xflat.index_select(0, idx.flatten()).unflatten(0, idx.shape)
-            yb = yflat.index_select(0, idx.flatten()).unflatten(0, idx.shape)
-            loss = loss_fn(kind, net(xb), yb)
-            loss.sum().backward()
-            opt.step()
-            step_loss[e, i] = loss.detach()
-        with torch.no_grad():
-            curve_val[e] = metric_fn(kind, net(xva), yva)
+    with _gc_paused():
+        for e in range(n_epochs):
+            # The epoch's batches are copied out of the flattened splits at once, by
+            # one index_select per split (take_along_dim would expand the index to
+            # every column and wrap it, which cost more than a CEN step); each step
+            # then takes a view of them.
+            idx = perms[e].flatten()
+            xs = xflat.index_select(0, idx).unflatten(0, perms[e].shape).split(B, 1)
+            ys = yflat.index_select(0, idx).unflatten(0, perms[e].shape).split(B, 1)
+            losses = []
+            for xb, yb in zip(xs, ys):
+                if fused:
+                    with torch.no_grad():
+                        out, back = model.train_pass(xb)
+                    loss, g = loss_and_grad(kind, out, yb)
+                    opt.step(back(g))
+                else:
+                    loss = loss_fn(kind, net(xb), yb)
+                    loss.sum().backward()
+                    opt.step()
+                losses.append(loss.detach())
+            torch.stack(losses, out=step_loss[e])
+            with torch.no_grad():
+                curve_val[e] = metric_fn(kind, net(xva), yva)
     # Epoch training loss: the step losses weighted by batch size, summed in step order.
     curve_loss = torch.zeros(n_epochs, len(members), device=device)
     for i, sl in enumerate(steps):
