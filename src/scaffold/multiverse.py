@@ -20,9 +20,10 @@ The design trains what can answer a question, not every crossing:
   random-graph controls are trained only under readings that train; the new
   levels (the DG mask at the start only or not at all, G learned from its
   Kronecker start) are crossed only with the (G scale, input, activation)
-  combinations that train under some DG mask; and the harder swiss rolls
-  (noise 1 and 2) carry the models without HSN axes, every HSN reading that
-  trains and its controls.
+  combinations that train under some DG mask, on the task readings the note
+  reports values for; and the harder swiss roll (noise 1, the half-roll label)
+  carries the models without HSN axes, every phase-1 reading that trains and its
+  controls.
 
 ``make sweeps`` plans to a fixpoint (phase 2 appears once phase 1 is cached); a
 chapter that runs on its own trains phase 1, then phase 2 (:func:`evidence_long`).
@@ -56,6 +57,10 @@ CORE = ("G", "input", "act")
 #: The swiss-roll noise of phase 1 (the library default); other levels are phase 2.
 DEFAULT_NOISE = AXIS["swnoise"].literal
 CONTROLS = ("HSN T=0", "HSN random graph")
+#: Library tasks that carry no reported value of the note (the two-spirals label): phase 2's new
+#: levels and the harder roll are not trained there (they answer what the note ran, which its
+#: reported values decide; the note's numbers rule the two-spirals label out).
+NEW_LEVELS_SKIP = ("two_spirals",)
 PHASE2_PREFIX = "multiverse+ "
 PREFIXES = ("multiverse ", PHASE2_PREFIX)  # the names of every multiverse grid start with one of these
 
@@ -134,8 +139,10 @@ def entries(profile: str, task: str, trained: pd.DataFrame | None = None, phase:
     cores = list(dict.fromkeys(tuple(r[k] for k in CORE) for r in ok))
     extra = hsn_entries(new_levels(profile, cores))
     controls = hsn_entries(_controls(profile, ok), CONTROLS)
-    if noise != DEFAULT_NOISE:  # harder swiss rolls: every model that trains, and its controls
-        return fixed_entries(task) + hsn_entries(ok) + extra + controls
+    if noise != DEFAULT_NOISE:  # the harder swiss roll: every phase-1 model that trains, and its controls
+        return [] if task in NEW_LEVELS_SKIP else fixed_entries(task) + hsn_entries(ok) + controls
+    if task in NEW_LEVELS_SKIP:  # a task no reported value of the note is on: no new levels there
+        return controls
     return extra + controls
 
 

@@ -72,62 +72,60 @@ def _lv(name, plain, supports, unlike="", **options) -> Level:
 
 HSN_AXES = (
     Axis("dg", "DG mask", "hsn", ("learned sparse input projection", "with 5% density"), (
-        _lv("drawn", "the 5% DG mask as drawn", unlike="a DG mask other than as drawn", supports= "the note's only rule is a 5% density; its Table 3.3 counts 5 DG nonzeros, which "
+        _lv("drawn", "the 5% DG mask as drawn", unlike="a DG mask other than as drawn", supports="the note's only rule is a 5% density; its Table 3.3 counts 5 DG nonzeros, which "
                      "one Bernoulli draw on 64 slots gives (mean 3.2)", dg_min_inputs=0),
-        _lv("min1", "one input per DG unit", supports= "silent on DG units left without input; one input per unit gives at least 32 "
+        _lv("min1", "one input per DG unit", supports="silent on DG units left without input; one input per unit gives at least 32 "
                     "nonzeros, against the 5 of Table 3.3", dg_min_inputs=1),
-        _lv("init", "the DG mask at the start only", supports= "the 897 / 865 counts count all of W_dg: a mask applied when the "
+        _lv("init", "the DG mask at the start only", supports="the 897 / 865 counts count all of W_dg: a mask applied when the "
                     "weights are drawn and then not enforced makes every entry learned", dg_mask="init"),
-        _lv("dense", "no DG mask", supports= "the 897 / 865 counts count all of W_dg: a mask never enforced is a dense, "
+        _lv("dense", "no DG mask", supports="the 897 / 865 counts count all of W_dg: a mask never enforced is a dense, "
                      "fully learned W_dg", dg_mask="none"),
     ), literal="drawn"),
     Axis("G", "G scale", "hsn", ("built from a Sierpiński initiator",
                                  "giving precise control over spectral properties"), (
-        _lv("raw", "the raw 0/1 graph", unlike="G rescaled", supports= "a 0/1 initiator and no word on rescaling: its Kronecker power stays 0/1 "
+        _lv("raw", "the raw 0/1 graph", unlike="G rescaled", supports="a 0/1 initiator and no word on rescaling: its Kronecker power stays 0/1 "
                    "(radius about 6.85 at 16 units)", spectral_radius=None),
-        _lv("r0.9", "G rescaled to radius 0.9", supports= "silent on scale; radius 0.9 is the echo-state convention of the reservoir "
+        _lv("r0.9", "G rescaled to radius 0.9", supports="silent on scale; radius 0.9 is the echo-state convention of the reservoir "
                     "computing the note cites (Jaeger 2001)", spectral_radius=0.9),
-        _lv("r1", "G rescaled to radius 1", supports= "silent on scale; radius 1 is the edge of stability, the other usual choice",
+        _lv("r1", "G rescaled to radius 1", supports="silent on scale; radius 1 is the edge of stability, the other usual choice",
             spectral_radius=1.0),
     ), literal="raw"),
     Axis("learnG", "G learned", "hsn", ("fixed Kronecker graph", "897 learned parameters"), (
-        _lv("fixed", "G fixed", supports= "the note calls the graph fixed, again and again", graph_mode="fixed"),
-        _lv("learned", "G learned from its Kronecker start", supports= "the 897 count only adds up with G's 256 "
+        _lv("fixed", "G fixed", supports="the note calls the graph fixed, again and again", graph_mode="fixed"),
+        _lv("learned", "G learned from its Kronecker start", supports="the 897 count only adds up with G's 256 "
                        "entries learned: learned on G's nonzeros, starting from the Kronecker graph",
             graph_mode="learned"),
     ), literal="fixed"),
     Axis("input", "Input to CA3", "hsn", ("circulates this code for 5 iterations",), (
-        _lv("once", "the input entering once", supports= "'circulates this code' reads as a code that enters once and then goes round",
+        _lv("once", "the input entering once", supports="'circulates this code' reads as a code that enters once and then goes round",
             input_every_step=False),
-        _lv("every", "the input entering every step", supports= "silent on drive; the reservoirs the note compares itself with feed the input "
+        _lv("every", "the input entering every step", supports="silent on drive; the reservoirs the note compares itself with feed the input "
                      "at every step", input_every_step=True),
     ), literal="once"),
     Axis("act", "CA3 activation", "hsn", ("settle into a stable recurrent attractor",), (
-        _lv("tanh", "a tanh loop", supports= "no CA3 nonlinearity is named; a bounded one is what settling into an attractor "
+        _lv("tanh", "a tanh loop", supports="no CA3 nonlinearity is named; a bounded one is what settling into an attractor "
                     "needs", activation="tanh"),
-        _lv("relu", "a ReLU loop", supports= "no CA3 nonlinearity is named; ReLU is the only one the note names (CEN, dense "
+        _lv("relu", "a ReLU loop", supports="no CA3 nonlinearity is named; ReLU is the only one the note names (CEN, dense "
                     "MLP)", activation="relu"),
     ), literal="tanh"),
 )
 
 TASK_AXES = (
     Axis("swiss", "Swiss-roll label", "swiss_roll", ("binary label on a 2D spiral manifold",), (
-        _lv("half", "the half-roll label", supports= "silent on which label; the generator has none, and cutting the roll at "
+        _lv("half", "the half-roll label", supports="silent on which label; the generator has none, and cutting the roll at "
                     "mid-length is the simplest binary label on it", task="swiss_roll"),
-        _lv("arms", "the two-spirals label", supports= "silent on which label; a 'spiral' label can also mean two interleaved arms, "
+        _lv("arms", "the two-spirals label", supports="silent on which label; a 'spiral' label can also mean two interleaved arms, "
                     "the classic harder benchmark", task="two_spirals"),
     ), literal="half"),
     Axis("swnoise", "Swiss-roll noise", "swiss_roll", ("binary label on a 2D spiral manifold",), (
-        _lv("0.5", "roll noise 0.5", supports= "silent on noise; 0.5 is this book's default, on which the dense MLP "
+        _lv("0.5", "roll noise 0.5", supports="silent on noise; 0.5 is this book's default, on which the dense MLP "
                    "scores 0.997 against the note's 0.984", swiss_noise=0.5, spiral_noise=0.5),
-        _lv("1", "roll noise 1", supports= "silent on noise; the note's 0.984 for both models suggests a harder roll",
+        _lv("1", "roll noise 1", supports="silent on noise; the note's 0.984 for both models suggests a harder roll",
             swiss_noise=1.0, spiral_noise=1.0),
-        _lv("2", "roll noise 2", supports= "silent on noise; a harder roll still", swiss_noise=2.0,
-            spiral_noise=2.0),
     ), literal="0.5"),
     Axis("noise", "Sine target noise", "sine", (r"predict \(y = \sin(x)\)",), (
-        _lv("none", "the noise-free sine", supports= "the note writes the target as sin(x), with no noise term", sine_noise=0.0),
-        _lv("0.1", "sine noise 0.1", supports= "silent; only the moons are called noisy; sigma 0.1 is a usual regression "
+        _lv("none", "the noise-free sine", supports="the note writes the target as sin(x), with no noise term", sine_noise=0.0),
+        _lv("0.1", "sine noise 0.1", supports="silent; only the moons are called noisy; sigma 0.1 is a usual regression "
                    "benchmark setting", sine_noise=0.1),
     ), literal="none"),
 )
