@@ -53,15 +53,17 @@ display(Markdown(pg.facts["findings"]))
 # Holm's correction across the ledger changed {glue:text}`audit-n-holm-changed` of them. Open a
 # row's *more* for the note's value, our measurement and interval, the test, the p-values and the
 # counts of readings; the whole table is `claims.csv`. The verdict words mean:
-#
-# {glue:text}`audit-verdict-key`
-#
+
+# %% tags=["remove-input"]
+display(Markdown(pg.facts["verdict-key"]))
+
+# %% [markdown]
 # ```{glue:figure} tab-audit-ledger
 # :figclass: table
 # :name: tab-audit-ledger
 #
-# The claims ledger. *Verdict*: under the readings consistent with the note's numbers. *Condition*: where it
-# holds*: the shortest rule over the readings' levels that says where the claim holds, among the
+# The claims ledger. *Verdict*: under the readings consistent with the note's numbers. *Condition*:
+# the shortest rule over the readings' levels that says where the claim holds, among the
 # readings that train, with the readings it gets wrong. *Share*: the readings that train under
 # which it holds.
 # ```

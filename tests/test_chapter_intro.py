@@ -113,7 +113,9 @@ def test_facts_are_plain_data_from_the_ledger(back):
     led = back["ledger"]
     assert f["n-claims"] == ledger.n_claims(led) and f["n-reported"] == ledger.n_reported(led)
     assert f["seeds"] == int(led["seeds"].max())
-    counts = {v: int(n) for n, v in re.findall(r"(\d+) (\w+)", f["verdict-counts"])}
+    # "15 hold, 21 are unsupported": each count with its verdict, as a sentence says it
+    counts = {("holds" if v in ("hold", "holds") else v): int(n)
+              for n, v in re.findall(r"(\d+) (?:is |are )?(\w+)", f["verdict-counts"])}
     assert counts == {v: n for v, n in ledger.verdict_counts(led).items() if n}
     for word in verdicts.VERDICTS:  # every verdict word defined where the words first appear
         assert f"{word}\u201d: {verdicts.MEANING[word]}." in f["verdict-key"]

@@ -22,6 +22,7 @@ from .. import verdicts
 from ..data import task_title
 from ..runtime.publish import Keys, Page
 from ..runtime.setup import PROFILES
+from .audit.page import counted
 
 #: The headline claims, in the note's order, as the first screen's table lists them.
 HEADLINE = ("C1-swiss_roll", "C1-circles", "C1-moons", "C2-moons", "C3-sine", "S1-circulation-swiss_roll",
@@ -96,7 +97,7 @@ def facts(tables: dict) -> dict:
             "verdict-key": " ".join(f"\u201c{v}\u201d: {m}." for v, m in verdicts.MEANING.items()),
             "n-claims": ledger.n_claims(led), "n-reported": ledger.n_reported(led),
             "seeds": int(pd.to_numeric(led.seeds, errors="coerce").max()),
-            "verdict-counts": ", ".join(f"{n} {v}" for v, n in counts.items() if n),
+            "verdict-counts": ", ".join(counted(n, v) for v, n in counts.items() if n),
             "full-seeds": PROFILES["full"]["n_seeds"], "quick-seeds": PROFILES["quick"]["n_seeds"],
             "quick-scale": fmt.num(PROFILES["quick"]["epochs_scale"], 2)}
 

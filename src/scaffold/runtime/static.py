@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
 import pickle
 
 from scaffold.runtime import style
@@ -225,9 +226,13 @@ class StaticFigure:
             if theme == "light" and size + "-dark" not in self.images:
                 cls.append("fig-any-theme")
             from_caption = "" if self.alt else ' data-alt-from-caption="1"'
+            # The phone rendition is never shown so narrow that its smallest text falls below
+            # MIN_TEXT_PX: a figure whose labels stick out past its width scrolls sideways instead.
+            floor = (f' style="--min-w: {math.ceil(width * style.MIN_TEXT_PX / text_px)}px"'
+                     if size == "narrow" and text_px > 0 else "")
             imgs.append(f'<img class="{" ".join(cls)}" src="data:image/png;base64,'
                         f'{base64.b64encode(data).decode()}" alt="{alt}"{from_caption} '
-                        f'data-min-text-px="{text_px:.1f}" data-natural-width="{width}">')
+                        f'data-min-text-px="{text_px:.1f}" data-natural-width="{width}"{floor}>')
         return f'<div class="static-figure">{"".join(imgs)}</div>'
 
     def _repr_html_(self) -> str:

@@ -154,6 +154,13 @@ def speccurve_named(d: pd.DataFrame) -> list:
     return named_readings(d)
 
 
+def counted(n: int, verdict: str) -> str:
+    """"15 hold", "1 holds", "8 are contradicted": a verdict count as a sentence says it."""
+    if verdict == V.HOLDS:
+        return f"{fmt.int_(n)} {verdict if n == 1 else verdict[:-1]}"
+    return f"{fmt.int_(n)} {'is' if n == 1 else 'are'} {verdict}"
+
+
 def facts(cfg, tables: dict) -> dict:
     """The numbers and sentences the chapter's prose quotes (prefix ``audit``)."""
     led, long, rd = tables["ledger"], tables["long"], tables["readings"]
@@ -162,7 +169,7 @@ def facts(cfg, tables: dict) -> dict:
             "n-readings": len(rd), "n-degenerate": int(rd["degenerate"].sum()),
             "n-consistent": int(rd["consistent"].sum()), "n-runs": len(long) + len(tables["scores"]),
             "n-holm-changed": int(led.holm_changed.sum()), "t-max": T_MAX, "dyn-task": DYNAMICS_TASK,
-            "verdict-counts": ", ".join(f"{fmt.count(n, 'claim')} {v}" for v, n in counts.items() if n),
+            "verdict-counts": ", ".join(counted(n, v) for v, n in counts.items() if n),
             "rulebook": V.rulebook_text(), "degenerate-rule": degenerate.criterion_text(),
             "consistency-method": consistency.method_text(),
             "findings": F.as_markdown(F.findings(led, tables["curve-table"], rd, tables["task_readings"]), ""),
