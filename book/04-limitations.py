@@ -37,9 +37,9 @@ cfg = setup(device=device, profile=profile, n_seeds=n_seeds, epochs_scale=epochs
 
 # %% tags=["hide-input"]
 from scaffold.chapters import limitations
-from scaffold.runtime import publish_page, style
+from scaffold.runtime import publish_page, static
 
-style.apply()
+static.apply()
 publish_page(limitations.page(cfg), "lim");
 
 # %% [markdown]

@@ -32,6 +32,7 @@ import pandas as pd
 from scaffold import fmt
 from scaffold.runtime import style
 from scaffold.runtime.live import LiveFigure, layout
+from scaffold.runtime.static import static
 
 #: Interval wholly above / wholly below the reference / across it (a curve without verdicts).
 SIDE_VERDICT = {"above": "holds", "below": "contradicted", "across": "unsupported"}
@@ -489,4 +490,4 @@ def how_to_read() -> HowToRead:
     fig.suptitle("How to read a specification curve (made-up numbers)", fontsize=style.FONT_PT + 1)
     alt = ("An annotated specification curve on made-up numbers, its marks numbered 1 to 7 as in the "
            "list below it.")
-    return HowToRead(style.static(fig, alt=alt))
+    return HowToRead(static(fig, alt=alt))

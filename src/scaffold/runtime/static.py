@@ -14,7 +14,7 @@ phone it shows about 358 px wide, so its 9-point tick labels would be 6 px tall.
 Exactly one of the four shows (``_static/layout.css``).  Each image records the
 smallest text it holds, in its own pixels (``data-min-text-px``), so the browser
 test can measure the text as displayed.  :func:`install` makes every matplotlib
-figure a section displays or glues render this way (``style.apply()`` calls it).
+figure a section displays or glues render this way (:func:`apply` sets the style and installs it).
 """
 
 from __future__ import annotations
@@ -266,3 +266,10 @@ def install() -> bool:
         Figure, lambda f: StaticFigure(f, close=False).to_html())
     ip.display_formatter.formatters["image/png"].for_type(Figure, lambda f: None)
     return True
+
+
+def apply() -> None:
+    """The book's figure style (:func:`scaffold.runtime.style.apply`), and every figure the
+    section shows or glues with a phone and a dark rendition (:func:`install`)."""
+    style.apply()
+    install()

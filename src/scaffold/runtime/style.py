@@ -180,10 +180,6 @@ def apply() -> None:
         "axes.spines.top": False, "axes.spines.right": False,
     })
     mpl.rcParams["figure.constrained_layout.use"] = True
-    # Every figure the section shows or glues gets a phone and a dark rendition.
-    from scaffold.runtime.static import install
-
-    install()
 
 
 def figsize(rows: int = 1, panel_height: float = 2.6) -> tuple[float, float]:
@@ -219,14 +215,6 @@ def png(fig, dpi: int = DPI, transparent: bool = False) -> bytes:
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight",
                 facecolor="none" if transparent else "white", transparent=transparent)
     return buf.getvalue()
-
-
-def static(fig, alt: str = ""):
-    """``fig`` as the page shows a static figure: wide and phone renditions, light and dark
-    (:class:`scaffold.runtime.static.StaticFigure`); the figure is closed."""
-    from scaffold.runtime.static import StaticFigure
-
-    return StaticFigure(fig, alt)
 
 
 def smallest_text_px(fig, page_px: int = PAGE_PX) -> float:
