@@ -31,3 +31,20 @@ def test_sparse_vs_dense_counts_and_speedup():
 def test_crossover(speedups, expected):
     df = pd.DataFrame(dict(n=[16, 32, 64, 128, 256], speedup=speedups))
     assert latency.crossover(df.sample(frac=1, random_state=0)) == expected
+
+
+def test_csr_timing_falls_back_to_the_cpu_where_the_device_lacks_it(monkeypatch):
+    import torch
+
+    from scaffold import latency
+
+    dev, shown = latency.csr_device("mps")
+    assert dev.type == "cpu" and "MPS" in shown
+    assert latency.csr_device("cpu") == (torch.device("cpu"), "cpu")
+
+    def refuse(self, *a, **k):
+        raise NotImplementedError("no CSR here")
+
+    monkeypatch.setattr(torch.Tensor, "to_sparse_csr", refuse)
+    dev, shown = latency.csr_device("cpu")
+    assert dev.type == "cpu" and "no CSR product" in shown

@@ -65,6 +65,7 @@ def sparse_vs_dense(sizes=(16, 32, 64, 128, 256, 512), batch: int = SPARSE_BATCH
     (speedup > 1: the sparse kernel is faster).
     """
     rows = []
+    device, shown = csr_device(device)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "sparse CSR support is in beta"
         for n in sizes:
@@ -79,8 +80,25 @@ def sparse_vs_dense(sizes=(16, 32, 64, 128, 256, 512), batch: int = SPARSE_BATCH
             nnz = int((G != 0).sum())
             rows.append(dict(n=n, nnz=nnz, density=nnz / n ** 2, dense_s=sec["dense"],
                              sparse_s=sec["sparse"], speedup=sec["dense"] / sec["sparse"],
-                             device=str(device), clock=clock_for(device, threads)[1]))
+                             device=shown, clock=clock_for(device, threads)[1]))
     return pd.DataFrame(rows)
+
+
+def csr_device(device) -> tuple[torch.device, str]:
+    """Where the CSR product can run, and how the table names it.
+
+    Apple's MPS backend has no CSR matrix product (nor float64): there the timing
+    falls back to the CPU, and the device column says so ("cpu (MPS has no CSR
+    product)").  Any device whose CSR conversion fails falls back the same way.
+    """
+    device = torch.device(device)
+    if device.type == "mps":
+        return torch.device("cpu"), "cpu (MPS has no CSR product)"
+    try:
+        torch.eye(2, device=device).to_sparse_csr()
+    except (RuntimeError, NotImplementedError):
+        return torch.device("cpu"), f"cpu ({device.type} has no CSR product)"
+    return device, str(device)
 
 
 def crossover(df: pd.DataFrame):
