@@ -95,7 +95,9 @@ def csr_device(device) -> tuple[torch.device, str]:
     if device.type == "mps":
         return torch.device("cpu"), "cpu (MPS has no CSR product)"
     try:
-        torch.eye(2, device=device).to_sparse_csr()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "sparse CSR support is in beta"
+            torch.eye(2, device=device).to_sparse_csr()
     except (RuntimeError, NotImplementedError):
         return torch.device("cpu"), f"cpu ({device.type} has no CSR product)"
     return device, str(device)
