@@ -61,7 +61,7 @@ def from_curve(cid: str, claim: CurveClaim, cv: pd.DataFrame, text: str, reporte
                float(ref["gain"].max()) if len(ref) else float("nan"), int(cv["n"].max()),
                f"paired t per reading ({V.margin('accuracy'):g} margin); verdict over the readings "
                "consistent with the note; ours = their median difference, lo/hi = its range",
-               c["verdict"], f"median {claim.a} minus {claim.b} {med:+.3f} under {where}; it {c['condition']}.",
+               c["verdict"], f"median {claim.a} minus {claim.b}: {fmt.signed(med, 3)} under {where}.",
                task=task, source=source, p=c["p"], readings=c["n"], share=c["share"],
                deciding=deciding(cv, claim), condition=c["condition"], judged_on=judged_on,
                n_consistent=c["n_consistent"], n_degenerate=c["n_degenerate"], n_ruled_out=c["n_ruled_out"],
