@@ -107,7 +107,9 @@ def test_no_finding_states_a_verdict_the_ledger_does_not_give(audit, variant):
     held = sorted({cid.split("-", 2)[2] for cid in truth.index
                    if cid.startswith(("S1-", "S2-")) and truth[cid] == verdicts.HOLDS})
     answer = plain(findings.structure(led).answer)
-    assert answer.startswith(f"Yes, on {findings._tasks(held)}." if held else "Not measurably")
+    said_v = [truth[c] for c in truth.index if c.startswith(("S1-", "S2-"))]
+    no = "No." if all(v == verdicts.CONTRADICTED for v in said_v) else "Not shown on any task."
+    assert answer.startswith(f"Yes, on {findings._tasks(held)}." if held else no)
 
 
 def test_budget_finding_follows_the_s3_verdicts(audit):
@@ -116,8 +118,9 @@ def test_budget_finding_follows_the_s3_verdicts(audit):
 
     assert answer({"S3-": verdicts.CONTRADICTED}).startswith("As well as the HSN")
     assert answer({"S3-": verdicts.HOLDS}).startswith("Worse than the HSN")
-    mixed = {"S3-": verdicts.HOLDS, "S3-budget-moons": verdicts.CONTRADICTED}
-    assert answer(mixed).startswith("It depends on the task")
+    mixed = {"S3-": verdicts.UNSUPPORTED, "S3-budget-moons": verdicts.CONTRADICTED}
+    assert answer(mixed).startswith("As well as the HSN or better, on moons; not settled on swiss roll, circles "
+                                    "and two spirals.")
     unsettled = answer({"S3-": verdicts.UNSUPPORTED})  # one verdict on every task: not "depends on the task"
     assert unsettled.startswith("Not settled.")
     assert "is unsupported on swiss roll, circles, moons and two spirals" in unsettled

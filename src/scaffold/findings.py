@@ -162,6 +162,33 @@ def _shared_levels(df: pd.DataFrame, axes) -> str:
     return " and ".join(out)
 
 
+def _sizes(rows: pd.DataFrame, ids, what: str, better: str, worse: str) -> str:
+    """Per task, the median difference in words: within the margin, or who is ahead by how much."""
+    same, ahead, behind = [], [], []
+    for cid, task in ids:
+        if cid not in rows.index:
+            continue
+        x = float(rows.loc[cid, "ours"])
+        (same if abs(x) <= V.MARGIN_ACC else ahead if x > 0 else behind).append((task, x))
+    parts = []
+    if same:
+        verb = "differs" if what == "the HSN" else "changes test accuracy"
+        parts.append(f"{what} {verb} by less than the margin on {_tasks([t for t, _ in same])}")
+    parts += [f"{better} by {_points(x)} on {TASK_WORDS[t]}" for t, x in ahead]
+    parts += [f"{worse} by {_points(x)} on {TASK_WORDS[t]}" for t, x in behind]
+    return "; ".join(parts)
+
+
+def _lead_over(rows: pd.DataFrame, ids) -> str:
+    verdicts = [rows.loc[c, "verdict"] for c, _ in ids if c in rows.index]
+    held = sorted({t for c, t in ids if c in rows.index and rows.loc[c, "verdict"] == V.HOLDS})
+    if held:
+        return f"*Yes, on {_tasks(held)}.* "
+    if all(v == V.CONTRADICTED for v in verdicts):
+        return "*No.* "
+    return "*Not shown on any task.* "
+
+
 def structure(led: pd.DataFrame) -> Finding:
     """Whether the recurrence (T = 5 against T = 0) and the Kronecker graph matter, per task."""
     rows = _rows(led)
@@ -170,16 +197,14 @@ def structure(led: pd.DataFrame) -> Finding:
     ids = [c for c, _ in s1 + s2 if c in rows.index]
     if not ids:
         return Finding("structure", "Do the recurrence and the graph matter?", "Not judged in this build.", ())
-    size = float(rows.loc[ids, "ours"].abs().max())
-    held = [c for c in ids if rows.loc[c, "verdict"] == V.HOLDS]
-    lead = (f"*Yes, on {_tasks(sorted({c.split('-', 2)[2] for c in held}))}.* " if held
-            else "*Not measurably, on these tasks.* ")
-    text = lead + (f"Under the readings consistent with the note, removing the loop (T = 0) or replacing the Kronecker "
-            f"graph by a random graph with the same edges moves test accuracy by at most {_points(size)} "
-            f"(median over readings). \u201cThe circulation is the key\u201d "
-            f"{_verdict_list(_by_verdict(rows, s1))}; \u201cthe Kronecker graph beats a random graph\u201d "
-            f"{_verdict_list(_by_verdict(rows, s2))}. Contradicted here means the difference is shown to be "
-            f"smaller than {fmt.num(V.MARGIN_ACC, 2)} accuracy.")
+    text = (_lead_over(rows, s1 + s2) + "Under the readings consistent with the note (median over them): "
+            + _sizes(rows, s1, "removing the loop (T = 0)", "the loop helps", "the loop loses") + ". "
+            + _upper(_sizes(rows, s2, "a random graph with the same edges", "the Kronecker graph is ahead",
+                            "the Kronecker graph is behind")) + ". "
+            f"\u201cThe circulation is the key\u201d {_verdict_list(_by_verdict(rows, s1))}; \u201cthe Kronecker "
+            f"graph beats a random graph\u201d {_verdict_list(_by_verdict(rows, s2))}. A claim that X matters is "
+            f"contradicted when the difference is shown to be within the margin ({fmt.num(V.MARGIN_ACC, 2)} "
+            "accuracy) or to go the other way.")
     labels = tuple(("T = 0 on|" if c.startswith("S1") else "random graph on|")
                    + TASK_WORDS[c.split("-", 2)[2]] for c in ids)
     return Finding("structure", "Do the recurrence and the graph matter?", text, tuple(ids),
@@ -192,12 +217,17 @@ def budget(led: pd.DataFrame) -> Finding:
     s3 = [(f"S3-budget-{t}", t) for t in STRUCTURE_TASKS]
     ids = [c for c, _ in s3 if c in rows.index]
     groups = _by_verdict(rows, s3)
-    # "It depends on the task" only when the tasks' verdicts differ (one "unsupported" everywhere does not).
-    lead = ({V.CONTRADICTED: "*As well as the HSN.* ", V.HOLDS: "*Worse than the HSN.* "}.get(
-        next(iter(groups)), "*Not settled.* ") if len(groups) == 1 else "*It depends on the task.* ")
-    text = (lead + "Against a dense MLP with the HSN's learned budget, \u201cstructure substitutes for learned "
-            f"parameters\u201d {_verdict_list(groups)} (HSN minus that MLP, median "
-            f"{fmt.signed(float(rows.loc[ids, 'ours'].median()), 4)} accuracy).") if ids else ""
+    if V.HOLDS in groups:
+        lead = f"*Worse than the HSN on {_tasks(groups[V.HOLDS])}.* "
+    elif V.CONTRADICTED in groups:
+        rest = [t for v, ts in groups.items() if v != V.CONTRADICTED for t in ts]
+        lead = (f"*As well as the HSN or better, on {_tasks(groups[V.CONTRADICTED])}"
+                + (f"; not settled on {_tasks(rest)}.* " if rest else ".* "))
+    else:
+        lead = "*Not settled.* "
+    text = (lead + "Against a dense MLP with the HSN's learned budget: "
+            + _sizes(rows, s3, "the HSN", "the HSN is ahead", "the HSN is behind")
+            + f". The claim \u201cstructure substitutes for learned parameters\u201d {_verdict_list(groups)}.") if ids else ""
     labels = ["budget MLP on|" + TASK_WORDS[c.split("-", 2)[2]] for c in ids]
     if "S4-frontier" in rows.index:
         r = rows.loc["S4-frontier"]

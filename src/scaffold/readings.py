@@ -74,20 +74,20 @@ HSN_AXES = (
     Axis("dg", "DG mask", "hsn", ("learned sparse input projection", "with 5% density"), (
         _lv("drawn", "the 5% DG mask as drawn", unlike="a DG mask other than as drawn", supports="the note's only rule is a 5% density; its Table 3.3 counts 5 DG nonzeros, which "
                      "one Bernoulli draw on 64 slots gives (mean 3.2)", dg_min_inputs=0),
-        _lv("min1", "one input per DG unit", supports="silent on DG units left without input; one input per unit gives at least 32 "
+        _lv("min1", "one input per DG unit", unlike="a DG mask other than one input per unit", supports="silent on DG units left without input; one input per unit gives at least 32 "
                     "nonzeros, against the 5 of Table 3.3", dg_min_inputs=1),
-        _lv("init", "the DG mask at the start only", supports="the 897 / 865 counts count all of W_dg: a mask applied when the "
+        _lv("init", "the DG mask at the start only", unlike="a DG mask other than at the start only", supports="the 897 / 865 counts count all of W_dg: a mask applied when the "
                     "weights are drawn and then not enforced makes every entry learned", dg_mask="init"),
-        _lv("dense", "no DG mask", supports="the 897 / 865 counts count all of W_dg: a mask never enforced is a dense, "
+        _lv("dense", "no DG mask", unlike="a DG mask", supports="the 897 / 865 counts count all of W_dg: a mask never enforced is a dense, "
                      "fully learned W_dg", dg_mask="none"),
     ), literal="drawn"),
     Axis("G", "G scale", "hsn", ("built from a Sierpiński initiator",
                                  "giving precise control over spectral properties"), (
         _lv("raw", "the raw 0/1 graph", unlike="G rescaled", supports="a 0/1 initiator and no word on rescaling: its Kronecker power stays 0/1 "
                    "(radius about 6.85 at 16 units)", spectral_radius=None),
-        _lv("r0.9", "G rescaled to radius 0.9", supports="silent on scale; radius 0.9 is the echo-state convention of the reservoir "
+        _lv("r0.9", "G rescaled to radius 0.9", unlike="G raw or at radius 1", supports="silent on scale; radius 0.9 is the echo-state convention of the reservoir "
                     "computing the note cites (Jaeger 2001)", spectral_radius=0.9),
-        _lv("r1", "G rescaled to radius 1", supports="silent on scale; radius 1 is the edge of stability, the other usual choice",
+        _lv("r1", "G rescaled to radius 1", unlike="G raw or at radius 0.9", supports="silent on scale; radius 1 is the edge of stability, the other usual choice",
             spectral_radius=1.0),
     ), literal="raw"),
     Axis("learnG", "G learned", "hsn", ("fixed Kronecker graph", "897 learned parameters"), (

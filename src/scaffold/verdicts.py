@@ -180,6 +180,11 @@ def judge_control(c: dict) -> str:
     return CONTRADICTED if judge(c, "superior") == HOLDS else UNSUPPORTED
 
 
+def control_p(c: dict) -> float:
+    """The p-value behind :func:`judge_control`: the test that the control beats the original."""
+    return c["p_superior"]
+
+
 def claim_p(c: dict, kind: str, verdict: str | None = None) -> float:
     """The p-value of the test behind a verdict (for the correction across the ledger).
 

@@ -225,7 +225,7 @@ def cen_claims(sel: pd.DataFrame) -> list[dict]:
                        v, f"keeping the same random, data-agnostic expander but giving its units random "
                        f"biases lowers the test MSE from {fmt.num(b.mean())} to {fmt.num(a.mean())}, while a "
                        f"dense Gaussian expander without biases stays at {fmt.num(dn.mean())}.", task="",
-                       p=V.claim_p(c, "superior", v), evidence="fig-audit-forest"))
+                       p=V.control_p(c), evidence="fig-audit-forest"))
     except KeyError as e:
         out.append(untestable(cid, text, "explanation", e))
     return out
