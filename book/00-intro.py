@@ -41,10 +41,12 @@ display(Markdown(pg.facts["findings"]))
 # ```{glue:figure} fig-i-summary
 # :name: fig-intro-summary
 #
-# The HSN minus the dense MLP, per reading of the note (rows) and task (columns), in units of the
-# rulebook's margin (one margin is 0.01 accuracy, or 1% of the targets' variance on sine): blue where
-# the HSN does better, red where it does worse, white within a margin. Readings that do not train
-# are left out. The cells give the raw difference (the MSE ratio on sine).
+# The HSN minus the dense MLP, per task (columns), under the readings consistent with the note's own
+# numbers and the two named readings, *literal* (the note's words) and *repaired* (rows, named by
+# how they depart from the literal one). Colour is in units of the rulebook's margin (0.01 accuracy,
+# or 1% of the targets' variance on sine): blue where the HSN does better, red where it does worse,
+# white within a margin; the cells give the raw difference (the MSE ratio on sine). Every reading is
+# on the audit page.
 # ```
 #
 # ```{glue:figure} tab-i-verdicts

@@ -110,4 +110,16 @@ def page(cfg) -> Page:
     table = views.table(verdict_table(t["ledger"]), headers={"claim": "Claim", "verdict": "Verdict",
                                                              "condition": "Condition"},
                         raw=("claim",), key=True, verdict_titles=verdicts.MEANING)
-    return KEYS.page(facts(t), {"summary": frontier_fig.heatmap(t["frontier"])}, {"verdicts": table})
+    return KEYS.page(facts(t), {"summary": summary_figure(t)}, {"verdicts": table})
+
+
+def summary_figure(t: dict):
+    """The first screen's figure: the HSN minus the dense MLP, per task, under the readings
+    consistent with the note and the two named ones (all readings are on the audit page)."""
+    from ..readings import NAMED
+    from ..runtime import frontier_fig
+
+    rd = t["readings"]
+    keep = set(rd.loc[rd["consistent"].astype(bool), "reading"])
+    keep |= {r.only([k for k, _ in r.levels if k in rd]).label for r in NAMED.values()}
+    return frontier_fig.heatmap(t["frontier"], readings=keep)

@@ -168,12 +168,14 @@ def frontier_figure(table: pd.DataFrame, count: str = "learned_size", readings=N
 
 
 def heat_cells(table: pd.DataFrame, model: str = "HSN", reference: str = "Dense MLP",
-               count: str = "learned_size") -> tuple[pd.DataFrame, pd.DataFrame]:
+               count: str = "learned_size", readings=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(values in margins, clipped to +-CLIP; cell texts), readings x task readings.
 
     Rows are readings in words, sorted by their mean value over tasks (best first);
     a cell's text is the raw difference for accuracy and the ratio for MSE.
     """
+    if readings is not None:  # only these readings (labels of the ``reading`` column) as rows
+        table = table[(table["family"] != model) | table["reading"].isin(list(readings))]
     gp = F.gaps(table, model, reference, count)
     if gp.empty:
         raise ValueError(f"no rows of family {model!r} to compare with {reference!r}")
@@ -189,7 +191,7 @@ def heat_cells(table: pd.DataFrame, model: str = "HSN", reference: str = "Dense 
 
 
 def heatmap(table: pd.DataFrame, model: str = "HSN", reference: str = "Dense MLP",
-            count: str = "learned_size", alt: str = "") -> LiveFigure:
+            count: str = "learned_size", alt: str = "", readings=None) -> LiveFigure:
     """The model's difference to ``reference`` by reading (rows) and task reading (columns).
 
     Colour: the mean paired difference in units of the rulebook's margin
@@ -200,28 +202,33 @@ def heatmap(table: pd.DataFrame, model: str = "HSN", reference: str = "Dense MLP
     import matplotlib.pyplot as plt
     import plotly.graph_objects as go
 
-    val, text = heat_cells(table, model, reference, count)
+    val, text = heat_cells(table, model, reference, count, readings)
+    import textwrap
+
+    # Row labels wrap, so that the cells keep most of the width (a phone included).
+    rows_live = ["<br>".join(textwrap.wrap(r, 34)) for r in val.index]
+    rows_static = ["\n".join(textwrap.wrap(r, 40)) for r in val.index]
     ref = "dense frontier" if reference == "frontier" else reference
     bar = f"{model} \u2212 {ref}, in margins (positive: {model} better)"
     alt = alt or f"Heatmap of {model} minus {ref} by reading and task"
 
     def draw(per_row):
         fig = go.Figure(go.Heatmap(
-            z=val.to_numpy(), x=list(val.columns), y=list(val.index), text=text.to_numpy(),
+            z=val.to_numpy(), x=list(val.columns), y=rows_live, text=text.to_numpy(),
             texttemplate="%{text}", textfont=dict(size=12), colorscale="RdBu", zmid=0, zmin=-CLIP, zmax=CLIP,
             colorbar=dict(title=dict(text="margins", side="right")),
             hovertemplate="%{y}<br>%{x}: %{text} (%{z:.2f} margins)<extra></extra>"))
         fig.update_yaxes(autorange="reversed", automargin=True)
         fig.update_xaxes(side="top")
         fig.update_layout(title=dict(text=bar, font=dict(size=13)))
-        return layout(fig, 30 * len(val) + 160)
+        return layout(fig, 44 * len(val) + 160)
 
-    height = 0.26 * len(val) + 1.8
+    height = 0.42 * len(val) + 1.8
     sfig, ax = plt.subplots(figsize=(style.WIDTH_IN, height))
     im = ax.imshow(val.to_numpy(dtype=float), cmap="RdBu", vmin=-CLIP, vmax=CLIP, aspect="auto")
     ax.set_xticks(range(val.shape[1]), val.columns, rotation=20, ha="left")
     ax.xaxis.tick_top()
-    ax.set_yticks(range(len(val)), val.index)
+    ax.set_yticks(range(len(val)), rows_static)
     ax.grid(False)
     for (i, j), t in np.ndenumerate(text.to_numpy()):
         v = val.iat[i, j]
