@@ -212,16 +212,19 @@ def heatmap(table: pd.DataFrame, model: str = "HSN", reference: str = "Dense MLP
     bar = f"{model} \u2212 {ref}, in margins (positive: {model} better)"
     alt = alt or f"Heatmap of {model} minus {ref} by reading and task"
 
-    def draw(per_row):
+    def draw(phone: bool = False):
+        # On a phone the cells lose their text (tap a cell for it) and the labels get narrower.
+        labels = ["<br>".join(textwrap.wrap(r, 22)) for r in val.index] if phone else rows_live
         fig = go.Figure(go.Heatmap(
-            z=val.to_numpy(), x=list(val.columns), y=rows_live, text=text.to_numpy(),
-            texttemplate="%{text}", textfont=dict(size=12), colorscale="RdBu", zmid=0, zmin=-CLIP, zmax=CLIP,
-            colorbar=dict(title=dict(text="margins", side="right")),
+            z=val.to_numpy(), x=list(val.columns), y=labels, text=text.to_numpy(),
+            texttemplate="" if phone else "%{text}", textfont=dict(size=12), colorscale="RdBu", zmid=0,
+            zmin=-CLIP, zmax=CLIP,
+            colorbar=dict(title=dict(text="margins", side="right"), thickness=10 if phone else 20),
             hovertemplate="%{y}<br>%{x}: %{text} (%{z:.2f} margins)<extra></extra>"))
-        fig.update_yaxes(autorange="reversed", automargin=True)
-        fig.update_xaxes(side="top")
-        fig.update_layout(title=dict(text=bar, font=dict(size=13)))
-        return layout(fig, 44 * len(val) + 160)
+        fig.update_yaxes(autorange="reversed", automargin=True, tickfont=dict(size=10 if phone else 12))
+        fig.update_xaxes(side="top", tickangle=-90 if phone else 0)
+        fig.update_layout(title=dict(text=bar, font=dict(size=11 if phone else 13)))
+        return layout(fig, (52 if phone else 44) * len(val) + 200)
 
     height = 0.42 * len(val) + 1.8
     sfig, ax = plt.subplots(figsize=(style.WIDTH_IN, height))
@@ -236,4 +239,4 @@ def heatmap(table: pd.DataFrame, model: str = "HSN", reference: str = "Dense MLP
                 color="white" if v == v and abs(v) > 0.6 * CLIP else "0.1")
     sfig.colorbar(im, ax=ax, label=bar, orientation="horizontal", location="bottom", shrink=0.6,
                   aspect=40)
-    return LiveFigure(draw(1), sfig, alt)
+    return LiveFigure(draw(), sfig, alt, narrow=draw(phone=True), narrow_traces=True)
