@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 
 from scaffold import findings, verdicts
+from scaffold.data import TASKS, task_title
 from test_chapter_audit import fake_audit
 
-WORD_TO_TASK = {v: k for k, v in findings.TASK_WORDS.items()}
+WORD_TO_TASK = {task_title(t): t for t in TASKS}
 #: The quoted claim of each verdict list in the findings, and the ledger ids it speaks for.
 QUOTED = {"the HSN matches the dense MLP": "C1-{}", "The circulation is the key": "S1-circulation-{}",
           "the Kronecker graph beats a random graph": "S2-kronecker-{}",
@@ -108,7 +109,7 @@ def test_no_finding_states_a_verdict_the_ledger_does_not_give(audit, variant):
                    if cid.startswith(("S1-", "S2-")) and truth[cid] == verdicts.HOLDS})
     answer = plain(findings.structure(led).answer)
     said_v = [truth[c] for c in truth.index if c.startswith(("S1-", "S2-"))]
-    no = "No." if all(v == verdicts.CONTRADICTED for v in said_v) else "Not shown on any task."
+    no = "No." if all(v == verdicts.CONTRADICTED for v in said_v) else "Not shown to help on any task."
     assert answer.startswith(f"Yes, on {findings._tasks(held)}." if held else no)
 
 
@@ -125,7 +126,8 @@ def test_budget_finding_follows_the_s3_verdicts(audit):
     assert unsettled.startswith("Not settled.")
     assert "is unsupported on swiss roll, circles, moons and two spirals" in unsettled
     assert "S4-frontier" in findings.budget(audit["ledger"]).claims
-    assert audit["ledger"].set_index("claim_id").loc["S4-frontier", "why"] in answer()
+    s4 = audit["ledger"].set_index("claim_id").loc["S4-frontier"]
+    assert f"{round(s4['share'] * s4['readings'])} of {int(s4['readings'])} HSN comparisons" in answer()
 
 
 def test_cen_finding_follows_the_explanations_verdict(audit):
@@ -147,7 +149,7 @@ def test_matches_finding_names_the_condition_and_what_the_note_points_to(audit):
     led = audit["ledger"].set_index("claim_id")
     assert f"it {led.loc['C1-moons', 'condition']}" in f.answer  # one condition for the three tasks
     assert "they rule out the 5% DG mask as drawn" in f.answer  # the fake's drawn mask loses 40 points
-    assert "Elsewhere it loses 40 points." in f.answer
+    assert "Under the other readings that train it trails the dense MLP by 40 points." in f.answer
     assert "do not train" not in f.answer  # no reading of the fake is degenerate
 
 
@@ -163,7 +165,8 @@ def test_losses_never_say_loses_for_readings_that_are_not_behind():
         return pd.DataFrame({"claim": "matches-moons", "degenerate": False, "verdict": verdicts.UNSUPPORTED,
                              "gain": gains})
 
-    assert findings._losses(curves([-0.05, -0.2])) == "Elsewhere it loses 5.0 points to 20 points."
-    assert "loses" not in findings._losses(curves([-0.05, 0.002]))
-    assert "loses" not in findings._losses(curves([0.001, 0.002]))
-    assert findings._losses(curves([-0.4, -0.4])) == "Elsewhere it loses 40 points."
+    assert findings._losses(curves([-0.05, -0.2])) == ("Under the other readings that train it trails the dense "
+                                                        "MLP by 5.0 to 20 points.")
+    assert "trails" not in findings._losses(curves([-0.05, 0.002]))
+    assert "trails" not in findings._losses(curves([0.001, 0.002]))
+    assert findings._losses(curves([-0.4, -0.4])) == "Under the other readings that train it trails the dense MLP by 40 points."

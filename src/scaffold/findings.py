@@ -21,12 +21,11 @@ import pandas as pd
 
 from . import fmt
 from . import verdicts as V
+from .data import task_title
 from .readings import AXIS, HSN_AXES, TASK_AXES
 
 CLASSIFICATION = ("swiss_roll", "circles", "moons")
 STRUCTURE_TASKS = ("swiss_roll", "circles", "moons", "two_spirals")
-TASK_WORDS = {"swiss_roll": "swiss roll", "circles": "circles", "moons": "moons", "two_spirals": "two spirals",
-              "sine": "sine"}
 AUDIT = "05-audit"
 
 
@@ -64,7 +63,7 @@ def _rows(led: pd.DataFrame) -> pd.DataFrame:
 
 
 def _tasks(words) -> str:
-    words = [TASK_WORDS.get(w, w) for w in words]
+    words = [task_title(w) for w in words]
     return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + (words[-1] if words else "")
 
 
@@ -115,7 +114,7 @@ def matches(led: pd.DataFrame, curves: pd.DataFrame, readings: pd.DataFrame | No
         text += (f" {_upper(fmt.count(deg, 'HSN reading'))} of {fmt.int_(len(readings))} "
                  "do not train at all (degenerate: shown, counted, left out of every verdict).")
     return Finding("matches", "When does the HSN match the dense MLP?", text, tuple(ids),
-                   "fig-audit-curve-matches", tuple(TASK_WORDS[c.split("-", 1)[1]] for c in ids))
+                   "fig-audit-curve-matches", tuple(task_title(c.split("-", 1)[1]) for c in ids))
 
 
 def _lead(conditions) -> str:
@@ -143,14 +142,15 @@ def _losses(curves: pd.DataFrame) -> str:
     if bad.empty:
         return ""
     least, most = float(bad["gain"].max()), float(bad["gain"].min())
+    where = "Under the other readings that train"
     if most >= 0:  # failing readings that are not behind on average: their intervals are too wide
-        return (f"Elsewhere it is {_points(most)} to {_points(least)} ahead on average, too variable to be "
+        return (f"{where} it is {_points(most)} to {_points(least)} ahead on average, too variable to be "
                 "judged a match.")
     if least >= 0:
-        return f"Elsewhere it ranges from {_points(most)} behind to {_points(least)} ahead."
+        return f"{where} it ranges from {_points(most)} behind to {_points(least)} ahead."
     if _points(least) == _points(most):
-        return f"Elsewhere it loses {_points(most)}."
-    return f"Elsewhere it loses {_points(least)} to {_points(most)}."
+        return f"{where} it trails the dense MLP by {_points(most)}."
+    return f"{where} it trails the dense MLP by {_points(least).split()[0]} to {_points(most)}."
 
 
 def _shared_levels(df: pd.DataFrame, axes) -> str:
@@ -174,8 +174,8 @@ def _sizes(rows: pd.DataFrame, ids, what: str, better: str, worse: str) -> str:
     if same:
         verb = "differs" if what == "the HSN" else "changes test accuracy"
         parts.append(f"{what} {verb} by less than the margin on {_tasks([t for t, _ in same])}")
-    parts += [f"{better} by {_points(x)} on {TASK_WORDS[t]}" for t, x in ahead]
-    parts += [f"{worse} by {_points(x)} on {TASK_WORDS[t]}" for t, x in behind]
+    parts += [f"{better} by {_points(x)} on {task_title(t)}" for t, x in ahead]
+    parts += [f"{worse} by {_points(x)} on {task_title(t)}" for t, x in behind]
     return "; ".join(parts)
 
 
@@ -186,7 +186,7 @@ def _lead_over(rows: pd.DataFrame, ids) -> str:
         return f"*Yes, on {_tasks(held)}.* "
     if all(v == V.CONTRADICTED for v in verdicts):
         return "*No.* "
-    return "*Not shown on any task.* "
+    return "*Not shown to help on any task.* "
 
 
 def structure(led: pd.DataFrame) -> Finding:
@@ -206,7 +206,7 @@ def structure(led: pd.DataFrame) -> Finding:
             f"contradicted when the difference is shown to be within the margin ({fmt.num(V.MARGIN_ACC, 2)} "
             "accuracy) or to go the other way.")
     labels = tuple(("T = 0 on|" if c.startswith("S1") else "random graph on|")
-                   + TASK_WORDS[c.split("-", 2)[2]] for c in ids)
+                   + task_title(c.split("-", 2)[2]) for c in ids)
     return Finding("structure", "Do the recurrence and the graph matter?", text, tuple(ids),
                    "fig-audit-curve-circulation", labels)
 
@@ -228,10 +228,13 @@ def budget(led: pd.DataFrame) -> Finding:
     text = (lead + "Against a dense MLP with the HSN's learned budget: "
             + _sizes(rows, s3, "the HSN", "the HSN is ahead", "the HSN is behind")
             + f". The claim \u201cstructure substitutes for learned parameters\u201d {_verdict_list(groups)}.") if ids else ""
-    labels = ["budget MLP on|" + TASK_WORDS[c.split("-", 2)[2]] for c in ids]
+    labels = ["budget MLP on|" + task_title(c.split("-", 2)[2]) for c in ids]
     if "S4-frontier" in rows.index:
         r = rows.loc["S4-frontier"]
-        text += f" Against dense MLPs of every width from 4 to 64: {r['why']}"
+        n = int(r["readings"])
+        text += (f" Against dense MLPs of every width from 4 to 64, {fmt.int_(round(r['share'] * n))} of "
+                 f"{fmt.int_(n)} HSN comparisons (readings that train, each task) sit above the curve at the "
+                 f"HSN's learned parameter count.")
         ids.append("S4-frontier")
         labels.append("the dense frontier")
     return Finding("budget", "How does a dense MLP of the same budget do?", text.strip(), tuple(ids),
