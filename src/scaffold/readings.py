@@ -112,7 +112,7 @@ HSN_AXES = (
 
 TASK_AXES = (
     Axis("swiss", "Swiss-roll label", "swiss_roll", ("binary label on a 2D spiral manifold",), (
-        _lv("half", "the half-roll label", supports="silent on which label; the generator has none, and cutting the roll at "
+        _lv("half", "the roll cut in half for its label", supports="silent on which label; the generator has none, and cutting the roll at "
                     "mid-length is the simplest binary label on it", task="swiss_roll"),
         _lv("arms", "the two-spirals label", supports="silent on which label; a 'spiral' label can also mean two interleaved arms, "
                     "the classic harder benchmark", task="two_spirals"),

@@ -386,6 +386,23 @@ def _condition(ok: pd.DataFrame, keep, holds, contra) -> tuple[str, int]:
     return "holds under no reading; " + text, (rule.errors if rule else 0)
 
 
+def split_readings(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the rows of readings that train, those of them consistent with the note's numbers).
+
+    ``degenerate`` and ``consistent`` are optional boolean columns (absent: none
+    degenerate, all consistent).
+    """
+    ok = table[~table["degenerate"].astype(bool)] if "degenerate" in table else table
+    return ok, (ok[ok["consistent"].astype(bool)] if "consistent" in ok else ok)
+
+
+def summary_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows a claim's measurement is summarised on: the consistent readings that train,
+    or every reading that trains when none is consistent."""
+    ok, cons = split_readings(table)
+    return cons if len(cons) else ok
+
+
 def conditional(table: pd.DataFrame, axes, verdict: str = "verdict", p: str = "p") -> dict:
     """A claim judged under every reading, summarised as the book reports it.
 
@@ -401,10 +418,8 @@ def conditional(table: pd.DataFrame, axes, verdict: str = "verdict", p: str = "p
       in plain words, with the readings it gets wrong;
     - ``n``, ``holds``, ``share``, ``n_degenerate``, ``n_consistent``, ``n_ruled_out``.
     """
-    t = table.copy()
-    deg = t["degenerate"].astype(bool) if "degenerate" in t else pd.Series(False, index=t.index)
-    ok = t[~deg]
-    cons = ok[ok["consistent"].astype(bool)] if "consistent" in ok else ok
+    ok, cons = split_readings(table)
+    deg_n = len(table) - len(ok)
     v = reading_verdict(cons[verdict]) if len(cons) else UNTESTABLE
     keep = [a for a in axes if a in ok and ok[a].astype(str).nunique() > 1]
     holds = (ok[verdict] == HOLDS).to_numpy()
@@ -413,7 +428,7 @@ def conditional(table: pd.DataFrame, axes, verdict: str = "verdict", p: str = "p
     pv = reading_p(cons[p]) if v in (HOLDS, CONTRADICTED) and len(cons) else np.nan
     return dict(verdict=v, p=pv, condition=condition, rule_errors=int(errors), n=int(len(ok)),
                 holds=int(holds.sum()), share=float(holds.mean()) if len(ok) else np.nan,
-                n_degenerate=int(deg.sum()), n_consistent=int(len(cons)),
+                n_degenerate=int(deg_n), n_consistent=int(len(cons)),
                 n_ruled_out=int(ok["ruled_out"].astype(bool).sum()) if "ruled_out" in ok else 0)
 
 

@@ -52,11 +52,9 @@ def from_curve(cid: str, claim: CurveClaim, cv: pd.DataFrame, text: str, reporte
         return untestable(cid, text, reported, f"no rows for {claim.a!r} or {claim.b!r}", task=task,
                           source=source, judged_on=judged_on)
     c = V.conditional(cv, S.curve_axes(claim))
-    ok = cv[~cv["degenerate"]]
-    cons = ok[ok["consistent"]] if len(ok) else ok
-    ref = cons if len(cons) else ok
+    ref = V.summary_rows(cv)
     med = float(ref["gain"].median()) if len(ref) else float("nan")
-    where = "the readings consistent with the note" if len(cons) else "the readings that train"
+    where = "the readings consistent with the note" if c["n_consistent"] else "the readings that train"
     return row(cid, text, reported, med, float(ref["gain"].min()) if len(ref) else float("nan"),
                float(ref["gain"].max()) if len(ref) else float("nan"), int(cv["n"].max()),
                f"paired t per reading ({V.margin('accuracy'):g} margin); verdict over the readings "
@@ -99,8 +97,7 @@ def sine_ratio(rc: pd.DataFrame) -> dict:
     if rc is None or rc.empty:
         return untestable(cid, text, f"{rep:.2f}x", "HSN or dense MLP on sine", task="sine", source=src)
     c = V.conditional(rc, (*S.HSN_KEYS, "noise"))
-    ok = rc[~rc["degenerate"]]
-    ref = ok[ok["consistent"]] if ok["consistent"].any() else ok
+    ref = V.summary_rows(rc)
     return row(cid, text, f"{rep:.2f}x", float(np.exp(np.log(ref["gain"]).median())), float(ref["gain"].min()),
                float(ref["gain"].max()), int(rc["n"].max()),
                "95% interval of the geometric-mean MSE ratio (validation) per reading, against the reported "
@@ -125,14 +122,13 @@ def frontier_claim(front: pd.DataFrame, readings: pd.DataFrame, task_post: pd.Da
     tab = pd.concat(parts, ignore_index=True)
     axes = [k for k in (*S.HSN_KEYS, "task", *S.TASK_KEYS) if k in tab]
     c = V.conditional(tab, axes)
-    ok = tab[~tab["degenerate"]]
-    ref = ok[ok["consistent"]] if ok["consistent"].any() else ok
-    above = int((ok["verdict"] == V.HOLDS).sum())
+    ref = V.summary_rows(tab)
+    above = c["holds"]
     return row(cid, text, "takeaway", float(ref["mean"].max()), float(ref["lo"].min()), float(ref["hi"].max()),
                int(tab["n"].max()), "per reading and task, paired t of the HSN against the dense frontier "
                "(widths 4 to 64, interpolated in log learned parameters) at the HSN's learned count; ours = the "
                "best mean difference under the consistent readings", c["verdict"],
-               f"{above} of {len(ok)} HSN readings and tasks sit above the frontier; the claim {c['condition']}.",
+               f"{above} of {c['n']} HSN readings and tasks sit above the frontier; the claim {c['condition']}.",
                p=c["p"], readings=c["n"], share=c["share"], condition=c["condition"],
                n_consistent=c["n_consistent"], n_degenerate=c["n_degenerate"], n_ruled_out=c["n_ruled_out"],
                evidence="fig-audit-frontier")
@@ -163,8 +159,7 @@ def reported_values(long: pd.DataFrame, readings: pd.DataFrame, task_post: pd.Da
             tab = pd.DataFrame(rows)
             tab = S.annotate(tab, readings if model == "HSN" else None, task_post, task)
             c = V.conditional(tab, axes)
-            ok = tab[~tab["degenerate"]]
-            ref = ok[ok["consistent"]] if ok["consistent"].any() else ok
+            ref = V.summary_rows(tab)
             out.append(row(cid, text, rep, float(ref["gain"].median()), float(ref["gain"].min()),
                            float(ref["gain"].max()), int(d.seed.nunique()),
                            "reported value inside the 95% prediction interval of one run (validation), per "
