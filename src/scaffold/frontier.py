@@ -32,7 +32,7 @@ from . import verdicts as V
 from .data import TASKS, metric_of
 from .experiments import task_shape
 from .models import DENSE, ModelSpec
-from .multiverse import BUDGET, DEFAULT_NOISE, HSN_KEYS, TASK_KEYS, budget_dense, entries
+from .multiverse import BUDGET, DEFAULT_NOISE, HSN_KEYS, TASK_KEYS, budget_dense, entries, grid_name, run_rows
 from .params import totals
 from .readings import VARIANTS, Reading, hsn_spec, task_readings
 from .sweep import Grid, SweepResult
@@ -78,7 +78,7 @@ def frontier_grids(cfg) -> dict[str, Grid]:
     for _task, lib, opts, levels in _frontier_readings():
         free = {s.config.widths[0] for s in (DENSE, budget_dense(lib))}  # trained by the multiverse
         widths = WIDTHS if cfg.profile == "full" else sorted({*QUICK_WIDTHS, *free})
-        name = "frontier " + " ".join([lib, *(f"{k}={v}" for k, v in levels.items())])
+        name = grid_name("frontier ", lib, levels)
         out[name] = Grid(tasks=(lib,), specs=dense_specs(lib, widths), seeds=tuple(cfg.seeds),
                          epochs_scale=cfg.epochs_scale, data_options=tuple(sorted(opts.items())))
     return out
@@ -94,19 +94,12 @@ def frontier_long(results: dict[str, SweepResult], cfg) -> pd.DataFrame:
         sel = res.selected()
         task, levels, opts = meta[name]
         roles = {e.spec.label: e.model for e in entries(cfg.profile, sel["task"].iloc[0])}
-        part = pd.DataFrame({"task": task, "data_task": sel["task"].to_numpy(),
-                             "model": [roles.get(m, m) for m in sel["model"]],
+        rows = run_rows(sel, task, levels, opts)
+        part = pd.DataFrame({"model": [roles.get(m, m) for m in sel["model"]],
                              "label": sel["model"].to_numpy(), "reading": ""})
         for k in HSN_KEYS:
             part[k] = ""
-        for k in TASK_KEYS:
-            part[k] = levels.get(k, "")
-        for col, kind in (("seed", int), ("lr", float), ("val_metric", float), ("test_metric", float),
-                          ("diverged", bool)):
-            part[col] = sel[col].astype(kind).to_numpy()
-        reg = metric_of(sel["task"].iloc[0]) == "mse"
-        part["target_var"] = [degenerate.constant_score(sel["task"].iloc[0], int(s_), opts)[1] if reg
-                              else np.nan for s_ in part["seed"]]
+        part = pd.concat([rows[["task", "data_task"]], part, rows.drop(columns=["task", "data_task"])], axis=1)
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
     out["metric"] = [metric_of(t) for t in out["data_task"]]

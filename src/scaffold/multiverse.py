@@ -158,6 +158,28 @@ def _trains(trained: pd.DataFrame, r: Reading) -> bool:
     return bool(len(row)) and not bool(row["degenerate"].iloc[0])
 
 
+def grid_name(prefix: str, lib: str, levels: dict) -> str:
+    """A task reading's grid name: ``prefix`` (ending in a space), the library task, its levels."""
+    return prefix + " ".join([lib, *(f"{k}={v}" for k, v in levels.items())])
+
+
+def run_rows(sel: pd.DataFrame, task: str, levels: dict, opts: tuple) -> pd.DataFrame:
+    """The columns every long-table row shares, for the selected runs ``sel`` of one task reading:
+    note task, library task, task-axis levels, seed, lr, validation and test metric, diverged,
+    and the targets' variance (the MSE margin's scale; NaN for accuracy)."""
+    lib = sel["task"].iloc[0]
+    out = pd.DataFrame({"task": task, "data_task": lib}, index=range(len(sel)))
+    for k in TASK_KEYS:
+        out[k] = levels.get(k, "")
+    for col, kind in (("seed", int), ("lr", float), ("val_metric", float), ("test_metric", float),
+                      ("diverged", bool)):
+        out[col] = sel[col].astype(kind).to_numpy()
+    reg = metric_of(lib) == "mse"
+    out["target_var"] = [degenerate.constant_score(lib, int(s), opts)[1] if reg else float("nan")
+                         for s in out["seed"]]
+    return out
+
+
 def _task_reading_grids(cfg, phase: int, trained=None) -> dict[str, tuple]:
     out = {}
     for task, lib, opts, levels in task_readings():
@@ -167,8 +189,7 @@ def _task_reading_grids(cfg, phase: int, trained=None) -> dict[str, tuple]:
         specs = tuple(e.spec for e in entries(cfg.profile, lib, trained, phase, noise))
         if not specs:
             continue
-        prefix = "multiverse " if phase == 1 else PHASE2_PREFIX
-        name = prefix + " ".join([lib, *(f"{k}={v}" for k, v in levels.items())])
+        name = grid_name("multiverse " if phase == 1 else PHASE2_PREFIX, lib, levels)
         out[name] = (Grid(tasks=(lib,), specs=specs, seeds=tuple(cfg.seeds), epochs_scale=cfg.epochs_scale,
                           data_options=tuple(sorted(opts.items()))), task, levels)
     return out
@@ -220,34 +241,22 @@ def evidence_long(cfg, run) -> pd.DataFrame:
 
 def long_table(results: dict[str, SweepResult], cfg) -> pd.DataFrame:
     """``results`` (grid name -> SweepResult of :func:`grids`) as the multiverse's long table."""
-    levels_of = {name: (task, levels, opts) for task_, lib, opts_, levels_ in task_readings()
-                 for name, task, levels, opts in
-                 [(pfx + " ".join([lib, *(f"{k}={v}" for k, v in levels_.items())]), task_, levels_,
-                   tuple(sorted(opts_.items())))
-                  for pfx in ("multiverse ", PHASE2_PREFIX)]}
+    levels_of = {grid_name(prefix, lib, levels): (task, levels, tuple(sorted(opts.items())))
+                 for task, lib, opts, levels in task_readings() for prefix in PREFIXES}
     labels = label_fields(cfg.profile)
     parts = []
     for name, res in results.items():
         sel = res.selected()
         if sel.empty:
             continue
-        lib = sel["task"].iloc[0]
         task, task_levels, opts = levels_of[name]
+        rows = run_rows(sel, task, task_levels, opts)
         by_label = pd.DataFrame([labels[m] for m in sel["model"]])
-        part = pd.DataFrame({"task": task, "data_task": lib}, index=range(len(sel)))
-        part = pd.concat([part, by_label], axis=1)
-        for k in TASK_KEYS:
-            part[k] = task_levels.get(k, "")
+        part = pd.concat([rows[["task", "data_task"]], by_label, rows[list(TASK_KEYS)]], axis=1)
         part["phase"] = 2 if name.startswith(PHASE2_PREFIX) else 1
-        part["seed"] = sel["seed"].astype(int).to_numpy()
-        part["lr"] = sel["lr"].astype(float).to_numpy()
-        part["val_metric"] = sel["val_metric"].astype(float).to_numpy()
-        part["test_metric"] = sel["test_metric"].astype(float).to_numpy()
-        part["diverged"] = sel["diverged"].astype(bool).to_numpy()
+        part = pd.concat([part, rows.drop(columns=["task", "data_task", *TASK_KEYS, "target_var"])], axis=1)
         part["degenerate"] = degenerate.flag_runs(part, lambda r, o=opts: o).to_numpy()
-        reg = metric_of(lib) == "mse"
-        part["target_var"] = [degenerate.constant_score(lib, int(s), opts)[1] if reg else float("nan")
-                              for s in part["seed"]]
+        part["target_var"] = rows["target_var"].to_numpy()
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
     out["metric"] = [metric_of(t) for t in out["task"]]

@@ -123,7 +123,7 @@ def frontier_claim(front: pd.DataFrame, readings: pd.DataFrame, task_post: pd.Da
     axes = [k for k in (*S.HSN_KEYS, "task", *S.TASK_KEYS) if k in tab]
     c = V.conditional(tab, axes)
     ref = V.summary_rows(tab)
-    above = c["holds"]
+    above = c[V.HOLDS]
     return row(cid, text, "takeaway", float(ref["mean"].max()), float(ref["lo"].min()), float(ref["hi"].max()),
                int(tab["n"].max()), "per reading and task, paired t of the HSN against the dense frontier "
                "(widths 4 to 64, interpolated in log learned parameters) at the HSN's learned count; ours = the "
