@@ -173,3 +173,27 @@ def test_stack_trains_the_same_members_fused_or_not(specs, task, monkeypatch):
                               b.curves[["train_loss", "val_metric"]].to_numpy())
     for p, q in zip(fast[0].model.parameters(), slow[0].model.parameters()):
         assert torch.equal(p, q)
+
+
+def test_tanh_is_tanh_to_float32_rounding():
+    """The CPU tanh (2 sigmoid(2x) - 1) is within a few float32 roundings of tanh,
+    saturates to exactly +-1, keeps NaN, and has tanh's gradient 1 - y^2."""
+    x = torch.cat([torch.linspace(-30, 30, 20001), torch.tensor([0.0, 1e-30, -1e-7, 88.0, -104.0])])
+    y = fused.tanh(x)
+    assert y.dtype == torch.float32
+    assert (y.double() - torch.tanh(x.double())).abs().max() < 4e-7
+    assert y[x >= 10].eq(1).all() and y[x <= -10].eq(-1).all()
+    assert fused.tanh(torch.tensor([float("nan")])).isnan().all()
+    into = torch.empty_like(x)
+    assert torch.equal(fused.tanh_into(x, into), y) and torch.equal(into, y)
+    xg = x.clone().requires_grad_()
+    g = torch.randn_like(x)
+    fused.tanh(xg).backward(g)
+    assert torch.equal(xg.grad, torch.ops.aten.tanh_backward(g, y))  # autograd's tanh gradient, from y
+    assert torch.autograd.gradcheck(fused.tanh, torch.randn(7, dtype=torch.float64, requires_grad=True))
+
+
+def test_tanh_off_the_cpu_is_torch_tanh():
+    """Off the CPU the activation is torch.tanh itself (one kernel, the device's own)."""
+    x = torch.randn(50, device="meta")
+    assert fused.tanh(x).device.type == "meta" and fused.tanh_into(x, torch.empty_like(x)).shape == x.shape
