@@ -61,6 +61,17 @@ def _uniform(shape, bound):
     return lambda g: (torch.rand(shape, generator=g) * 2 - 1) * bound
 
 
+@lru_cache(maxsize=1 << 14)
+def _member_uniform(seed: int, name: str, shape: tuple, bound: float) -> torch.Tensor:
+    return _uniform(shape, bound)(member_generator(seed, name))
+
+
+def member_uniform(seeds, name: str, shape, bound: float) -> torch.Tensor:
+    """``_stack(seeds, name, _uniform(shape, bound))``, each member's draw made once per
+    process (parameter accounting builds the same members for hundreds of variants)."""
+    return torch.stack([_member_uniform(int(s), name, tuple(shape), float(bound)) for s in seeds])
+
+
 def sparse_mask(g: torch.Generator, d_in: int, d_out: int, density: float,
                 min_inputs: int = 0) -> torch.Tensor:
     """A (d_in, d_out) 0/1 mask with i.i.d. Bernoulli(density) entries.
@@ -82,6 +93,21 @@ def sparse_mask(g: torch.Generator, d_in: int, d_out: int, density: float,
         pick = free[torch.randperm(len(free), generator=g)[:k - int(inputs[j])].numpy()]
         a[pick, j] = 1.0
     return m
+
+
+@lru_cache(maxsize=1 << 14)
+def _member_mask(seed: int, name: str, d_in: int, d_out: int, density: float, min_inputs: int) -> torch.Tensor:
+    return sparse_mask(member_generator(seed, name), d_in, d_out, density, min_inputs)
+
+
+def member_mask(seed: int, name: str, d_in: int, d_out: int, density: float, min_inputs: int = 0) -> torch.Tensor:
+    """One member's :func:`sparse_mask` ``name``: the first draw of its (seed, name) generator.
+
+    Drawn once per process and copied out: parameter accounting builds the same
+    few hundred members for each of hundreds of variants (the audit's frontier
+    spent 18 s drawing them again), and a mask depends on nothing else.
+    """
+    return _member_mask(int(seed), name, int(d_in), int(d_out), float(density), int(min_inputs)).clone()
 
 
 @dataclass
@@ -155,7 +181,7 @@ class Ensemble(nn.Module):
         return len(self.seeds)
 
     def _param(self, name, shape, bound):
-        setattr(self, name, nn.Parameter(_stack(self.seeds, name, _uniform(shape, bound))))
+        setattr(self, name, nn.Parameter(member_uniform(self.seeds, name, shape, bound)))
 
     @torch.no_grad()
     def member_output(self, x, member: int) -> np.ndarray:
@@ -277,7 +303,8 @@ class CEN(Ensemble):
     def __init__(self, d_in, n_out, seeds, cfg: CENConfig = CENConfig()):
         super().__init__(d_in, n_out, seeds, cfg)
         H = self.cfg.H
-        mask = self._stack_cfg("E_mask", lambda g, c: sparse_mask(g, d_in, H, c.density, c.min_inputs))
+        mask = torch.stack([member_mask(s, "E_mask", d_in, H, c.density, c.min_inputs)
+                            for s, c in zip(self.seeds, self.cfgs)])
         self.register_buffer("E", mask * _stack(self.seeds, "E", lambda g: torch.randn(d_in, H, generator=g)))
         self.register_buffer("E_mask", mask)
         # Members without hidden biases get zeros (their draw is still made, so that
@@ -440,8 +467,8 @@ class HSN(Ensemble):
         every = self._per_member("input_every_step")
         self.every_step = all(every) or (None if any(every) else False)  # None: mixed
         self.register_buffer("z_gain", torch.tensor(every, dtype=torch.float32).view(-1, 1, 1))
-        mask = self._stack_cfg("dg_mask", lambda g, c: sparse_mask(g, d_in, h_dg, c.dg_density,
-                                                                   c.dg_min_inputs))
+        mask = torch.stack([member_mask(s, "dg_mask", d_in, h_dg, c.dg_density, c.dg_min_inputs)
+                            for s, c in zip(self.seeds, self.cfgs)])
         self.register_buffer("dg_mask", mask)
         modes = self._per_member("dg_mask")
         for m in modes:
