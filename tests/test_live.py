@@ -111,7 +111,8 @@ def test_spec_curve_marks_verdicts_band_consistent_named_and_degenerate():
     assert len(by_name[speccurve.DEGENERATE_WORDS]["hovertext"]) == 1
     shapes = spec["layout"]["shapes"]
     assert any(s.get("y0") == -0.01 and s.get("y1") == 0.01 for s in shapes)          # the band
-    assert sum(1 for s in shapes if s.get("fillcolor") == style.CONSISTENT[0]) == 4  # 2 columns x 2 panels
+    stripes = [s for s in shapes if s.get("fillcolor") == style.CONSISTENT[0]]
+    assert len(stripes) == 2 and all(s["yref"] == "paper" for s in stripes)  # 2 columns, each over both panels
     texts = [a["text"] for a in spec["layout"]["annotations"]]
     assert "literal" in texts and "repaired" in texts
     assert "mask: one input per DG unit" in spec["layout"]["yaxis2"]["categoryarray"]  # plain level names
