@@ -88,9 +88,14 @@ publish_page(reproducing.page(cfg), "rep");
 #
 # ## How long it takes
 #
-# `make bench` measures the training engine and the book's rebuild times on the machine that builds
+# `make bench` measures the training engine and the book's build times on the machine that builds
 # the book, writes `results/bench.json`, and refreshes this page, whose numbers below are then read
-# from that file.
+# from that file. The book is timed as a newcomer would meet it: in a fresh `git clone` of the
+# committed HEAD, in a temporary folder, with none of the caller's environment variables. There
+# `make venv mathjax` (the set-up: `tools/venv.sh` installs the exact pins with uv, or pip where uv
+# cannot be had) and then a cold `make book` with an empty sweep cache are timed apart; their sum
+# is the fresh clone's time. The rebuilds after edits follow in the same clone, and `make test`
+# is timed as CI runs it.
 
 # %% [markdown]
 # ```{glue:md} rep-timings

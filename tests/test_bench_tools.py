@@ -60,20 +60,24 @@ def test_goals_say_met_missed_or_not_measured():
     report = dict(core_sweep=dict(ratio_to_floor=5.0),
                   ensemble=[dict(model="Dense MLP", members=20, speedup=12.0, stacked_vs_vmap=1.6),
                             dict(model="CEN", members=20, speedup=8.0, stacked_vs_vmap=1.2)],
-                  book=dict(cold=dict(seconds=250.0), narrative=dict(seconds=12.0)))
+                  book=dict(cold=dict(seconds=450.0), fresh_clone=dict(seconds=480.0),
+                            narrative=dict(seconds=12.0)))
     got = {g["goal"]: g["met"] for g in bench.goals(report)}
     assert got["core sweep time / matmul floor"] is False
     assert got["batched speed-up, Dense MLP, 20 members"] is True
     assert got["batched speed-up, CEN, 20 members"] is False
     assert got["stacked vs vmap, Dense MLP"] is True and got["stacked vs vmap, CEN"] is False
-    assert got["cold make book"] is True and got["make book after a narrative edit"] is False
+    assert got["cold make book, environment present"] is False  # 450 s against 400 s
+    assert got["fresh clone: set-up and make book"] is True
+    assert got["make book after a narrative edit"] is False
     assert got["make book after a library edit"] is None and got["make test"] is None
 
 
 def test_goals_of_a_partial_run_are_not_measured():
     # A GPU check may run only some parts (--parts): the rest reads "not measured".
     got = {g["goal"]: g["met"] for g in bench.goals(dict(throughput=[]))}
-    assert got["core sweep time / matmul floor"] is None and got["cold make book"] is None
+    assert got["core sweep time / matmul floor"] is None
+    assert got["cold make book, environment present"] is None and got["fresh clone: set-up and make book"] is None
     assert not any(k.startswith("batched") for k in got)
 
 
@@ -113,9 +117,26 @@ def test_merge_joins_parts_of_one_machine_and_refuses_others(tmp_path):
     merged = bench.merge([a, b])
     assert merged["core_sweep"]["ratio_to_floor"] == 3.0 and merged["book"]["cold"]["seconds"] == 200.0
     met = {g["goal"]: g["met"] for g in merged["goals"]}
-    assert met["core sweep time / matmul floor"] is True and met["cold make book"] is True
+    assert met["core sweep time / matmul floor"] is True and met["cold make book, environment present"] is True
     c.write_text(json.dumps({**base, "torch": "2.13", "ensemble": []}))
     with pytest.raises(ValueError, match="not one machine"):
         bench.merge([a, c])
     with pytest.raises(ValueError, match="more than one report"):
         bench.merge([a, a])
+
+
+def test_fresh_clone_environment_points_nowhere_here(monkeypatch):
+    """The book benchmark's clone must not import this checkout's src/ or use its settings."""
+    monkeypatch.setenv("PYTHONPATH", "/somewhere/src")
+    monkeypatch.setenv("SCAFFOLD_RESULTS", "/somewhere/results")
+    monkeypatch.setenv("VIRTUAL_ENV", "/somewhere/.venv")
+    monkeypatch.setenv("PATH", "/somewhere/.venv/bin:/usr/bin")
+    env = bookbench.clean_env(SCAFFOLD_CACHE="/tmp/cache")
+    assert "PYTHONPATH" not in env and "SCAFFOLD_RESULTS" not in env and "VIRTUAL_ENV" not in env
+    assert env["SCAFFOLD_CACHE"] == "/tmp/cache" and env["PATH"] == "/usr/bin"
+
+
+def test_tanh_cost_reports_both_and_their_difference():
+    got = bench.tanh_cost(torch.device("cpu"), members=4, batch=8, repeats=2)
+    assert got["elements"] == 4 * 8 * 16 and got["torch_tanh_us"] > 0 and got["library_tanh_us"] > 0
+    assert got["max_abs_diff"] < 4e-7 and got["ratio"] == got["torch_tanh_us"] / got["library_tanh_us"]

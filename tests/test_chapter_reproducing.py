@@ -38,6 +38,18 @@ def test_tables_from_report():
     assert reports.book_table({**REPORT, "book": None}).empty
 
 
+def test_fresh_clone_and_tanh_are_reported():
+    report = {**REPORT, "tanh": {"elements": 163840, "torch_tanh_us": 590.0, "library_tanh_us": 118.0,
+                                 "ratio": 5.0, "max_abs_diff": 1.8e-7},
+              "book": {**REPORT["book"], "commit": "abc1234", "setup": {"seconds": 20.0},
+                       "fresh_clone": {"seconds": 220.0}}}
+    book = reports.book_table(report)
+    assert list(book["seconds"][:3]) == [20.0, 200.0, 220.0]
+    text = facts.timings(report, Path("bench.json"))[0].text
+    assert "fresh `git clone` of commit `abc1234`" in text and "220 s in all" in text
+    assert "**The CA3 activation.**" in text and "5× faster" in text
+
+
 def test_pins_come_from_requirements():
     t = reports.pinned(("torch", "papermill"))
     assert t.set_index("package").loc["torch", "pinned"] == "2.13.0"

@@ -1,6 +1,7 @@
 """Sweeps (scaffold.sweep): grid validation, disk cache, parallel backends, lr selection."""
 
 import json
+from pathlib import Path
 import warnings
 from dataclasses import replace
 
@@ -401,3 +402,25 @@ def test_trained_model_is_cached_with_its_weights(cache, monkeypatch):
     with pytest.warns(sweep.CacheWarning, match="unusable"):
         redone = sweep.trained_model(grid, "moons", DENSE)
     pd.testing.assert_frame_equal(redone.members, first.members, check_dtype=False)
+
+
+def test_training_sources_cover_what_training_imports():
+    """Every library module that the training path imports (followed transitively from
+    the sweep's entry points) is hashed into the cache key, so editing it retrains;
+    ``params`` is imported only to order and estimate stacks (its counts never reach
+    a result), and is the one exception.  fused.py was once missing from the list."""
+    import ast
+
+    src = Path(sweep.__file__).parent
+    seen, todo = set(), ["sweep.py", "train.py", "models.py", "trace.py", "data.py"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse((src / name).read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                mod = (node.module or "").split(".")[0]
+                targets = [mod] if mod else [a.name for a in node.names]
+                todo += [f"{t}.py" for t in targets if (src / f"{t}.py").exists() and t != "params"]
+    assert seen <= set(sweep.TRAINING_SOURCES), sorted(seen - set(sweep.TRAINING_SOURCES))

@@ -17,14 +17,17 @@ Measures, on one device (``--device``, default auto):
 4. throughput at 1,000+ members: the same readings with 25 seeds (1,200
    members; also 100 seeds, 4,800 members, on a GPU), in members per second,
    at the device's stack size and at the CPU's;
-5. with ``--book``, the wall time of ``make book`` from an empty cache, unchanged,
-   after a narrative-only edit and after a library edit (``tools/bookbench.py``);
-6. with ``--test``, the wall time of ``make test`` as CI runs it, empty cache.
+5. the CA3 activation: ``torch.tanh`` against the library's tanh
+   (:func:`scaffold.fused.tanh_into`) on one stack's CA3 states;
+6. with ``--book``, in a fresh clone: the set-up, and the wall time of ``make book``
+   from an empty cache, unchanged, after a narrative-only edit and after a library
+   edit (``tools/bookbench.py``);
+7. with ``--test``, the wall time of ``make test`` as CI runs it, empty cache.
 
-``--parts`` runs a subset of 1-4 (a GPU check that must fit a short lease, say).
+``--parts`` runs a subset of 1-5 (a GPU check that must fit a short lease, say).
 
-Results are printed and written to ``results/bench.json`` with the goals of
-issue 13 and whether each was met.  Absolute times depend on the machine; the
+Results are printed and written to ``results/bench.json`` with the speed goals
+(:data:`GOALS`) and whether each was met.  Absolute times depend on the machine; the
 ratios are the figures of merit.  Nothing here is a pass/fail assertion: tests
 check behaviour, this measures speed.
 """
@@ -48,21 +51,24 @@ from torch.func import functional_call, stack_module_state, vmap
 from scaffold import RESULTS
 from scaffold.data import NOTE_TASKS, TASKS
 from scaffold.device import resolve_device
-from scaffold.models import CEN_NOTE, DENSE, FAMILIES, HSN_NOTE, ModelSpec, build_stack
-from scaffold.params import accounting
+from scaffold.fused import tanh_into
+from scaffold.models import CEN_NOTE, DENSE, HSN_NOTE, ModelSpec, build_stack
+from scaffold.params import fixed_stage_macs, step_macs
 from scaffold.sweep import Grid, Job, make_stacks, run_jobs, run_sweep
 from scaffold.timing import median_runs, sync, timed
 from scaffold.train import Part, TrainConfig, train_ensemble, train_one_by_one, train_stack
 
 NOTE_MODELS = (DENSE, HSN_NOTE, CEN_NOTE)
 #: What ``--parts`` can choose (``--book`` and ``--test`` are asked for apart).
-PARTS = ("ensemble", "multiverse", "throughput", "core")
+PARTS = ("ensemble", "multiverse", "throughput", "core", "tanh")
 #: The report's entries written by the parts, --book and --test.
-PARTS_KEYS = ("ensemble", "multiverse", "throughput", "core_sweep", "book", "test")
-#: Issue 13's targets.
-GOALS = dict(floor_ratio=4.0, batched_speedup=10.0, cold_book_s=300.0, library_edit_s=60.0,
-             narrative_edit_s=10.0, make_test_s=300.0,
-             vmap_ratio=1.5)  # issue 21: stacked at least 1.5x torch.func vmap, every model
+PARTS_KEYS = ("ensemble", "multiverse", "throughput", "core_sweep", "tanh", "book", "test")
+#: The speed targets, on two cores (issues 13 and 21): the core sweep within 4x its
+#: floor; stacked 10x one-by-one and 1.5x torch.func vmap for every model; a cold
+#: full book with the environment present in 400 s (300 s a stretch); a fresh
+#: clone's set-up and book in 600 s; rebuilds after edits; make test in 300 s.
+GOALS = dict(floor_ratio=4.0, batched_speedup=10.0, cold_book_s=400.0, fresh_clone_s=600.0,
+             library_edit_s=60.0, narrative_edit_s=10.0, make_test_s=300.0, vmap_ratio=1.5)
 
 
 # ----------------------------------------------------------------------------- the peer
@@ -203,12 +209,8 @@ def sweep_flops(grid: Grid) -> float:
     for task, spec in grid.jobs():
         kind, n_out = TASKS[task]
         d = 1 if task == "sine" else 2
-        t = accounting(spec, d, n_out, n_draws=1)
-        # A fixed first stage (the CEN's expander) runs once per sample of each split
-        # (see scaffold.train.train_stack), only the rest on every step.
-        fixed = t.loc[~t.learned & (t.stage == "input"), "macs_dense"].sum() if hasattr(
-            FAMILIES[spec.family][0], "fixed_stage") else 0
-        macs = t["macs_dense"].sum() - fixed
+        fixed = fixed_stage_macs(spec, d, n_out)
+        macs = step_macs(spec, d, n_out)
         E = tc.n_epochs(kind)
         members = len(grid.seeds) * len(grid.lrs)
         per_member = (6 * macs * 512 * E + 2 * macs * (256 * E + 512 + 256 + 1024)
@@ -308,11 +310,33 @@ def throughput(device, seed_counts=(25,), task="moons", epochs_scale=1.0) -> lis
     return out
 
 
+# ----------------------------------------------------------------------------- tanh
+
+
+def tanh_cost(device, members: int = 160, batch: int = 64, width: int = 16, repeats: int = 200) -> dict:
+    """``torch.tanh`` against :func:`scaffold.fused.tanh_into` on the CA3 states of one
+    stack (members x batch rows, ``width`` units), microseconds per call, and the
+    largest difference between the two."""
+    x = torch.randn(members * batch, width, device=device) * 3
+    out = torch.empty_like(x)
+    calls = {"torch_tanh": lambda: torch.tanh(x, out=out), "library_tanh": lambda: tanh_into(x, out)}
+    med, _, _ = median_runs({k: (lambda f=f: [f() for _ in range(repeats)]) for k, f in calls.items()},
+                            device, 5)
+    us = {k: 1e6 * v / repeats for k, v in med.items()}
+    diff = float((tanh_into(x, torch.empty_like(x)) - torch.tanh(x)).abs().max())
+    print(f"  tanh on {members * batch:,} x {width}: torch {us['torch_tanh']:.0f} us, library "
+          f"{us['library_tanh']:.0f} us (x{us['torch_tanh'] / us['library_tanh']:.1f}); "
+          f"max |difference| {diff:.1e}", flush=True)
+    return dict(elements=members * batch * width, torch_tanh_us=us["torch_tanh"],
+                library_tanh_us=us["library_tanh"], ratio=us["torch_tanh"] / us["library_tanh"],
+                max_abs_diff=diff)
+
+
 # ----------------------------------------------------------------------------- goals
 
 
 def goals(report: dict) -> list[dict]:
-    """Each target of issue 13 with the measured value and whether it was met (None: not measured)."""
+    """Each target of :data:`GOALS` with the measured value and whether it was met (None: not measured)."""
     def goal(name, value, target, unit, lower=True):
         met = None if value is None else bool(value <= target if lower else value >= target)
         return dict(goal=name, target=target, unit=unit, value=value, met=met, lower_is_better=lower)
@@ -327,7 +351,8 @@ def goals(report: dict) -> list[dict]:
     book = report.get("book") or {}
     if book.get("profile", "full") != "full":
         book = {}  # the goals are for the full book; a quick-profile build is only reported
-    for name, key, target in (("cold make book", "cold", "cold_book_s"),
+    for name, key, target in (("cold make book, environment present", "cold", "cold_book_s"),
+                              ("fresh clone: set-up and make book", "fresh_clone", "fresh_clone_s"),
                               ("make book after a library edit", "library", "library_edit_s"),
                               ("make book after a narrative edit", "narrative", "narrative_edit_s")):
         out.append(goal(name, book[key]["seconds"] if key in book else None, GOALS[target], "s"))
@@ -420,14 +445,19 @@ def main(argv=None):
     if "core" in parts:
         print("[bench] 4. core sweep vs its matmul compute floor")
         report["core_sweep"] = core_sweep_vs_floor(device, args.epochs_scale)
+    if "tanh" in parts:
+        print("[bench] 5. the CA3 activation: torch.tanh vs the library's")
+        torch.set_num_threads(1)
+        report["tanh"] = tanh_cost(device)
+        torch.set_num_threads(n)
     if args.book or args.test:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from bookbench import time_book, time_test
     if args.book:
-        print("[bench] 5. make book wall times")
+        print("[bench] 6. make book wall times, in a fresh clone")
         report["book"] = time_book(args.book_profile, args.book_builds.split(","), device.type)
     if args.test:
-        print("[bench] 6. make test wall time")
+        print("[bench] 7. make test wall time")
         report["test"] = time_test()
     report["goals"] = goals(report)
     for g in report["goals"]:

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .models import DENSE, ModelSpec
+from .models import DENSE, FAMILIES, ModelSpec
 
 
 def accounting(spec: ModelSpec, d_in: int, n_out: int, n_draws: int = 200) -> pd.DataFrame:
@@ -52,6 +52,22 @@ def totals(spec: ModelSpec, d_in: int, n_out: int, n_draws: int = 200) -> dict:
                 learned_nnz=float(learned["nnz"].sum()),
                 fixed=float(t.loc[~t.learned, "nnz"].sum()),
                 macs_dense=int(t["macs_dense"].sum()), macs_sparse=float(t["macs_sparse"].sum()))
+
+
+def fixed_stage_macs(spec: ModelSpec, d_in: int, n_out: int) -> int:
+    """Multiply-accumulates per sample of a model's fixed first stage (the CEN's expander),
+    which training applies once per sample of each split, not on every step
+    (:func:`scaffold.train.train_stack`); 0 for a model without one."""
+    if not hasattr(FAMILIES[spec.family][0], "fixed_stage"):
+        return 0
+    t = accounting(spec, d_in, n_out, n_draws=1)
+    return int(t.loc[~t.learned & (t.stage == "input"), "macs_dense"].sum())
+
+
+def step_macs(spec: ModelSpec, d_in: int, n_out: int) -> int:
+    """Multiply-accumulates per sample of what a training step runs: the whole model,
+    less a fixed first stage (:func:`fixed_stage_macs`)."""
+    return totals(spec, d_in, n_out, n_draws=1)["macs_dense"] - fixed_stage_macs(spec, d_in, n_out)
 
 
 def learned_count(model) -> int:

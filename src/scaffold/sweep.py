@@ -57,7 +57,7 @@ from tqdm import tqdm
 from . import CACHE
 from .data import TASKS, make_dataset
 from .models import ModelSpec, build_stack, run_key
-from .params import totals
+from .params import step_macs
 from .trace import TRACE_COLUMNS, member_slice, trace
 from .train import (CURVE_COLUMNS, MEMBER_COLUMNS, Part, TrainConfig, TrainResult, higher_is_better,
                     train_stack)
@@ -68,7 +68,7 @@ SRC = Path(__file__).resolve().parent
 #: The modules whose code decides what a training job returns.  Plotting, tables
 #: and the claims ledger are left out so that editing a figure does not throw away
 #: every trained result; editing any of these does.
-TRAINING_SOURCES = ("__init__.py", "data.py", "device.py", "graphs.py", "models.py",
+TRAINING_SOURCES = ("__init__.py", "data.py", "device.py", "fused.py", "graphs.py", "models.py",
                     "sweep.py", "trace.py", "train.py")
 
 
@@ -229,8 +229,7 @@ class Job:
     @cached_property
     def work(self) -> float:
         """Multiply-accumulates of one training step of all the job's members."""
-        macs = totals(self.spec, _input_dim(self.task, self.grid.embed_dim), TASKS[self.task][1],
-                      n_draws=1)["macs_dense"]
+        macs = step_macs(self.spec, _input_dim(self.task, self.grid.embed_dim), TASKS[self.task][1])
         return self.n_members * macs * self.grid.batch_size
 
 

@@ -74,6 +74,7 @@ def timings(report: dict | None, path: Path) -> tuple[Markdown, dict]:
                f"{report.get('torch', 'n/a')}, {count(report['threads'], 'thread')}, with {tables.number(scale)} "
                "of the note's training schedule.")
     parts = [(setting, {}), ensemble_paragraph(report), floor_paragraph(report), profile_paragraph(report),
+             tanh_paragraph(report),
              throughput_paragraph(report), book_paragraph(report), plan_paragraph(report),
              goals_paragraph(report)]
     return passage(parts, provenance.data_links(path).markdown())
@@ -160,12 +161,32 @@ def book_paragraph(report: dict):
     book = report.get("book")
     if not book:
         return None
-    text = (f"**Rebuilding the book** ({book.get('profile', 'n/a')} profile, the virtual environment already "
-            f"set up) is timed in {ref('book')}: from scratch with an empty cache, with "
-            "nothing changed, after editing one markdown cell, and after editing a plotting module "
-            "in `src/` (trained results then come from the cache).\n\n"
-            + placed("book", "Rebuild times of the book and how many sections each rebuild executed."))
+    where = (f"a fresh `git clone` of commit `{book['commit']}`, from its set-up on"
+             if "commit" in book else "the virtual environment already set up")
+    fresh = ""
+    if "fresh_clone" in book:
+        fresh = (f" From a fresh clone, setting up the environment and MathJax took "
+                 f"{tables.number(book['setup']['seconds'])} s and the whole book "
+                 f"{tables.number(book['fresh_clone']['seconds'])} s in all.")
+    text = (f"**Rebuilding the book** ({book.get('profile', 'n/a')} profile, {where}) is timed in "
+            f"{ref('book')}: from scratch with an empty cache, with nothing changed, after editing one "
+            "markdown cell, and after editing a library module that training does not use (trained "
+            f"results then come from the cache).{fresh}\n\n"
+            + placed("book", "Build times of the book and how many sections each build executed."))
     return text, {"book": book_table(report)}
+
+
+def tanh_paragraph(report: dict):
+    """PyTorch's CPU tanh against the library's."""
+    th = report.get("tanh")
+    if not th:
+        return None
+    text = (f"**The CA3 activation.** On {fmt.int_(th['elements'])} values (one stack's CA3 states), "
+            f"`torch.tanh` took {tables.number(th['torch_tanh_us'])} µs and the library's tanh "
+            f"(`scaffold.fused.tanh_into`: 2 sigmoid(2x) − 1 on a CPU) {tables.number(th['library_tanh_us'])} µs, "
+            f"{fmt.factor(th['ratio'], 3)} faster; the two differ by at most {tables.number(th['max_abs_diff'])}. "
+            "PyTorch's CPU tanh is not vectorised, and it was a third of an HSN training step.")
+    return text, {}
 
 
 def plan_paragraph(report: dict):

@@ -81,10 +81,13 @@ def book_table(report: dict) -> pd.DataFrame:
     book = report.get("book")
     if not book:
         return pd.DataFrame(columns=["build", "seconds", "sections executed"])
-    what = {"cold": "from scratch, empty cache", "noop": "nothing changed",
-            "narrative": "one markdown cell edited", "library": "a plotting module in src/ edited"}
+    what = {"setup": "set-up in a fresh clone (make venv mathjax)",
+            "cold": "from scratch, empty cache, environment present",
+            "fresh_clone": "fresh clone: set-up and from scratch",
+            "noop": "nothing changed", "narrative": "one markdown cell edited",
+            "library": "a library module that training does not use edited"}
     return pd.DataFrame([{"build": what[k], "seconds": book[k]["seconds"],
-                          "sections executed": book[k]["executed"]} for k in what if k in book])
+                          "sections executed": book[k].get("executed", "")} for k in what if k in book])
 
 
 def _amount(x, unit: str) -> str:
