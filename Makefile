@@ -46,6 +46,14 @@ $(call need,PROFILE,full|quick)
 $(call need,DEVICE,auto|cpu|cuda(:[0-9]+)?|mps)
 $(call need,SEEDS,0|[2-9]|[1-9][0-9]+)
 $(call need,EPOCHS,[0-9]+(\.[0-9]*)?|\.[0-9]+,VALUE <= 10)
+# Compiled bytecode, kept in one folder.  Where PYTHONDONTWRITEBYTECODE is set (CI's machines
+# and ours set it) and the installer wrote no .pyc (uv does not by default), every process
+# compiled each module it imports from source: 6 of the 10 s it took a section's kernel to
+# import its libraries, again for every kernel, training worker, Sphinx build and test
+# process.  Here the first process writes them under .cache/pycache, not next to the
+# sources (the source tree stays free of __pycache__), and the rest read them.
+unexport PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX ?= $(CURDIR)/.cache/pycache
 NCPU    := $(shell nproc 2>/dev/null || echo 2)
 THREADS ?= $(shell n=$$(( $(NCPU) / $(JOBS) )); echo $$(( n > 0 ? n : 1 )))
 export OMP_NUM_THREADS := $(THREADS)

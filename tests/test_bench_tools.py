@@ -131,8 +131,10 @@ def test_fresh_clone_environment_points_nowhere_here(monkeypatch):
     monkeypatch.setenv("SCAFFOLD_RESULTS", "/somewhere/results")
     monkeypatch.setenv("VIRTUAL_ENV", "/somewhere/.venv")
     monkeypatch.setenv("PATH", "/somewhere/.venv/bin:/usr/bin")
+    monkeypatch.setenv("PYTHONPYCACHEPREFIX", "/somewhere/.cache/pycache")
     env = bookbench.clean_env(SCAFFOLD_CACHE="/tmp/cache")
     assert "PYTHONPATH" not in env and "SCAFFOLD_RESULTS" not in env and "VIRTUAL_ENV" not in env
+    assert "PYTHONPYCACHEPREFIX" not in env  # the clone compiles its own bytecode, as a fresh one would
     assert env["SCAFFOLD_CACHE"] == "/tmp/cache" and env["PATH"] == "/usr/bin"
 
 

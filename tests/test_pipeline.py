@@ -213,6 +213,18 @@ def test_make_rejects_misspelled_parameter_and_device():
         assert absent.returncode != 0 and "available" in absent.stderr
 
 
+def test_make_keeps_compiled_bytecode_out_of_the_sources():
+    """Where PYTHONDONTWRITEBYTECODE is set, make's processes still keep their bytecode,
+    in .cache/pycache (each process compiling every module again cost ~6 s a kernel)."""
+    env = {**os.environ, "MAKEFLAGS": "", "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("PYTHONPYCACHEPREFIX", None)
+    show = 'show: ; @echo "$${PYTHONDONTWRITEBYTECODE-unset} $$PYTHONPYCACHEPREFIX"'
+    got = subprocess.run(["make", "-s", "--eval", show, "show"], cwd=REPO, capture_output=True,
+                         text=True, env=env, timeout=60)
+    assert got.returncode == 0, got.stderr
+    assert got.stdout.split() == ["unset", str(REPO / ".cache" / "pycache")]
+
+
 def make_help(*assignments: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "MAKEFLAGS": ""}
     return subprocess.run(["make", "-s", "help", *assignments], cwd=REPO, capture_output=True,

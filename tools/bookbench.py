@@ -98,9 +98,10 @@ BUILDS = ("cold", "noop", "narrative", "library")
 
 def clean_env(**extra) -> dict:
     """The caller's environment without what would point a clone at this checkout
-    (``PYTHONPATH``, ``SCAFFOLD_*``, an active virtual environment), plus ``extra``."""
+    (``PYTHONPATH``, ``SCAFFOLD_*``, an active virtual environment, the bytecode cache that
+    the Makefile sets: the clone starts with its own, empty), plus ``extra``."""
     env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "VIRTUAL_ENV") and not k.startswith("SCAFFOLD_")}
+           if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONPYCACHEPREFIX") and not k.startswith("SCAFFOLD_")}
     if os.environ.get("VIRTUAL_ENV"):
         bin_dir = str(Path(os.environ["VIRTUAL_ENV"]) / "bin")
         env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != bin_dir)
