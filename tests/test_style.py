@@ -121,3 +121,33 @@ def test_static_figures_get_phone_and_dark_renditions(themed):
     assert copy.axes[0].collections[0].get_facecolor()[0][0] > 0.7      # ink became light
     assert copy.axes[0].title.get_color() not in ("black", "#000000")
     plt.close("all")
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_a_rendition_cut_from_its_draw_is_the_saved_image(themed, dark):
+    """Renditions are cut from the draw that measured their tight box instead of being
+    drawn again by savefig: same size, same pixels up to antialiasing at the cut, and
+    the padding past the canvas filled as savefig fills it (white, or clear)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from scaffold.runtime import static
+
+    fig, axes = style.panels(2)
+    for ax in axes:
+        ax.plot([0, 1], [0, 1], color=style.look("Dense MLP").color)
+        ax.set(title="moons", xlabel="learned parameters", ylabel="accuracy")
+    if dark:
+        static.darken(fig)
+    box = static.tight_box(fig)
+    assert box.x0 < 0 < box.x1 - fig.get_figwidth()  # the padding reaches past the canvas
+    cut, _, _ = static.render(fig, drawn_box=box)
+    saved = style.png(fig, transparent=dark)
+    a, b = (np.asarray(Image.open(io.BytesIO(d)).convert("RGBA")).astype(int) for d in (cut, saved))
+    assert a.shape == b.shape
+    assert np.abs(a - b).mean() < 3  # of 255: antialiasing at a sub-pixel offset
+    corner = a[0, 0]
+    assert tuple(corner[3:]) == ((0,) if dark else (255,))
+    plt.close(fig)

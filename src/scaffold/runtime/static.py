@@ -169,11 +169,55 @@ def min_text_pt(fig) -> float:
     return min(sizes) if sizes else float("inf")
 
 
-def render(fig, dpi: int = style.DPI) -> tuple[bytes, int, float]:
-    """(PNG bytes, pixel width, smallest text in image pixels) of ``fig`` as saved (tight box)."""
+def tight_box(fig):
+    """Draw ``fig`` (its layout engine runs) and return the box, in inches, that
+    ``savefig(bbox_inches="tight")`` would cut it to."""
+    import matplotlib as mpl
+
+    fig.canvas.draw()
+    return fig.get_tightbbox(fig.canvas.get_renderer()).padded(mpl.rcParams["savefig.pad_inches"])
+
+
+def _cut_drawn(fig, box, dpi: int) -> bytes | None:
+    """PNG of ``fig``'s last draw cut to ``box`` (inches), without drawing again; None when
+    that draw cannot serve (another resolution).  Where the box reaches past the canvas
+    (the tight box's padding), the margin is the figure's background: white, or clear
+    on a transparent figure, as ``savefig`` fills it."""
+    import numpy as np
     from PIL import Image
 
-    data = style.png(fig, dpi=dpi, transparent=fig.patch.get_alpha() == 0.0)
+    if fig.dpi != dpi:
+        return None
+    rgba = np.asarray(fig.canvas.buffer_rgba())
+    H, W = rgba.shape[:2]
+    # the size savefig gives the box (it truncates), placed at its rounded corner
+    x0, y0 = round(box.x0 * dpi), round(box.y0 * dpi)
+    x1, y1 = x0 + int(box.width * dpi), y0 + int(box.height * dpi)
+    if x1 <= x0 or y1 <= y0:
+        return None
+    clear = fig.patch.get_alpha() == 0.0
+    out = np.full((y1 - y0, x1 - x0, 4), (255, 255, 255, 0 if clear else 255), dtype=np.uint8)
+    # rows count from the top in the buffer, from the bottom in the box
+    top, bottom, left, right = max(H - y1, 0), min(H - y0, H), max(x0, 0), min(x1, W)
+    if bottom > top and right > left:
+        out[top - (H - y1):bottom - (H - y1), left - x0:right - x0] = rgba[top:bottom, left:right]
+    buf = io.BytesIO()
+    Image.fromarray(out).save(buf, format="png", dpi=(dpi, dpi))
+    return buf.getvalue()
+
+
+def render(fig, dpi: int = style.DPI, drawn_box=None) -> tuple[bytes, int, float]:
+    """(PNG bytes, pixel width, smallest text in image pixels) of ``fig`` cut to its tight box.
+
+    ``drawn_box``: the figure was just drawn (at ``dpi``, on the background it is to have)
+    and this is its tight box; the image is then cut from that draw instead of drawn
+    again (:func:`_cut_drawn`).  Otherwise, or where that cannot serve, ``savefig`` draws it.
+    """
+    from PIL import Image
+
+    data = _cut_drawn(fig, drawn_box, dpi) if drawn_box is not None else None
+    if data is None:
+        data = style.png(fig, dpi=dpi, transparent=fig.patch.get_alpha() == 0.0)
     width = Image.open(io.BytesIO(data)).size[0]
     return data, width, min_text_pt(fig) * dpi / 72.0
 
@@ -185,6 +229,34 @@ def _copy(fig):
         return None
 
 
+def _white(fig) -> bool:
+    import matplotlib.colors as mc
+
+    return mc.to_rgba(fig.get_facecolor()) == (1.0, 1.0, 1.0, 1.0)
+
+
+def light_and_dark(fig, dark: bool = True) -> tuple[dict, list]:
+    """``fig``'s light rendition and, with ``dark``, its dark one: ``({"light": .., "dark": ..},
+    [the copy made for the dark one])``.
+
+    A figure was drawn up to five times per rendition (``savefig`` with a tight box draws
+    twice, the darkening once more, each time laying the figure out), which made its
+    four renditions most of a page's run time.  Here each is drawn once: the light one
+    is cut from the draw that also measures its tight box, and the dark one is a copy
+    of the figure as laid out for it, its layout frozen (darkening changes colours, not
+    sizes), recoloured and drawn once, cut to the same box.
+    """
+    box = tight_box(fig)
+    out = {"light": render(fig, drawn_box=box if _white(fig) else None)}
+    copy = _copy(fig) if dark else None  # drawn: its ticks exist, as darken needs
+    if copy is not None:
+        copy.set_layout_engine("none")
+        darken(copy, drawn=True)
+        copy.canvas.draw()
+        out["dark"] = render(copy, drawn_box=box)
+    return out, [copy]
+
+
 class StaticFigure:
     """A matplotlib figure as the page shows it: wide/narrow x light/dark (see the module docstring)."""
 
@@ -192,21 +264,18 @@ class StaticFigure:
         import matplotlib.pyplot as plt
 
         self.alt = alt
-        copies = {"narrow": _copy(fig) if narrow else None,
-                  "dark": _copy(fig) if dark else None,
-                  "narrow-dark": _copy(fig) if narrow and dark else None}
-        self.images = {"wide-light": render(fig)}
-        if copies["narrow"] is not None:
-            restack(copies["narrow"])
-            self.images["narrow-light"] = render(copies["narrow"])
-        if copies["dark"] is not None:
-            darken(copies["dark"])
-            self.images["wide-dark"] = render(copies["dark"])
-        if copies["narrow-dark"] is not None:
-            restack(copies["narrow-dark"])
-            darken(copies["narrow-dark"])
-            self.images["narrow-dark"] = render(copies["narrow-dark"])
-        for f in ((fig,) if close else ()) + tuple(copies.values()):
+        narrow_fig = _copy(fig) if narrow else None  # copied before the wide one is drawn
+        wide, made = light_and_dark(fig, dark)
+        self.images = {f"wide-{k}": v for k, v in wide.items()}
+        if narrow_fig is not None:
+            restack(narrow_fig)
+            thin, more = light_and_dark(narrow_fig, dark)
+            self.images.update({f"narrow-{k}": v for k, v in thin.items()})
+            made += [narrow_fig, *more]
+        # the order the page's CSS and the browser check expect: wide first, light first
+        order = ("wide-light", "narrow-light", "wide-dark", "narrow-dark")
+        self.images = {k: self.images[k] for k in order if k in self.images}
+        for f in ((fig,) if close else ()) + tuple(made):
             if f is not None:
                 plt.close(f)
 
