@@ -51,6 +51,9 @@ def _make(args, env, cwd=ROOT) -> dict:
     plan = re.search(r"^\[plan\] .*ready in ([\d.]+) s", p.stdout, re.M)
     if plan:  # the up-front training of every section's sweeps (make sweeps)
         out["plan_s"] = float(plan.group(1))
+    pytest_s = re.findall(r"^=*\s*\d+ passed.* in ([\d.]+)s", p.stdout, re.M)
+    if pytest_s:  # make test: the unit tests' run, then the browser check's
+        out["pytest_s"] = [float(v) for v in pytest_s]
     return out
 
 
@@ -169,5 +172,8 @@ def time_test() -> dict:
         env = {**os.environ, "SCAFFOLD_CACHE": cache, "CI": "true"}
         print("  make test (empty cache) ...", flush=True)
         out = _make(["test"], env)
-    print(f"  make test {out['seconds']:7.1f} s", flush=True)
-    return {"seconds": out["seconds"]}
+    parts = dict(zip(("unit_tests_s", "browser_s"), out.get("pytest_s", [])))
+    quick = {k: out[k] for k in ("plan_s", "section_s") if k in out}
+    print(f"  make test {out['seconds']:7.1f} s ({', '.join(f'{k} {v:.1f}' for k, v in parts.items())})",
+          flush=True)
+    return {"seconds": out["seconds"], **parts, **quick}

@@ -116,7 +116,10 @@ def floor_paragraph(report: dict):
             f"models, {tables.number(cs['gflop'])} GFLOP) took {tables.number(cs['seconds'])} s; the "
             f"same arithmetic as large matrix products would take {tables.number(cs['floor_s'])} s here "
             f"({tables.number(cs['matmul_gflops'])} GFLOP/s), a ratio of {fmt.factor(cs['ratio_to_floor'], 3)}. "
-            "The models are so small that a step's products are tiny (16 to 64 units wide) and its "
+            + (f"Both were timed warm: the sweep's {cs['n_jobs']} worker processes were started first, by a "
+               f"one-epoch run of the same sweep ({tables.number(cs['warmup_s'])} s), as the book's plan "
+               "keeps its workers up from its first job to its last. " if cs.get("warmup_s") is not None else "")
+            + "The models are so small that a step's products are tiny (16 to 64 units wide) and its "
             "element-wise passes (activations, their gradients, Adam) cost as much as the products: "
             "the step is bound by memory traffic and per-operation overhead, not by arithmetic, "
             "which is also why stacking members pays.")
@@ -213,9 +216,14 @@ def goals_paragraph(report: dict):
     if not goals:
         return None
     met, unmeasured = sum(1 for g in goals if g["met"]), sum(1 for g in goals if g["met"] is None)
-    seconds = (report.get("test") or {}).get("seconds")
+    t = report.get("test") or {}
+    seconds = t.get("seconds")
+    split = (f" (unit tests {tables.number(t['unit_tests_s'])} s, the quick book's training "
+             f"{tables.number(t['plan_s'])} s, the browser check {tables.number(t['browser_s'])} s; "
+             "the quick sections and the site fill the rest)"
+             if all(k in t for k in ("unit_tests_s", "plan_s", "browser_s")) else "")
     test = ("" if seconds is None else
-            f" `make test`, run as CI runs it with an empty cache, took {tables.number(seconds)} s.")
+            f" `make test`, run as CI runs it with an empty cache, took {tables.number(seconds)} s{split}.")
     text = (f"**Speed targets.** The project set itself {len(goals)} speed targets; this report "
             f"meets {met} of them{f' and did not measure {unmeasured}' if unmeasured else ''} "
             f"({ref('goals')}).{test} A missed target is listed with the factor by which "
