@@ -239,12 +239,11 @@ def light_and_dark(fig, dark: bool = True) -> tuple[dict, list]:
     """``fig``'s light rendition and, with ``dark``, its dark one: ``({"light": .., "dark": ..},
     [the copy made for the dark one])``.
 
-    A figure was drawn up to five times per rendition (``savefig`` with a tight box draws
-    twice, the darkening once more, each time laying the figure out), which made its
-    four renditions most of a page's run time.  Here each is drawn once: the light one
-    is cut from the draw that also measures its tight box, and the dark one is a copy
-    of the figure as laid out for it, its layout frozen (darkening changes colours, not
-    sizes), recoloured and drawn once, cut to the same box.
+    Each is drawn once (drawing, with its layout and text measurement, is most of a
+    page's run time; ``savefig`` with a tight box draws twice): the light one is cut from
+    the draw that also measures its tight box, and the dark one is a copy of the figure
+    as laid out for it, its layout frozen (darkening changes colours, not sizes),
+    recoloured and drawn once, cut to the same box.
     """
     box = tight_box(fig)
     out = {"light": render(fig, drawn_box=box if _white(fig) else None)}

@@ -209,11 +209,10 @@ def panels(n: int, per_row: int = PANELS_PER_ROW, panel_height: float = 2.6, **k
     return fig, flat[:n]
 
 
-def png(fig, dpi: int = DPI, transparent: bool = False, bbox_inches="tight") -> bytes:
-    """The figure as PNG bytes at the book's resolution, on white or transparent, cut to
-    ``bbox_inches`` (default: the tight bounding box; a Bbox in inches: that box)."""
+def png(fig, dpi: int = DPI, transparent: bool = False) -> bytes:
+    """The figure as PNG bytes at the book's resolution (tight bounding box), on white or transparent."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches=bbox_inches,
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight",
                 facecolor="none" if transparent else "white", transparent=transparent)
     return buf.getvalue()
 
