@@ -108,8 +108,8 @@ publish_page(reproducing.page(cfg), "rep");
 # machine with a GPU (`DEVICE=cuda`), and their report is kept in the repository. On the GPU
 # a step of these tiny models is bound by kernel launches, so its core sweep sits far above its
 # floor (below). Capturing the fixed-shape training step once and replaying it (CUDA graphs)
-# should cut most of those launches; that is not built yet, since no GPU was at hand to build
-# and measure it on, and its figures are still to come.
+# should cut most of those launches. The report below predates that work, and no GPU has been
+# at hand since to build and measure it on: its figures are still to come.
 #
 # ```{glue:md} rep-gpu
 # :format: myst
