@@ -107,9 +107,9 @@ publish_page(reproducing.page(cfg), "rep");
 # The project's speed targets were set for two CPU cores. The same benchmarks ran once on a
 # machine with a GPU (`DEVICE=cuda`), and their report is kept in the repository. On the GPU
 # a step of these tiny models is bound by kernel launches, so its core sweep sits far above its
-# floor (below). Capturing the fixed-shape training step once and replaying it (CUDA graphs)
-# should cut most of those launches. The report below predates that work, and no GPU has been
-# at hand since to build and measure it on: its figures are still to come.
+# floor (below). On a GPU, training therefore records one epoch's kernels as a CUDA graph and
+# replays it for every later epoch (`scaffold.cudagraph`; `SCAFFOLD_CUDA_GRAPHS=0` turns it off).
+# The report says whether it was made with that replay.
 #
 # ```{glue:md} rep-gpu
 # :format: myst

@@ -142,3 +142,9 @@ def test_tanh_cost_reports_both_and_their_difference():
     got = bench.tanh_cost(torch.device("cpu"), members=4, batch=8, repeats=2)
     assert got["elements"] == 4 * 8 * 16 and got["torch_tanh_us"] > 0 and got["library_tanh_us"] > 0
     assert got["max_abs_diff"] < 4e-7 and got["ratio"] == got["torch_tanh_us"] / got["library_tanh_us"]
+
+
+def test_on_a_gpu_the_core_sweep_goal_is_fifty_times_its_floor():
+    core = lambda r: {g["goal"]: g for g in bench.goals(dict(device="cuda", core_sweep=dict(ratio_to_floor=r)))}[
+        "core sweep time / matmul floor"]
+    assert core(40.0)["met"] is True and core(60.0)["met"] is False and core(40.0)["target"] == 50.0

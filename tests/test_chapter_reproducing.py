@@ -236,3 +236,13 @@ def test_numbers_in_the_appendix_follow_the_book_style(tmp_path):
     assert first.startswith("These figures were measured on an NVIDIA H200 with 16 CPU threads, torch "
                             "2.11.0+cu130")
     assert "`tools/records/bench-x.json`" in first and "not re-measured when this book is built" in first
+
+
+def test_the_gpu_floor_sentence_says_whether_the_record_used_cuda_graphs():
+    from scaffold.chapters.reproducing.facts import recorded_floor
+    cs = dict(seconds=15.0, floor_s=0.02, matmul_gflops=10000.0, ratio_to_floor=750.0)
+    before, _ = recorded_floor(dict(core_sweep=cs))
+    assert "still to come" in before and "CUDA graph" in before
+    after, _ = recorded_floor(dict(core_sweep=dict(cs, seconds=1.0, ratio_to_floor=50.0, cuda_graphs=True,
+                                                   seconds_eager=15.0, ratio_to_floor_eager=750.0)))
+    assert "still to come" not in after and "without: 15" in after

@@ -68,8 +68,8 @@ SRC = Path(__file__).resolve().parent
 #: The modules whose code decides what a training job returns.  Plotting, tables
 #: and the claims ledger are left out so that editing a figure does not throw away
 #: every trained result; editing any of these does.
-TRAINING_SOURCES = ("__init__.py", "data.py", "device.py", "fused.py", "graphs.py", "models.py",
-                    "sweep.py", "trace.py", "train.py")
+TRAINING_SOURCES = ("__init__.py", "cudagraph.py", "data.py", "device.py", "fused.py", "graphs.py",
+                    "models.py", "sweep.py", "trace.py", "train.py")
 
 
 def source_hash() -> str:

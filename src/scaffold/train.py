@@ -32,6 +32,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
+from .cudagraph import run_epochs
 from .data import make_dataset
 from .models import Ensemble, ModelSpec, build_stack, member_generator
 
@@ -64,9 +65,15 @@ class StackedAdam:
     view of it), so a step is a handful of element-wise kernels on one tensor
     instead of a handful per parameter: for these tiny models the per-kernel
     overhead, not the arithmetic, is what costs.
+
+    The step count lives on the device, and the bias corrections are looked up in
+    tables made once (float32, each rounded from the float64 value as a Python
+    scalar would be), so a step reads no Python-side state: a CUDA graph can
+    replay it (:mod:`scaffold.cudagraph`).  ``steps`` sizes the tables; eager
+    steps past it extend them, captured ones cannot.
     """
 
-    def __init__(self, params, lr: torch.Tensor, betas=(0.9, 0.999), eps=1e-8):
+    def __init__(self, params, lr: torch.Tensor, betas=(0.9, 0.999), eps=1e-8, steps: int = 1000):
         self.params = [p for p in params if p.requires_grad]
         M = self.params[0].shape[0]
         self.lr = lr.reshape(M, 1)
@@ -82,13 +89,26 @@ class StackedAdam:
         self.v = torch.zeros_like(self.flat)
         # Work buffers: the step writes its temporaries here instead of allocating.
         self._g, self._denom, self._num = (torch.empty_like(self.flat) for _ in range(3))
+        self.step_t = torch.zeros(1, dtype=torch.long, device=self.flat.device)
+        self._bias_tables(steps)
+
+    def _bias_tables(self, steps: int) -> None:
+        # Entry t: 1 - b1^t and sqrt(1 - b2^t) (entry 0 is never read).
+        t = range(steps + 1)
+        self._bc1 = torch.tensor([1.0] + [1 - self.b1 ** i for i in t[1:]], device=self.flat.device)
+        self._sqrt_bc2 = torch.tensor([1.0] + [(1 - self.b2 ** i) ** 0.5 for i in t[1:]],
+                                      device=self.flat.device)
 
     @torch.no_grad()
     def step(self, grads=None):
         """One update from the parameters' ``.grad`` (cleared), or from ``grads``
         given in the order of ``params``."""
-        self.t += 1
-        bc1, bc2 = 1 - self.b1 ** self.t, 1 - self.b2 ** self.t
+        self.t += 1  # eager steps only (a replayed graph does not run Python)
+        if self.t >= len(self._bc1) and not _capturing(self.flat.device):
+            self._bias_tables(2 * self.t)
+        self.step_t.add_(1)
+        bc1 = self._bc1.index_select(0, self.step_t)
+        sqrt_bc2 = self._sqrt_bc2.index_select(0, self.step_t)
         M = self.flat.shape[0]
         g = torch.cat([g.reshape(M, -1) for g in (grads or [p.grad for p in self.params])], 1, out=self._g)
         self.m.lerp_(g, 1 - self.b1)
@@ -98,11 +118,15 @@ class StackedAdam:
         # units, 14-90% of v here) runs up to 8x slower than of normal numbers.  The
         # clamp changes nothing: sqrt(tiny) / sqrt(bc2) <= 3.4e-18 is below half an
         # ulp of eps (4.4e-16), so the sum rounds to eps exactly as 0 + eps does.
-        denom = torch.clamp_min(self.v, _TINY, out=self._denom).sqrt_().div_(bc2 ** 0.5).add_(self.eps)
+        denom = torch.clamp_min(self.v, _TINY, out=self._denom).sqrt_().div_(sqrt_bc2).add_(self.eps)
         self.flat.addcdiv_(torch.mul(self.m, self.lr / bc1, out=self._num), denom, value=-1.0)
         if grads is None:
             for p in self.params:
                 p.grad = None
+
+
+def _capturing(device: torch.device) -> bool:
+    return device.type == "cuda" and torch.cuda.is_current_stream_capturing()
 
 
 def keep_freed_memory() -> bool:
@@ -258,7 +282,8 @@ def train_ensemble(spec: ModelSpec, task: str, seeds, cfg: TrainConfig = TrainCo
 
 
 def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
-                datasets: dict | None = None, build=build_stack) -> list[TrainResult]:
+                datasets: dict | None = None, build=build_stack,
+                graphs: bool | None = None) -> list[TrainResult]:
     """Train several parts as ONE stacked ensemble; one result per part.
 
     The parts' specs must share a family and tensor shapes (``spec.shape_key``),
@@ -268,6 +293,8 @@ def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
     part's result is the one :func:`train_ensemble` gives it alone (up to float
     rounding in batched products).  ``build`` makes the stacked model from
     (specs, d_in, n_out, seeds) per member; the benchmark swaps in other engines.
+    ``graphs``: replay the epochs as a CUDA graph (default: on CUDA; see
+    :mod:`scaffold.cudagraph`).
     """
     device = torch.device(device)
     if device.type == "cpu":
@@ -304,9 +331,10 @@ def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
     # bookkeeping: its pass gives the parameters' gradients, autograd only the loss's.
     fused = getattr(model, "fused", False) and hasattr(model, "train_pass")
     lr = torch.tensor([lr for _, _, lr in members], dtype=torch.float32, device=device)
-    opt = StackedAdam(model.parameters(), lr)
 
     n_epochs, B = cfg.n_epochs(kind), cfg.batch_size
+    steps = [slice(i, min(i + B, N)) for i in range(0, N, B)]  # what split(B) cuts
+    opt = StackedAdam(model.parameters(), lr, steps=n_epochs * len(steps))
     # Batch order: one generator per seed, so members sharing a seed see the same
     # batches and a member's order does not depend on the ensemble around it.
     seeds = sorted({s for _, s, _ in members})
@@ -317,36 +345,42 @@ def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
     row_of = {s: k for k, s in enumerate(seeds)}
     pick = torch.tensor([row_of[s] for _, s, _ in members])
     perms = torch.stack([torch.stack([p[s] for s in seeds])[pick] for p in epoch_perms]).to(device)
-    steps = [slice(i, min(i + B, N)) for i in range(0, N, B)]  # what split(B) cuts
     step_loss = torch.zeros(n_epochs, len(steps), len(members), device=device)
     curve_val = torch.zeros(n_epochs, len(members), device=device)
     # Rows of member m live at m * N + row in the flattened (M * N, ...) splits.
     perms = perms + (torch.arange(len(members), device=device) * N)[None, :, None]
     xflat, yflat = xtr.flatten(0, 1), ytr.flatten(0, 1)
+    # The epoch reads its number from a device counter, not from Python, so that a
+    # CUDA graph can replay it (scaffold.cudagraph); on CPU it is an ordinary loop.
+    epoch_t = torch.zeros(1, dtype=torch.long, device=device)
+
+    def epoch():
+        # The epoch's batches are copied out of the flattened splits at once, by one
+        # index_select per split (take_along_dim would expand the index to every
+        # column and wrap it, which cost more than a CEN step); each step then takes
+        # a view of them.
+        idx = perms.index_select(0, epoch_t).flatten()
+        xs = xflat.index_select(0, idx).unflatten(0, perms.shape[1:]).split(B, 1)
+        ys = yflat.index_select(0, idx).unflatten(0, perms.shape[1:]).split(B, 1)
+        losses = []
+        for xb, yb in zip(xs, ys):
+            if fused:
+                with torch.no_grad():
+                    out, back = model.train_pass(xb)
+                loss, g = loss_and_grad(kind, out, yb)
+                opt.step(back(g))
+            else:
+                loss = loss_fn(kind, net(xb), yb)
+                loss.sum().backward()
+                opt.step()
+            losses.append(loss.detach())
+        with torch.no_grad():
+            step_loss.index_copy_(0, epoch_t, torch.stack(losses)[None])
+            curve_val.index_copy_(0, epoch_t, metric_fn(kind, net(xva), yva)[None])
+        epoch_t.add_(1)
+
     with _gc_paused():
-        for e in range(n_epochs):
-            # The epoch's batches are copied out of the flattened splits at once, by
-            # one index_select per split (take_along_dim would expand the index to
-            # every column and wrap it, which cost more than a CEN step); each step
-            # then takes a view of them.
-            idx = perms[e].flatten()
-            xs = xflat.index_select(0, idx).unflatten(0, perms[e].shape).split(B, 1)
-            ys = yflat.index_select(0, idx).unflatten(0, perms[e].shape).split(B, 1)
-            losses = []
-            for xb, yb in zip(xs, ys):
-                if fused:
-                    with torch.no_grad():
-                        out, back = model.train_pass(xb)
-                    loss, g = loss_and_grad(kind, out, yb)
-                    opt.step(back(g))
-                else:
-                    loss = loss_fn(kind, net(xb), yb)
-                    loss.sum().backward()
-                    opt.step()
-                losses.append(loss.detach())
-            torch.stack(losses, out=step_loss[e])
-            with torch.no_grad():
-                curve_val[e] = metric_fn(kind, net(xva), yva)
+        run_epochs(epoch, n_epochs, device, graphs)
     # Epoch training loss: the step losses weighted by batch size, summed in step order.
     curve_loss = torch.zeros(n_epochs, len(members), device=device)
     for i, sl in enumerate(steps):
