@@ -148,3 +148,11 @@ def test_on_a_gpu_the_core_sweep_goal_is_fifty_times_its_floor():
     core = lambda r: {g["goal"]: g for g in bench.goals(dict(device="cuda", core_sweep=dict(ratio_to_floor=r)))}[
         "core sweep time / matmul floor"]
     assert core(40.0)["met"] is True and core(60.0)["met"] is False and core(40.0)["target"] == 50.0
+
+
+def test_the_time_left_is_exact_when_the_costs_are_the_true_times_on_one_worker():
+    fit = _tool("fit_stack_cost")
+    seconds = np.array([5.0, 3.0, 2.0, 1.0, 1.0])
+    assert all(v == pytest.approx(1.0) for v in fit.eta_ratios(seconds, seconds, 1).values())
+    # Costs that take the first stack for half the work make the estimate too low early.
+    assert fit.eta_ratios(np.array([10.0, 3.0, 2.0, 1.0, 1.0]), seconds, 1)[0.25] < 1.0

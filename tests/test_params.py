@@ -98,3 +98,16 @@ def test_one_builder_of_matched_dense_mlps():
     assert spec.config.widths == (w, w) and w == params.dense_width_for(budget, 784, 1)
     assert params.dense_spec(64) is DENSE  # the default MLP keeps its one name
     assert params.matched_dense(HSN_LITERAL, 2, 1).label == "Dense w=23"  # = the multiverse's budget MLP
+
+
+def test_a_stacks_estimated_cost_grows_with_its_steps_members_and_ca3_loop():
+    from scaffold.sweep import Grid, Job
+
+    def cost(spec, seeds=10, epochs=1.0, task="moons"):
+        grid = Grid(tasks=(task,), specs=(spec,), seeds=tuple(range(seeds)), epochs_scale=epochs)
+        return params.stack_cost([Job(grid, task, spec)])
+    assert cost(DENSE, epochs=1.0) == pytest.approx(2 * cost(DENSE, epochs=0.5))
+    assert cost(DENSE, seeds=20) > cost(DENSE, seeds=10)
+    longer = ModelSpec.make("HSN T=10", "hsn", T=10)
+    assert cost(longer) > cost(HSN_LITERAL)
+    assert params.step_units(longer, 1) - params.step_units(HSN_LITERAL, 1) == 5 * 16  # five more CA3 states

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from .data import TASKS
 from .models import DENSE, FAMILIES, ModelSpec
 
 
@@ -68,6 +69,51 @@ def step_macs(spec: ModelSpec, d_in: int, n_out: int) -> int:
     """Multiply-accumulates per sample of what a training step runs: the whole model,
     less a fixed first stage (:func:`fixed_stage_macs`)."""
     return totals(spec, d_in, n_out, n_draws=1)["macs_dense"] - fixed_stage_macs(spec, d_in, n_out)
+
+
+def step_units(spec: ModelSpec, n_out: int) -> int:
+    """Activations per sample that a training step writes and reads back: its
+    element-wise work, which for these tiny models costs more than their
+    multiply-accumulates (the HSN's CA3 state counts once per step of its loop;
+    the CEN's readout reads its H granule cells)."""
+    c = spec.config
+    if spec.family == "dense":
+        return sum(c.widths) + n_out
+    if spec.family == "hsn":
+        return c.h_dg + c.h_ca3 * (c.T + 1) + n_out
+    if spec.family == "cen":
+        return c.H + n_out
+    raise ValueError(f"no step_units for family {spec.family!r}")
+
+
+#: A stack's training time, in seconds: a fixed cost per step (Python and kernel
+#: launches, by family), a cost per activation per sample (:func:`step_units`, by
+#: family) and a cost per multiply-accumulate.  Fitted by ``tools/fit_stack_cost.py``
+#: (least squares on the relative error) to the full plan's 149 stacks as trained on
+#: two cores of an AMD EPYC, one thread per stack (2026-12-04): it predicts a stack's
+#: time within 16% (median).  The model before it (a fixed cost per step plus the
+#: multiply-accumulates, fitted on the quick plan) was within 33%, and its estimate of
+#: the time left ran 2-3x low for most of the full plan: it took the big HSNs' matrix
+#: products, which run near the machine's peak, for most of the work.  Kept out of
+#: the sweep's hashed sources: refitting them reorders stacks but retrains nothing.
+STEP_FIXED_S = {"dense": 6.1e-4, "hsn": 9.1e-4, "cen": 5.8e-5}
+UNIT_S = {"dense": 3.1e-9, "hsn": 3.2e-9, "cen": 1.6e-9}
+MAC_S = 8.7e-11
+
+
+def stack_features(stack) -> tuple[str, int, float, float]:
+    """(family, steps, activations per step, multiply-accumulates per step) of a stack
+    of :class:`scaffold.sweep.Job`: what :func:`stack_cost` weighs."""
+    units = sum(j.n_members * j.grid.batch_size * step_units(j.spec, TASKS[j.task][1]) for j in stack)
+    return stack[0].spec.family, max(j.steps for j in stack), units, sum(j.work for j in stack)
+
+
+def stack_cost(stack) -> float:
+    """Estimated training time of a stack in seconds on the machine of
+    :data:`STEP_FIXED_S`.  It orders the stacks (longest first) and estimates the
+    plan's time left, so only the ratios between stacks matter on other machines."""
+    family, steps, units, macs = stack_features(stack)
+    return steps * (STEP_FIXED_S[family] + UNIT_S[family] * units + MAC_S * macs)
 
 
 def learned_count(model) -> int:

@@ -57,7 +57,7 @@ from tqdm import tqdm
 from . import CACHE
 from .data import TASKS, make_dataset
 from .models import ModelSpec, build_stack, run_key
-from .params import step_macs
+from .params import stack_cost, step_macs  # noqa: F401  (stack_cost: the sweep's to callers)
 from .trace import TRACE_COLUMNS, member_slice, trace
 from .train import (CURVE_COLUMNS, MEMBER_COLUMNS, Part, TrainConfig, TrainResult, higher_is_better,
                     train_stack)
@@ -242,25 +242,6 @@ def merge_jobs(jobs) -> dict:
         if job.trace_T > kept.trace_T:
             out[job.key] = replace(kept, trace_T=job.trace_T)
     return out
-
-
-#: What drawing a stack's data and building its model cost, in units of a step's fixed cost.
-STACK_OVERHEAD = 200.0
-#: Multiply-accumulates that cost as much as a step's fixed cost (Python, kernel launches).
-STEP_MACS = 3e6
-
-
-def stack_cost(stack) -> float:
-    """Rough training time of a stack, for ordering and estimates only: a fixed
-    cost (:data:`STACK_OVERHEAD`) plus steps x (fixed cost + arithmetic).
-
-    For these tiny models a step's fixed cost is about as large as the arithmetic
-    of a few million multiply-accumulates (:data:`STEP_MACS`); both constants were
-    fitted to the measured times of the quick plan's 54 stacks on one CPU core,
-    where they predict the time left within about 15% (median) from a tenth of
-    the plan on.  The fixed costs are paid once per stack, not per job.
-    """
-    return STACK_OVERHEAD + max(j.steps for j in stack) * (1.0 + sum(j.work for j in stack) / STEP_MACS)
 
 
 def _config_order(spec: ModelSpec) -> tuple:
