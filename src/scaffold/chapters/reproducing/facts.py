@@ -28,7 +28,7 @@ PREFIX = "rep"
 
 NOTHING_TIMED = (
     "Nothing was timed on the machine that built this copy of the book: it has no "
-    "`results/bench.json`. `make bench` measures it (about half an hour on two cores), writes "
+    "`results/bench.json`. `make bench` measures it (about twenty minutes on two cores), writes "
     "that file and refreshes this page with the timings. The figures recorded on a GPU "
     "follow, in the next section.")
 
