@@ -82,7 +82,7 @@ def write_page(tmp_path, report=None, record=None):
     if report:
         bench.write_text(json.dumps(report))
     if record:
-        (records / "bench-cuda.json").write_text(json.dumps(record))
+        (records / "bench-cuda-h200.json").write_text(json.dumps(record))
     return reproducing.page(None, bench=bench, records=records)
 
 
@@ -207,8 +207,8 @@ def test_a_recorded_gpu_report_is_labelled_as_recorded(tmp_path):
     assert "No measurement on a GPU" in none.text and frames == {}
     rec = {**PROFILED, "device": "cuda", "gpu": "NVIDIA H200", "threads": 16, "date": "2026-11-28",
            "ensemble": [{**PROFILED["ensemble"][0], "speedup": 18.0, "repeats": 1}],
-           "goals": GOALS, "core_sweep": REPORT["core_sweep"], "file": str(tmp_path / "bench-cuda.json")}
-    (tmp_path / "bench-cuda.json").write_text(json.dumps(rec))
+           "goals": GOALS, "core_sweep": REPORT["core_sweep"], "file": str(tmp_path / "bench-cuda-h200.json")}
+    (tmp_path / "bench-cuda-h200.json").write_text(json.dumps(rec))
     assert reproducing.load_records(tmp_path)[0]["gpu"] == "NVIDIA H200"
     text, frames = facts.recorded(rec)
     text = text.text
@@ -246,3 +246,21 @@ def test_the_gpu_floor_sentence_says_whether_the_record_used_cuda_graphs():
     after, _ = recorded_floor(dict(core_sweep=dict(cs, seconds=1.0, ratio_to_floor=50.0, cuda_graphs=True,
                                                    seconds_eager=15.0, ratio_to_floor_eager=750.0)))
     assert "still to come" not in after and "without: 15" in after
+
+
+def test_without_this_machines_report_the_recorded_cpu_report_stands_in(tmp_path):
+    rec = {**REPORT, "threads": 2, "date": "2026-12-04"}
+    (tmp_path / "bench-cpu-2core.json").write_text(json.dumps(rec))
+    (tmp_path / "bench-cuda-h200.json").write_text(json.dumps({**rec, "device": "cuda", "gpu": "NVIDIA H200"}))
+    assert [r["device"] for r in reproducing.load_records(tmp_path, "cpu")] == ["cpu"]
+    assert [r["gpu"] for r in reproducing.load_records(tmp_path)] == ["NVIDIA H200"]
+    pg = reproducing.page(None, bench=tmp_path / "missing.json", records=tmp_path)
+    text = pg.facts["timings"].text
+    assert text.startswith("Nothing was timed on the machine that built this copy")
+    assert "recorded by `make bench` on 2026-12-04, on 2 CPU cores" in text
+    assert "bench-cpu-2core.json" in text and "{glue:figure} tab-rep-book" in text
+    assert "These figures were measured on an NVIDIA H200" in pg.facts["gpu"].text
+    # This machine's own report wins over the record.
+    (tmp_path / "bench.json").write_text(json.dumps(REPORT))
+    mine = reproducing.page(None, bench=tmp_path / "bench.json", records=tmp_path).facts["timings"].text
+    assert mine.startswith("Timings measured by `make bench`") and "2026-12-04" not in mine

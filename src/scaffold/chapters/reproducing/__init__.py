@@ -31,7 +31,8 @@ __all__ = ["KEYS", "PREFIX", "grids", "load_bench", "load_records", "page"]
 
 BENCH = RESULTS / "bench.json"
 #: Reports measured elsewhere and kept in the repository: a GPU lease's, which a
-#: reader's machine cannot re-measure (``tools/bench.py --merge`` wrote them).
+#: reader's machine cannot re-measure (``tools/bench.py --merge`` wrote them), and a
+#: ``make bench`` on two CPU cores, which the README's figures quote.
 RECORDS = ROOT / "tools" / "records"
 
 #: The timing tables, each placed by the passage on this machine's report when it has the part.
@@ -62,9 +63,11 @@ def load_bench(path: Path = BENCH) -> dict | None:
     return json.loads(Path(path).read_text()) if Path(path).exists() else None
 
 
-def load_records(folder: Path = RECORDS) -> list[dict]:
-    """The recorded reports (``bench-*.json``), each with its file's path under ``file``."""
-    return [dict(json.loads(p.read_text()), file=str(p)) for p in sorted(Path(folder).glob("bench-*.json"))]
+def load_records(folder: Path = RECORDS, device: str = "cuda") -> list[dict]:
+    """The reports recorded on ``device`` (``bench-<device>-*.json``), oldest name first,
+    each with its file's path under ``file``."""
+    paths = sorted(Path(folder).glob(f"bench-{device}-*.json"))
+    return [dict(json.loads(p.read_text()), file=str(p)) for p in paths]
 
 
 def grids(cfg) -> dict:
@@ -81,7 +84,9 @@ def page(cfg=None, bench: Path = BENCH, records: Path = RECORDS) -> Page:
     """The appendix: the environment's tables, this machine's timings (``bench``) when measured, and
     the newest report recorded in ``records``.  Nothing is trained or timed here."""
     report = load_bench(bench)
-    timings, timing_frames = facts.timings(report, bench)
+    # Without this machine's report, the one recorded on two CPU cores stands in, labelled so.
+    cpu = None if report else (load_records(records, "cpu") or [None])[-1]
+    timings, timing_frames = facts.timings(report, bench, recorded=cpu)
     gpu, record_frames = facts.recorded((load_records(records) or [None])[-1])
     frames = {"profiles": profiles_table(), "pinned": pinned(), **timing_frames, **record_frames}
     stated = in_book_style({"n-training-sources": len(TRAINING_SOURCES), "timings": timings, "gpu": gpu})

@@ -26,11 +26,11 @@ from .reports import book_table, ensemble_table, goals_table, plan_table, profil
 #: The prefix the notebook publishes this page under: the passages name their tables with it.
 PREFIX = "rep"
 
-NOTHING_TIMED = (
+NOTHING_TIMED_HERE = (
     "Nothing was timed on the machine that built this copy of the book: it has no "
     "`results/bench.json`. `make bench` measures it (about twenty minutes on two cores), writes "
-    "that file and refreshes this page with the timings. The figures recorded on a GPU "
-    "follow, in the next section.")
+    "that file and refreshes this page with the timings.")
+NOTHING_TIMED = NOTHING_TIMED_HERE + " The figures recorded on a GPU follow, in the next section."
 
 
 class Markdown:
@@ -64,15 +64,26 @@ def passage(parts: list, links: str) -> tuple[Markdown, dict]:
 
 # --- this machine's report (results/bench.json) ------------------------------------
 
-def timings(report: dict | None, path: Path) -> tuple[Markdown, dict]:
-    """The "How long it takes" passage from the report at ``path``, and the tables it places;
-    without a report, a plain "nothing was timed here"."""
-    if not report:
+def timings(report: dict | None, path: Path, recorded: dict | None = None) -> tuple[Markdown, dict]:
+    """The "How long it takes" passage from the report at ``path``, and the tables it places.
+
+    Without a report, a plain "nothing was timed here", followed by the passage on
+    ``recorded`` (a ``make bench`` report kept in ``tools/records/``) when there is one.
+    """
+    if not report and not recorded:
         return Markdown(NOTHING_TIMED), {}
+    if not report:
+        path, report = Path(recorded["file"]), recorded
     machine, scale = report.get("gpu", report.get("machine", "n/a")), report.get("epochs_scale", float("nan"))
     setting = (f"Timings measured by `make bench` on {report.get('device', 'n/a')} ({machine}), torch "
                f"{report.get('torch', 'n/a')}, {count(report['threads'], 'thread')}, with {tables.number(scale)} "
                "of the note's training schedule.")
+    if report is recorded:
+        setting = (f"{NOTHING_TIMED_HERE} The figures below were recorded by `make bench` on "
+                   f"{report.get('date', 'an unrecorded date')}, on {count(report['threads'], 'CPU core')} "
+                   f"({report.get('machine', 'n/a')}, torch {report.get('torch', 'n/a')}), and are kept in "
+                   f"`{_repo_path(path)}`; they are not re-measured when the book is built. Your machine's "
+                   "figures will differ; the ratios carry over better than the seconds.")
     parts = [(setting, {}), ensemble_paragraph(report), floor_paragraph(report), profile_paragraph(report),
              tanh_paragraph(report),
              throughput_paragraph(report), book_paragraph(report), plan_paragraph(report),
@@ -234,10 +245,15 @@ def goals_paragraph(report: dict):
 
 # --- a recorded report (tools/records/) --------------------------------------------
 
+def _repo_path(path) -> str:
+    """A kept report's path as the repository names it (its name alone if it lies elsewhere)."""
+    path = Path(path)
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
+
+
 def what_was_measured(record: dict) -> str:
     """One sentence on what a recorded report's figures are: machine, versions, date, where kept."""
-    where = Path(record["file"]).relative_to(ROOT).as_posix() if Path(record["file"]).is_relative_to(ROOT) \
-        else Path(record["file"]).name
+    where = _repo_path(record["file"])
     return (f"These figures were measured on an {record.get('gpu', 'unnamed GPU')} with "
             f"{count(int(record.get('threads', 0)), 'CPU thread')}, torch {record.get('torch')} and "
             f"Python {record.get('python')}, on {record.get('date', 'an unrecorded date')}, and are recorded "
