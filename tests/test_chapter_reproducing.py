@@ -158,6 +158,11 @@ def test_goals_table_says_met_missed_by_how_much_or_not_measured(tmp_path):
           "lower_is_better": False}
     row = reports.goals_table({"goals": [up]}).iloc[0]
     assert (row["target"], row["state"]) == ("≥ 100×", "missed by 2×")
+    # A near miss reads as a percentage, not as "missed by 1×".
+    near = [{"goal": "stacked vs vmap", "target": 1.5, "unit": "x", "value": 1.44, "met": False,
+             "lower_is_better": False},
+            {"goal": "cold make book", "target": 400.0, "unit": "s", "value": 562.0, "met": False}]
+    assert list(reports.goals_table({"goals": near})["state"]) == ["missed by 4%", "missed by 41%"]
     report = {**REPORT, "goals": GOALS, "test": {"seconds": 420.0},
               "ensemble": [{**REPORT["ensemble"][0], "vmap_s": 2.0, "stacked_vs_vmap": 2.0}]}
     text, frames = facts.timings(report, tmp_path / "bench.json")

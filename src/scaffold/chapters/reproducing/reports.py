@@ -112,8 +112,11 @@ def _goal_state(g: dict) -> str:
         return "not measured"
     if g["met"]:
         return "met"
-    # "missed by": the factor between the value and the target, in the goal's direction.
+    # "missed by": the factor between the value and the target, in the goal's direction;
+    # a shortfall under 2x as a percentage ("missed by 4%", not "missed by 1x").
     factor = g["value"] / g["target"] if _lower_is_better(g) else g["target"] / g["value"]
+    if factor < 2:
+        return f"missed by {max(1, int(100 * (factor - 1) + 0.5))}%"  # half up: 40.5% is 41%
     return f"missed by {fmt.factor(factor)}"
 
 
