@@ -169,3 +169,19 @@ def test_stacked_adam_extends_its_bias_tables_past_the_steps_it_was_sized_for():
         runs.append(p.detach().clone())
     assert torch.equal(*runs)
 
+
+
+def test_stacked_adam_in_float64_steps_as_with_python_scalars():
+    # The tables take the parameters' dtype: in float64 the update is the textbook one to the bit.
+    p = torch.zeros(2, 3, dtype=torch.float64, requires_grad=True)
+    opt = StackedAdam([p], torch.tensor([0.01, 0.02], dtype=torch.float64))
+    m, v, w = torch.zeros(2, 3, dtype=torch.float64), torch.zeros(2, 3, dtype=torch.float64), p.detach().clone()
+    g = torch.Generator().manual_seed(1)
+    for t in range(1, 20):
+        grad = torch.randn(2, 3, generator=g, dtype=torch.float64)
+        opt.step([grad])
+        m.lerp_(grad, 1 - 0.9)  # as Adam writes its weights: 1 - beta, not 0.1, in float64
+        v.mul_(0.999).addcmul_(grad, grad, value=1 - 0.999)
+        denom = v.sqrt().div_((1 - 0.999 ** t) ** 0.5).add_(1e-8)
+        w.addcdiv_(m * (torch.tensor([[0.01], [0.02]], dtype=torch.float64) / (1 - 0.9 ** t)), denom, value=-1.0)
+        assert torch.equal(p.detach(), w), t

@@ -93,11 +93,11 @@ class StackedAdam:
         self._bias_tables(steps)
 
     def _bias_tables(self, steps: int) -> None:
-        # Entry t: 1 - b1^t and sqrt(1 - b2^t) (entry 0 is never read).
-        t = range(steps + 1)
-        self._bc1 = torch.tensor([1.0] + [1 - self.b1 ** i for i in t[1:]], device=self.flat.device)
-        self._sqrt_bc2 = torch.tensor([1.0] + [(1 - self.b2 ** i) ** 0.5 for i in t[1:]],
-                                      device=self.flat.device)
+        # Entry t: 1 - b1^t and sqrt(1 - b2^t) (entry 0 is never read), in the
+        # parameters' dtype, as a Python scalar is cast when it meets them.
+        t, like = range(steps + 1), dict(dtype=self.flat.dtype, device=self.flat.device)
+        self._bc1 = torch.tensor([1.0] + [1 - self.b1 ** i for i in t[1:]], **like)
+        self._sqrt_bc2 = torch.tensor([1.0] + [(1 - self.b2 ** i) ** 0.5 for i in t[1:]], **like)
 
     @torch.no_grad()
     def step(self, grads=None):
