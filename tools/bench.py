@@ -44,9 +44,9 @@ import os
 import platform
 import sys
 import time
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from unittest import mock
 
 import torch
 from torch import nn
@@ -265,25 +265,11 @@ def core_sweep_vs_floor(device, epochs_scale=1.0, n_seeds=10) -> dict:
                n_jobs=n_jobs, seconds=t, gflop=flops / 1e9, matmul_gflops=rate / 1e9, floor_s=floor,
                ratio_to_floor=t / floor, warmup_s=t_start, cuda_graphs=cudagraph.wanted(device))
     if out["cuda_graphs"]:  # the same sweep without graphs, for the record beside the eager one
-        with _env(cudagraph.ENV, "0"):
+        with mock.patch.dict(os.environ, {cudagraph.ENV: "0"}):
             _, t_eager = timed(sweep, device)
         out.update(seconds_eager=t_eager, ratio_to_floor_eager=t_eager / floor)
         print(f"  without CUDA graphs {t_eager:.2f}s, ratio x{t_eager / floor:.1f}", flush=True)
     return out
-
-
-@contextmanager
-def _env(name: str, value: str):
-    """``name=value`` in this process's environment for the block."""
-    before = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = before
 
 
 # ----------------------------------------------------------------------------- readings

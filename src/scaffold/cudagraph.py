@@ -74,11 +74,7 @@ def run_epochs(epoch: Callable[[], None], n_epochs: int, device="cpu", graphs: b
     :class:`CudaGraphs` where :func:`wanted`) has ``warm_up(epoch)``, which runs
     it, and ``capture(epoch) -> replay``, which must not.
     """
-    if engine is None and not wanted(device, graphs):
-        for _ in range(n_epochs):
-            epoch()
-        return "eager"
-    if n_epochs < 2:  # nothing would be replayed
+    if (engine is None and not wanted(device, graphs)) or n_epochs < 2:  # (< 2: nothing to replay)
         for _ in range(n_epochs):
             epoch()
         return "eager"

@@ -57,7 +57,7 @@ from tqdm import tqdm
 from . import CACHE
 from .data import TASKS, make_dataset
 from .models import ModelSpec, build_stack, run_key
-from .params import stack_cost, step_macs  # noqa: F401  (stack_cost: the sweep's to callers)
+from .params import stack_cost, step_macs
 from .trace import TRACE_COLUMNS, member_slice, trace
 from .train import (CURVE_COLUMNS, MEMBER_COLUMNS, Part, TrainConfig, TrainResult, higher_is_better,
                     train_stack)

@@ -67,8 +67,8 @@ class StackedAdam:
     overhead, not the arithmetic, is what costs.
 
     The step count lives on the device, and the bias corrections are looked up in
-    tables made once (float32, each rounded from the float64 value as a Python
-    scalar would be), so a step reads no Python-side state: a CUDA graph can
+    tables made once (in the parameters' dtype, each rounded from the float64
+    value as a Python scalar would be), so a step reads no Python-side state: a CUDA graph can
     replay it (:mod:`scaffold.cudagraph`).  ``steps`` sizes the tables; eager
     steps past it extend them, captured ones cannot.
     """
