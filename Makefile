@@ -196,12 +196,21 @@ endif
 
 # --- the site ---------------------------------------------------------------
 
+# Sphinx copies book/_static only when some page is rebuilt: an edited style sheet or
+# script alone would never reach the site.  Then every page is rebuilt (--all).
+# (The stamp is touched by each build that passes; a site built before it had one counts
+# as edited.)
+HTML_STAMP = $(TREE)/_build/.html-built
+STATIC_EDITED = $(shell if [ -e $(HTML_STAMP) ]; then find book/_static -path book/_static/mathjax -prune \
+  -o -type f -newer $(HTML_STAMP) -print | head -n 1; elif [ -d $(TREE)/_build/html ]; then echo unknown; fi)
+
 html: $(MATHJAX) | $(READY) ## build the HTML from the executed notebooks (executes nothing)
 	@# Sphinx would not re-read a page whose warnings failed this build, so the next
 	@# build would pass: forget its saved state when it fails.
-	@echo "jupyter-book build $(TREE) --warningiserror --keep-going"
-	@$(VENV)/bin/jupyter-book build $(TREE) --warningiserror --keep-going --quiet \
+	@echo "jupyter-book build $(TREE) --warningiserror --keep-going$(if $(STATIC_EDITED), --all)"
+	@$(VENV)/bin/jupyter-book build $(TREE) --warningiserror --keep-going --quiet $(if $(STATIC_EDITED),--all) \
 	  || { rm -rf $(TREE)/_build/.doctrees; exit 1; }
+	@touch $(HTML_STAMP)
 	@echo "Book built. Open: file://$(abspath $(TREE))/_build/html/index.html"
 
 # --- what each section depends on (tools/execute.py --make-deps) -------------------
