@@ -22,6 +22,11 @@ HSN_STACKS = {
     "learned": [ModelSpec.make("l", "hsn", graph_mode="learned", spectral_radius=0.9, input_every_step=True)],
     "initiator": [ModelSpec.make("i", "hsn", graph_mode="initiator", activation="relu")],
     "T0": [ModelSpec.make("t", "hsn", T=0, dg_min_inputs=1)],
+    # tanh only: the CPU loop on doubled inputs (scaffold.fused.tanh_of_double), z entering
+    # at every step for some members (shared graph) or all of them (batched graphs).
+    "tanh every mixed": [HSN_NOTE, ModelSpec.make("e", "hsn", input_every_step=True)],
+    "tanh every batched": [ModelSpec.make("e", "hsn", graph="random", spectral_radius=0.9,
+                                          input_every_step=True)],
 }
 STACKS = {"dense": [DENSE], "dense deep": [ModelSpec.make("d", "dense", widths=(8, 8, 8))],
           "cen": [CEN_NOTE], "cen bias": [ModelSpec.make("c", "cen", H=64, hidden_bias=True)],
@@ -191,6 +196,18 @@ def test_tanh_is_tanh_to_float32_rounding():
     fused.tanh(xg).backward(g)
     assert torch.equal(xg.grad, torch.ops.aten.tanh_backward(g, y))  # autograd's tanh gradient, from y
     assert torch.autograd.gradcheck(fused.tanh, torch.randn(7, dtype=torch.float64, requires_grad=True))
+
+
+def test_two_s_minus_one_in_one_pass_is_the_two_pass_numbers():
+    """2 s - 1 as one add (alpha=2) is bit for bit s * 2 - 1 for s in [0, 1] (what sigmoid
+    gives): 2 s is exact, so both round 2 s - 1 once.  (Checked for every float32 in [0, 1]
+    when it was written; here every float32 of four binades, and random draws.)"""
+    one = torch.tensor(1.0).view(torch.int32).item()
+    bits = torch.cat([torch.arange(one - (4 << 23), one + 1, 97, dtype=torch.int32),
+                      torch.arange(0, 1 << 16, dtype=torch.int32)])
+    s = torch.cat([bits.view(torch.float32), torch.rand(100_000), torch.tensor([0.0, 0.5, 1.0])])
+    got = fused._two_minus_one(s, torch.empty_like(s))
+    assert torch.equal(got.view(torch.int32), (s * 2 - 1).view(torch.int32))
 
 
 def test_tanh_off_the_cpu_is_torch_tanh():

@@ -376,6 +376,28 @@ def test_an_entry_without_the_trace_asked_for_is_trained_again_with_it(cache, mo
     assert run_sweep(plain, progress=False).traces is None and len(list(cache.glob("*.trace.csv"))) == 1
 
 
+def test_the_validation_curve_is_asked_for_like_a_trace(cache, monkeypatch):
+    """A grid gets the per-epoch validation metric only if it asks (val_curve); jobs of one
+    definition train once, with it if any asks; an entry stored without it is trained
+    again, quietly, for a job that asks; the members are the same either way."""
+    plain = Grid(tasks=("moons",), specs=(HSN,), seeds=(0, 1), epochs_scale=0.02)
+    curved = replace(plain, val_curve=True)
+    a, b = sweep.Job(plain, "moons", HSN), sweep.Job(curved, "moons", HSN)
+    assert a.key == b.key and a.stack_key() != b.stack_key()  # one entry; stacks never mix them
+    assert [j.val_curve for order in ([a, b], [b, a]) for j in sweep.merge_jobs(order).values()] == [True, True]
+    calls = _counting(monkeypatch)
+    first = run_sweep(plain, progress=False)
+    assert first.curves["val_metric"].isna().all() and first.curves["train_loss"].notna().all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", sweep.CacheWarning)  # an upgrade, not a fault: no warning
+        up = run_sweep(curved, progress=False)
+    assert len(calls) == 2 and up.curves["val_metric"].notna().all()
+    pd.testing.assert_frame_equal(up.members.drop(columns="seconds"), first.members.drop(columns="seconds"))
+    _no_training(monkeypatch)  # both read the one entry now, each as it asked
+    assert run_sweep(plain, progress=False).curves["val_metric"].isna().all()
+    _same(run_sweep(curved, progress=False), up)
+
+
 def test_a_traced_grid_takes_hsns_only():
     with pytest.raises(ValueError, match="HSN"):
         Grid(tasks=("moons",), specs=(DENSE,), seeds=(0,), trace_T=3)

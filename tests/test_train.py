@@ -1,5 +1,7 @@
 """Training (scaffold.train): StackedAdam, ensemble == one-by-one, reproducibility, learning."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -209,6 +211,18 @@ def test_stack_of_variants_and_tasks_equals_each_part_alone():
                                    alone.curves[["train_loss", "val_metric"]].to_numpy(), rtol=1e-5, atol=1e-5)
         assert list(res.members.columns) == list(MEMBER_COLUMNS)
         assert list(res.curves.columns) == list(CURVE_COLUMNS)
+
+
+@pytest.mark.parametrize("task", ["moons", "sine"])
+def test_the_validation_curve_changes_no_member(task):
+    """Without the per-epoch validation pass the members and training losses are the same
+    bit for bit; only the curves' val_metric is missing (NaN)."""
+    parts = [Part(s, task, (0, 1)) for s in (DENSE, HSN_REP, CEN)[: 3 if task == "moons" else 2]]
+    runs = {flag: [train_stack([p], replace(TINY, val_curve=flag))[0] for p in parts] for flag in (True, False)}
+    for with_curve, without in zip(runs[True], runs[False]):
+        assert with_curve.members.equals(without.members)
+        assert with_curve.curves.drop(columns="val_metric").equals(without.curves.drop(columns="val_metric"))
+        assert with_curve.curves["val_metric"].notna().all() and without.curves["val_metric"].isna().all()
 
 
 def test_stack_rejects_parts_of_different_sizes():

@@ -243,8 +243,9 @@ def matmul_floor(flops: float, device, n: int = 512) -> tuple[float, float]:
 def core_sweep_vs_floor(device, epochs_scale=1.0, n_seeds=10) -> dict:
     """The core sweep, run as the book runs it (stacks on all cores), against the
     matmul floor measured with the same cores."""
+    # With its learning curves, as the benchmarks page asks for them (and as sweep_flops counts).
     grid = Grid(tasks=NOTE_TASKS, specs=NOTE_MODELS, seeds=tuple(range(n_seeds)),
-                epochs_scale=epochs_scale)
+                epochs_scale=epochs_scale, val_curve=True)
     stacks = make_stacks([Job(grid, t, s, str(device)) for t, s in grid.jobs()])
     n_jobs = min(len(stacks), torch.get_num_threads()) if device.type == "cpu" else 1
     # The book's plan keeps its worker processes up from its first stack to its last, and the

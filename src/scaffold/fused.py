@@ -121,26 +121,52 @@ def readout_pass(f, W, b, idx):
 # ----------------------------------------------------------------------------- HSN
 
 
+#: -1 as a tensor: ``torch.add(_MINUS_ONE, s, alpha=2)`` is 2 s - 1 in one pass.
+_MINUS_ONE = torch.tensor(-1.0)
+
+
+def _two_minus_one(s: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+    """``2 s - 1`` written into ``out`` in one pass (``s.mul_(2).sub_(1)`` took two).
+
+    The same float32 numbers: 2 s is exact, so either way 2 s - 1 is rounded once
+    (checked for every float32 s in [0, 1], and in ``tests/test_fused.py``).
+    """
+    return torch.add(_MINUS_ONE, s, alpha=2, out=out)
+
+
 def tanh_into(x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
     """tanh(x) written into ``out``: ``torch.tanh`` off the CPU, ``2 sigmoid(2x) - 1`` on it.
 
     PyTorch's CPU tanh is not vectorised: on the x86 CPUs we measured (with its
-    AVX2 and AVX-512 kernels alike) it takes 3-4x as long as the four passes
-    here (scale, sigmoid, scale, shift), and it was a third of an HSN training
-    step (``make bench`` times both: its ``tanh`` part).  The identity is exact;
-    its float32 rounding stays within 2.4e-7 of tanh (absolute; ``torch.tanh``
-    itself is within 3e-8) and saturates to exactly +-1.  The backward pass
-    stays ``1 - y^2`` from the output y (:data:`ACT_BACKWARD`), as for tanh.
+    AVX2 and AVX-512 kernels alike) it takes 3-4x as long as the three passes
+    here (scale, sigmoid, scale-and-shift), and it was a third of an HSN
+    training step (``make bench`` times both: its ``tanh`` part).  The identity
+    is exact; its float32 rounding stays within 2.4e-7 of tanh (absolute;
+    ``torch.tanh`` itself is within 3e-8) and saturates to exactly +-1.  The
+    backward pass stays ``1 - y^2`` from the output y (:data:`ACT_BACKWARD`), as
+    for tanh.
     """
     if x.device.type != "cpu":
         return torch.tanh(x, out=out)
-    torch.mul(x, 2, out=out)
-    return out.sigmoid_().mul_(2).sub_(1)
+    return tanh_of_double(torch.mul(x, 2, out=out), out)
+
+
+def tanh_of_double(x2: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+    """tanh(x) from ``x2`` = 2x (CPU), written into ``out``; ``x2`` is overwritten.
+
+    The HSN's CA3 loop doubles its coupling matrix and input once, so that 2x
+    comes out of the product itself (doubling is exact in floating point: the
+    same numbers as doubling the product) and the scaling pass of
+    :func:`tanh_into` is saved at every step.
+    """
+    return _two_minus_one(x2.sigmoid_(), out)
 
 
 def _tanh(x: torch.Tensor) -> torch.Tensor:
     # tanh_into without ``out=`` (which torch.func's vmap cannot batch).
-    return (x * 2).sigmoid_().mul_(2).sub_(1) if x.device.type == "cpu" else torch.tanh(x)
+    if x.device.type != "cpu":
+        return torch.tanh(x)
+    return torch.add(_MINUS_ONE, (x * 2).sigmoid_(), alpha=2)
 
 
 class Tanh(torch.autograd.Function):
@@ -222,14 +248,30 @@ def hsn_pass(x, W_dg, dg_use, b_dg, W_br, b_br, G, z_gain, W_ca1, b_ca1, *, spec
         shape, z_rows, gain = z.shape, z, z_gain
     hs = z.new_empty((T + 1, *shape))
     h = hs.unbind(0)
-    act_into(z_rows, h[0], runs)
+    # Only tanh on a CPU: the loop runs on 2G and 2z, so the products give 2x for
+    # tanh_of_double (exactly the doubled numbers: the same states, one pass fewer
+    # per step).  Gradients are unchanged: they are taken from the states.
+    double = x.device.type == "cpu" and all(name == "tanh" for _, _, name in runs)
+    if double:
+        Gp = (G0 if shared else G) * 2
+        z_in = z_rows * 2 if every is not False else None  # z enters again: keep 2z
+        if z_in is None:
+            tanh_of_double(torch.mul(z_rows, 2, out=h[0]), h[0])
+        else:
+            _two_minus_one(torch.sigmoid(z_in, out=h[0]), h[0])
+    else:
+        Gp, z_in = (G0 if shared else G), z_rows
+        act_into(z_rows, h[0], runs)
     for t in range(1, T + 1):
-        pre = torch.mm(h[t - 1], G0) if shared else torch.bmm(h[t - 1], G)
+        pre = torch.mm(h[t - 1], Gp) if shared else torch.bmm(h[t - 1], Gp)
         if every is None:
-            pre.addcmul_(z_rows, gain)
+            pre.addcmul_(z_in, gain)
         elif every:
-            pre.add_(z_rows)
-        act_into(pre, h[t], runs)
+            pre.add_(z_in)
+        if double:
+            tanh_of_double(pre, h[t])
+        else:
+            act_into(pre, h[t], runs)
     hT = h[T].view(M, B, n)
 
     def back(g, need):

@@ -33,6 +33,12 @@ ask for.  Jobs of one definition are merged (:func:`merge_jobs`) and trained onc
 with the longest trace any of them asks for; an entry stored without a trace (or
 with a shorter one) is trained again, with it, when a traced job asks for it; a
 shorter trace is read off a longer one (:func:`trim_trace`, the same numbers).
+
+The validation learning curve (the validation metric after every epoch, the
+``val_metric`` of a job's curves) is asked for in the same way (``Grid.val_curve``,
+off by default: a forward pass over the validation split every epoch, an eighth of
+an HSN's training, for a curve only the benchmarks page draws).  Without it the
+curves' ``val_metric`` is NaN; the members are the same either way.
 """
 
 from __future__ import annotations
@@ -83,7 +89,8 @@ def source_hash() -> str:
 
 @dataclass(frozen=True)
 class Grid:
-    """What to train.  Every field goes into the cache key."""
+    """What to train.  Every field but ``trace_T`` and ``val_curve`` (what a job returns
+    besides its members, see the module docstring) goes into the cache key."""
 
     tasks: tuple
     specs: tuple
@@ -94,6 +101,7 @@ class Grid:
     data_options: tuple = ()  # sorted (key, value) pairs for make_dataset
     embed_dim: int | None = None
     trace_T: int = 0  # > 0: also return each member's CA3 trace to this many steps (HSN only)
+    val_curve: bool = False  # also the validation metric after every epoch (a learning curve)
 
     def __post_init__(self):
         for t in self.tasks:
@@ -108,7 +116,7 @@ class Grid:
     @property
     def train_config(self) -> TrainConfig:
         return TrainConfig(batch_size=self.batch_size, lrs=tuple(self.lrs),
-                           epochs_scale=self.epochs_scale)
+                           epochs_scale=self.epochs_scale, val_curve=self.val_curve)
 
     def jobs(self):
         return [(t, s) for t in self.tasks for s in self.specs]
@@ -167,8 +175,9 @@ def warn_unusable(message: str, stacklevel: int = 3) -> None:
 class Job:
     """One (task, model) of a grid: the unit of the cache.
 
-    ``trace_T`` (default: the grid's) asks for the members' CA3 trace to that many
-    steps (see the module docstring); it is not part of :attr:`definition`.
+    ``trace_T`` and ``val_curve`` (default: the grid's) ask for the members' CA3
+    trace to that many steps and for their validation learning curves (see the
+    module docstring); neither is part of :attr:`definition`.
     """
 
     grid: Grid
@@ -176,10 +185,13 @@ class Job:
     spec: ModelSpec
     device: str = "cpu"
     trace_T: int | None = None
+    val_curve: bool | None = None
 
     def __post_init__(self):
         if self.trace_T is None:
             object.__setattr__(self, "trace_T", self.grid.trace_T)
+        if self.val_curve is None:
+            object.__setattr__(self, "val_curve", self.grid.val_curve)
         if self.trace_T and self.spec.family != "hsn":
             raise ValueError("a CA3 trace needs an HSN model")
 
@@ -219,8 +231,9 @@ class Job:
     def stack_key(self) -> tuple:
         """Jobs with equal keys can train as one ensemble (see scaffold.train.train_stack)."""
         g = self.grid
+        # val_curve too: a stack computes the validation curve for all its members or none.
         return (self.spec.family, self.spec.shape_key, TASKS[self.task], _input_dim(self.task, g.embed_dim),
-                self.n_epochs, g.batch_size, tuple(g.lrs), torch.device(self.device).type)
+                self.n_epochs, g.batch_size, tuple(g.lrs), torch.device(self.device).type, self.val_curve)
 
     @cached_property
     def steps(self) -> int:
@@ -235,12 +248,14 @@ class Job:
 
 def merge_jobs(jobs) -> dict:
     """``key -> job``, one job per definition (the first one given), asking for the
-    longest trace that any job of that definition asks for."""
+    longest trace that any job of that definition asks for, and for the validation
+    curve if any does."""
     out = {}
     for job in jobs:
         kept = out.setdefault(job.key, job)
-        if job.trace_T > kept.trace_T:
-            out[job.key] = replace(kept, trace_T=job.trace_T)
+        if job.trace_T > kept.trace_T or job.val_curve > kept.val_curve:
+            out[job.key] = replace(kept, trace_T=max(job.trace_T, kept.trace_T),
+                                   val_curve=job.val_curve or kept.val_curve)
     return out
 
 
@@ -330,7 +345,8 @@ def release_freed_memory() -> bool:
 
 
 def _train_jobs(stack: list[Job]):
-    res = train_stack([j.part() for j in stack], stack[0].grid.train_config, stack[0].device)
+    cfg = replace(stack[0].grid.train_config, val_curve=stack[0].val_curve)  # one per stack (stack_key)
+    res = train_stack([j.part() for j in stack], cfg, stack[0].device)
     state = res[0].model.state_dict() if any(j.trace_T for j in stack) else {}
     M, lo, out = sum(j.n_members for j in stack), 0, []
     for job, r in zip(stack, res):
@@ -367,9 +383,12 @@ def trim_trace(traces: pd.DataFrame, T: int) -> pd.DataFrame:
 
 def as_requested(result: tuple, job: Job) -> tuple:
     """An entry's (members, curves, traces) as ``job`` asked for it: under its label,
-    with its trace (to its ``trace_T``) or none."""
+    with its trace (to its ``trace_T``) or none, and its curves' ``val_metric`` only if
+    it asked for the validation curve (NaN otherwise, whatever the entry holds)."""
     members, curves, traces = result
     traces = trim_trace(traces, job.trace_T) if job.trace_T and traces is not None else None
+    if not job.val_curve and curves["val_metric"].notna().any():
+        curves = curves.assign(val_metric=np.nan)
     label = job.spec.label
     if members["model"].iloc[0] != label:
         members, curves = members.assign(model=label), curves.assign(model=label)
@@ -425,8 +444,8 @@ def load_entry(cache_dir: Path, job: Job):
         stored_T = int(record.get("trace_T", 0))
         if record["key"] != job.key:
             reason, bad = f"the record of another entry ({record['key']})", rpath
-        elif job.trace_T > stored_T:
-            return None  # stored without the trace asked for (or a shorter one): train it with it
+        elif job.trace_T > stored_T or (job.val_curve and not record.get("val_curve", True)):
+            return None  # stored without the trace or curve asked for: train it with them
         files = ((mpath, "members"), (cpath, "curves")) + (((tpath, "traces"),) if stored_T else ())
         for path, name in files if reason is None else ():
             if _sha256(path) != record["sha256"][name]:
@@ -464,6 +483,7 @@ def store_entry(cache_dir: Path, job: Job, members: pd.DataFrame, curves: pd.Dat
         sha["traces"] = _sha256(tpath)
     record = dict(key=job.key, task=job.task, model=job.spec.label, members=len(members),
                   curves=len(curves), trace_T=job.trace_T if traces is not None else 0,
+                  val_curve=bool(job.val_curve),
                   definition=job.definition, sha256=sha)
     put(rpath, lambda t: t.write_text(json.dumps(record, indent=1)))
 

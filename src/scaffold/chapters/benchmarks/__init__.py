@@ -13,6 +13,8 @@ page states and draws; :func:`page` puts them together for the notebook.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -71,7 +73,7 @@ NOISY_SINE = (("sine_noise", 0.1),)
 def grids(cfg) -> dict:
     """The sweeps this page trains: the note's benchmark (:func:`scaffold.experiments.core_grid`),
     and the dense MLP on noisy sine, so that the sine baseline is stated under both readings."""
-    return {"core": experiments.core_grid(cfg),
+    return {"core": replace(experiments.core_grid(cfg), val_curve=True),  # its learning curves are drawn
             "dense on noisy sine": experiments.grid(cfg, [experiments.DENSE], tasks=("sine",),
                                                     data_options=NOISY_SINE)}
 
