@@ -167,8 +167,9 @@ $(SWEEPS): $(PSTAMP) | $(READY)
 
 # The longest sections start first, longest first (JOBS at a time), so that the last to
 # finish is a short one: on two cores the sections' stage took ~75 s in numeric order, ~60 s
-# with the two longest first, ~52 s with the four longest in order (the next one to start
-# when the second longest ends is the third, not the shortest).
+# with the two longest first; with the four longest in order the next one to start when the
+# second longest ends is the third, not the shortest (about 3 s less, estimated from the
+# sections' times).
 LONGEST  := 05-audit 02-benchmarks 04-limitations 01-architectures
 ORDERED  := $(foreach n,$(LONGEST),$(filter $(OUT)/$(n).ipynb,$(NBS))) \
             $(filter-out $(patsubst %,$(OUT)/%.ipynb,$(LONGEST)),$(NBS))

@@ -125,8 +125,8 @@ def readout_pass(f, W, b, idx):
 _MINUS_ONE = torch.tensor(-1.0)
 
 
-def _two_minus_one(s: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
-    """``2 s - 1`` written into ``out`` in one pass (``s.mul_(2).sub_(1)`` took two).
+def _two_minus_one(s: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
+    """``2 s - 1`` (written into ``out``, if given) in one pass (``s.mul_(2).sub_(1)`` took two).
 
     The same float32 numbers: 2 s is exact, so either way 2 s - 1 is rounded once
     (checked for every float32 s in [0, 1], and in ``tests/test_fused.py``).
@@ -166,7 +166,7 @@ def _tanh(x: torch.Tensor) -> torch.Tensor:
     # tanh_into without ``out=`` (which torch.func's vmap cannot batch).
     if x.device.type != "cpu":
         return torch.tanh(x)
-    return torch.add(_MINUS_ONE, (x * 2).sigmoid_(), alpha=2)
+    return _two_minus_one((x * 2).sigmoid_())
 
 
 class Tanh(torch.autograd.Function):
@@ -252,16 +252,15 @@ def hsn_pass(x, W_dg, dg_use, b_dg, W_br, b_br, G, z_gain, W_ca1, b_ca1, *, spec
     # tanh_of_double (exactly the doubled numbers: the same states, one pass fewer
     # per step).  Gradients are unchanged: they are taken from the states.
     double = x.device.type == "cpu" and all(name == "tanh" for _, _, name in runs)
+    Gp, z_in = (G0 if shared else G), z_rows
     if double:
-        Gp = (G0 if shared else G) * 2
-        z_in = z_rows * 2 if every is not False else None  # z enters again: keep 2z
-        if z_in is None:
-            tanh_of_double(torch.mul(z_rows, 2, out=h[0]), h[0])
-        else:
-            _two_minus_one(torch.sigmoid(z_in, out=h[0]), h[0])
-    else:
-        Gp, z_in = (G0 if shared else G), z_rows
+        Gp = Gp * 2
+        if every is not False:  # z enters again: keep 2z
+            z_in = z_rows * 2
+    if z_in is z_rows:  # z enters once (or the loop is not doubled): h_0 as any activation
         act_into(z_rows, h[0], runs)
+    else:  # 2z is at hand: h_0 without the doubling pass
+        _two_minus_one(torch.sigmoid(z_in, out=h[0]), h[0])
     for t in range(1, T + 1):
         pre = torch.mm(h[t - 1], Gp) if shared else torch.bmm(h[t - 1], Gp)
         if every is None:
