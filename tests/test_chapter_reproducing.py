@@ -163,6 +163,9 @@ def test_goals_table_says_met_missed_by_how_much_or_not_measured(tmp_path):
              "lower_is_better": False},
             {"goal": "cold make book", "target": 400.0, "unit": "s", "value": 562.0, "met": False}]
     assert list(reports.goals_table({"goals": near})["state"]) == ["missed by 4%", "missed by 41%"]
+    # Short of a floor, the percentage is of the target: 5.17x of a 10x goal is 48% short.
+    short = {"goal": "batched speed-up, Dense MLP", "target": 10.0, "unit": "x", "value": 5.17, "met": False}
+    assert reports.goals_table({"goals": [short]})["state"].iloc[0] == "missed by 48%"
     report = {**REPORT, "goals": GOALS, "test": {"seconds": 420.0},
               "ensemble": [{**REPORT["ensemble"][0], "vmap_s": 2.0, "stacked_vs_vmap": 2.0}]}
     text, frames = facts.timings(report, tmp_path / "bench.json")

@@ -76,8 +76,9 @@ def timings(report: dict | None, path: Path, recorded: dict | None = None) -> tu
         path, report = Path(recorded["file"]), recorded
     machine, scale = report.get("gpu", report.get("machine", "n/a")), report.get("epochs_scale", float("nan"))
     setting = (f"Timings measured by `make bench` on {report.get('device', 'n/a')} ({machine}), torch "
-               f"{report.get('torch', 'n/a')}, {count(report['threads'], 'thread')}, with {tables.number(scale)} "
-               "of the note's training schedule.")
+               f"{report.get('torch', 'n/a')}, {count(report['threads'], 'thread')}, training for "
+               + ("the note's full number of epochs." if scale == 1 else
+                  f"{tables.number(scale)} times the note's number of epochs."))
     if report is recorded:
         setting = (f"{NOTHING_TIMED_HERE} The figures below were recorded by `make bench` on "
                    f"{report.get('date', 'an unrecorded date')}, on {count(report['threads'], 'CPU core')} "
@@ -237,8 +238,9 @@ def goals_paragraph(report: dict):
             f" `make test`, run as CI runs it with an empty cache, took {tables.number(seconds)} s{split}.")
     text = (f"**Speed targets.** The project set itself {len(goals)} speed targets; this report "
             f"meets {met} of them{f' and did not measure {unmeasured}' if unmeasured else ''} "
-            f"({ref('goals')}).{test} A missed target is listed with the factor by which "
-            "it is missed, not hidden.\n\n"
+            f"({ref('goals')}).{test} A missed target is listed with how far it is missed, not "
+            "hidden: as a percentage of the target, or as a factor when it is missed twice over "
+            "or more.\n\n"
             + placed("goals", "The speed targets, as measured by `make bench` on this machine."))
     return text, {"goals": goals_table(report)}
 

@@ -113,10 +113,14 @@ def _goal_state(g: dict) -> str:
     if g["met"]:
         return "met"
     # "missed by": the factor between the value and the target, in the goal's direction;
-    # a shortfall under 2x as a percentage ("missed by 4%", not "missed by 1x").
-    factor = g["value"] / g["target"] if _lower_is_better(g) else g["target"] / g["value"]
+    # a miss under 2x as a percentage of the target ("missed by 4%", not "missed by 1x"):
+    # how far above a ceiling, or how far short of a floor (5.17x of a 10x goal is 48%
+    # short, not 93%).
+    lower = _lower_is_better(g)
+    factor = g["value"] / g["target"] if lower else g["target"] / g["value"]
     if factor < 2:
-        return f"missed by {max(1, int(100 * (factor - 1) + 0.5))}%"  # half up: 40.5% is 41%
+        off = g["value"] / g["target"] - 1 if lower else 1 - g["value"] / g["target"]
+        return f"missed by {max(1, int(100 * off + 0.5))}%"  # half up: 40.5% is 41%
     return f"missed by {fmt.factor(factor)}"
 
 
