@@ -130,4 +130,6 @@ def goals_table(report: dict) -> pd.DataFrame:
              "target": f"{'≤' if _lower_is_better(g) else '≥'} {_amount(g['target'], g['unit'])}",
              "measured": _goal_value(g), "state": _goal_state(g)}
             for g in report.get("goals") or []]
-    return pd.DataFrame(rows, columns=["goal", "target", "measured", "state"])
+    # The state beside the goal: on a phone the table scrolls sideways, and the verdict
+    # is what must show without scrolling.
+    return pd.DataFrame(rows, columns=["goal", "state", "target", "measured"])
