@@ -104,12 +104,12 @@ publish_page(reproducing.page(cfg), "rep");
 #
 # ## Recorded on a GPU
 #
-# The project's speed targets were set for two CPU cores. The same benchmarks ran once on a
-# machine with a GPU (`DEVICE=cuda`), and their report is kept in the repository. On the GPU
-# a step of these tiny models is bound by kernel launches, so its core sweep sits far above its
-# floor (below). On a GPU, training therefore records one epoch's kernels as a CUDA graph and
-# replays it for every later epoch (`scaffold.cudagraph`; `SCAFFOLD_CUDA_GRAPHS=0` turns it off).
-# The report says whether it was made with that replay.
+# The project's speed targets were set for two CPU cores. The same benchmarks ran on a
+# machine with a GPU (`DEVICE=cuda`) on short loans of it, and each report is kept in the
+# repository. On a GPU a step of these tiny models is bound by kernel launches, not arithmetic,
+# so training records one epoch's kernels as a CUDA graph and replays it for every later epoch
+# (`scaffold.cudagraph`; `SCAFFOLD_CUDA_GRAPHS=0` turns it off). The newest report follows, with
+# the one before it, made before that replay existed, quoted beside its figures.
 #
 # ```{glue:md} rep-gpu
 # :format: myst

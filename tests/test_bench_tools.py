@@ -156,3 +156,15 @@ def test_the_time_left_is_exact_when_the_costs_are_the_true_times_on_one_worker(
     assert all(v == pytest.approx(1.0) for v in fit.eta_ratios(seconds, seconds, 1).values())
     # Costs that take the first stack for half the work make the estimate too low early.
     assert fit.eta_ratios(np.array([10.0, 3.0, 2.0, 1.0, 1.0]), seconds, 1)[0.25] < 1.0
+
+
+def test_the_gpu_check_adds_the_books_timing_to_the_report_it_is_given(tmp_path, monkeypatch):
+    gpu_check = _tool("gpu_check")
+    timed = dict(seconds=160.0, plan_s=50.0, executed=7, html="not timed")
+    monkeypatch.setattr(gpu_check, "time_book", lambda python: dict(timed, python=python))
+    out = tmp_path / "bench-cuda.json"
+    out.write_text(json.dumps(dict(device="cuda", gpu="H200", core_sweep=dict(ratio_to_floor=85.0))))
+    gpu_check._book_report(type("Args", (), dict(python="python3"))(), out)
+    report = json.loads(out.read_text())
+    assert report["core_sweep"]["ratio_to_floor"] == 85.0  # the parts measured before are kept
+    assert report["book"] == dict(cold=dict(timed, python="python3"), profile="full")

@@ -111,7 +111,7 @@ def test_the_book_shows_the_recorded_gpu_report_when_nothing_was_timed_here(tmp_
     pg = reproducing.page(None, bench=tmp_path / "missing.json")
     assert "Nothing was timed on the machine that built this copy" in pg.facts["timings"].text
     assert "These figures were measured on an NVIDIA H200" in pg.facts["gpu"].text
-    assert {"gpu-goals", "gpu-ensemble", "gpu-throughput"} <= set(pg.tables)
+    assert {"gpu-goals", "gpu-ensemble"} <= set(pg.tables)
     assert pg.facts["n-training-sources"] == str(len(reproducing.TRAINING_SOURCES))
 
 
@@ -223,7 +223,7 @@ def test_a_recorded_gpu_report_is_labelled_as_recorded(tmp_path):
     assert "2026-11-28" in text and "NVIDIA H200" in text and "not re-measured when this book is built" in text
     assert "18× for the Dense MLP" in text and "one run each" in text
     assert "Of the 3 speed targets measured there, 1 is met" in text
-    assert "took 200 s, of which 150 s trained every sweep on the GPU" in text
+    assert "took 200 s from an empty cache, of which 150 s trained every sweep on the GPU" in text
     assert "ratio of 10×" in text
     assert set(frames) == {"gpu-goals", "gpu-ensemble", "gpu-throughput"}
     for name in frames:
@@ -253,7 +253,30 @@ def test_the_gpu_floor_sentence_says_whether_the_record_used_cuda_graphs():
     assert "still to come" in before and "CUDA graph" in before
     after, _ = recorded_floor(dict(core_sweep=dict(cs, seconds=1.0, ratio_to_floor=50.0, cuda_graphs=True,
                                                    seconds_eager=15.0, ratio_to_floor_eager=750.0)))
-    assert "still to come" not in after and "without: 15" in after
+    assert "still to come" not in after and "without the replay it took 15" in after
+
+
+def test_the_newest_gpu_record_is_shown_beside_the_one_before_it(tmp_path):
+    cs = dict(seconds=15.0, floor_s=0.02, matmul_gflops=10000.0, ratio_to_floor=750.0)
+    old = {"device": "cuda", "gpu": "NVIDIA H200", "date": "2026-11-28", "core_sweep": cs,
+           "book": {"cold": {"seconds": 238.0, "plan_s": 99.0}}}
+    new = {"device": "cuda", "gpu": "NVIDIA H200", "date": "2026-12-04",
+           "core_sweep": dict(cs, seconds=1.5, ratio_to_floor=75.0, cuda_graphs=True, seconds_eager=6.0,
+                              ratio_to_floor_eager=300.0),
+           "book": {"cold": {"seconds": 160.0, "plan_s": 50.0, "html": "not timed"}}}
+    # Named so that the names sort the other way round: the recorded dates decide.
+    (tmp_path / "bench-cuda-b.json").write_text(json.dumps(old))
+    (tmp_path / "bench-cuda-a.json").write_text(json.dumps(new))
+    assert [r["date"] for r in reproducing.load_records(tmp_path)] == ["2026-11-28", "2026-12-04"]
+    text = reproducing.page(None, bench=tmp_path / "missing.json", records=tmp_path).facts["gpu"].text
+    assert "ratio of 75×" in text and "without the replay it took 6.00 s (300×)" in text
+    assert "The record before it, of 2026-11-28, made before the replay, without graphs, had 15.0 s (750×)." in text
+    assert "took 160 s from an empty cache, of which 50.0 s trained" in text
+    assert "of 2026-11-28, timed the whole `make book`, its HTML step included: 238 s." in text
+    assert "`make -j2 notebooks`" in text and "The HTML step was not timed there" in text
+    # Alone, a record quotes nothing before it.
+    alone = facts.recorded({**new, "file": str(tmp_path / "bench-cuda-a.json")})[0].text
+    assert "record before it" not in alone and "The HTML step was not timed there" in alone
 
 
 def test_without_this_machines_report_the_recorded_cpu_report_stands_in(tmp_path):

@@ -411,6 +411,18 @@ def merge(paths) -> dict:
     return out
 
 
+def header(device, epochs_scale: float = 1.0) -> dict:
+    """What a report says of the machine it was measured on (``--merge`` checks they agree)."""
+    device = torch.device(device)
+    out = dict(date=time.strftime("%Y-%m-%d", time.gmtime()), device=str(device),
+               torch=torch.__version__, python=platform.python_version(),
+               machine=platform.machine(), threads=torch.get_num_threads(),
+               epochs_scale=epochs_scale, load_average=list(os.getloadavg()))
+    if device.type == "cuda":
+        out["gpu"] = torch.cuda.get_device_name(device)
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--device", default="auto")
@@ -443,12 +455,7 @@ def main(argv=None):
     # make exports OMP_NUM_THREADS for its parallel sections; a benchmark run alone
     # should use every core, as a lone sweep would.
     torch.set_num_threads(args.threads or os.cpu_count() or 1)
-    report = dict(date=time.strftime("%Y-%m-%d", time.gmtime()), device=str(device),
-                  torch=torch.__version__, python=platform.python_version(),
-                  machine=platform.machine(), threads=torch.get_num_threads(),
-                  epochs_scale=args.epochs_scale, load_average=list(os.getloadavg()))
-    if device.type == "cuda":
-        report["gpu"] = torch.cuda.get_device_name(device)
+    report = header(device, args.epochs_scale)
     print(f"[bench] device={device} epochs_scale={args.epochs_scale} repeats={args.repeats}")
     n = torch.get_num_threads()
     torch.set_num_threads(1)  # as the sweep trains: one thread per stack

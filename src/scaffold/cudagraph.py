@@ -1,8 +1,9 @@
 """Running a training epoch many times: eagerly, or replayed as a CUDA graph.
 
 On a GPU these tiny stacked models are bound by kernel launches, not arithmetic:
-the recorded H200 run (``tools/records/bench-cuda-h200.json``) trained the core
-sweep in 658x its matmul floor.  A CUDA graph (NVIDIA's CUDA Programming Guide,
+an H200 trained the core sweep in 658x its matmul floor without graphs
+(``tools/records/bench-cuda-h200-2026-11-28.json``) and in 85x with them
+(``tools/records/bench-cuda-h200-2026-12-04.json``).  A CUDA graph (NVIDIA's CUDA Programming Guide,
 "CUDA Graphs"; PyTorch's ``torch.cuda.graph``) records an epoch's kernels once
 and replays them with one launch.  That needs an epoch with fixed shapes that
 reads no Python-side state: :func:`scaffold.train.train_stack` writes its epoch

@@ -64,10 +64,10 @@ def load_bench(path: Path = BENCH) -> dict | None:
 
 
 def load_records(folder: Path = RECORDS, device: str = "cuda") -> list[dict]:
-    """The reports recorded on ``device`` (``bench-<device>-*.json``), oldest name first,
-    each with its file's path under ``file``."""
-    paths = sorted(Path(folder).glob(f"bench-{device}-*.json"))
-    return [dict(json.loads(p.read_text()), file=str(p)) for p in paths]
+    """The reports recorded on ``device`` (``bench-<device>-*.json``), oldest first (by the
+    date each records, then by name), each with its file's path under ``file``."""
+    found = [dict(json.loads(p.read_text()), file=str(p)) for p in Path(folder).glob(f"bench-{device}-*.json")]
+    return sorted(found, key=lambda r: (str(r.get("date", "")), Path(r["file"]).name))
 
 
 def grids(cfg) -> dict:
@@ -82,12 +82,13 @@ def table_views(frames: dict[str, pd.DataFrame]) -> dict:
 
 def page(cfg=None, bench: Path = BENCH, records: Path = RECORDS) -> Page:
     """The appendix: the environment's tables, this machine's timings (``bench``) when measured, and
-    the newest report recorded in ``records``.  Nothing is trained or timed here."""
+    the newest report recorded in ``records`` (beside the one before it).  Nothing is trained or timed here."""
     report = load_bench(bench)
     # Without this machine's report, the one recorded on two CPU cores stands in, labelled so.
     cpu = None if report else (load_records(records, "cpu") or [None])[-1]
     timings, timing_frames = facts.timings(report, bench, recorded=cpu)
-    gpu, record_frames = facts.recorded((load_records(records) or [None])[-1])
+    gpus = load_records(records)
+    gpu, record_frames = facts.recorded(*(gpus[-1:] or [None]), *gpus[-2:-1])
     frames = {"profiles": profiles_table(), "pinned": pinned(), **timing_frames, **record_frames}
     stated = in_book_style({"n-training-sources": len(TRAINING_SOURCES), "timings": timings, "gpu": gpu})
     return KEYS.page(stated, tables=table_views(frames))

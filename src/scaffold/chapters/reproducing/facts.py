@@ -9,7 +9,8 @@ returns them with its text, so a table is on the page exactly when its paragraph
 - :func:`timings`: ``results/bench.json`` of the machine that built the book, or a
   plain statement that nothing was timed there (never "nan" or "n/a" in a sentence);
 - :func:`recorded`: the newest report recorded in ``tools/records/`` (a GPU lease's),
-  labelled as recorded, not re-measured.
+  labelled as recorded, not re-measured, with the one before it beside its core sweep
+  and its book where there is one.
 """
 
 from __future__ import annotations
@@ -263,20 +264,20 @@ def what_was_measured(record: dict) -> str:
             "machine has no such GPU.")
 
 
-def recorded(record: dict | None) -> tuple[Markdown, dict]:
+def recorded(record: dict | None, earlier: dict | None = None) -> tuple[Markdown, dict]:
     """The passage on a recorded GPU report and the tables it places, or a plain line saying
-    there is none."""
+    there is none.  ``earlier``: the report recorded before it, quoted beside its figures."""
     if not record:
         return Markdown("No measurement on a GPU is recorded in this repository."), {}
     goals = record.get("goals") or []
     met = sum(1 for g in goals if g["met"])
     measured = sum(1 for g in goals if g["met"] is not None)
     opening = (f"{what_was_measured(record)} Of the {measured} speed targets measured there, {met} "
-               f"{'is' if met == 1 else 'are'} met ({ref('gpu-goals')}). (They were run as "
-               "`tools/bench.py --device cuda` in parts, to fit a short loan of the machine, and joined "
-               "with `--merge`.)")
-    parts = [(opening, {}), recorded_book(record), recorded_ensemble(record), recorded_throughput(record),
-             recorded_floor(record)]
+               f"{'is' if met == 1 else 'are'} met ({ref('gpu-goals')}). (They were run in parts "
+               "by `tools/gpu_check.py`, which also checks that replayed and eager training give the same "
+               "members, to fit a short loan of the machine, and joined with `tools/bench.py --merge`.)")
+    parts = [(opening, {}), recorded_book(record, earlier), recorded_ensemble(record),
+             recorded_throughput(record), recorded_floor(record, earlier)]
     frames = {name: fn(record) for name, fn in (("gpu-goals", goals_table), ("gpu-ensemble", ensemble_table),
                                                 ("gpu-throughput", throughput_table))
               if record.get(name.removeprefix("gpu-"))}
@@ -287,14 +288,34 @@ def recorded(record: dict | None) -> tuple[Markdown, dict]:
     return passage(parts, provenance.data_links(Path(record["file"])).markdown())
 
 
-def recorded_book(record: dict):
+def _earlier(earlier: dict | None, what: str) -> str:
+    """' The record before it, of DATE, WHAT.', or nothing without an earlier record."""
+    return f" The record before it, of {earlier.get('date', 'an unrecorded date')}, {what}." if earlier else ""
+
+
+def _cold_book(record: dict | None) -> dict:
+    return ((record or {}).get("book") or {}).get("cold") or {}
+
+
+def recorded_book(record: dict, earlier: dict | None = None):
     """The cold book build on the GPU machine."""
-    book = (record.get("book") or {}).get("cold") or {}
+    book = _cold_book(record)
     if not book:
         return None
     plan = f", of which {tables.number(book['plan_s'])} s trained every sweep on the GPU" if "plan_s" in book else ""
-    return (f"**Cold book on the GPU machine.** `make book DEVICE=cuda` from an empty cache took "
-            f"{tables.number(book['seconds'])} s{plan}. The sections themselves run on its CPU cores."), {}
+    before = _cold_book(earlier)
+    if before:
+        whole = "the plan and the sections" if "html" in before else "the whole `make book`, its HTML step included"
+        before = _earlier(earlier, f"timed {whole}: {tables.number(before['seconds'])} s")
+    if "html" in book:  # timed by tools/gpu_check.py --book: the plan and the sections alone
+        what = ("The plan and the sections of `make book DEVICE=cuda` (`make sweeps`, then "
+                "`make -j2 notebooks`) took")
+        after = (" The HTML step was not timed there: it trains nothing and runs on the CPU "
+                 "alone, and the two-core figures above include it.")
+    else:
+        what, after = "`make book DEVICE=cuda` took", ""
+    return (f"**Cold book on the GPU machine.** {what} {tables.number(book['seconds'])} s from an empty "
+            f"cache{plan}. The sections themselves run on its CPU cores.{after}{before}"), {}
 
 
 def recorded_ensemble(record: dict):
@@ -325,7 +346,7 @@ def recorded_throughput(record: dict):
             "(`scaffold.sweep.MAX_MEMBERS`)."), {}
 
 
-def recorded_floor(record: dict):
+def recorded_floor(record: dict, earlier: dict | None = None):
     """The core sweep against its matrix-product floor on the GPU."""
     cs = record.get("core_sweep")
     if not cs:
@@ -334,8 +355,14 @@ def recorded_floor(record: dict):
             f"{tables.number(cs['floor_s'])} s ({tables.number(cs['matmul_gflops'])} GFLOP/s): a ratio of "
             f"{fmt.factor(cs['ratio_to_floor'], 3)}")
     if cs.get("cuda_graphs"):
-        return (text + f", with each epoch replayed as a CUDA graph (without: {tables.number(cs['seconds_eager'])} s, "
-                f"{fmt.factor(cs['ratio_to_floor_eager'], 3)})."), {}
+        old = (earlier or {}).get("core_sweep")
+        how = "with" if old and old.get("cuda_graphs") else "made before the replay, without"
+        before = _earlier(earlier, f"{how} graphs, had {tables.number(old['seconds'])} s "
+                                   f"({fmt.factor(old['ratio_to_floor'], 3)})") if old else ""
+        return (text + f", with each epoch replayed as a CUDA graph; without the replay it took "
+                f"{tables.number(cs['seconds_eager'])} s ({fmt.factor(cs['ratio_to_floor_eager'], 3)}).{before} "
+                "What remains is the GPU running each epoch's many small kernels one after another, and the "
+                "host's work around them (drawing the data, the capture, the evaluation)."), {}
     return (text + ". On a GPU these 16-to-64-unit models are bound by kernel launches, not arithmetic. "
             "This report was made before training replayed its epochs as CUDA graphs, and no GPU has "
             "been at hand since to measure that replay on: its figures are still to come. On the CPU "
