@@ -171,6 +171,18 @@ for (const el of document.querySelectorAll('body *')) {
 return {page: document.documentElement.scrollWidth, window: W, out: out};
 """
 
+# Inline code in prose that runs past its paragraph (clipped by the column, so OVERFLOW,
+# which counts only what sticks out of the window, does not see it).
+CLIPPED_CODE = """
+const out = [];
+for (const c of document.querySelectorAll('.bd-article :is(p, li, dd) code.literal')) {
+  const block = c.closest('p, li, dd').getBoundingClientRect();
+  if ([...c.getClientRects()].some(r => r.right > block.right + 1)) out.push(c.textContent.slice(0, 60));
+  if (out.length >= 5) break;
+}
+return out;
+"""
+
 # Waits (up to 20 s) for every live figure to be drawn, then reports each one and every image.
 LIVE = """
 const done = arguments[arguments.length - 1];
@@ -256,6 +268,8 @@ def _view(browser, where: str, width: int, shot: Path) -> list[str]:
         problems.append(f"{where}: {live['boxes'] - live['drawn']} of {live['boxes']} "
                         "live figures not drawn")
     problems += [f"{where}: image shown wider than it is: {s}" for s in live["small"]]
+    problems += [f"{where}: inline code runs past its paragraph: {c!r}"
+                 for c in browser.execute_script(CLIPPED_CODE)]
     over = browser.execute_script(OVERFLOW)
     if over["page"] > over["window"] + 1 or over["out"]:
         problems.append(f"{where}: page {over['page']} px wide in a {over['window']} px "

@@ -123,6 +123,30 @@ def test_static_figures_get_phone_and_dark_renditions(themed):
     plt.close("all")
 
 
+def test_the_phone_rendition_fits_a_figure_legend_to_its_width(themed):
+    """A legend as wide as the desktop's (three models in a row) was cut off on a phone."""
+    from scaffold.runtime import static
+
+    models = ["Dense MLP", "HSN (literal)", "CEN (H=512)"]
+    fig, axes = style.panels(3)
+    for ax in axes:
+        for m in models:
+            ax.plot([0, 1], [0, 1], color=style.look(m).color, label=m)
+    h, lab = axes[0].get_legend_handles_labels()
+    fig.legend(h, lab, loc="outside lower center", ncols=3, frameon=False)
+    assert static.legend_width_in(fig.legends[0], 3) > static.NARROW_IN  # the case to mend
+    static.restack(fig)
+    (leg,) = fig.legends
+    assert [t.get_text() for t in leg.get_texts()] == models and 1 <= leg._ncols < 3
+    assert static.legend_width_in(leg, leg._ncols) <= static.NARROW_IN
+    assert leg._outside_loc == "lower" and not leg.get_frame_on()  # placed and drawn as before
+    # drawn, it lies within the figure
+    fig.canvas.draw()
+    box = leg.get_window_extent()
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width
+    plt.close("all")
+
+
 @pytest.mark.parametrize("dark", [False, True])
 def test_a_rendition_cut_from_its_draw_is_the_saved_image(themed, dark):
     """Renditions are cut from the draw that measured their tight box instead of being

@@ -141,6 +141,7 @@ def restack(fig, width_in: float = NARROW_IN) -> None:
     one_column = all(ss.get_gridspec().get_geometry()[1] == 1 for ss, _ in specs)
     if len(specs) <= 1 or one_column:  # nothing side by side: only narrower, a little taller
         fig.set_size_inches(width_in, max(h * 1.1, 2.4))
+        fit_legends(fig, width_in)
         return
     heights = []
     for ss, _ in specs:
@@ -158,7 +159,48 @@ def restack(fig, width_in: float = NARROW_IN) -> None:
             ax.set_subplotspec(grid[i])
             # panels that shared an axis hid their inner tick labels; alone in a row they need them
             ax.tick_params(labelleft=True, labelbottom=True)
-    fig.set_size_inches(width_in, sum(heights) + 0.6 + 0.3 * bool(fig.legends))
+    fit_legends(fig, width_in)
+    fig.set_size_inches(width_in, sum(heights) + 0.6 + 0.3 * sum(
+        -(-len(leg.get_texts()) // leg._ncols) for leg in fig.legends))
+
+
+def legend_width_in(leg, ncols: int) -> float:
+    """How wide a legend laid out in ``ncols`` columns is, in inches (its labels measured
+    with the figure's renderer, without drawing the figure)."""
+    fig = leg.figure
+    renderer = fig.canvas.get_renderer()
+    texts = leg.get_texts()
+    em = (texts[0].get_fontsize() if texts else 10) / 72
+    label = max((t.get_window_extent(renderer).width / fig.dpi for t in texts), default=0.0)
+    column = (leg.handlelength + leg.handletextpad) * em + label
+    return ncols * column + (ncols - 1) * leg.columnspacing * em + 2 * leg.borderpad * em
+
+
+def fit_legends(fig, width_in: float) -> None:
+    """Give each figure legend as many columns as fit in ``width_in`` (in place).
+
+    A legend lays out its columns once, when it is made (``set_ncols`` alone does not
+    redo it), so one that is too wide is made again with fewer columns, where it was.
+    Without this a phone's rendition cut off a legend as wide as the desktop's
+    ("ense MLP").
+    """
+    from matplotlib.legend import Legend
+
+    name = {code: text for text, code in Legend.codes.items()}
+    for leg in list(fig.legends):
+        n = leg._ncols
+        while n > 1 and legend_width_in(leg, n) > 0.97 * width_in:
+            n -= 1
+        if n == leg._ncols:
+            continue
+        where = name.get(leg._loc, "best")
+        if getattr(leg, "_outside_loc", None):  # placed outside the axes by the layout engine
+            where = f"outside {where}"
+        handles, labels = leg.legend_handles, [t.get_text() for t in leg.get_texts()]
+        frame = leg.get_frame_on()
+        leg.remove()
+        fig.legend(handles, labels, loc=where, ncols=n, frameon=frame,
+                   fontsize=leg.get_texts()[0].get_fontsize() if labels else None)
 
 
 def min_text_pt(fig) -> float:
