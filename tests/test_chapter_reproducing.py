@@ -48,6 +48,11 @@ def test_fresh_clone_and_tanh_are_reported():
     text = facts.timings(report, Path("bench.json"))[0].text
     assert "fresh `git clone` of commit `abc1234`" in text and "220 s in all" in text
     assert "**The CA3 activation.**" in text and "5× faster" in text
+    # Where PyTorch's tanh is the faster (a processor with a vectorised one), the page says so.
+    slower = {**report, "tanh": {**report["tanh"], "torch_tanh_us": 42.0, "library_tanh_us": 91.0,
+                                 "ratio": 42.0 / 91.0}}
+    text = facts.timings(slower, Path("bench.json"))[0].text
+    assert "here PyTorch's is the faster, by 2.17×" in text and "× faster;" not in text
 
 
 def test_pins_come_from_requirements():
@@ -289,6 +294,9 @@ def test_without_this_machines_report_the_recorded_cpu_report_stands_in(tmp_path
     text = pg.facts["timings"].text
     assert text.startswith("Nothing was timed on the machine that built this copy")
     assert "recorded by `make bench` on 2026-12-04, on 2 CPU cores" in text
+    rec_cpu = {**rec, "cpu": "Intel(R) Xeon(R) Processor", "file": str(tmp_path / "bench-cpu-2core.json")}
+    named = facts.timings(None, tmp_path / "missing.json", recorded=rec_cpu)[0].text
+    assert "on 2 CPU cores of an Intel(R) Xeon(R) Processor (x86_64" in named
     assert "bench-cpu-2core.json" in text and "{glue:figure} tab-rep-book" in text
     assert "These figures were measured on an NVIDIA H200" in pg.facts["gpu"].text
     # This machine's own report wins over the record.

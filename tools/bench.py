@@ -44,6 +44,7 @@ import os
 import platform
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from unittest import mock
@@ -136,6 +137,23 @@ class VmapEnsemble(nn.Module):
 MATMUL_OPS = ("aten::bmm", "aten::baddbmm", "aten::mm", "aten::addmm", "aten::matmul")
 
 
+@contextmanager
+def _no_fd2():
+    """Standard error closed at the file-descriptor level (then restored): the profiler's
+    C++ side prints two 'USDT: ... profiler_start/stop' lines per use there, which no
+    logging setting silences."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def op_profile(spec, task, seeds, device, epochs_scale=0.2, top=8) -> dict:
     """Where a stacked training run's time goes, by operator (``torch.profiler``).
 
@@ -148,7 +166,7 @@ def op_profile(spec, task, seeds, device, epochs_scale=0.2, top=8) -> dict:
 
     cfg = TrainConfig(epochs_scale=epochs_scale)
     acts = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if device.type == "cuda" else [])
-    with profile(activities=acts) as prof:
+    with _no_fd2(), profile(activities=acts) as prof:
         train_ensemble(spec, task, seeds, cfg, device)
     rows = [(e.key, e.self_cpu_time_total, e.count) for e in prof.key_averages()]
     total = sum(t for _, t, _ in rows) or 1.0
@@ -411,12 +429,24 @@ def merge(paths) -> dict:
     return out
 
 
+def cpu_model() -> str:
+    """The processor's name (``/proc/cpuinfo``; elsewhere what ``platform`` knows): ratios
+    such as the core sweep's to its floor differ from one processor to another."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
 def header(device, epochs_scale: float = 1.0) -> dict:
     """What a report says of the machine it was measured on (``--merge`` checks they agree)."""
     device = torch.device(device)
     out = dict(date=time.strftime("%Y-%m-%d", time.gmtime()), device=str(device),
                torch=torch.__version__, python=platform.python_version(),
-               machine=platform.machine(), threads=torch.get_num_threads(),
+               machine=platform.machine(), cpu=cpu_model(), threads=torch.get_num_threads(),
                epochs_scale=epochs_scale, load_average=list(os.getloadavg()))
     if device.type == "cuda":
         out["gpu"] = torch.cuda.get_device_name(device)
