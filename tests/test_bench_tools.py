@@ -168,3 +168,12 @@ def test_the_gpu_check_adds_the_books_timing_to_the_report_it_is_given(tmp_path,
     report = json.loads(out.read_text())
     assert report["core_sweep"]["ratio_to_floor"] == 85.0  # the parts measured before are kept
     assert report["book"] == dict(cold=dict(timed, python="python3"), profile="full")
+
+
+def test_a_book_timed_without_its_html_step_is_reported_not_judged():
+    part = dict(seconds=160.0, plan_s=50.0, html="not timed")
+    met = {g["goal"]: g for g in bench.goals(dict(device="cuda", book=dict(cold=part, profile="full")))}
+    assert met["cold make book, environment present"]["met"] is None
+    whole = {g["goal"]: g for g in bench.goals(dict(device="cuda", book=dict(cold=dict(seconds=160.0),
+                                                                            profile="full")))}
+    assert whole["cold make book, environment present"]["met"] is True

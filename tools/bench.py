@@ -395,7 +395,10 @@ def goals(report: dict) -> list[dict]:
                               ("fresh clone: set-up and make book", "fresh_clone", "fresh_clone_s"),
                               ("make book after a library edit", "library", "library_edit_s"),
                               ("make book after a narrative edit", "narrative", "narrative_edit_s")):
-        out.append(goal(name, book[key]["seconds"] if key in book else None, GOALS[target], "s"))
+        # A build timed without its HTML step (tools/gpu_check.py --book) is not the build the
+        # target is for: its time is reported, not judged.
+        whole = key in book and "html" not in book[key]
+        out.append(goal(name, book[key]["seconds"] if whole else None, GOALS[target], "s"))
     test = report.get("test") or {}
     out.append(goal("make test", test.get("seconds"), GOALS["make_test_s"], "s"))
     return out

@@ -205,13 +205,13 @@ def tanh_paragraph(report: dict):
             f"(`scaffold.fused.tanh_into`: 2 sigmoid(2x) − 1 on a CPU) {tables.number(th['library_tanh_us'])} µs")
     if th["ratio"] >= 1:
         text += (f", {fmt.factor(th['ratio'], 3)} faster; the two differ by at most "
-                 f"{tables.number(th['max_abs_diff'])}. Where PyTorch's CPU tanh is this slow it was a third "
-                 "of an HSN training step, which is why the library has its own.")
+                 f"{tables.number(th['max_abs_diff'])}. Where PyTorch's CPU tanh is this slow, it took a third "
+                 "of an HSN training step's time, which is why the library has its own.")
     else:
         text += (f": here PyTorch's is the faster, by {fmt.factor(1 / th['ratio'], 3)} (the two differ by at "
                  f"most {tables.number(th['max_abs_diff'])}). The library's tanh was written on a processor "
-                 "where PyTorch's was several times slower and a third of an HSN training step; on this one "
-                 "it costs the HSN a little time instead. It is kept on every processor so that the trained "
+                 "where PyTorch's was several times slower and took a third of an HSN training step's time; on "
+                 "this one it costs the HSN a little time instead. It is kept on every processor so that the trained "
                  "numbers do not depend on which tanh a processor favours.")
     return text, {}
 
@@ -284,9 +284,10 @@ def recorded(record: dict | None, earlier: dict | None = None) -> tuple[Markdown
     met = sum(1 for g in goals if g["met"])
     measured = sum(1 for g in goals if g["met"] is not None)
     opening = (f"{what_was_measured(record)} Of the {measured} speed targets measured there, {met} "
-               f"{'is' if met == 1 else 'are'} met ({ref('gpu-goals')}). (They were run in parts "
-               "by `tools/gpu_check.py`, which also checks that replayed and eager training give the same "
-               "members, to fit a short loan of the machine, and joined with `tools/bench.py --merge`.)")
+               f"{'is' if met == 1 else 'are'} met ({ref('gpu-goals')}). (To fit a short "
+               "loan of the machine, they were measured in parts by `tools/gpu_check.py` and joined with "
+               "`tools/bench.py --merge`; the same tool checks that replayed and eager training give the "
+               "same members.)")
     parts = [(opening, {}), recorded_book(record, earlier), recorded_ensemble(record),
              recorded_throughput(record), recorded_floor(record, earlier)]
     frames = {name: fn(record) for name, fn in (("gpu-goals", goals_table), ("gpu-ensemble", ensemble_table),
@@ -368,12 +369,15 @@ def recorded_floor(record: dict, earlier: dict | None = None):
     if cs.get("cuda_graphs"):
         old = (earlier or {}).get("core_sweep")
         how = "with" if old and old.get("cuda_graphs") else "made before the replay, without"
-        before = _earlier(earlier, f"{how} graphs, had {tables.number(old['seconds'])} s "
-                                   f"({fmt.factor(old['ratio_to_floor'], 3)})") if old else ""
+        before = _earlier(earlier, f"{how} graphs, had {tables.number(old['seconds'])} s against a floor of "
+                                   f"{tables.number(old['floor_s'])} s ({fmt.factor(old['ratio_to_floor'], 3)})"
+                                   ) if old else ""
         return (text + f", with each epoch replayed as a CUDA graph; without the replay it took "
                 f"{tables.number(cs['seconds_eager'])} s ({fmt.factor(cs['ratio_to_floor_eager'], 3)}).{before} "
                 "What remains is the GPU running each epoch's many small kernels one after another, and the "
-                "host's work around them (drawing the data, the capture, the evaluation)."), {}
+                "host's work around them (drawing the data, the capture, the evaluation). The target on a "
+                "GPU is 50× rather than the CPU's 4×: the floor is the GPU's rate for large matrix "
+                "products, which models 16 to 64 units wide cannot approach."), {}
     return (text + ". On a GPU these 16-to-64-unit models are bound by kernel launches, not arithmetic. "
             "This report was made before training replayed its epochs as CUDA graphs, and no GPU has "
             "been at hand since to measure that replay on: its figures are still to come. On the CPU "
