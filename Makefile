@@ -107,11 +107,11 @@ nb: $(READY) ## execute one section if it changed: make nb NB=01-architectures [
 	@test -n "$(NB)" || { echo "usage: make nb NB=<name>; sections: $(NAMES)" >&2; exit 2; }
 	@test -f book/$(basename $(notdir $(NB))).py || { echo "error: no section '$(NB)'; sections: $(NAMES)" >&2; exit 2; }
 	$(RUN) book/$(basename $(notdir $(NB))).py $(PSTR) $(if $(FORCE),--force) \
-	  $(if $(filter 00-intro,$(basename $(notdir $(NB)))),--reads $(INTRO_READS))
+	  $(call reads,$(basename $(notdir $(NB))))
 
 bench: $(READY) $(MATHJAX) ## time training and make book (results/bench.json), then refresh the appendix
 	$(PY) tools/bench.py --book --test --device $(DEVICE)
-	$(RUN) book/06-reproducing.py --force $(PSTR)
+	$(RUN) book/06-reproducing.py --force $(PSTR) $(call reads,06-reproducing)
 	@$(MAKE) --no-print-directory html
 
 clean: ## remove executed notebooks and built sites (keeps .venv, MathJax and results/)
@@ -181,12 +181,21 @@ $(PSTAMP): FORCE
 
 # Each notebook also depends on its section's library modules: see DEPSMK.
 $(NBS): $(OUT)/%.ipynb: $(OUT)/%.py $(PSTAMP) | $(READY)
-	@$(RUN) $< --out $@ $(PSTR)
+	@$(RUN) $< --out $@ $(PSTR) $(call reads,$*)
+
+# The appendix quotes the benchmark reports: this machine's and those kept in the repository
+# (scaffold.chapters.reproducing.BENCH and RECORDS; a test checks they agree). A report made
+# or added later re-runs it (make sees the files; the runner hashes them).
+APPENDIX_READS := results/bench.json tools/records
+$(OUT)/06-reproducing.ipynb: $(wildcard results/bench.json tools/records/*)
 
 # The introduction quotes the claims ledger the audit writes: it runs after the other
 # sections, and again when the ledger changed (the runner hashes INTRO_READS).
 $(INTRO): $(OUT)/00-intro.py $(NBS) $(PSTAMP) | $(READY)
-	@$(RUN) $< --out $@ --reads $(INTRO_READS) $(PSTR)
+	@$(RUN) $< --out $@ $(PSTR) $(call reads,00-intro)
+
+# What a section reads besides its code (the runner hashes it): $(call reads,NAME).
+reads = $(if $(filter 00-intro,$1),--reads $(INTRO_READS))$(if $(filter 06-reproducing,$1),--reads-repo $(APPENDIX_READS))
 
 ifneq ($(TREE),.)
 # A separate tree gets copies of the sources and of the book's frame.

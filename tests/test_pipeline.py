@@ -129,6 +129,35 @@ def test_a_results_file_it_reads_reruns_it(tree, monkeypatch):
     assert status(tree, "ok", "--reads", "claims.csv") == "stale"
 
 
+def test_a_repository_path_it_reads_reruns_it(tree):
+    """--reads-repo: a named file (hashed as missing until it appears) and every file of a folder."""
+    (tree / "records").mkdir()
+    (tree / "records" / "a.json").write_text("{}")
+    reads = ("--reads-repo", "results/bench.json", "records")
+    run(tree, "ok", *reads, check=True)
+    assert status(tree, "ok", *reads) == "fresh"
+    (tree / "records" / "b.json").write_text("{}")  # a report added
+    assert status(tree, "ok", *reads) == "stale"
+    (tree / "records" / "b.json").unlink()
+    assert status(tree, "ok", *reads) == "fresh"
+    (tree / "results").mkdir()
+    (tree / "results" / "bench.json").write_text("{}")  # this machine's report appears
+    assert status(tree, "ok", *reads) == "stale"
+
+
+def test_the_makefile_watches_the_reports_the_appendix_reads():
+    import re
+
+    from scaffold import ROOT
+    from scaffold.chapters import reproducing
+
+    watched = re.search(r"^APPENDIX_READS\s*:=\s*(.+)$", (REPO / "Makefile").read_text(), re.M).group(1).split()
+    assert watched == [str(p.relative_to(ROOT)) for p in (reproducing.BENCH, reproducing.RECORDS)]
+    dry = subprocess.run(["make", "-n", "nb", "NB=06-reproducing"], cwd=REPO, capture_output=True, text=True,
+                         env={**os.environ, "MAKEFLAGS": ""}, timeout=60).stdout
+    assert "--reads-repo results/bench.json tools/records" in dry
+
+
 def test_pycache_does_not_count(tree):
     run(tree, "ok", check=True)
     (tree / "src" / "scaffold" / "__pycache__").mkdir()

@@ -16,7 +16,10 @@ summarised by one hash, stored in the executed notebook's metadata
   that editing another page's chapter module leaves it alone,
 - the global paths of ``tools/invalidates.txt`` (``requirements.txt``),
 - the results files named with ``--reads`` (the introduction reads the claims
-  ledger, ``claims.csv``), so that it runs again when what it quotes changed.
+  ledger, ``claims.csv``), so that it runs again when what it quotes changed, and
+  the repository paths named with ``--reads-repo`` (a folder counts with every file
+  below it: the appendix quotes ``results/bench.json`` and the reports kept in
+  ``tools/records/``).
 
 ``--deps`` prints a section's dependencies; ``--make-deps`` prints them as
 Makefile rules, with those of the sweep plan (the modules of the chapters that
@@ -100,17 +103,29 @@ def is_build_output(p: Path) -> bool:
             or any(part.endswith(".egg-info") for part in p.parts))
 
 
-def global_files(root: Path) -> list[Path]:
-    """Files whose change re-executes every section (:data:`INVALIDATES`; a folder counts
-    with every file below it, build outputs excepted)."""
+def expand(entries, root: Path) -> list[Path]:
+    """Repository paths as files: a folder stands for every file below it (build outputs
+    excepted); a missing path is left out."""
     files = []
-    for entry in invalidating_paths():
+    for entry in entries:
         path = root / entry
         if path.is_dir():
             files += [p for p in sorted(path.rglob("*")) if p.is_file() and not is_build_output(p)]
         elif path.exists():
             files.append(path)
     return files
+
+
+def repo_reads(entries, root: Path) -> list[Path]:
+    """What ``--reads-repo`` names, for the hash: every file below a folder, and a named
+    file even when missing (hashed as missing, so that its appearing re-runs the section)."""
+    return [p for e in entries for p in ([root / e] if not (root / e).is_dir() else expand([e], root))]
+
+
+def global_files(root: Path) -> list[Path]:
+    """Files whose change re-executes every section (:data:`INVALIDATES`; a folder counts
+    with every file below it, build outputs excepted)."""
+    return expand(invalidating_paths(), root)
 
 
 def module_file(name: str, root: Path) -> Path | None:
@@ -470,6 +485,8 @@ def main(argv=None) -> int:
                     metavar=("NAME", "VALUE"), help="papermill parameter")
     ap.add_argument("--reads", nargs="*", default=[], metavar="FILE",
                     help="results files (in the section's results folder) it reads: a change re-runs it")
+    ap.add_argument("--reads-repo", nargs="*", default=[], metavar="PATH",
+                    help="files or folders (relative to the repo root) it reads: a change re-runs it")
     ap.add_argument("--root", type=Path, default=ROOT, help="repo root (src/, requirements.txt)")
     ap.add_argument("--force", action="store_true", help="execute even if up to date")
     ap.add_argument("--status", action="store_true",
@@ -501,7 +518,8 @@ def main(argv=None) -> int:
     nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3",
                                           "language": "python"})
     digest = section_hash(nb, params, root, section_deps(src, root),
-                          [results_dir(params, root) / name for name in args.reads])
+                          [results_dir(params, root) / name for name in args.reads]
+                          + repo_reads(args.reads_repo, root))
     old = stored_hash(target)
 
     if args.status:
