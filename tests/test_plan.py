@@ -1,6 +1,7 @@
 """One plan for the book (scaffold.runtime.plan): grids collected, jobs deduplicated, longest first, cache filled."""
 
 import sys
+import time
 
 import pytest
 
@@ -246,3 +247,16 @@ def test_the_plan_shows_cache_reports_and_files_library_warnings(tmp_path):
     assert "warning: entry x is unusable; recomputing it\n" in text
     assert "deprecation" not in text and "1 warning(s) from libraries" in text
     assert "some library's deprecation" in log.read_text()
+
+
+def test_the_time_left_under_a_second_is_not_about_zero(monkeypatch):
+    import io
+
+    line = plan.ProgressLine(io.StringIO(), tty=False)
+    stacks = _stacks()
+    line.start(stacks)
+    line.finished(stacks[0])
+    line.t0 = time.perf_counter() - 0.01  # a quick plan: a fraction of a second per stack
+    assert "under a second left" in line.line() and "about 0 s" not in line.line()
+    line.t0 = time.perf_counter() - 100.0
+    assert "about" in line.line() and "under a second" not in line.line()

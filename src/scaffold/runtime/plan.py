@@ -150,7 +150,7 @@ class ProgressLine:
             text += f", {rate:,.{1 if rate < 10 else 0}f} members/s"
             if self.jobs < self.total_jobs:
                 left = elapsed * (self.total_cost - self.cost) / max(self.cost, 1e-12)
-                text += f", about {_duration(left)} left"
+                text += ", under a second left" if left < 0.5 else f", about {_duration(left)} left"
             else:
                 text += f" in {_duration(elapsed)}"
         return text
