@@ -147,6 +147,33 @@ def test_the_phone_rendition_fits_a_figure_legend_to_its_width(themed):
     plt.close("all")
 
 
+def test_a_panel_of_a_grid_says_in_full_what_it_shows_on_a_phone(themed):
+    from scaffold.runtime import static
+
+    fig, axes = plt.subplots(2, 2)
+    for i, task in enumerate(("moons", "circles")):
+        for j, model in enumerate(("Dense MLP", "CEN")):
+            axes[i, j].set_title(model if i == 0 else "0.9")  # the column named once, on top
+            static.narrow_title(axes[i, j], f"{model}, {task}")
+    copy = static._copy(fig)
+    static.restack(copy)
+    assert [ax.get_title() for ax in copy.axes] == ["Dense MLP, moons", "CEN, moons", "Dense MLP, circles",
+                                                   "CEN, circles"]
+    assert [ax.get_title() for ax in fig.axes] == ["Dense MLP", "CEN", "0.9", "0.9"]  # the wide one as it was
+    plt.close("all")
+
+
+def test_past_the_canvas_a_rendition_is_drawn_by_savefig_not_cut(themed):
+    """A title wider than its figure lies past the canvas: cut from the draw it was blank."""
+    from scaffold.runtime import static
+
+    fig, ax = plt.subplots(figsize=(1.5, 1.5))
+    ax.set_title("a title much wider than this small figure, on purpose")
+    box = static.tight_box(fig)
+    assert box.x0 < 0 and static._cut_drawn(fig, box, int(fig.dpi)) is None
+    plt.close("all")
+
+
 @pytest.mark.parametrize("dark", [False, True])
 def test_a_rendition_cut_from_its_draw_is_the_saved_image(themed, dark):
     """Renditions are cut from the draw that measured their tight box instead of being

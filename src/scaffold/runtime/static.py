@@ -33,6 +33,8 @@ NARROW_IN = 3.2
 PHONE_PX = 327
 #: Height of one panel of the phone rendition, at most (inches).
 NARROW_PANEL_MAX_IN = 3.6
+#: Where :func:`narrow_title` keeps a panel's phone title (an attribute: it survives the copy).
+_NARROW_TITLE = "_scaffold_narrow_title"
 #: Lightness above which an achromatic colour counts as "paper" (made transparent on the dark page).
 _PAPER = 0.97
 
@@ -123,9 +125,23 @@ def _is_mesh(art) -> bool:
     return isinstance(art, QuadMesh) or art.get_array() is not None  # colour-mapped: keep
 
 
+def narrow_title(ax, text: str) -> None:
+    """The title ``ax`` takes in the phone rendition (:func:`restack`).
+
+    In a grid, a row's or a column's name is often written once (the top row's titles,
+    the left column's labels); stacked one above the other, a panel has lost its
+    neighbours, so it says in full what it shows.
+    """
+    setattr(ax, _NARROW_TITLE, text)
+
+
 def restack(fig, width_in: float = NARROW_IN) -> None:
     """Lay ``fig``'s panels out one above the other, ``width_in`` wide (in place)."""
     from matplotlib.gridspec import GridSpec
+
+    for ax in fig.axes:
+        if getattr(ax, _NARROW_TITLE, None):
+            ax.set_title(getattr(ax, _NARROW_TITLE))
 
     specs, owners = [], {}
     for ax in fig.axes:
@@ -139,6 +155,9 @@ def restack(fig, width_in: float = NARROW_IN) -> None:
         owners[key].append(ax)
     w, h = fig.get_size_inches()
     one_column = all(ss.get_gridspec().get_geometry()[1] == 1 for ss, _ in specs)
+    for ax in fig.axes:  # a title or label wider than the phone's figure breaks into lines
+        for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
+            text.set_wrap(True)
     if len(specs) <= 1 or one_column:  # nothing side by side: only narrower, a little taller
         fig.set_size_inches(width_in, max(h * 1.1, 2.4))
         fit_legends(fig, width_in)
@@ -225,6 +244,7 @@ def _cut_drawn(fig, box, dpi: int) -> bytes | None:
     that draw cannot serve (another resolution).  Where the box reaches past the canvas
     (the tight box's padding), the margin is the figure's background: white, or clear
     on a transparent figure, as ``savefig`` fills it."""
+    import matplotlib as mpl
     import numpy as np
     from PIL import Image
 
@@ -232,6 +252,11 @@ def _cut_drawn(fig, box, dpi: int) -> bytes | None:
         return None
     rgba = np.asarray(fig.canvas.buffer_rgba())
     H, W = rgba.shape[:2]
+    # Something drawn past the canvas (a title wider than a narrowed figure) is not in this
+    # draw; savefig's tight box draws it, so leave it to savefig.
+    pad = mpl.rcParams["savefig.pad_inches"] * dpi
+    if box.x0 * dpi < -pad - 1 or box.y0 * dpi < -pad - 1 or box.x1 * dpi > W + pad + 1 or box.y1 * dpi > H + pad + 1:
+        return None
     # the size savefig gives the box (it truncates), placed at its rounded corner
     x0, y0 = round(box.x0 * dpi), round(box.y0 * dpi)
     x1, y1 = x0 + int(box.width * dpi), y0 + int(box.height * dpi)

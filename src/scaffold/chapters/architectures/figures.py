@@ -33,11 +33,14 @@ def plot_kronecker(sizes=(16, 64), degree_sizes=(16, 64, 256)):
         ax.set_ylabel("from node i")
         ax.grid(False)
     ax = axes[-1]
+    top = 1
     for n, marker in zip(degree_sizes, "os^D"):
         dd = graphs.degree_distribution(graphs.kronecker_power(graphs.SIERPINSKI, n))
         ax.plot(dd["degrees"], dd["out_counts"], marker=marker, lw=1, ms=4, label=f"{n} nodes")
+        top = max(top, max(dd["out_counts"]))
     ax.set_xscale("log", base=2)
     ax.set_yscale("log", base=2)
+    ax.set_ylim(top=top * 2 ** 3.5)  # headroom above the curves for the legend (it sat on them)
     ax.set_xlabel("out-degree (= in-degree)")
     ax.set_ylabel("number of nodes")
     ax.set_title("degree distribution")
@@ -66,7 +69,8 @@ def plot_masks(examples: dict, summary: pd.DataFrame):
     y = np.arange(len(summary))[::-1]
     ax.barh(y, summary["frac_inputless"], color=LEARNED, height=0.6, label="measured")
     ax.plot(summary["frac_inputless_theory"], y, "x", color=FIXED, ms=8, mew=2, label="closed form")
-    ax.set_yticks(y, [f"{s} ({n} seeds)" for s, n in zip(summary["stage"], summary["n_seeds"])])
+    # the seed count on a line of its own: one line was as wide as the phone's figure
+    ax.set_yticks(y, [f"{s}\n({n} seeds)" for s, n in zip(summary["stage"], summary["n_seeds"])])
     ax.set_xlim(0, 1)
     ax.set_xlabel("fraction of units with no input")
     fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2, frameon=False)

@@ -10,7 +10,7 @@ import pandas as pd
 from ... import experiments
 from ...curves import curve_band, selected_curves
 from ...data import metric_of, task_title
-from ...runtime import charts, style, tables
+from ...runtime import charts, static, style, tables
 
 
 def panel_title(task: str, metric: bool = True) -> str:
@@ -154,6 +154,7 @@ def plot_boundaries(fits: dict, tasks, models, n: int = 150):
             ax.scatter(ds.x_test[:300, 0], ds.x_test[:300, 1], c=ds.y_test[:300, 0], s=2,
                        cmap="coolwarm", vmin=0, vmax=1, edgecolors="none")
             ax.set_title(f"{m}\n{score:.3f}" if i == 0 else f"{score:.3f}")
+            static.narrow_title(ax, f"{m}, {panel_title(task)}\n{score:.3f}")
             if j == 0:
                 ax.set_ylabel(panel_title(task))
     return fig
