@@ -155,8 +155,12 @@ def test_a_panel_of_a_grid_says_in_full_what_it_shows_on_a_phone(themed):
         for j, model in enumerate(("Dense MLP", "CEN")):
             axes[i, j].set_title(model if i == 0 else "0.9")  # the column named once, on top
             static.narrow_title(axes[i, j], f"{model}, {task}")
+    note = axes[0, 0].text(0.5, 0.5, "W (learned), 64 entries")
+    static.narrow_text(note, "W\n(learned)\n64 entries")  # any text: a label on the plot
     copy = static._copy(fig)
     static.restack(copy)
+    assert "W\n(learned)\n64 entries" in [t.get_text() for t in copy.axes[0].texts]
+    assert note.get_text() == "W (learned), 64 entries"
     assert [ax.get_title() for ax in copy.axes] == ["Dense MLP, moons", "CEN, moons", "Dense MLP, circles",
                                                    "CEN, circles"]
     assert [ax.get_title() for ax in fig.axes] == ["Dense MLP", "CEN", "0.9", "0.9"]  # the wide one as it was

@@ -33,8 +33,8 @@ NARROW_IN = 3.2
 PHONE_PX = 327
 #: Height of one panel of the phone rendition, at most (inches).
 NARROW_PANEL_MAX_IN = 3.6
-#: Where :func:`narrow_title` keeps a panel's phone title (an attribute: it survives the copy).
-_NARROW_TITLE = "_scaffold_narrow_title"
+#: Where :func:`narrow_text` keeps a text's phone wording (an attribute: it survives the copy).
+_NARROW_TEXT = "_scaffold_narrow_text"
 #: Lightness above which an achromatic colour counts as "paper" (made transparent on the dark page).
 _PAPER = 0.97
 
@@ -125,6 +125,12 @@ def _is_mesh(art) -> bool:
     return isinstance(art, QuadMesh) or art.get_array() is not None  # colour-mapped: keep
 
 
+def narrow_text(artist, text: str) -> None:
+    """The wording a text artist takes in the phone rendition (:func:`restack`): shorter
+    lines where neighbouring labels would run into each other on the narrow figure."""
+    setattr(artist, _NARROW_TEXT, text)
+
+
 def narrow_title(ax, text: str) -> None:
     """The title ``ax`` takes in the phone rendition (:func:`restack`).
 
@@ -132,16 +138,18 @@ def narrow_title(ax, text: str) -> None:
     the left column's labels); stacked one above the other, a panel has lost its
     neighbours, so it says in full what it shows.
     """
-    setattr(ax, _NARROW_TITLE, text)
+    narrow_text(ax.title, text)
 
 
 def restack(fig, width_in: float = NARROW_IN) -> None:
     """Lay ``fig``'s panels out one above the other, ``width_in`` wide (in place)."""
     from matplotlib.gridspec import GridSpec
 
-    for ax in fig.axes:
-        if getattr(ax, _NARROW_TITLE, None):
-            ax.set_title(getattr(ax, _NARROW_TITLE))
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        if getattr(text, _NARROW_TEXT, None):
+            text.set_text(getattr(text, _NARROW_TEXT))
 
     specs, owners = [], {}
     for ax in fig.axes:

@@ -15,7 +15,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ... import graphs
 from ...models import CEN, HSN, DenseMLP
-from ...runtime import style
+from ...runtime import static, style
 from ...fmt import count
 from ...trace import SATURATED
 
@@ -145,13 +145,15 @@ def plot_stages(stages: dict, titles: list[str]):
                 x = xs[ln["src"]]
                 ax.add_patch(FancyArrowPatch((x - 0.2, 0.85), (x + 0.2, 0.85), connectionstyle="arc3,rad=-1.6",
                                              arrowstyle="-|>", mutation_scale=10, color=colour, lw=1.5))
-                ax.text(x, 1.8, label + f", applied {ln['uses']} times", ha="center", va="bottom",
-                        fontsize=7.5, color=colour)
+                label += f", applied {ln['uses']} times"
+                text = ax.text(x, 1.8, label, ha="center", va="bottom", fontsize=7.5, color=colour)
             else:
                 x0, x1 = xs[ln["src"]] + 0.3, xs[ln["dst"]] - 0.3
                 ax.add_patch(FancyArrowPatch((x0, 0), (x1, 0), arrowstyle="-|>", mutation_scale=10,
                                              color=colour, lw=1.5))
-                ax.text((x0 + x1) / 2, 0.12, label, ha="center", va="bottom", fontsize=7.5, color=colour)
+                text = ax.text((x0 + x1) / 2, 0.12, label, ha="center", va="bottom", fontsize=7.5, color=colour)
+            # On a phone the arrows are short: a line per fact, or neighbouring labels run together.
+            static.narrow_text(text, label.replace(" (", "\n(").replace(", ", "\n"))
         ax.set_xlim(-0.9, xs[-1] + 0.9 if len(xs) > 1 else 1)
         ax.set_ylim(-1.7, 2.9)
         ax.set_title(title, loc="left")
