@@ -9,7 +9,9 @@
 3. With ``--book`` (or ``--steps 3``): the book's execution on the GPU from an empty cache, the plan
    (``make sweeps``) and then every section (``make -j2 notebooks``), in the full
    profile, as ``make book`` runs them.  The HTML step is left out: it trains
-   nothing and runs on the CPU alone (its time is in the CPU record).
+   nothing and runs on the CPU alone (its time is in the CPU record).  It runs in
+   this tree and ``make clean``s it first (a lent machine's copy has no git history
+   to clone, as ``tools/bookbench.py`` does): do not run it in a book you keep.
 
     PYTHONPATH=src python tools/gpu_check.py [--out tools/records/bench-cuda-<gpu>.json] [--epochs-scale 1.0]
         [--steps 1,2] [--parts ensemble,core] [--book] [--python PYTHON]
@@ -129,9 +131,7 @@ def _book_report(args, out: Path) -> None:
     print("[gpu_check] 3. the book's execution on the GPU (empty cache)")
     report = json.loads(out.read_text()) if out.exists() else bench.header("cuda")
     report["book"] = dict(cold=time_book(args.python), profile="full")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=1) + "\n")
-    print(f"[gpu_check]    written to {out}")
+    bench._write(report, out)  # whole or not at all, as the bench writes its reports
 
 
 if __name__ == "__main__":

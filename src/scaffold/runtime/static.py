@@ -144,7 +144,6 @@ def narrow_title(ax, text: str) -> None:
 def restack(fig, width_in: float = NARROW_IN) -> None:
     """Lay ``fig``'s panels out one above the other, ``width_in`` wide (in place)."""
     from matplotlib.gridspec import GridSpec
-
     from matplotlib.text import Text
 
     for text in fig.findobj(Text):
