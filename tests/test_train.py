@@ -9,8 +9,8 @@ import torch
 
 from scaffold.models import DENSE, ModelSpec, build_stack
 from scaffold.sweep import select_lr
-from scaffold.train import (CURVE_COLUMNS, MEMBER_COLUMNS, Part, StackedAdam, TrainConfig, loss_fn,
-                            metric_fn, train_ensemble, train_one_by_one, train_stack)
+from scaffold.train import (CURVE_COLUMNS, MEMBER_COLUMNS, Part, StackedAdam, TrainConfig, flush_denormals,
+                            loss_fn, metric_fn, train_ensemble, train_one_by_one, train_stack)
 
 TINY = TrainConfig(epochs_scale=0.05)  # 5 epochs (10 for regression)
 HSN_REP = ModelSpec.make("HSN rep", "hsn", dg_min_inputs=1, spectral_radius=0.9)
@@ -73,6 +73,23 @@ def test_stacked_adam_is_exact_where_gradients_are_zero_or_tiny():
         w.addcdiv_(m * (torch.tensor([[0.01], [0.02]]) / (1 - 0.9 ** t)), denom, value=-1.0)
         assert torch.equal(p.detach(), w), t
     assert (v == 0).any() and ((v > 0) & (v < torch.finfo(torch.float32).tiny)).any()
+
+
+def _denormal_survives() -> bool:
+    return (torch.tensor([1e-40]) * 1.0).item() != 0.0  # 1e-40: below float32's smallest normal
+
+
+def test_denormals_are_flushed_inside_training_only():
+    assert _denormal_survives()
+    with flush_denormals(torch.device("cpu")) as on:
+        inside = _denormal_survives()
+    if not on:
+        pytest.skip("this CPU cannot flush denormals")
+    assert not inside and _denormal_survives()  # on inside, and back to PyTorch's default after
+    with flush_denormals(torch.device("meta")) as on:  # not a CPU: nothing to set
+        assert not on and _denormal_survives()
+    train_stack([Part(DENSE, "moons", (0,))], TINY)
+    assert _denormal_survives()
 
 
 @pytest.mark.parametrize("spec,task", [(DENSE, "moons"), (HSN_REP, "sine"), (CEN, "circles")])
