@@ -14,10 +14,12 @@ each backward against autograd with ``gradcheck`` in float64).
 
 Training (:func:`scaffold.train.train_stack`) calls a pass directly, with
 gradients off, and hands the parameters' gradients to the optimiser; only the
-loss goes through autograd.  :class:`Pass` makes a pass one autograd node, so a
-fused model also trains under any other optimiser.  The plain forward passes in
-:mod:`scaffold.models` remain the reference: they run whenever gradients are
-off (evaluation, ``HSN.states``) or a model's ``fused`` attribute is False.
+loss goes through autograd; its evaluation (the validation curve, the final
+metrics) runs a pass's forward too.  :class:`Pass` makes a pass one autograd node,
+so a fused model also trains under any other optimiser.  The plain forward passes
+in :mod:`scaffold.models` remain the reference, bit for bit the same numbers: they
+run whenever a model is called with gradients off (``HSN.states``, the analyses)
+or its ``fused`` attribute is False.
 Nothing here is CPU-specific.
 """
 
