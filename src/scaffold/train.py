@@ -164,19 +164,20 @@ def flush_denormals(device: torch.device):
     """Flush denormal floats to zero (x86 FTZ and DAZ) on this thread while training on CPU.
 
     Adam's first moment of a weight that no longer gets a gradient (a dead ReLU
-    unit's, a masked entry's) decays by 0.9 a step and, some 700 steps in, falls
-    below float32's smallest normal number (1.2e-38).  On the Intel Xeon we
-    measured, an element-wise pass over denormal data ran 12-25x slower than over
-    normal numbers (microcode assists), and a third of a dense sine stack's first
-    moments were denormal: the flag saved 29% of that stack.
+    unit's) decays by 0.9 a step and, some 700 steps in, falls below float32's
+    smallest normal number (1.2e-38).  On the Intel Xeon we measured, an
+    element-wise pass over denormal data ran 13-27x slower than over normal ones
+    (microcode assists), and a third of a dense sine stack's first moments were
+    denormal: the flag saved 29% of that stack.
 
-    It changes a number only where a denormal would be read or written, and such
-    a first moment moves a weight by at most lr / (1 - 0.9) * 1.2e-38 / eps, about
-    2.4e-30, which rounds away on any weight larger than about 4e-23.  Checked: every member and
-    learning-curve value of the book's plan is bit for bit what it was without the
-    flag (the speed issue's closing note).  PyTorch cannot read the flag back, so
-    it is cleared afterwards (its default).  The flag is per thread: with more
-    than one intra-op thread the others keep theirs (same numbers, slower).
+    It changes a number only where a denormal would be read or written.  Such a
+    first moment moves a weight by at most 10 lr x 1.2e-38 / eps (2.4e-31 at
+    lr = 0.02: the bias correction divides by at least 0.1), which rounds away on
+    any weight larger than about 4e-24.  Checked: every member and learning-curve
+    value of the book's plan is bit for bit what it was without the flag (the
+    speed issue's closing note).  PyTorch cannot read the flag back, so it is
+    cleared afterwards (its default).  The flag is per thread: with more than one
+    intra-op thread the others compute as without it.
     """
     on = device.type == "cpu" and torch.set_flush_denormal(True)
     try:
