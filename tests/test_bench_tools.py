@@ -177,3 +177,23 @@ def test_a_book_timed_without_its_html_step_is_reported_not_judged():
     whole = {g["goal"]: g for g in bench.goals(dict(device="cuda", book=dict(cold=dict(seconds=160.0),
                                                                             profile="full")))}
     assert whole["cold make book, environment present"]["met"] is True
+
+
+pairbench = _tool("pairbench")
+
+
+def test_pairbench_summary_is_each_median_over_the_working_trees():
+    rows = pairbench.summarize({"working tree": [2.0, 4.0, 3.0], "abc1234": [6.0, 5.0, 7.0]})
+    assert [r["code"] for r in rows] == ["working tree", "abc1234"]
+    assert rows[0]["median_s"] == 3.0 and rows[0]["vs_reference"] == 1.0
+    assert rows[1]["median_s"] == 6.0 and rows[1]["vs_reference"] == 2.0
+    assert (rows[1]["min_s"], rows[1]["max_s"]) == (5.0, 7.0)
+
+
+def test_pairbench_times_a_checked_out_commit(tmp_path):
+    """A commit checked out apart runs the timer with its own library (one tiny sweep)."""
+    folder, commit = pairbench.checkout("HEAD", tmp_path)
+    assert (folder / "src" / "scaffold" / "sweep.py").exists() and len(commit) >= 7
+    assert pairbench.time_once(folder, 0.01, 1) > 0
+    with pytest.raises(SystemExit):
+        pairbench.main(["HEAD", "--rounds", "0"])
