@@ -3,6 +3,7 @@ and the book benchmark's narrative edit touches markdown only.  (No timings here
 
 import importlib.util
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -192,7 +193,9 @@ def test_pairbench_summary_is_each_median_over_the_working_trees():
 
 def test_pairbench_times_a_checked_out_commit(tmp_path):
     """A commit checked out apart runs the timer with its own library (one tiny sweep)."""
-    folder, commit = pairbench.checkout("HEAD", tmp_path)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=TOOLS.parent, check=True, capture_output=True,
+                          text=True).stdout.strip()
+    folder, commit = pairbench.fresh_clone(tmp_path, head, name=head)  # checked out at a named commit
     assert (folder / "src" / "scaffold" / "sweep.py").exists() and len(commit) >= 7
     assert pairbench.time_once(folder, 0.01, 1) > 0
     with pytest.raises(SystemExit):

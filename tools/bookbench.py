@@ -111,10 +111,13 @@ def clean_env(**extra) -> dict:
     return {**env, **extra}
 
 
-def fresh_clone(where: Path) -> tuple[Path, str]:
-    """A ``git clone`` of this repository's HEAD in ``where``; returns its folder and commit."""
-    clone = where / "clone"
+def fresh_clone(where: Path, rev: str = "HEAD", name: str = "clone") -> tuple[Path, str]:
+    """A ``git clone`` of this repository in ``where / name``, at its HEAD or at ``rev``;
+    returns its folder and commit."""
+    clone = where / name
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone)], check=True)
+    if rev != "HEAD":
+        subprocess.run(["git", "checkout", "--quiet", "--detach", rev], cwd=clone, check=True)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=clone, check=True,
                             capture_output=True, text=True).stdout.strip()
     return clone, commit

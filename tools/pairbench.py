@@ -30,9 +30,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # its neighbours
 from bench import _write, header  # noqa: E402
-from bookbench import clean_env  # noqa: E402
+from bookbench import clean_env, fresh_clone  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+from scaffold import ROOT  # noqa: E402
+from scaffold.runtime.provenance import git_state  # noqa: E402
+
 HERE = "working tree"
 
 #: Run in a child process with a code base's ``src`` first on the path; prints the seconds.
@@ -53,16 +55,6 @@ t0 = time.perf_counter()
 run_sweep(grid, n_jobs=n_jobs, cache=False, progress=False)
 print(json.dumps({"seconds": time.perf_counter() - t0}))
 """
-
-
-def checkout(rev: str, where: Path) -> tuple[Path, str]:
-    """``rev`` checked out in a clone under ``where``; returns its folder and short commit."""
-    folder = where / rev.replace("/", "_")
-    subprocess.run(["git", "clone", "--quiet", "--shared", "--no-checkout", str(ROOT), str(folder)], check=True)
-    subprocess.run(["git", "checkout", "--quiet", "--detach", rev], cwd=folder, check=True)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=folder, check=True,
-                            capture_output=True, text=True).stdout.strip()
-    return folder, commit
 
 
 def time_once(tree: Path, epochs_scale: float, n_jobs: int) -> float:
@@ -96,7 +88,7 @@ def main(argv=None) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="pairbench-") as tmp:
         trees = {HERE: ROOT}
         for rev in args.revs:
-            folder, commit = checkout(rev, Path(tmp))
+            folder, commit = fresh_clone(Path(tmp), rev, name=rev.replace("/", "_"))
             trees[commit] = folder
         times = {code: [] for code in trees}
         for r in range(args.rounds):
@@ -108,11 +100,8 @@ def main(argv=None) -> list[dict]:
         print(f"  {row['code']:>13}: median {row['median_s']:.2f} s (min {row['min_s']:.2f}, max {row['max_s']:.2f}); "
               f"{row['vs_reference']:.2f}x the working tree's time", flush=True)
     if args.out:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                              text=True).stdout.strip()
-        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                                    capture_output=True, text=True).stdout.strip())
-        _write(dict(header("cpu", args.epochs_scale), working_tree=head + (" with changes" if dirty else ""),
+        commit, dirty = git_state()
+        _write(dict(header("cpu", args.epochs_scale), working_tree=commit[:7] + (" with changes" if dirty else ""),
                     rounds=args.rounds, jobs=args.jobs, results=summary), args.out)
     return summary
 
