@@ -200,3 +200,5 @@ def test_pairbench_times_a_checked_out_commit(tmp_path):
     assert pairbench.time_once(folder, 0.01, 1) > 0
     with pytest.raises(SystemExit):
         pairbench.main(["HEAD", "--rounds", "0"])
+    with pytest.raises(SystemExit):
+        pairbench.main(["no-such-commit"])

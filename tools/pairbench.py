@@ -85,6 +85,11 @@ def main(argv=None) -> list[dict]:
     args = ap.parse_args(argv)
     if args.rounds < 1:
         ap.error(f"--rounds must be at least 1, got {args.rounds}")
+    for rev in args.revs:  # all checked before anything is cloned or timed
+        known = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd=ROOT,
+                               capture_output=True)
+        if known.returncode:
+            ap.error(f"no commit {rev!r} in this repository")
     with tempfile.TemporaryDirectory(prefix="pairbench-") as tmp:
         trees = {HERE: ROOT}
         for rev in args.revs:
