@@ -210,8 +210,8 @@ def tanh_paragraph(report: dict):
     else:
         text += (f": here PyTorch's is the faster, by {fmt.factor(1 / th['ratio'], 3)} (the two differ by at "
                  f"most {tables.number(th['max_abs_diff'])}). The library's tanh was written on a processor "
-                 "where PyTorch's was several times slower and took a third of an HSN training step's time; on "
-                 "this one it costs the HSN a little time instead. It is kept on every processor so that the trained "
+                 "where PyTorch's tanh was several times slower and alone took a third of an HSN training step's "
+                 "time; on this one the library's costs the HSN a little time instead. It is kept on every processor so that the trained "
                  "numbers do not depend on which tanh a processor favours.")
     return text, {}
 
