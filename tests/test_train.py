@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 import torch
 
+from scaffold import train
 from scaffold.models import DENSE, ModelSpec, build_stack
 from scaffold.sweep import select_lr
 from scaffold.train import (CURVE_COLUMNS, MEMBER_COLUMNS, Part, StackedAdam, TrainConfig, flush_denormals,
@@ -240,6 +241,37 @@ def test_the_validation_curve_changes_no_member(task):
         assert with_curve.members.equals(without.members)
         assert with_curve.curves.drop(columns="val_metric").equals(without.curves.drop(columns="val_metric"))
         assert with_curve.curves["val_metric"].notna().all() and without.curves["val_metric"].isna().all()
+
+
+@pytest.mark.parametrize("task", ["moons", "sine"])
+def test_evaluation_in_batches_gives_the_one_pass_numbers(task, monkeypatch):
+    """The validation curve and the final metrics, evaluated a training batch at a time,
+    are bit for bit those of one pass over each split."""
+    parts = [Part(s, task, (0, 1)) for s in (DENSE, HSN_REP, CEN)]
+    runs = {}
+    for rows in (64, 10**9):  # a batch of one member at a time; the whole split at once
+        monkeypatch.setattr(train, "EVAL_ROWS", rows)
+        runs[rows] = [train_stack([p], TINY)[0] for p in parts]
+    for chunked, whole in zip(runs[64], runs[10**9]):
+        assert chunked.members.equals(whole.members)
+        assert chunked.curves.equals(whole.curves)
+
+
+def test_in_batches_splits_on_cpu_only():
+    seen = []
+
+    def f(x):
+        seen.append(x.shape[1])
+        return x * 2
+    x = torch.arange(3 * 300, dtype=torch.float32).view(3, 300, 1)
+    f_cpu = train.in_batches(f, M=3, B=64, device=torch.device("cpu"))
+    assert torch.equal(f_cpu(x), x * 2)
+    n = 64 * (train.EVAL_ROWS // (3 * 64))
+    assert seen == ([n] * (300 // n) + [300 % n] if n < 300 else [300])
+    assert train.in_batches(f, M=3, B=64, device=torch.device("meta")) is f  # elsewhere: one pass
+    seen.clear()
+    train.in_batches(f, M=1000, B=64, device=torch.device("cpu"))(x)
+    assert seen == [64] * 4 + [300 - 256]  # never less than a batch
 
 
 def test_stack_rejects_parts_of_different_sizes():
