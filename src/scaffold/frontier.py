@@ -181,12 +181,14 @@ def _one_task_reading(rows: pd.DataFrame) -> dict:
     return keys.iloc[0].to_dict()
 
 
-def frontier_at(dense: pd.DataFrame, params: float, count: str = "learned_size") -> pd.Series:
+def frontier_at(dense: pd.DataFrame, params: float, count: str = "learned_size",
+                curves: dict | None = None) -> pd.Series:
     """Per seed, the dense frontier's score at ``params`` learned parameters.
 
     ``dense``: the dense rows of one task reading.  Within each seed, the score
     is interpolated linearly in log(learned parameters) between the two widths
     around ``params``, and held at the end value beyond the narrowest or widest.
+    ``curves``: :func:`frontier_curves` of ``dense``, if the caller has them.
 
     Why interpolate rather than take the best dense MLP at or below the budget:
     the widths are half an octave apart, so their counts about double from one
@@ -197,16 +199,24 @@ def frontier_at(dense: pd.DataFrame, params: float, count: str = "learned_size")
     MLP of exactly equal count, with an error bounded by the difference between
     two neighbouring widths.  Runs with no score (diverged) are left out.
     """
-    out = {}
     x0 = np.log(float(params))
-    for seed, g in dense.dropna(subset=["test_metric"]).groupby("seed", sort=True):
-        pts = g.groupby(np.log(g[count].astype(float)))["test_metric"].mean().sort_index()
-        out[seed] = float(np.interp(x0, pts.index.to_numpy(), pts.to_numpy()))
+    curves = frontier_curves(dense, count) if curves is None else curves
+    out = {seed: float(np.interp(x0, xs, ys)) for seed, (xs, ys) in curves.items()}
     return pd.Series(out, name="frontier", dtype=float)
 
 
+def frontier_curves(dense: pd.DataFrame, count: str = "learned_size") -> dict:
+    """Per seed (in order), the dense frontier's points: log(learned count) ascending and
+    the mean score of the runs at each count (:func:`frontier_at` interpolates them)."""
+    out = {}
+    for seed, g in dense.dropna(subset=["test_metric"]).groupby("seed", sort=True):
+        pts = g.groupby(np.log(g[count].astype(float)))["test_metric"].mean().sort_index()
+        out[seed] = (pts.index.to_numpy(), pts.to_numpy())
+    return out
+
+
 def above_frontier(table: pd.DataFrame, task: str, hsn_rows: pd.DataFrame, count: str = "learned_size",
-                   kind: str = "superior") -> dict:
+                   kind: str = "superior", curves: dict | None = None) -> dict:
     """Does the model of ``hsn_rows`` sit above the dense frontier at its learned count?
 
     ``hsn_rows``: the rows of :func:`frontier_table` of one model (one label) on
@@ -222,6 +232,8 @@ def above_frontier(table: pd.DataFrame, task: str, hsn_rows: pd.DataFrame, count
     ``p`` (the claim's test) and what was compared: ``count``, ``params``,
     ``score`` and ``frontier`` (mean scores over the paired seeds),
     ``below``/``above`` (the dense widths whose counts bracket ``params``).
+    ``curves``: :func:`frontier_curves` of the task reading's dense rows, if the
+    caller has them (:func:`frontier_verdicts` forms them once per task reading).
     """
     if hsn_rows["label"].nunique() != 1:
         raise ValueError("hsn_rows must hold one model (one label)")
@@ -233,7 +245,7 @@ def above_frontier(table: pd.DataFrame, task: str, hsn_rows: pd.DataFrame, count
     if dense.empty:
         raise KeyError(f"no dense frontier for {where}")
     params = float(hsn_rows[count].iloc[0])
-    front = frontier_at(dense, params, count)
+    front = frontier_at(dense, params, count, curves)
     x = hsn_rows.dropna(subset=["test_metric"]).set_index("seed")["test_metric"]
     seeds = x.index.intersection(front.index).sort_values()
     metric = hsn_rows["metric"].iloc[0]
@@ -264,9 +276,14 @@ def frontier_verdicts(table: pd.DataFrame, count: str = "learned_size", kind: st
     rows = table[table["family"] != DENSE_FAMILY]
     if families is not None:
         rows = rows[rows["family"].isin(list(families))]
-    out = []
+    out, curves = [], {}
+    dense = table[table["family"] == DENSE_FAMILY]
     for _, g in rows.groupby([*TASK_READING, "label"], sort=False):
-        r = above_frontier(table, g["task"].iloc[0], g, count, kind)
+        where = tuple(str(g[k].iloc[0]) for k in TASK_READING)
+        if where not in curves:  # the frontier of each task reading is formed once
+            same = np.logical_and.reduce([dense[k].astype(str) == v for k, v in zip(TASK_READING, where)])
+            curves[where] = frontier_curves(dense[same], count)
+        r = above_frontier(table, g["task"].iloc[0], g, count, kind, curves[where])
         out.append({**r, "reading": g["reading"].iloc[0], **{k: g[k].iloc[0] for k in HSN_KEYS}})
     return pd.DataFrame(out)
 

@@ -12,11 +12,13 @@ autograd's order.  The gradients, hence the trained members, are therefore bit
 for bit those of the plain path (``tests/test_fused.py`` checks this, and checks
 each backward against autograd with ``gradcheck`` in float64).
 
-Training (:func:`scaffold.train.train_stack`) calls a pass directly, with
-gradients off, and hands the parameters' gradients to the optimiser; only the
-loss goes through autograd; its evaluation (the validation curve, the final
-metrics) runs a pass's forward too.  :class:`Pass` makes a pass one autograd node,
-so a fused model also trains under any other optimiser.  The plain forward passes
+Training (:func:`scaffold.train.train_stack`) calls a pass directly, forward
+and backward with gradients off, and hands the parameters' gradients to the
+optimiser; only the loss goes through autograd; its evaluation (the validation
+curve, the final metrics) runs a pass's forward too.  :class:`Pass` makes a pass
+one autograd node, so a fused model also trains under any other optimiser; a
+backward writes into its own buffers (``out=`` forms, in-place sums), which
+autograd cannot record, so the node gives first-order gradients only.  The plain forward passes
 in :mod:`scaffold.models` remain the reference, bit for bit the same numbers: they
 run whenever a model is called with gradients off (``HSN.states``, the analyses)
 or its ``fused`` attribute is False.
@@ -202,6 +204,9 @@ ACT_INTO = {"tanh": tanh_into,
             "relu": lambda x, out: torch.clamp_min(x, 0, out=out)}
 ACT_BACKWARD = {"tanh": lambda g, y: _tanh_backward(g, y),
                 "relu": lambda g, y: _threshold_backward(g, y, 0)}
+#: The same backward written into ``out`` (the kernels' out= forms: the same numbers).
+ACT_BACKWARD_INTO = {"tanh": lambda g, y, out: _tanh_backward.grad_input(g, y, grad_input=out),
+                     "relu": lambda g, y, out: _threshold_backward.grad_input(g, y, 0, grad_input=out)}
 
 
 def act_into(x, out, runs):
@@ -219,7 +224,7 @@ def act_backward(g, y, runs):
         return ACT_BACKWARD[runs[0][2]](g, y)
     gx = torch.empty_like(g)
     for a, b, name in runs:
-        gx[a:b] = ACT_BACKWARD[name](g[a:b], y[a:b])
+        ACT_BACKWARD_INTO[name](g[a:b], y[a:b], gx[a:b])
     return gx
 
 
@@ -283,10 +288,11 @@ def hsn_pass(x, W_dg, dg_use, b_dg, W_br, b_br, G, z_gain, W_ca1, b_ca1, *, spec
         for t in range(T, 0, -1):
             gp = act_backward(gh, h[t], runs)
             if every is None:
-                gz_t = gp * gain
-                gz = gz_t if gz is None else gz + gz_t
+                # gz + gp * gain as one pass: the gain is 0 or 1, so the product is exact
+                # and the sum is rounded once either way (the same numbers as autograd's).
+                gz = gp * gain if gz is None else gz.addcmul_(gp, gain)
             elif every:
-                gz = gp if gz is None else gz + gp
+                gz = gp if gz is None else gz.add_(gp)  # in place: gz is this pass's own buffer
             if shared:
                 gh = torch.mm(gp, Gt)  # matmul's backward: the folded product
             else:
@@ -295,7 +301,7 @@ def hsn_pass(x, W_dg, dg_use, b_dg, W_br, b_br, G, z_gain, W_ca1, b_ca1, *, spec
                     c = h[t - 1].transpose(1, 2).bmm(gp)
                     gG = c if gG is None else gG + c
         g0 = act_backward(gh, h[0], runs)
-        gz = (g0 if gz is None else gz + g0).view(M, B, n)
+        gz = (g0 if gz is None else gz.add_(g0)).view(M, B, n)
         gu, gW_br, gb_br = baddbmm_backward(gz, u, W_br, True)
         gu = _threshold_backward(gu, u, 0)
         gx, gW_use, gb_dg = baddbmm_backward(gu, x, W_use, need[0])

@@ -434,7 +434,9 @@ def train_stack(parts, cfg: TrainConfig = TrainConfig(), device="cpu",
                 with torch.no_grad():
                     out, back = model.train_pass(xb)
                 loss, g = loss_and_grad(kind, out, yb)
-                opt.step(back(g))
+                with torch.no_grad():  # a pass's backward uses the parameters: with grad mode
+                    grads = back(g)    # on, autograd recorded a node for each such operation
+                opt.step(grads)
             else:
                 loss = loss_fn(kind, net(xb), yb)
                 loss.sum().backward()
