@@ -202,3 +202,14 @@ def test_pairbench_times_a_checked_out_commit(tmp_path):
         pairbench.main(["HEAD", "--rounds", "0"])
     with pytest.raises(SystemExit):
         pairbench.main(["no-such-commit"])
+
+
+def test_pairbench_times_the_plan_from_an_empty_cache_of_its_own():
+    """--plan runs the book's plan with a tree's library in a cache made for the run: the
+    tree's own cache gains no entry; a plan that fails says so, with the plan's own error."""
+    tree_cache = TOOLS.parent / ".cache" / "sweeps"  # where the tree's plan would write without one
+    before = set(tree_cache.glob("*"))
+    assert pairbench.time_plan(TOOLS.parent, 0.01, 2, profile="quick", n_seeds=2) > 0
+    assert set(tree_cache.glob("*")) == before
+    with pytest.raises(RuntimeError, match="n_seeds must be at least 2"):
+        pairbench.time_plan(TOOLS.parent, 0.01, 1, profile="quick", n_seeds=1)

@@ -1,4 +1,5 @@
-"""The core sweep's time, this working tree against earlier commits, in one interleaved run.
+"""The core sweep's (or the book's plan's) time, this working tree against earlier commits,
+in one interleaved run.
 
 ``make bench`` judges absolute times, and on a shared machine those drift between
 runs (two ``make bench`` runs of one commit took 399 s and 462 s for the cold book
@@ -9,13 +10,17 @@ learning rates, with learning curves, on warm worker processes, on the CPU) once
 base, round after round, so that drift touches every code base alike, and reports
 each one's median and its ratio to this tree's.
 
-    python tools/pairbench.py REV [REV ...] [--rounds 3] [--epochs-scale 1.0] [--out FILE]
+    python tools/pairbench.py REV [REV ...] [--rounds 3] [--epochs-scale 1.0] [--plan] [--out FILE]
+
+``--plan`` times the book's whole plan instead (``python -m scaffold.runtime.plan``,
+what ``make sweeps`` runs before the sections: every job of every chapter, from
+an empty cache made for each run and removed after it).
 
 Each REV is checked out in a temporary ``git clone`` of this repository and run
 by this interpreter with its own ``src`` first on the path; this tree runs as it
 stands, uncommitted changes included.  A REV must have ``scaffold.sweep.Grid``
-and ``run_sweep`` (the library since 2026-11-28).  Nothing here trains more
-than the core sweep, and nothing is cached.
+and ``run_sweep`` (the library since 2026-11-28), or for ``--plan``
+``scaffold.runtime.plan``.  Nothing is cached: your own cache is not read or touched.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # its neighbours
@@ -67,6 +73,21 @@ def time_once(tree: Path, epochs_scale: float, n_jobs: int) -> float:
     return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
 
 
+def time_plan(tree: Path, epochs_scale: float, n_jobs: int, profile: str = "full",
+              n_seeds: int = 0) -> float:
+    """The book's plan with ``tree``'s library from an empty cache (removed after), wall seconds."""
+    with tempfile.TemporaryDirectory(prefix="pairbench-cache-") as cache:
+        env = clean_env(PYTHONPATH=str(tree / "src"), SCAFFOLD_CACHE=cache, SCAFFOLD_JOBS=str(n_jobs))
+        cmd = [sys.executable, "-m", "scaffold.runtime.plan", "-p", "device", "cpu", "-p", "profile", profile,
+               "-p", "epochs_scale", str(epochs_scale), "-p", "n_seeds", str(n_seeds)]
+        t0 = time.perf_counter()
+        done = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
+        seconds = time.perf_counter() - t0
+    if done.returncode:
+        raise RuntimeError(f"the plan failed with {tree}'s library:\n{done.stderr[-2000:]}")
+    return seconds
+
+
 def summarize(times: dict[str, list[float]], reference: str = HERE) -> list[dict]:
     """Per code base: its runs, median, min and max, and ``vs_reference``: its median over
     the reference's (above 1: slower than the reference)."""
@@ -81,6 +102,8 @@ def main(argv=None) -> list[dict]:
     ap.add_argument("--rounds", type=int, default=3, help="times each code base is timed (interleaved)")
     ap.add_argument("--epochs-scale", type=float, default=1.0)
     ap.add_argument("--jobs", type=int, default=2, help="worker processes, as make bench's core sweep on 2 cores")
+    ap.add_argument("--plan", action="store_true",
+                    help="time the book's plan (every chapter's jobs, empty cache) instead of the core sweep")
     ap.add_argument("--out", type=Path, help="also write the summary here as JSON")
     args = ap.parse_args(argv)
     if args.rounds < 1:
@@ -98,7 +121,8 @@ def main(argv=None) -> list[dict]:
         times = {code: [] for code in trees}
         for r in range(args.rounds):
             for code, tree in trees.items():
-                times[code].append(time_once(tree, args.epochs_scale, args.jobs))
+                timer = time_plan if args.plan else time_once
+                times[code].append(timer(tree, args.epochs_scale, args.jobs))
                 print(f"[pairbench] round {r + 1}/{args.rounds}: {code}: {times[code][-1]:.2f} s", flush=True)
     summary = summarize(times)
     for row in summary:
@@ -107,7 +131,8 @@ def main(argv=None) -> list[dict]:
     if args.out:
         commit, dirty = git_state()
         _write(dict(header("cpu", args.epochs_scale), working_tree=commit[:7] + (" with changes" if dirty else ""),
-                    rounds=args.rounds, jobs=args.jobs, results=summary), args.out)
+                    timed="plan" if args.plan else "core sweep", rounds=args.rounds, jobs=args.jobs,
+                    results=summary), args.out)
     return summary
 
 
