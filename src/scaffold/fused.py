@@ -141,14 +141,16 @@ def _two_minus_one(s: torch.Tensor, out: torch.Tensor | None = None) -> torch.Te
 def tanh_into(x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
     """tanh(x) written into ``out``: ``torch.tanh`` off the CPU, ``2 sigmoid(2x) - 1`` on it.
 
-    PyTorch's CPU tanh is not vectorised: on the x86 CPUs we measured (with its
-    AVX2 and AVX-512 kernels alike) it takes 3-4x as long as the three passes
-    here (scale, sigmoid, scale-and-shift), and it was a third of an HSN
-    training step (``make bench`` times both: its ``tanh`` part).  The identity
-    is exact; its float32 rounding stays within 2.4e-7 of tanh (absolute;
-    ``torch.tanh`` itself is within 3e-8) and saturates to exactly +-1.  The
-    backward pass stays ``1 - y^2`` from the output y (:data:`ACT_BACKWARD`), as
-    for tanh.
+    Which is faster depends on the processor (``make bench`` times both: its
+    ``tanh`` part).  On the AMD EPYC where this was written PyTorch's CPU tanh took
+    3-4x as long as the three passes here (scale, sigmoid, scale-and-shift) and a
+    third of an HSN training step; on an Intel Xeon with AVX-512 it takes half as
+    long (44 against 95 us on one stack's CA3 states).  The library keeps its own
+    on every CPU so that the trained numbers do not depend on the processor's
+    choice.  The identity is exact; its float32 rounding stays within 2.4e-7 of
+    tanh (absolute; ``torch.tanh`` itself is within 3e-8) and saturates to
+    exactly +-1.  The backward pass stays ``1 - y^2`` from the output y
+    (:data:`ACT_BACKWARD`), as for tanh.
     """
     if x.device.type != "cpu":
         return torch.tanh(x, out=out)
