@@ -63,13 +63,18 @@ print(json.dumps({"seconds": time.perf_counter() - t0}))
 """
 
 
-def time_once(tree: Path, epochs_scale: float, n_jobs: int) -> float:
-    """One core sweep with ``tree``'s library, in a fresh interpreter."""
-    env = clean_env(PYTHONPATH=str(tree / "src"))
-    done = subprocess.run([sys.executable, "-c", TIMER, str(epochs_scale), str(n_jobs)], cwd=tree, env=env,
+def _child(tree: Path, what: str, args: list[str], **env) -> subprocess.CompletedProcess:
+    """``python ARGS`` with ``tree``'s library first on the path; a failure names ``what`` failed."""
+    done = subprocess.run([sys.executable, *args], cwd=tree, env=clean_env(PYTHONPATH=str(tree / "src"), **env),
                           capture_output=True, text=True)
     if done.returncode:
-        raise RuntimeError(f"the core sweep failed with {tree}'s library:\n{done.stderr[-2000:]}")
+        raise RuntimeError(f"the {what} failed with {tree}'s library:\n{done.stderr[-2000:]}")
+    return done
+
+
+def time_once(tree: Path, epochs_scale: float, n_jobs: int) -> float:
+    """One core sweep with ``tree``'s library, in a fresh interpreter."""
+    done = _child(tree, "core sweep", ["-c", TIMER, str(epochs_scale), str(n_jobs)])
     return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
 
 
@@ -77,15 +82,11 @@ def time_plan(tree: Path, epochs_scale: float, n_jobs: int, profile: str = "full
               n_seeds: int = 0) -> float:
     """The book's plan with ``tree``'s library from an empty cache (removed after), wall seconds."""
     with tempfile.TemporaryDirectory(prefix="pairbench-cache-") as cache:
-        env = clean_env(PYTHONPATH=str(tree / "src"), SCAFFOLD_CACHE=cache, SCAFFOLD_JOBS=str(n_jobs))
-        cmd = [sys.executable, "-m", "scaffold.runtime.plan", "-p", "device", "cpu", "-p", "profile", profile,
-               "-p", "epochs_scale", str(epochs_scale), "-p", "n_seeds", str(n_seeds)]
         t0 = time.perf_counter()
-        done = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
-        seconds = time.perf_counter() - t0
-    if done.returncode:
-        raise RuntimeError(f"the plan failed with {tree}'s library:\n{done.stderr[-2000:]}")
-    return seconds
+        _child(tree, "plan", ["-m", "scaffold.runtime.plan", "-p", "device", "cpu", "-p", "profile", profile,
+                              "-p", "epochs_scale", str(epochs_scale), "-p", "n_seeds", str(n_seeds)],
+               SCAFFOLD_CACHE=cache, SCAFFOLD_JOBS=str(n_jobs))
+        return time.perf_counter() - t0
 
 
 def summarize(times: dict[str, list[float]], reference: str = HERE) -> list[dict]:
@@ -119,9 +120,9 @@ def main(argv=None) -> list[dict]:
             folder, commit = fresh_clone(Path(tmp), rev, name=rev.replace("/", "_"))
             trees[commit] = folder
         times = {code: [] for code in trees}
+        timer = time_plan if args.plan else time_once
         for r in range(args.rounds):
             for code, tree in trees.items():
-                timer = time_plan if args.plan else time_once
                 times[code].append(timer(tree, args.epochs_scale, args.jobs))
                 print(f"[pairbench] round {r + 1}/{args.rounds}: {code}: {times[code][-1]:.2f} s", flush=True)
     summary = summarize(times)

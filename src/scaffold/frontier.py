@@ -181,6 +181,11 @@ def _one_task_reading(rows: pd.DataFrame) -> dict:
     return keys.iloc[0].to_dict()
 
 
+def _on_reading(table: pd.DataFrame, where: dict) -> np.ndarray:
+    """Which rows of ``table`` are on the task reading ``where`` (its levels, compared as text)."""
+    return np.logical_and.reduce([table[k].astype(str) == str(v) for k, v in where.items()])
+
+
 def frontier_at(dense: pd.DataFrame, params: float, count: str = "learned_size",
                 curves: dict | None = None) -> pd.Series:
     """Per seed, the dense frontier's score at ``params`` learned parameters.
@@ -240,8 +245,7 @@ def above_frontier(table: pd.DataFrame, task: str, hsn_rows: pd.DataFrame, count
     where = _one_task_reading(hsn_rows)
     if where["task"] != task:
         raise ValueError(f"hsn_rows are on {where['task']!r}, not {task!r}")
-    same = np.logical_and.reduce([table[k].astype(str) == str(v) for k, v in where.items()])
-    dense = table[same & (table["family"] == DENSE_FAMILY)]
+    dense = table[_on_reading(table, where) & (table["family"] == DENSE_FAMILY)]
     if dense.empty:
         raise KeyError(f"no dense frontier for {where}")
     params = float(hsn_rows[count].iloc[0])
@@ -279,11 +283,11 @@ def frontier_verdicts(table: pd.DataFrame, count: str = "learned_size", kind: st
     out, curves = [], {}
     dense = table[table["family"] == DENSE_FAMILY]
     for _, g in rows.groupby([*TASK_READING, "label"], sort=False):
-        where = tuple(str(g[k].iloc[0]) for k in TASK_READING)
-        if where not in curves:  # the frontier of each task reading is formed once
-            same = np.logical_and.reduce([dense[k].astype(str) == v for k, v in zip(TASK_READING, where)])
-            curves[where] = frontier_curves(dense[same], count)
-        r = above_frontier(table, g["task"].iloc[0], g, count, kind, curves[where])
+        where = {k: g[k].iloc[0] for k in TASK_READING}
+        key = tuple(str(v) for v in where.values())
+        if key not in curves:  # the frontier of each task reading is formed once
+            curves[key] = frontier_curves(dense[_on_reading(dense, where)], count)
+        r = above_frontier(table, g["task"].iloc[0], g, count, kind, curves[key])
         out.append({**r, "reading": g["reading"].iloc[0], **{k: g[k].iloc[0] for k in HSN_KEYS}})
     return pd.DataFrame(out)
 

@@ -18,10 +18,10 @@ optimiser; only the loss goes through autograd; its evaluation (the validation
 curve, the final metrics) runs a pass's forward too.  :class:`Pass` makes a pass
 one autograd node, so a fused model also trains under any other optimiser; a
 backward writes into its own buffers (``out=`` forms, in-place sums), which
-autograd cannot record, so the node gives first-order gradients only.  The plain forward passes
-in :mod:`scaffold.models` remain the reference, bit for bit the same numbers: they
-run whenever a model is called with gradients off (``HSN.states``, the analyses)
-or its ``fused`` attribute is False.
+autograd cannot record, so the node gives first-order gradients only.  The
+plain forward passes in :mod:`scaffold.models` remain the reference, bit for
+bit the same numbers: they run whenever a model is called with gradients off
+(``HSN.states``, the analyses) or its ``fused`` attribute is False.
 Nothing here is CPU-specific.
 """
 
