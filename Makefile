@@ -208,12 +208,13 @@ endif
 
 # --- the site ---------------------------------------------------------------
 
-# Sphinx copies book/_static only when some page is rebuilt: an edited style sheet or
-# script alone would never reach the site.  Then every page is rebuilt (--all).
+# Sphinx copies book/_static only when some page is rebuilt, and does not see an edited
+# extension of ours (tools/sphinx_*.py): an edited style sheet, script or extension alone
+# would never reach the site.  Then every page is rebuilt (--all).
 # (The stamp is touched by each build that passes; a site built before it had one counts
 # as edited.)
 HTML_STAMP = $(TREE)/_build/.html-built
-STATIC_EDITED = $(shell if [ -e $(HTML_STAMP) ]; then find book/_static -path book/_static/mathjax -prune \
+STATIC_EDITED = $(shell if [ -e $(HTML_STAMP) ]; then find book/_static $(wildcard tools/sphinx_*.py) -path book/_static/mathjax -prune \
   -o -type f -newer $(HTML_STAMP) -print | head -n 1; elif [ -d $(TREE)/_build/html ]; then echo unknown; fi)
 
 html: $(MATHJAX) | $(READY) ## build the HTML from the executed notebooks (executes nothing)

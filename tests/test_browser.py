@@ -1,7 +1,8 @@
 """Open the built book in headless Chromium, offline, and look at it as a reader would.
 
 Checks, on every page of the site: it loads; every image has loaded
-(``naturalWidth > 0``); math is typeset by the bundled MathJax (``mjx-container``
+(``naturalWidth > 0``; the figures are files fetched lazily, asked for all at once
+here) and none is written into the page's HTML; math is typeset by the bundled MathJax (``mjx-container``
 elements, no raw ``\\(`` or ``\\[`` left); and no script or stylesheet comes from
 the network.  Across the book there must be at least one figure and one equation.
 
@@ -100,10 +101,27 @@ def browser():
         shutil.rmtree(profile, ignore_errors=True)
 
 
-# Waits for MathJax (if the page loads it) to finish typesetting, then reports.
-PROBE = """
+# The site's figures are files fetched when shown (``loading="lazy"``, tools/sphinx_images.py):
+# a page here asks for every one at once, and waits (up to 20 s) until each has loaded or
+# failed, so that the checks below see them all, the renditions not shown included.
+LOAD_ALL = """
+const lazy = [...document.querySelectorAll('img[loading="lazy"]')];
+const settled = lazy.map(i => new Promise(r => {
+  if (i.complete) return r();
+  i.addEventListener('load', r, {once: true});
+  i.addEventListener('error', r, {once: true});
+}));
+lazy.forEach(i => { i.loading = 'eager'; });
+const allLoaded = Promise.race([Promise.all(settled), new Promise(r => setTimeout(r, 20000))]);
+"""
+
+# LOAD_ALL, for a view's checks: returns once every image has loaded or failed.
+WAIT_FOR_IMAGES = LOAD_ALL + "allLoaded.then(() => arguments[arguments.length - 1]());"
+
+# Waits for every image (LOAD_ALL) and for MathJax (if the page loads it) to finish typesetting, then reports.
+PROBE = LOAD_ALL + """
 const done = arguments[arguments.length - 1];
-const report = () => {
+const report = () => allLoaded.then(() => {
   const main = document.querySelector('main') || document.body;
   const imgs = [...main.querySelectorAll('img')].map(i => ({src: i.currentSrc || i.src,
       ok: i.complete && i.naturalWidth > 0}));
@@ -113,7 +131,7 @@ const report = () => {
         mjx: document.querySelectorAll('mjx-container').length,
         untypeset: [...main.querySelectorAll('.math')].filter(m => !m.querySelector('mjx-container')).length,
         text: main.innerText});
-};
+});
 if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
   MathJax.startup.promise.then(report, report);
 } else if (document.querySelector('script[src*="mathjax"]')) {
@@ -253,6 +271,7 @@ return [...document.querySelectorAll('table.key-table')].map(t => {
 def _view(browser, where: str, width: int, shot: Path) -> list[str]:
     """The checks on the page as it is shown now; then its screenshot, at full height."""
     problems = []
+    browser.execute_async_script(WAIT_FOR_IMAGES)
     text = browser.execute_script(FIGURE_TEXT)
     problems += [f"{where}: figure {f['fig']!r} has text {f['px']:.1f} px tall (under {MIN_TEXT_PX} px; "
                  f"shown {f['shown']} px of {f['natural']})" for f in text["figures"] if f["px"] < MIN_TEXT_PX]
@@ -329,6 +348,10 @@ def test_demo_reads_at_every_width_and_theme(browser, demo_site):
     assert (demo_site / "_static" / "plotly.min.js").stat().st_size > 1_000_000
 
 
+#: An image written into a page's HTML (a data: URI), as the page's <img> carries it.
+INLINE_IMAGE = re.compile(r'<img\b[^>]*\bsrc="data:image/[a-z+]+;base64,([^"]+)"')
+
+
 def test_every_page_renders_offline(browser):
     _require(bool(pages()), f"no built book at {HTML} (run make book or make test first)")
     browser.set_script_timeout(60)
@@ -345,6 +368,12 @@ def test_every_page_renders_offline(browser):
                 problems.append(f"{rel}: image did not load: {img['src']}")
         if info["remote"]:
             problems.append(f"{rel}: loads from the network: {info['remote']}")
+        # The figures are files fetched when shown (tools/sphinx_images.py), not inline images
+        # that every reader downloads, all four renditions of each, before the page shows.
+        inline = INLINE_IMAGE.findall(page.read_text(encoding="utf-8"))
+        if inline:
+            problems.append(f"{rel}: {len(inline)} inline images ({sum(map(len, inline)) // 1024} KiB) "
+                            "in the page instead of files")
         raw = re.findall(r"\\\(|\\\[|\$\$", info["text"])
         if raw:
             problems.append(f"{rel}: {len(raw)} untypeset math delimiters left")
