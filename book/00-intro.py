@@ -45,10 +45,11 @@ display(Markdown(pg.facts["findings"]))
 #
 # The HSN minus the dense MLP, per task (columns), under the readings consistent with the note's own
 # numbers and the two named readings, *literal* (the note's words) and *repaired* (rows, named by
-# how they depart from the literal one). Colour is in units of the rulebook's margin (0.01 accuracy,
-# or 1% of the targets' variance on sine): blue where the HSN does better, red where it does worse,
-# white within a margin; the cells give the raw difference (the MSE ratio on sine). Every reading is
-# on the audit page.
+# how they depart from the literal one). Colour is in units of the rulebook's margin
+# ({glue:text}`i-margin-acc` accuracy, or {glue:text}`i-margin-r2-pct`% of the targets' variance on
+# sine): blue where the HSN does better, red where it does worse, white within a margin; the cells
+# give the raw difference (the MSE ratio on sine). A dash marks a task that reading was not trained
+# on ({doc}`05-audit` says which readings each task gets). Every reading is on the audit page.
 # ```
 #
 # ```{glue:figure} tab-i-verdicts
@@ -67,15 +68,18 @@ display(Markdown(pg.facts["findings"]))
 # the loop once or at every step, which nonlinearity the loop uses, and how the swiss roll and the
 # sine targets are made. Each choice is an axis; a *reading* picks a level on every axis, and every
 # claim is judged under every reading, the way a multiverse analysis does
-# {cite}`steegen2016multiverse`. Readings whose model does not train at all (a constant predictor
+# {cite}`steegen2016multiverse`. A claim about one task is judged over every HSN reading crossed
+# with that task's own choices (the swiss roll's label and noise, the sine's noise), so the counts
+# of readings quoted for a task can exceed the number of HSN readings. Readings whose model does not train at all (a constant predictor
 # or a diverged loss) are shown but left out: they are broken implementations, not readings anyone
 # would publish. The note's own reported differences from the dense MLP then tell which readings
 # it is likely to have run; the verdicts above are given under those, and the *condition*
 # column says, over all readings, exactly when each claim holds.
 #
-# Each claim of the note is counted once ({glue:text}`i-n-claims` claims citing
-# {glue:text}`i-n-reported` reported values), on up to {glue:text}`i-seeds` paired seeds, by one
-# rulebook ({doc}`05-audit`): {glue:text}`i-verdict-counts`.
+# The note makes {glue:text}`i-n-claims` claims, citing {glue:text}`i-n-reported` of its reported
+# values. Each is judged on up to {glue:text}`i-seeds` paired seeds by one rulebook
+# ({doc}`05-audit`), and a claim the note makes for several tasks at once is judged on each of
+# them, which gives {glue:text}`i-verdict-counts`.
 #
 # ## How to read this book
 #

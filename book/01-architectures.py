@@ -52,8 +52,11 @@ publish_page(architectures.page(cfg), "arch");
 # width {glue:text}`arch-width`. With biases (which the note's total needs, see {doc}`03-parameters`) it is
 #
 # $$
-# h_1 = \mathrm{ReLU}(x W_0 + b_0), \qquad h_2 = \mathrm{ReLU}(h_1 W_1 + b_1), \qquad
-# \hat y = h_2 W_2 + b_2 ,
+# \begin{aligned}
+# h_1 &= \mathrm{ReLU}(x W_0 + b_0), \\
+# h_2 &= \mathrm{ReLU}(h_1 W_1 + b_1), \\
+# \hat y &= h_2 W_2 + b_2 ,
+# \end{aligned}
 # $$ (eq-dense)
 #
 # and every entry of every $W_i$ and $b_i$ is learned: {glue:text}`arch-dense-a` numbers for $d =$ {glue:text}`arch-d-cls`.
@@ -63,8 +66,11 @@ publish_page(architectures.page(cfg), "arch");
 #
 # $$
 # \begin{aligned}
-# \phi(x) &= \mathrm{ReLU}(x E + c), \qquad \hat y = \phi(x)\, W_{\text{out}} + b_{\text{out}}, \\
-# E &= M \odot Z, \qquad M_{jk} \sim \mathrm{Bernoulli}(p), \quad Z_{jk} \sim \mathcal N(0, 1).
+# \phi(x) &= \mathrm{ReLU}(x E + c), \\
+# \hat y &= \phi(x)\, W_{\text{out}} + b_{\text{out}}, \\
+# E &= M \odot Z, \\
+# M_{jk} &\sim \mathrm{Bernoulli}(p), \\
+# Z_{jk} &\sim \mathcal N(0, 1).
 # \end{aligned}
 # $$ (eq-cen)
 #
@@ -83,9 +89,11 @@ publish_page(architectures.page(cfg), "arch");
 #
 # $$
 # \begin{aligned}
-# u &= \mathrm{ReLU}\big(x\,(M_{\text{dg}} \odot W_{\text{dg}}) + b_{\text{dg}}\big), \qquad
-# z = u\, W_{\text{br}} + b_{\text{br}}, \\
-# h_0 &= \tanh(z), \qquad h_{t+1} = \tanh(h_t\, G) \quad (t = 0, \dots, T-1), \\
+# \tilde W_{\text{dg}} &= M_{\text{dg}} \odot W_{\text{dg}}, \\
+# u &= \mathrm{ReLU}(x\, \tilde W_{\text{dg}} + b_{\text{dg}}), \\
+# z &= u\, W_{\text{br}} + b_{\text{br}}, \\
+# h_0 &= \tanh(z), \\
+# h_{t+1} &= \tanh(h_t\, G), \quad t < T, \\
 # \hat y &= h_T\, W_{\text{ca1}} + b_{\text{ca1}} .
 # \end{aligned}
 # $$ (eq-hsn)

@@ -2,9 +2,10 @@
 
 Checks, on every page of the site: it loads; every image has loaded
 (``naturalWidth > 0``; the figures are files fetched lazily, asked for all at once
-here) and none is written into the page's HTML; math is typeset by the bundled MathJax (``mjx-container``
-elements, no raw ``\\(`` or ``\\[`` left); and no script or stylesheet comes from
-the network.  Across the book there must be at least one figure and one equation.
+here) and none is written into the page's HTML; math is typeset by the bundled
+MathJax (``mjx-container`` elements, no raw ``\\(`` or ``\\[`` left); no Sphinx role
+(``:mod:`...```) shows as text; and no script or stylesheet comes from the network.
+Across the book there must be at least one figure and one equation.
 
 Then, as a reader on a laptop and on a phone (every page at 1280 and 390 px
 wide, light and dark, network cut): nothing widens the page beyond the window
@@ -374,6 +375,9 @@ def test_every_page_renders_offline(browser):
         if inline:
             problems.append(f"{rel}: {len(inline)} inline images ({sum(map(len, inline)) // 1024} KiB) "
                             "in the page instead of files")
+        roles = re.findall(r":(?:mod|func|class|meth|attr|data|doc|ref|numref):`[^`]*`", info["text"])
+        if roles:
+            problems.append(f"{rel}: Sphinx roles shown as text (from a docstring?): {roles[:3]}")
         raw = re.findall(r"\\\(|\\\[|\$\$", info["text"])
         if raw:
             problems.append(f"{rel}: {len(raw)} untypeset math delimiters left")

@@ -113,10 +113,14 @@ def test_facts_are_plain_data_from_the_ledger(back):
     led = back["ledger"]
     assert f["n-claims"] == ledger.n_claims(led) and f["n-reported"] == ledger.n_reported(led)
     assert f["seeds"] == int(led["seeds"].max())
-    # "15 hold, 21 are unsupported": each count with its verdict, as a sentence says it
+    # "50 verdicts: 15 hold, 21 are unsupported": each count with its verdict, as a sentence
+    # says it, after the number of verdicts, which the counts add up to
+    total, rest = f["verdict-counts"].split(" verdicts: ")
     counts = {("holds" if v in ("hold", "holds") else v): int(n)
-              for n, v in re.findall(r"(\d+) (?:is |are )?(\w+)", f["verdict-counts"])}
+              for n, v in re.findall(r"(\d+) (?:is |are )?(\w+)", rest)}
     assert counts == {v: n for v, n in ledger.verdict_counts(led).items() if n}
+    assert int(total) == len(led) == sum(counts.values())
+    assert f["n-claims"] < len(led)  # claims made jointly for several tasks: one verdict per task
     for word in verdicts.VERDICTS:  # every verdict word defined where the words first appear
         assert f"{word}\u201d: {verdicts.MEANING[word]}." in f["verdict-key"]
 

@@ -152,3 +152,26 @@ def test_named_readings_and_levels_read_from_a_csv():
         df["swnoise"] = df["swnoise"].astype(float)
     assert speccurve.named_readings(df)[0] == "literal" and speccurve.named_readings(df)[1] in ("", "repaired")
     assert speccurve.level_str(1.0) == "1" and speccurve.level_str(0.5) == "0.5" and speccurve.level_str("raw") == "raw"
+
+
+def test_a_log_axis_labels_its_ticks_in_full():
+    from scaffold.runtime.live import log_axis
+
+    ax = log_axis([609, 870, 2791, 4417])  # learned parameters: under one decade and a bit
+    assert ax["type"] == "log" and ax["tickmode"] == "array"
+    assert ax["tickvals"] == [500.0, 1000.0, 2000.0, 5000.0]
+    assert ax["ticktext"] == ["500", "1,000", "2,000", "5,000"]  # never a bare "2"
+    wide = log_axis([4, 100_000])  # five decades: powers of ten only
+    assert wide["tickvals"] == [10.0, 100.0, 1000.0, 10000.0, 100000.0]
+    assert wide["ticktext"][:2] == ["10", "100"]
+    assert log_axis([0, float("nan")]) == {"type": "log"}  # nothing to place ticks on
+
+
+def test_a_long_axis_title_wraps_on_the_phone_layout_only():
+    from scaffold.runtime.charts import TITLE_CHARS, axis_title
+
+    title = "gain over HSN (repaired), paired by seed (right is better)"
+    assert axis_title(title, 2) == title  # panels side by side: one line
+    lines = axis_title(title, 1).split("<br>")
+    assert len(lines) >= 2 and all(len(x) <= TITLE_CHARS for x in lines) and " ".join(lines) == title
+    assert axis_title("test accuracy", 1) == "test accuracy"

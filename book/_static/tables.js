@@ -4,7 +4,8 @@
  * that do not contain the text; clicking a header sorts by that column, numbers
  * as numbers (the book prints "−0.374", "4,417", "9.77 × 10⁻⁵"), text naturally.
  * A row's expandable part (tr.row-details, right after it) moves and hides with it,
- * and the filter searches it too.
+ * and the filter searches it too.  Every book table that is wider than its column
+ * gets a line above it saying that more columns lie to the right.
  */
 (function () {
   "use strict";
@@ -87,8 +88,24 @@
     update();
   }
 
+  // A table wider than its column scrolls inside its box (tables.css); a line above it
+  // says so while columns are hidden to the right, and goes once the reader reaches them.
+  function hint(box) {
+    var tip = document.createElement("div");
+    tip.className = "scroll-hint";
+    tip.textContent = "More columns to the right: scroll the table sideways \u2192";
+    box.parentNode.insertBefore(tip, box);
+    var update = function () {
+      tip.hidden = box.scrollWidth - box.clientWidth - box.scrollLeft <= 2;
+    };
+    box.addEventListener("scroll", update, {passive: true});
+    window.addEventListener("resize", update);
+    update();
+  }
+
   function start() {
     document.querySelectorAll(".table-box").forEach(setup);
+    document.querySelectorAll(".table-scroll").forEach(hint);
   }
 
   if (document.readyState === "loading") {

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import fmt
 from . import verdicts as V
 
 COLUMNS = ["claim_id", "claim", "task", "judged_on", "reported", "source", "ours", "lo", "hi", "seeds", "test",
@@ -68,6 +69,21 @@ def finish(rows) -> pd.DataFrame:
 def verdict_counts(led: pd.DataFrame) -> dict:
     """Number of claims per verdict (every verdict present, zeros included)."""
     return {v: int((led.verdict == v).sum()) for v in V.VERDICTS}
+
+
+def counted(n: int, verdict: str) -> str:
+    """"15 hold", "1 holds", "8 are contradicted": a verdict count as a sentence says it."""
+    if verdict == V.HOLDS:
+        return f"{fmt.int_(n)} {verdict if n == 1 else verdict[:-1]}"
+    return f"{fmt.int_(n)} {'is' if n == 1 else 'are'} {verdict}"
+
+
+def verdict_counts_text(led: pd.DataFrame) -> str:
+    """"50 verdicts: 17 hold, 10 are unsupported, ...": the ledger's rows by verdict, as the
+    pages say them.  There are more verdicts than claims (:func:`n_claims`): a claim the note
+    makes for several tasks at once is judged on each of them."""
+    counts = ", ".join(counted(n, v) for v, n in verdict_counts(led).items() if n)
+    return f"{fmt.int_(len(led))} verdict{'s' if len(led) != 1 else ''}: {counts}"
 
 
 def n_claims(led: pd.DataFrame) -> int:

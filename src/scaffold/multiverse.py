@@ -16,7 +16,7 @@ The design trains what can answer a question, not every crossing:
   default swiss-roll noise, beside the dense MLP, a dense MLP of the HSN's learned
   budget and the CEN at H = 512 and the note's best widths.
 - **Phase 2** (reads phase 1 from the cache): a reading whose HSN is degenerate
-  (:mod:`scaffold.degenerate`) adds nothing to a control, so the T = 0 and
+  (it does not train at all) adds nothing to a control, so the T = 0 and
   random-graph controls are trained only under readings that train; the new
   levels (the DG mask at the start only or not at all, G learned from its
   Kronecker start) are crossed only with the (G scale, input, activation)
@@ -28,7 +28,9 @@ The design trains what can answer a question, not every crossing:
 ``make sweeps`` plans to a fixpoint (phase 2 appears once phase 1 is cached); a
 chapter that runs on its own trains phase 1, then phase 2 (:func:`evidence_long`).
 The quick profile, a smoke run, keeps phase 1 to tanh with G raw or at 0.9 and
-trains phase 2's new levels only at one DG level.
+trains phase 2's new levels only at one DG level.  (The two bullets above are the
+audit page's text: no Sphinx roles in them.  "Degenerate" is
+:mod:`scaffold.degenerate`'s rule.)
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import verdicts as V
+from .data import task_title
 from .multiverse import BUDGET, HSN_KEYS, TASK_KEYS
 from .readings import AXIS, TASK_AXES
 
@@ -135,6 +136,21 @@ def curve(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
     return out
 
 
+#: The claim judged as a ratio of MSEs (:func:`ratio_curve`), under its curve's key: the
+#: note's sine row, 0.039 against 0.019.
+RATIO_CLAIMS = {"ratio-sine": "the HSN's sine MSE is about twice the dense MLP's"}
+
+
+def claim_words(key: str) -> str:
+    """A curve claim as a reader reads it: its text, and the task it is judged on
+    ("the HSN matches the dense MLP (swiss roll)"); ``key`` is a key of :data:`CLAIM`
+    or :data:`RATIO_CLAIMS` (KeyError otherwise)."""
+    if key in RATIO_CLAIMS:
+        return RATIO_CLAIMS[key]
+    task = key.split("-", 1)[1] if "-" in key else ""
+    return CLAIM[key].text + (f" ({task_title(task)})" if task else "")
+
+
 def switching(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
     """Per axis and pair of its levels: the effect of switching that axis alone, with its interval.
 
@@ -156,7 +172,8 @@ def switching(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
             if diff.empty:  # no two readings differ in this axis alone (reduced factorial)
                 continue
             c = V.paired_t(diff.to_numpy())
-            rows.append(dict(claim=claim.key, axis=ax, switch=f"{lv_from} -> {lv_to}", n=c["n"],
+            rows.append(dict(claim=claim.key, axis=ax, switch=f"{lv_from} -> {lv_to}", level_from=lv_from,
+                             level_to=lv_to, n=c["n"],
                              effect=c["mean"], lo=c["lo"], hi=c["hi"],
                              flip_rate=decide[ax]["flip_rate"], decides=decide[ax]["decides"]))
     return pd.DataFrame(rows)

@@ -22,7 +22,6 @@ from .. import verdicts
 from ..data import task_title
 from ..runtime.publish import Keys, Page
 from ..runtime.setup import PROFILES
-from .audit.page import counted
 
 #: The headline claims, in the note's order, as the first screen's table lists them.
 HEADLINE = ("C1-swiss_roll", "C1-circles", "C1-moons", "C2-moons", "C3-sine", "S1-circulation-swiss_roll",
@@ -33,7 +32,7 @@ HEADLINE = ("C1-swiss_roll", "C1-circles", "C1-moons", "C2-moons", "C3-sine", "S
 FILES = ("claims.csv", "audit_curves.csv", "readings.csv", "task_readings.csv", "frontier.csv")
 
 KEYS = Keys(facts=("findings", "verdict-key", "n-claims", "n-reported", "seeds", "verdict-counts",
-                   "full-seeds", "quick-seeds", "quick-scale"),
+                   "full-seeds", "quick-seeds", "quick-scale", "margin-acc", "margin-r2-pct"),
             figures=("summary",), tables=("verdicts",))
 
 
@@ -92,14 +91,15 @@ def facts(tables: dict) -> dict:
     """The findings and the configuration the prose quotes (prefix ``i``)."""
     led = tables["ledger"]
     items = F.findings(led, tables["curves"], tables["readings"], tables["task_readings"])
-    counts = ledger.verdict_counts(led)
     return {"findings": F.as_markdown(items, F.AUDIT),
             "verdict-key": " ".join(f"\u201c{v}\u201d: {m}." for v, m in verdicts.MEANING.items()),
             "n-claims": ledger.n_claims(led), "n-reported": ledger.n_reported(led),
             "seeds": int(pd.to_numeric(led.seeds, errors="coerce").max()),
-            "verdict-counts": ", ".join(counted(n, v) for v, n in counts.items() if n),
+            "verdict-counts": ledger.verdict_counts_text(led),
             "full-seeds": PROFILES["full"]["n_seeds"], "quick-seeds": PROFILES["quick"]["n_seeds"],
-            "quick-scale": fmt.num(PROFILES["quick"]["epochs_scale"], 2)}
+            "quick-scale": fmt.num(PROFILES["quick"]["epochs_scale"], 2),
+            # as the rulebook writes them (verdicts.rulebook_text): 0.01, not 0.0100
+            "margin-acc": f"{verdicts.MARGIN_ACC:g}", "margin-r2-pct": f"{100 * verdicts.MARGIN_R2:g}"}
 
 
 def page(cfg) -> Page:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from scaffold.runtime import style
-from scaffold.runtime.live import LiveFigure, hover_text, layout
+from scaffold.runtime.live import LiveFigure, hover_text, layout, log_axis
 
 
 def _names(**columns) -> dict:
@@ -62,6 +62,18 @@ def wrap_label(label: str, width: int = LABEL_CHARS) -> str:
 
     lines = textwrap.wrap(str(label), width)
     return "<br>".join(lines[:1] + [" ".join(lines[1:])]) if len(lines) > 1 else str(label)
+
+
+#: An axis title of the phone layout (one panel per row) wraps at this many characters:
+#: plotly does not wrap, and a longer one ran past a 390 px screen.
+TITLE_CHARS = 26
+
+
+def axis_title(text: str, per_row: int) -> str:
+    """``text`` as an axis title: on lines of :data:`TITLE_CHARS` in the phone layout."""
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(text, TITLE_CHARS)) if per_row == 1 and text else text
 
 
 def _label_rows(fig, labels):
@@ -110,7 +122,7 @@ def forest(df: pd.DataFrame, estimate: str, lo: str, hi: str, label: str = "mode
             if reference is not None:
                 fig.add_vline(x=reference, line_width=1, line_color="gray", **_where(i, cols))
         _label_rows(fig, labels)
-        fig.update_xaxes(title_text=xlabel, row=rows)
+        fig.update_xaxes(title_text=axis_title(xlabel, per_row), row=rows)
         return layout(fig, height)
 
     sfig, axes = style.panels(len(names), panel_height=0.3 * len(labels) + 1.0, sharey=True)
@@ -155,9 +167,8 @@ def scatter(df: pd.DataFrame, x: str, y: str, label: str = "model", panel: str |
                 hovertext=hover_text(d, label, y, lo, hi, extra=("reading", "task", x),
                                      names=_names(**{x: xlabel, y: ylabel})),
                 hoverinfo="text"), **_where(i, cols))
-        # On a log axis, label 1, 2 and 5 of each decade (not every digit, which crowd).
-        fig.update_xaxes(type="log", dtick="D2") if log_x else fig.update_xaxes(type="linear")
-        fig.update_xaxes(title_text=xlabel, row=rows)
+        fig.update_xaxes(**log_axis(df[x])) if log_x else fig.update_xaxes(type="linear")
+        fig.update_xaxes(title_text=axis_title(xlabel, per_row), row=rows)
         fig.update_yaxes(title_text=ylabel, col=1)
         return layout(fig, height)
 
@@ -199,7 +210,7 @@ def strip(df: pd.DataFrame, value: str, label: str = "model", panel: str | None 
                                      names=_names(**{value: xlabel})),
                 hoverinfo="text"), **_where(i, cols))
         _label_rows(fig, labels)
-        fig.update_xaxes(title_text=xlabel, row=rows)
+        fig.update_xaxes(title_text=axis_title(xlabel, per_row), row=rows)
         return layout(fig, height)
 
     sfig, axes = style.panels(len(names), panel_height=0.3 * len(labels) + 1.0, sharey=True)

@@ -92,14 +92,12 @@ def _codes(df: pd.DataFrame, axes: list[dict]) -> list[list[int]]:
 def _claim_text(key: str, claims: dict | None) -> str:
     if claims and key in claims:
         return claims[key]
-    try:
-        from scaffold.specurve import CLAIM
+    from scaffold.specurve import claim_words
 
-        text = CLAIM[key].text
-    except (ImportError, KeyError):
+    try:
+        return claim_words(key)
+    except KeyError:
         return key
-    tail = key.split("-", 1)[1] if "-" in key else ""
-    return f"{text} ({style.task_label(tail)})" if tail else text
 
 
 def _presets(axes: list[dict], readings: pd.DataFrame | None) -> dict:
@@ -275,7 +273,7 @@ function num(x){if(x===null||x===undefined||isNaN(x))return '\u2013';if(x===0)re
   s=m.toFixed(2)+' \u00d7 10'+String(e).replace(/./g,function(c){return '\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079'['-0123456789'.indexOf(c)];});}
  else s=x.toPrecision(3);
  return s.replace(/-/g,MINUS);}
-function signed(x){if(x===null||isNaN(x))return '\u2013';for(var d=3;d<7;d++){if(Math.round(Math.abs(x)*Math.pow(10,d))!==0)
+function signed(x){if(x===null||isNaN(x))return '\u2013';if(Math.abs(x)>=100)return (x>0?'+':MINUS)+num(Math.abs(x));for(var d=3;d<7;d++){if(Math.round(Math.abs(x)*Math.pow(10,d))!==0)
  return (x>0?'+':MINUS)+Math.abs(x).toFixed(d);}return '0.000';}
 function slug(t){return String(t).toLowerCase().replace(/[^a-z0-9]+/g,'-');}
 function esc(t){return String(t).replace(/[&<>"]/g,function(c){return {'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c];});}

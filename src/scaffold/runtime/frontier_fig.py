@@ -18,7 +18,8 @@ import pandas as pd
 from scaffold import frontier as F
 from scaffold.multiverse import HSN_KEYS
 from scaffold.runtime import style
-from scaffold.runtime.live import LiveFigure, layout
+from scaffold.runtime.charts import axis_title
+from scaffold.runtime.live import LiveFigure, layout, log_axis
 
 try:
     from scaffold.fmt import factor, signed
@@ -142,8 +143,8 @@ def frontier_figure(table: pd.DataFrame, count: str = "learned_size", readings=N
                                          hovertext=hover, hoverinfo="text"), **at)
             if (g["metric"] == "mse").all():
                 fig.update_yaxes(type="log", **at)
-        fig.update_xaxes(type="log", dtick="D2")
-        fig.update_xaxes(title_text=xlabel, row=rows)
+        fig.update_xaxes(**log_axis(table[count]))
+        fig.update_xaxes(title_text=axis_title(xlabel, per_row), row=rows)
         fig.update_yaxes(title_text="test score", col=1)
         return layout(fig, rows * 280 + 90)
 
@@ -213,8 +214,12 @@ def heatmap(table: pd.DataFrame, model: str = "HSN", reference: str = "Dense MLP
     alt = alt or f"Heatmap of {model} minus {ref} by reading and task"
 
     def draw(phone: bool = False):
-        # On a phone the cells lose their text (tap a cell for it) and the labels get narrower.
-        labels = ["<br>".join(textwrap.wrap(r, 22)) for r in val.index] if phone else rows_live
+        # On a phone the cells lose their text (tap a cell for it), the labels get narrower and
+        # each row as tall as its longest label (they overlapped at a fixed height), and the title
+        # goes: the caption says what the colour is, and the title ran into the upright task names.
+        wrapped = [textwrap.wrap(r, 22) for r in val.index] if phone else None
+        labels = ["<br>".join(w) for w in wrapped] if phone else rows_live
+        row_px = max(52, 14 * max(map(len, wrapped)) + 10) if phone else 44
         fig = go.Figure(go.Heatmap(
             z=val.to_numpy(), x=list(val.columns), y=labels, text=text.to_numpy(),
             texttemplate="" if phone else "%{text}", textfont=dict(size=12), colorscale="RdBu", zmid=0,
@@ -223,8 +228,11 @@ def heatmap(table: pd.DataFrame, model: str = "HSN", reference: str = "Dense MLP
             hovertemplate="%{y}<br>%{x}: %{text} (%{z:.2f} margins)<extra></extra>"))
         fig.update_yaxes(autorange="reversed", automargin=True, tickfont=dict(size=10 if phone else 12))
         fig.update_xaxes(side="top", tickangle=-90 if phone else 0)
-        fig.update_layout(title=dict(text=bar, font=dict(size=11 if phone else 13)))
-        return layout(fig, (52 if phone else 44) * len(val) + 200)
+        if not phone:
+            fig.update_layout(title=dict(text=bar, font=dict(size=13)))
+            return layout(fig, row_px * len(val) + 200)
+        # room above the upright task names for plotly's toolbar, which sat on top of them
+        return layout(fig, row_px * len(val) + 200).update_layout(margin_t=140)
 
     height = 0.42 * len(val) + 1.8
     sfig, ax = plt.subplots(figsize=(style.WIDTH_IN, height))

@@ -113,6 +113,26 @@ def layout(fig, height: int, **kw):
     return fig
 
 
+def log_axis(values) -> dict:
+    """Plotly settings for a log axis over ``values``: ticks at 1, 2 and 5 of each decade
+    (1 and 3 over three or four decades, powers of ten beyond), each labelled in full --
+    "2,000", where plotly's own 1-2-5 ticks (``dtick="D2"``) print a bare "2"."""
+    import math
+
+    from scaffold import fmt
+
+    v = [float(x) for x in values if x == x and 0 < float(x) < math.inf]
+    if not v:
+        return dict(type="log")
+    lo, hi = min(v), max(v)
+    e0, e1 = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    mult = (1, 2, 5) if e1 - e0 <= 2 else (1, 3) if e1 - e0 <= 4 else (1,)
+    # the data's range and a little more (plotly pads a log axis), where no tick is wasted
+    ticks = [m * 10.0 ** e for e in range(e0, e1 + 1) for m in mult if lo / 2 <= m * 10.0 ** e <= hi * 2]
+    text = [fmt.num(int(t) if t >= 1 else t) for t in ticks]  # "10", not "10.0"
+    return dict(type="log", tickmode="array", tickvals=ticks, ticktext=text)
+
+
 #: Columns whose numbers are counts, shown whole in tooltips (learned parameters: 609, not 609.0999).
 COUNT_WORDS = ("learned", "param", "seed", "members", "macs", "width", "rank")
 

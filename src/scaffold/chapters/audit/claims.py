@@ -92,7 +92,7 @@ def hsn_claims(curves: dict) -> list[dict]:
 def sine_ratio(rc: pd.DataFrame) -> dict:
     """The note's sine row: the HSN's MSE about twice the dense MLP's (0.039 against 0.019)."""
     cid, rep = "C3-sine", note.TABLE_2_1["sine"]["HSN"] / note.TABLE_2_1["sine"]["Dense MLP"]
-    text = "the HSN's sine MSE is about twice the dense MLP's"
+    text = S.RATIO_CLAIMS["ratio-sine"]
     src = f"{_cell('sine', 'HSN')}; {_cell('sine', 'Dense MLP')}"
     if rc is None or rc.empty:
         return untestable(cid, text, f"{rep:.2f}x", "HSN or dense MLP on sine", task="sine", source=src)

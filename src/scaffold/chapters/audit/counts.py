@@ -131,7 +131,9 @@ def scaling_rows(d_big: int = 784) -> list[dict]:
         out.append(row(f"P15-scaling-{conv}", f"the saving grows with input dimension (counting {name})",
                        "may grow", f[d_big], f[2], f[d_big], test=f"dense over HSN learned count at d = 2 and "
                        f"d = {d_big} ({name})", verdict=_exact(grows), source="section 5: scaling",
-                       why=f"{f[2]:.1f}x at d = 2, {f[d_big]:.1f}x at d = {d_big}: "
+                       why=f"the literal HSN: {f[2]:.1f}x at d = 2, {f[d_big]:.1f}x at d = {d_big} (the "
+                           "limitations chapter measures the repaired HSN, whose mask gives every DG unit an "
+                           "input): "
                            + ("it grows, because the 5% DG mask keeps W_dg's nonzeros small."
                               if grows else "it shrinks, because W_dg's tensor grows with d like the dense "
                                             "MLP's first layer.")))

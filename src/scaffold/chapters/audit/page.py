@@ -154,22 +154,14 @@ def speccurve_named(d: pd.DataFrame) -> list:
     return named_readings(d)
 
 
-def counted(n: int, verdict: str) -> str:
-    """"15 hold", "1 holds", "8 are contradicted": a verdict count as a sentence says it."""
-    if verdict == V.HOLDS:
-        return f"{fmt.int_(n)} {verdict if n == 1 else verdict[:-1]}"
-    return f"{fmt.int_(n)} {'is' if n == 1 else 'are'} {verdict}"
-
-
 def facts(cfg, tables: dict) -> dict:
     """The numbers and sentences the chapter's prose quotes (prefix ``audit``)."""
     led, long, rd = tables["ledger"], tables["long"], tables["readings"]
-    counts = L.verdict_counts(led)
     return {"n-seeds": int(cfg.n_seeds), "n-claims": L.n_claims(led), "n-reported": L.n_reported(led),
             "n-readings": len(rd), "n-degenerate": int(rd["degenerate"].sum()),
             "n-consistent": int(rd["consistent"].sum()), "n-runs": len(long) + len(tables["scores"]),
             "n-holm-changed": int(led.holm_changed.sum()), "t-max": T_MAX, "dyn-task": DYNAMICS_TASK,
-            "verdict-counts": ", ".join(counted(n, v) for v, n in counts.items() if n),
+            "verdict-counts": L.verdict_counts_text(led),
             "rulebook": V.rulebook_text(), "degenerate-rule": degenerate.criterion_text(),
             "consistency-method": consistency.method_text(),
             "findings": F.as_markdown(F.findings(led, tables["curve-table"], rd, tables["task_readings"]), ""),
@@ -216,8 +208,13 @@ def table_views(tables: dict) -> dict:
 
     led = short_ledger(tables["ledger"])
     details = [c for c in led.columns if c not in (*LEDGER_COLUMNS, "claim_id")]
+    # the claim and the switch in words (the CSV keeps the keys: "matches-moons", "drawn -> min1")
     sw = tables["switching"].copy()
-    sw["axis"] = sw["axis"].map(lambda a: AXIS[a].title if a in AXIS else a)
+    sw["claim"] = sw["claim"].map(S.claim_words)
+    sw["switch"] = [f"{AXIS[a].level(f).plain} \u2192 {AXIS[a].level(t).plain}"
+                    for a, f, t in zip(sw["axis"], sw["level_from"], sw["level_to"])]
+    sw["axis"] = sw["axis"].map(lambda a: AXIS[a].title)
+    sw = sw.drop(columns=["level_from", "level_to"]).assign(decides=sw["decides"].map({True: "yes", False: "no"}))
     return {"ledger": views.table(led, headers=LEDGER_COLUMNS, details=details, anchor="claim_id",
                                   anchor_prefix="claim-", key=True, verdict_titles=V.MEANING),
             "readings": views.table(readings_view(tables["readings"]), key=True),

@@ -46,7 +46,8 @@ KEYS = Keys(
            "digits-d", "digits-o", "digits-hsn", "digits-t0", "digits-dense", "digits-budget",
            "budget-two_spirals", "recurrence-two_spirals", "budget-digits",
            "recurrence-digits",
-           "data-latency", "data-sparse", "data-dimension", "data-graphs", "data-tasks"),
+           "data-latency", "data-sparse", "data-dimension", "data-graphs", "data-tasks",
+           "data-matches"),
     figures=("latency", "sparse", "dimension", "graphs", "tasks"),
     tables=("cost", "dimension", "matches", "graphs", "tasks"))
 

@@ -21,6 +21,8 @@ from .design import HARDER_TASKS, HSN, MATCHED, TIMING_ROUNDS, dimensions, graph
 DATA = {"latency": ["limits_latency.csv"], "sparse": ["limits_sparse.csv"],
         "dimension": ["limits_dimension.csv", "limits_dimension_params.csv"],
         "graphs": ["limits_graphs.csv"], "tasks": ["limits_tasks.csv", "limits_tasks_params.csv"]}
+#: The paired comparisons' table draws on both experiments (dimension and tasks).
+DATA["matches"] = DATA["dimension"] + DATA["tasks"]
 
 
 def facts(cfg, results: dict) -> dict:

@@ -100,7 +100,7 @@ def paired_panels(gains: pd.DataFrame):
     d = gains.copy()
     d["reading"] = "repaired HSN, graph varied"
     ref = d["reference"].iloc[0]
-    return charts.forest(d, "gain", "lo", "hi", xlabel=f"gain over {ref} (same seeds; right is better)",
+    return charts.forest(d, "gain", "lo", "hi", xlabel=f"gain over {ref} (right: better)",
                          alt=f"Paired gain of each HSN variant over {ref}, per task")
 
 
