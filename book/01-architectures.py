@@ -21,6 +21,14 @@
 # graph and the sparse masks), and lists every place where the note leaves a choice open,
 # with the choice this book makes. Nothing here is trained: every number comes from built models
 # and their tensors.
+#
+# **In short.** Read literally, the HSN has two defects that have nothing to do with its idea: its
+# DG mask, drawn as it falls at a few percent density on one or two input coordinates, leaves most
+# DG units without any input ({numref}`fig-arch-masks`), and its Kronecker graph, left as 0/1
+# entries, has spectral radius {glue:text}`arch-g-radius` at {glue:text}`arch-g-n` nodes, so
+# $\tanh$ saturates unless the input enters at every step. The book therefore carries two named
+# readings of the HSN, *literal* and *repaired*, and the audit runs every reading in between;
+# {numref}`tab-arch-ambiguities` lists each open choice and the one taken.
 
 # %% tags=["parameters", "remove-cell"]
 device = "auto"  # "auto", "cpu", "cuda" or "mps"

@@ -18,6 +18,13 @@
 # Figure 1). This section re-runs that comparison with several seeds, under both readings
 # of the HSN (the literal one and the repaired one, see {doc}`01-architectures`), the CEN
 # at four widths, and a held-out test split that the note does not have.
+#
+# **In short.** {glue:text}`bench-inside-sentence` The HSN column depends on the reading: under the literal reading (input once, a sparse mask
+# that leaves most DG units without input, the raw graph) the HSN stays near chance on every task;
+# repaired, it is level with the dense MLP rather than ahead of it on moons. Other readings the
+# note allows are compared in {doc}`05-audit`. On
+# noise-free sine the note's dense baseline is about {glue:text}`bench-dense-sine-ratio` times worse
+# than ours, so every sine comparison in the note is made against a weak reference.
 
 # %% tags=["parameters", "remove-cell"]
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
@@ -276,16 +283,6 @@ publish_page(benchmarks.page(cfg), "bench");
 # {glue:text}`bench-dense-sine-final`; it fluctuates from epoch to epoch (Adam at a fixed
 # learning rate), but at a level far below the reported value, so the difference is not an
 # artefact of when training was stopped.
-
-# %% [markdown]
-# ## Conclusion
-#
-# {glue:text}`bench-inside-sentence` The HSN column depends on the reading: under the literal reading (input once, a sparse mask
-# that leaves most DG units without input, the raw graph) the HSN stays near chance on every task;
-# repaired, it is level with the dense MLP rather than ahead of it on moons. Other readings the
-# note allows are compared in {doc}`05-audit`. On
-# noise-free sine the note's dense baseline is about {glue:text}`bench-dense-sine-ratio` times worse
-# than ours, so every sine comparison in the note is made against a weak reference.
 
 # %% tags=["hide-input"]
 provenance.block(cfg);

@@ -19,6 +19,17 @@
 # sets each beside the note's reported value, and shows the arithmetic wherever the two disagree.
 # Nothing is trained here.
 #
+# **In short.** The dense count of {glue:text}`par-eq1-claimed` (reported) is right once the biases that eq. (1)
+# omits are added. The HSN's reported {glue:text}`par-hsn-rep` is reproduced only by counting its
+# fixed graph as learned; with the graph fixed, as the note intends, the HSN has
+# {glue:text}`par-hsn-a` learned parameters and a larger advantage
+# ({glue:text}`par-red-hsn-a`$\times$, counting the learned tensors' sizes) than the note claims. Table 3.3 does not add up,
+# and the note's MNIST extrapolation mistakes an input-to-hidden matrix for a hidden-to-hidden one
+# and undercounts the DG nonzeros. On compute, the HSN needs fewer multiply-accumulates than the
+# dense MLP, not more. Every component's count under every convention, and this page's key
+# numbers as a record, can be downloaded: {glue:md}`par-data-components:myst`
+# {glue:md}`par-data-checks:myst`
+#
 # "Number of parameters" is not one number for these models, because they mix learned and fixed
 # weights, masked and dense ones. We count under four conventions:
 #
@@ -240,19 +251,6 @@ publish_page(parameters.page(cfg), "par");
 # {glue:text}`par-s5-dg-meas`), {glue:text}`par-s5-dg-ratio` times the reported {glue:text}`par-s5-dg-rep`; the reported
 # value corresponds to a density of {glue:text}`par-s5-dg-implied`%. The DG projection grows linearly
 # with the input dimension, just as the dense first layer does.
-#
-# ## Conclusion
-#
-# The dense count of {glue:text}`par-eq1-claimed` (reported) is right once the biases that eq. (1)
-# omits are added. The HSN's reported {glue:text}`par-hsn-rep` is reproduced only by counting its
-# fixed graph as learned; with the graph fixed, as the note intends, the HSN has
-# {glue:text}`par-hsn-a` learned parameters and a larger advantage
-# ({glue:text}`par-red-hsn-a`$\times$ under (a)) than the note claims. Table 3.3 does not add up,
-# and the note's MNIST extrapolation mistakes an input-to-hidden matrix for a hidden-to-hidden one
-# and undercounts the DG nonzeros. On compute, the HSN needs fewer multiply-accumulates than the
-# dense MLP, not more. Every component's count under every convention, and this page's key
-# numbers as a record, can be downloaded: {glue:md}`par-data-components:myst`
-# {glue:md}`par-data-checks:myst`
 
 # %% tags=["hide-input"]
 provenance.block(cfg);

@@ -23,6 +23,14 @@
 # which the HSN trains with its input entering once, and fixing one reading keeps these
 # experiments about the question asked rather than about the readings, which {doc}`05-audit`
 # compares.
+#
+# **In short.** The note's four open questions, answered on these tasks: the HSN needs fewer
+# multiply-accumulates than the dense MLP, yet its sequential graph steps, not its
+# arithmetic, set its inference time, and sparse kernels pay off only for graphs much larger
+# than the note's. Its parameter advantage at high input dimension comes from the sparse input
+# mask, not from the recurrent scaffold. Learning the graph changes little. On the harder tasks,
+# "the HSN matches a dense MLP of its nonzero budget" is {glue:text}`lim-budget-two_spirals` on
+# two spirals and {glue:text}`lim-budget-digits` on the digits ({numref}`tab-lim-matches`).
 
 # %% tags=["parameters", "remove-cell"]
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
@@ -266,16 +274,6 @@ publish_page(limitations.page(cfg), "lim");
 # spirals). The note's savings were measured on tasks where every model is near its ceiling,
 # and where the HSN falls short of a dense MLP of its budget, the fixed graph steps are not
 # what rescues it.
-#
-# ## Conclusion
-#
-# The note's four open questions, answered on these tasks: the HSN needs fewer
-# multiply-accumulates than the dense MLP, yet its sequential graph steps, not its
-# arithmetic, set its inference time, and sparse kernels pay off only for graphs much larger
-# than the note's. Its parameter advantage at high input dimension comes from the sparse input
-# mask, not from the recurrent scaffold. Learning the graph changes little. On the harder tasks
-# the rulebook's verdicts above say where the HSN keeps up with dense MLPs of the same learned
-# budget and where it does not.
 
 # %% tags=["hide-input"]
 provenance.block(cfg);
