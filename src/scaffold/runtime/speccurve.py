@@ -356,6 +356,12 @@ def _narrow(d, estimate, lo, hi, m, reference, ylabel, hover, groups, go):
     fig.update_yaxes(showticklabels=False, showgrid=False, title_text="readings, best at the top",
                      zeroline=False, range=[-1, len(d)])
     fig.update_xaxes(title_text=_wrap(ylabel, 40), zeroline=False)
+    # The curve runs several screens tall: the difference's scale is repeated at the top (a
+    # second axis tied to the first), so the reader has it in view where the curve starts.  Plotly
+    # draws an axis only with a trace on it: an invisible point stands for one.
+    fig.add_trace(go.Scatter(x=[reference], y=[-1], xaxis="x2", mode="markers", marker=dict(opacity=0),
+                             showlegend=False, hoverinfo="skip"))
+    fig.update_layout(xaxis2=dict(overlaying="x", side="top", matches="x", showgrid=False, zeroline=False))
     return layout(fig, max(320, 14 * len(d) + 140))
 
 
