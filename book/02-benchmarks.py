@@ -120,7 +120,10 @@ publish_page(benchmarks.page(cfg), "bench");
 # This is the book's one rule for single reported values ({doc}`05-audit` states the rulebook), so
 # the verdicts here are the ledger's. "holds" means the reported value is inside that interval;
 # "contradicted" that it is outside, with the side on which ours lies; "uninformative" that our
-# seeds spread so widely that one run could fall almost anywhere, so the value cannot be judged.
+# seeds spread so widely that one run could fall almost anywhere, so the value cannot be judged,
+# or that our model never trains (degenerate, as {doc}`05-audit` defines it): a broken
+# implementation judges nothing, so its rows are uninformative whatever their spread, as the
+# ledger leaves such readings out.
 
 # %% [markdown]
 # ```{glue:figure} tab-bench-main

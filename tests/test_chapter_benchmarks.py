@@ -92,6 +92,25 @@ def test_reported_vs_ours_means_intervals_and_verdicts():
         reported.cell(long, "moons", "Dense MLP")
 
 
+def test_a_model_that_never_trains_judges_nothing_whatever_its_spread():
+    # circles at chance (accuracy 0.5, a tight spread) and sine at the targets' variance: every
+    # run degenerate, so the note's values are uninformative here, not contradicted
+    sel = _toy_selected()
+    chance = sel["model"] == "CEN (H=512)"
+    for split in ("val", "test"):
+        sel.loc[chance & (sel["task"] == "circles"), f"{split}_metric"] = 0.5
+        sel.loc[chance & (sel["task"] == "sine"), f"{split}_metric"] = 5.0
+    sel["model"] = sel["model"].replace({"CEN (H=512)": "HSN (literal)"})
+    rows = reported.with_derived(sel)
+    long = reported.reported_vs_ours(rows, ["Dense MLP", "HSN (literal)"], ["circles", "sine"], n_boot=200)
+    c = reported.cell(long, "circles", "HSN (literal)")
+    assert np.isfinite(c["reported"]) and c["pi_hi"] < c["reported"]  # outside one run's range ...
+    assert (c["verdict"], c["side"]) == (verdicts.UNINFORMATIVE, reported.NEVER_TRAINS)  # ... yet unjudged
+    assert reported.cell(long, "circles", "Dense MLP")["side"] != reported.NEVER_TRAINS
+    s = facts.inside_sentence(3, 10, 8, wide=1, broken=2)
+    assert "In 2 comparisons our model never trains" in s and "In one comparison our seeds spread" in s
+
+
 def test_words_and_formatting():
     assert facts.misses_sentence(0, 0) == "No reported value falls outside that range where the range can judge it."
     assert "in one cell and below it in 3 cells" in facts.misses_sentence(1, 3)

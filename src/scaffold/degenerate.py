@@ -73,6 +73,14 @@ def flag_runs(long: pd.DataFrame, options_of=None) -> pd.Series:
                       for r in long.itertuples(index=False)], index=long.index, dtype=bool)
 
 
+def is_degenerate_model(runs: pd.DataFrame) -> bool:
+    """Whether one model's runs (task, seed, test_metric, diverged; every task and seed it was
+    trained on, at the library's default tasks) make it degenerate: more than :data:`MAJORITY`
+    of them are."""
+    flags = flag_runs(runs.assign(data_task=runs["task"]))
+    return bool(len(flags) and flags.mean() > MAJORITY)
+
+
 def by_reading(runs: pd.DataFrame, keys, flag: str = "degenerate") -> pd.DataFrame:
     """Per reading (``keys`` columns): share of degenerate runs and the reading's flag."""
     g = runs.groupby(list(keys), sort=False)[flag].agg(["mean", "size"]).reset_index()

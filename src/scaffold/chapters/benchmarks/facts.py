@@ -12,7 +12,7 @@ from ...runtime import provenance
 from ...fmt import count
 from ...runtime.tables import number
 from ...train import TrainConfig
-from .reported import cell
+from .reported import NEVER_TRAINS, cell
 
 CLS_TASKS = [t for t in NOTE_TASKS if t != "sine"]
 #: The learning-curve models (the figure's), and the ones that learn (for the late-epoch gain).
@@ -56,9 +56,10 @@ def table_facts(long: pd.DataFrame, rows: pd.DataFrame, selected: pd.DataFrame) 
     f.update(cen_facts(long, rows))
     val = long[(long["split"] == "val") & long["reported"].notna()]
     inside = int((val["verdict"] == verdicts.HOLDS).sum())
-    wide = int((val["verdict"] == verdicts.UNINFORMATIVE).sum())
+    broken = int((val["side"] == NEVER_TRAINS).sum())
+    wide = int((val["verdict"] == verdicts.UNINFORMATIVE).sum()) - broken
     values = int(val[["task", "note_column"]].drop_duplicates().shape[0])
-    f["inside-sentence"] = inside_sentence(inside, len(val), values, wide)
+    f["inside-sentence"] = inside_sentence(inside, len(val), values, wide, broken)
     out = val[val["verdict"] == verdicts.CONTRADICTED]
     f["misses"] = misses_sentence(int((out["side"] == "ours above").sum()), int((out["side"] == "ours below").sum()))
     return f
@@ -143,12 +144,16 @@ def curve_facts(curves: pd.DataFrame, selected: pd.DataFrame) -> dict:
             "dense-sine-final": float(sine["end"])}
 
 
-def inside_sentence(k: int, n: int, values: int, wide: int = 0) -> str:
+def inside_sentence(k: int, n: int, values: int, wide: int = 0, broken: int = 0) -> str:
     """How many comparisons with a reported value hold, saying that one value may face several rows
-    and how many our seeds cannot judge (the rulebook's "uninformative": too wide a spread)."""
+    and how many cannot be judged (the rulebook's "uninformative"): our seeds spread too widely, or
+    the model never trains (degenerate)."""
     which = "all of them" if k == n else "none of them" if k == 0 else f"{k} of them"
     judged = (f" In {count(wide, 'comparison')} our seeds spread too widely for one run to be judged "
               f"({verdicts.UNINFORMATIVE})." if wide else "")
+    if broken:
+        judged += (f" In {count(broken, 'comparison')} our model never trains (degenerate), and a broken "
+                   f"implementation judges nothing ({verdicts.UNINFORMATIVE}).")
     return (f"The note's {values} reported values enter {n} comparisons here (both HSN readings and "
             f"several CEN rows face the same value); in {which} the reported value lies where one "
             f"validation run of ours would fall.{judged}")

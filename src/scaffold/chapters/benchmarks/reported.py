@@ -21,7 +21,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ... import note, verdicts
+from ... import degenerate, note, verdicts
 from ...data import metric_of, task_title
 from ...degenerate import target_variance
 from ...runtime import tables
@@ -101,7 +101,8 @@ def reported_vs_ours(rows: pd.DataFrame, models, tasks, splits=SPLITS, n_boot: i
     out["note_column"] = out["model"].map(NOTE_COLUMN)
     out["reported"] = [reported(t, m) for t, m in zip(out["task"], out["model"])]
     out["diff"] = out["mean"] - out["reported"]
-    judged = [single(rows, t, m, sp, r) for t, m, sp, r in
+    broken = {m for m in models if degenerate.is_degenerate_model(rows[rows["model"] == m])}
+    judged = [single(rows, t, m, sp, r, m in broken) for t, m, sp, r in
               zip(out["task"], out["model"], out["split"], out["reported"])]
     for key in ("pi_lo", "pi_hi", "verdict", "side"):
         out[key] = [j[key] for j in judged]
@@ -113,11 +114,18 @@ def reported_vs_ours(rows: pd.DataFrame, models, tasks, splits=SPLITS, n_boot: i
     return out.sort_values("_o")[cols].reset_index(drop=True)
 
 
-def single(rows: pd.DataFrame, task: str, model: str, split: str, rep: float) -> dict:
+#: "Ours vs note" for a model that does not train (:mod:`scaffold.degenerate`).
+NEVER_TRAINS = "never trains"
+
+
+def single(rows: pd.DataFrame, task: str, model: str, split: str, rep: float,
+           broken: bool = False) -> dict:
     """The rulebook's judgement of a reported single run against our per-seed values.
 
     Without a reported value the prediction interval is still given, the verdict left empty.
-    An MSE is judged on the scale of the task's target variance over the same seeds.
+    An MSE is judged on the scale of the task's target variance over the same seeds.  A
+    ``broken`` (degenerate) model's runs judge nothing, as in the ledger: the verdict is
+    "uninformative" and the side :data:`NEVER_TRAINS`, whatever the spread.
     """
     g = rows.loc[(rows["task"] == task) & (rows["model"] == model)].dropna(subset=[f"{split}_metric"])
     x = g[f"{split}_metric"].to_numpy(dtype=float)
@@ -128,6 +136,8 @@ def single(rows: pd.DataFrame, task: str, model: str, split: str, rep: float) ->
         return dict(pi_lo=lo, pi_hi=hi, verdict="", side="")
     var = target_variance(task, g["seed"]) if metric_of(task) == "mse" else None
     j = verdicts.judge_single(rep, x, metric_of(task), target_var=var)
+    if broken:
+        return dict(pi_lo=j["lo"], pi_hi=j["hi"], verdict=verdicts.UNINFORMATIVE, side=NEVER_TRAINS)
     return dict(pi_lo=j["lo"], pi_hi=j["hi"], verdict=j["verdict"], side=j["side"])
 
 

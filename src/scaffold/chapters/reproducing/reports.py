@@ -87,8 +87,9 @@ def book_table(report: dict) -> pd.DataFrame:
             "fresh_clone": "fresh clone: set-up and from scratch",
             "noop": "nothing changed", "narrative": "one markdown cell edited",
             "library": "a library module that training does not use edited"}
+    # the fresh clone's row is the sum of two builds: it has no count of its own, and says so
     return pd.DataFrame([{"build": what[k], "seconds": book[k]["seconds"],
-                          "sections executed": book[k].get("executed", "")} for k in what if k in book])
+                          "sections executed": book[k].get("executed", fmt.DASH)} for k in what if k in book])
 
 
 def _amount(x, unit: str) -> str:
