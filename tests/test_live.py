@@ -123,6 +123,9 @@ def test_spec_curve_marks_verdicts_band_consistent_named_and_degenerate():
     hover = by_name["holds"]["hovertext"][0]
     assert "verdict: holds" in hover and "<b>+0.002</b> [−0.008, +0.012]" in hover
     assert "one input per DG unit" in hover
+    # a choice mark (its row names the level) shows the value and the verdict only
+    marks = [t for t in spec["data"] if t.get("yaxis") == "y2" and t.get("hovertext")]
+    assert marks and all(h.count("<br>") <= 1 and "DG unit" not in h for t in marks for h in t["hovertext"])
 
 
 def test_spec_curve_without_verdicts_falls_back_to_the_intervals_side():
