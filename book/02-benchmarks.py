@@ -19,7 +19,7 @@
 # of the HSN (the literal one and the repaired one, see {doc}`01-architectures`), the CEN
 # at four widths, and a held-out test split that the note does not have.
 #
-# **In short.** {glue:text}`bench-inside-sentence` The HSN column depends on the reading: under the literal reading (input once, a sparse mask
+# **In short.** {glue:text}`bench-inside-sentence` {glue:text}`bench-misses` The HSN column depends on the reading: under the literal reading (input once, a sparse mask
 # that leaves most DG units without input, the raw graph) the HSN stays near chance on every task;
 # repaired, it is level with the dense MLP rather than ahead of it on moons. Other readings the
 # note allows are compared in {doc}`05-audit`. On
@@ -117,8 +117,9 @@ publish_page(benchmarks.page(cfg), "bench");
 #
 # A reported value is one run, so it is judged against where *one* run of ours would fall: the
 # 95% prediction interval of a single validation run from our seeds, clipped to the metric's range.
-# This is the book's one rule for single reported values ({doc}`05-audit` states the rulebook), so
-# the verdicts here are the ledger's. "holds" means the reported value is inside that interval;
+# This is the book's one rule for single reported values ({doc}`05-audit` states the rulebook); the
+# ledger applies it to every reading of a model, so its verdicts on these values, and their counts,
+# can differ from this table's two named readings. "holds" means the reported value is inside that interval;
 # "contradicted" that it is outside, with the side on which ours lies; "uninformative" that our
 # seeds spread so widely that one run could fall almost anywhere, so the value cannot be judged,
 # or that our model never trains (degenerate, as {doc}`05-audit` defines it): a broken
@@ -181,7 +182,7 @@ publish_page(benchmarks.page(cfg), "bench");
 #   ({numref}`tab-bench-widths`); on the classification tasks the chosen width's validation
 #   accuracy {glue:text}`bench-cen-optimism-words` on average.
 #
-# Overall, {glue:text}`bench-inside-sentence` {glue:text}`bench-misses` Validation and test agree closely for every model:
+# Overall: {glue:text}`bench-inside-sentence` {glue:text}`bench-misses` Validation and test agree closely for every model:
 # with learning rates from a grid of two, selecting on validation inflates little.
 # {numref}`fig-bench-seeds` shows every seed behind these means.
 

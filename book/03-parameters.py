@@ -119,8 +119,8 @@ publish_page(parameters.page(cfg), "par");
 # {glue:text}`par-hsn-sum-terms` = {glue:text}`par-hsn-all`. The search finds
 # exactly {glue:text}`par-hsn-n-ways-words` the reported value, namely {glue:text}`par-hsn-how`: $G$
 # enters with its {glue:text}`par-g-size` entries, although only {glue:text}`par-g-nnz` of them are nonzero and
-# none is trained. The regression value {glue:text}`par-hsn-reg-rep` follows from the same counting
-# ({glue:text}`par-hsn-reg-all`): one input instead of two removes {glue:text}`par-reg-diff` entries of the
+# none is trained. The reported regression value, {glue:text}`par-hsn-reg-rep`, follows from the same
+# counting, which gives {glue:text}`par-hsn-reg-all`: one input instead of two removes {glue:text}`par-reg-diff` entries of the
 # DG matrix. With $G$ fixed the regression count is {glue:text}`par-hsn-reg-a`. The note's own formula,
 # $\mathrm{nnz}(W_{\text{dg}}) + \mathrm{nnz}(G) + h_{\text{ca3}} + o$, gives
 # {glue:text}`par-formula-value` with the expected DG nonzeros: it leaves out the bridge and the biases,

@@ -28,8 +28,9 @@
 # multiply-accumulates than the dense MLP, yet its sequential graph steps, not its
 # arithmetic, set its inference time, and sparse kernels pay off only for graphs much larger
 # than the note's. Its parameter advantage at high input dimension comes from the sparse input
-# mask, not from the recurrent scaffold. Learning the graph changes little. On the harder tasks,
-# "the HSN matches a dense MLP of its nonzero budget" is {glue:text}`lim-budget-two_spirals` on
+# mask, not from the recurrent scaffold. Of the paired comparisons of learned graphs and larger
+# CA3 layers with the fixed graph, {glue:text}`lim-graph-outcomes`. {glue:text}`lim-sine-sentence`
+# On the harder tasks, "the HSN matches a dense MLP of its nonzero budget" is {glue:text}`lim-budget-two_spirals` on
 # two spirals and {glue:text}`lim-budget-digits` on the digits ({numref}`tab-lim-matches`).
 
 # %% tags=["parameters", "remove-cell"]

@@ -178,3 +178,24 @@ def test_a_long_axis_title_wraps_on_the_phone_layout_only():
     lines = axis_title(title, 1).split("<br>")
     assert len(lines) >= 2 and all(len(x) <= TITLE_CHARS for x in lines) and " ".join(lines) == title
     assert axis_title("test accuracy", 1) == "test accuracy"
+
+
+def test_forest_rows_read_in_words_and_keep_their_model_looks():
+    from scaffold.runtime.frontier_fig import model_words
+
+    coded = "HSN T=2 [dg=min1 G=r0.9 learnG=fixed input=every act=tanh]"
+    assert model_words(coded) == ("HSN T=2: one input per DG unit, G rescaled to radius 0.9, "
+                                  "the input entering every step")
+    assert model_words("HSN (repaired)") == "HSN (repaired)"
+    assert model_words("HSN [size=3]") == "HSN [size=3]"  # not a reading code: left as it is
+    models = ["Dense MLP", coded, *(coded.replace("T=2", f"T={t}") for t in (1, 3, 4, 5, 6))]
+    df = pd.DataFrame([dict(task="moons", model=m, diff=0.1, lo=0.0, hi=0.2) for m in models])
+    short = df.assign(model=[f"Dense w={i}" for i in range(len(df))])
+    plain = spec_of(charts.forest(short, "diff", "lo", "hi").to_html())
+    spec = spec_of(charts.forest(df, "diff", "lo", "hi", row_text=model_words).to_html())
+    ticks = spec["layout"]["yaxis"]["ticktext"]
+    assert any(t.startswith("HSN T=2: one input") for t in ticks) and not any("dg=" in t for t in ticks)
+    hsn = next(t for t in spec["data"] if t["name"] == coded)
+    assert hsn["marker"]["color"] == style.look(coded).color  # the look follows the label
+    # two-line names get taller rows: 36 px a row against 26 (one panel: rows x row height + 60 + 90)
+    assert (spec["layout"]["height"], plain["layout"]["height"]) == (36 * 7 + 150, 26 * 7 + 150)

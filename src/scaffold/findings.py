@@ -275,7 +275,8 @@ def note_points_to(readings: pd.DataFrame, task_readings: pd.DataFrame | None) -
             if len(levels) == 1 and t[ax.key].nunique() > 1:
                 data.append(ax.level(levels[0]).plain)
     if data:
-        out.append("the tasks they fit best have " + " and ".join(data))
+        listed = data[0] if len(data) == 1 else ", ".join(data[:-1]) + " and " + data[-1]
+        out.append(f"the task readings they fit best are {listed}")
     ruled = _ruled_levels(readings)
     if ruled:
         out.append(f"they rule out {ruled}")

@@ -250,7 +250,8 @@ def diameter_summary(sizes=(4, 16, 64, 256, 1024)) -> dict:
     sizes_txt = f"{min(at):,} to {max(at):,} nodes"
     if constant:
         text = (f"The diameter is {d0:.0f} at every size from {sizes_txt}: node 0 links to every node (a hub), "
-                "so the diameter stays within log2(n), as the note says, but it is constant, not logarithmic.")
+                "so the diameter stays within log2(n), as the note says; it is even smaller than that: "
+                "constant, where the note's word suggests growth like log n.")
     else:
         text = "The diameter at " + ", ".join(f"{n:,} nodes is {d:.0f}" for n, d in at.items()) + (
             ", within log2(n)." if within else ", beyond log2(n).")

@@ -86,6 +86,12 @@ def verdict_counts_text(led: pd.DataFrame) -> str:
     return f"{fmt.int_(len(led))} verdict{'s' if len(led) != 1 else ''}: {counts}"
 
 
+def claim_on_task(claim: str, task_words: str) -> str:
+    """A claim with the task it is judged on, in brackets, unless the claim already names it:
+    "the HSN matches the dense MLP (moons)", but "the HSN beats the dense MLP on moons"."""
+    return f"{claim} ({task_words})" if task_words and task_words not in claim else claim
+
+
 def n_claims(led: pd.DataFrame) -> int:
     """Claims of the note, each once (:func:`scaffold.verdicts.count_claims`): a claim judged on
     several tasks that the note states jointly counts once."""

@@ -81,7 +81,7 @@ def verdict_table(led: pd.DataFrame) -> pd.DataFrame:
             continue
         r = rows.loc[cid]
         task = r["task"] or r["judged_on"]
-        text = r["claim"] + (f" ({task_title(task)})" if task else "")
+        text = ledger.claim_on_task(r["claim"], task_title(task) if task else "")
         out.append({"claim": f'<a href="05-audit.html#claim-{html.escape(cid)}">{html.escape(text)}</a>',
                     "verdict": r["verdict"], "condition": r["condition"] or r["why"]})
     return pd.DataFrame(out)

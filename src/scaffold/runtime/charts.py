@@ -54,14 +54,19 @@ def _groups(df, names, panel, label, labels):
 
 #: Row labels longer than this wrap onto a second line (a phone keeps room for the data).
 LABEL_CHARS = 28
+#: A phone layout's row labels wrap at this width, on as many lines as they need.
+PHONE_LABEL_CHARS = 22
 
 
-def wrap_label(label: str, width: int = LABEL_CHARS) -> str:
-    """A long row label on up to two lines (plotly's <br>)."""
+def wrap_label(label: str, width: int = LABEL_CHARS, lines: int | None = 2) -> str:
+    """A long row label on up to ``lines`` lines (plotly's <br>; the last takes the rest),
+    or on as many as it needs (``lines=None``)."""
     import textwrap
 
-    lines = textwrap.wrap(str(label), width)
-    return "<br>".join(lines[:1] + [" ".join(lines[1:])]) if len(lines) > 1 else str(label)
+    parts = textwrap.wrap(str(label), width) or [str(label)]
+    if lines is not None and len(parts) > lines:
+        parts = parts[:lines - 1] + [" ".join(parts[lines - 1:])]
+    return "<br>".join(parts)
 
 
 #: An axis title of the phone layout (one panel per row) wraps at this many characters:
@@ -76,13 +81,15 @@ def axis_title(text: str, per_row: int) -> str:
     return "<br>".join(textwrap.wrap(text, TITLE_CHARS)) if per_row == 1 and text else text
 
 
-def _label_rows(fig, labels):
-    """One categorical row per label, top to bottom, each with its tick label (plotly thins them).
+def _label_rows(fig, labels, text: dict | None = None):
+    """One categorical row per label, top to bottom, each with its tick label (plotly thins them);
+    ``text``: label -> the name shown, wrapped (default: the label, :func:`wrap_label`).
 
     The rows name the models, so such a figure needs (and draws) no legend.
     """
-    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True,
-                     tickmode="array", tickvals=labels[::-1], ticktext=[wrap_label(x) for x in labels[::-1]])
+    shown = text or {x: wrap_label(x) for x in labels}
+    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True, tickmode="array",
+                     tickvals=labels[::-1], ticktext=[shown[x] for x in labels[::-1]])
     fig.update_traces(showlegend=False)
 
 
@@ -93,18 +100,26 @@ def _live(draw, static, alt):
 
 def forest(df: pd.DataFrame, estimate: str, lo: str, hi: str, label: str = "model",
            panel: str | None = "task", reference: float | None = 0.0,
-           band: float | None = None, xlabel: str = "", alt: str = "") -> LiveFigure:
+           band: float | None = None, xlabel: str = "", alt: str = "", row_text=None) -> LiveFigure:
     """Points with horizontal intervals, one row per label, one panel per ``panel`` value.
 
     ``reference`` draws a vertical line (0 for differences); ``band`` shades
-    ``[-band, band]`` (an equivalence margin).
+    ``[-band, band]`` (an equivalence margin).  ``row_text(label)``: a row's name as the
+    reader sees it (default: the label; colours and markers follow the label either way).
     """
     import plotly.graph_objects as go
 
     names, labels = _panels(df, panel), style.model_order(df[label])
+    text = {lab: str(row_text(lab) if row_text else lab) for lab in labels}
 
     def draw(per_row):
-        fig, rows, cols, height = _subplots(names, per_row, row_px=max(180, 26 * len(labels) + 60))
+        # a row whose name wraps gets the height of its lines (two-line names overlapped); on a
+        # phone the names wrap as narrow as they must, so that the plot keeps most of the width
+        width = PHONE_LABEL_CHARS if per_row == 1 else LABEL_CHARS
+        names_shown = {lab: wrap_label(t, width, lines=None if per_row == 1 else 2) for lab, t in text.items()}
+        lines = max(t.count("<br>") + 1 for t in names_shown.values())
+        per_label = 26 if lines == 1 else 14 * lines + 8
+        fig, rows, cols, height = _subplots(names, per_row, row_px=max(180, per_label * len(labels) + 60))
         for i, lab, d in _groups(df, names, panel, label, labels):
             lk = style.look(lab)
             fig.add_trace(go.Scatter(
@@ -121,7 +136,7 @@ def forest(df: pd.DataFrame, estimate: str, lo: str, hi: str, label: str = "mode
                               **_where(i, cols))
             if reference is not None:
                 fig.add_vline(x=reference, line_width=1, line_color="gray", **_where(i, cols))
-        _label_rows(fig, labels)
+        _label_rows(fig, labels, names_shown)
         fig.update_xaxes(title_text=axis_title(xlabel, per_row), row=rows)
         return layout(fig, height)
 
@@ -137,7 +152,7 @@ def forest(df: pd.DataFrame, estimate: str, lo: str, hi: str, label: str = "mode
                 lk = style.look(lab)
                 ax.errorbar(r[estimate], y, xerr=[[r[estimate] - r[lo]], [r[hi] - r[estimate]]],
                             fmt=lk.marker, color=lk.color, ms=5, capsize=2)
-        ax.set_yticks(range(len(labels)), labels[::-1])
+        ax.set_yticks(range(len(labels)), [text[lab] for lab in labels[::-1]])
         ax.set_title(style.task_label(name))
         ax.set_xlabel(xlabel)
     return _live(draw, sfig, alt)

@@ -75,6 +75,21 @@ def reading_words(row) -> str:
     return ", ".join(parts) if parts else "the literal reading"
 
 
+def model_words(label: str) -> str:
+    """A model label with its reading code in words: "HSN T=2 [dg=min1 G=r0.9 learnG=fixed
+    input=every act=tanh]" -> "HSN T=2: one input per DG unit, G rescaled to radius 0.9, the
+    input entering every step" (:func:`reading_words`); any other label as it is."""
+    import re
+
+    m = re.fullmatch(r"(.*?)\s*\[((?:\w+=\S+\s*)+)\]", str(label))
+    if not m:
+        return str(label)
+    levels = dict(kv.split("=", 1) for kv in m.group(2).split())
+    if not set(levels) <= set(HSN_KEYS):
+        return str(label)
+    return f"{m.group(1)}: {reading_words(levels)}"
+
+
 def _shown(table: pd.DataFrame, readings) -> pd.DataFrame:
     hsn = table["family"].str.startswith("HSN")
     keep = ~hsn | (table["family"].isin(GROUPS))

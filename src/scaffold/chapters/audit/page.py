@@ -118,11 +118,12 @@ LEDGER_COLUMNS = {"claim": "Claim", "verdict": "Verdict", "condition": "Conditio
 def short_ledger(led: pd.DataFrame) -> pd.DataFrame:
     """The ledger as the page shows it: Claim, Verdict, Where it holds, Share, Why; the rest in details."""
     tasks = [task_title(t) if t else (task_title(j) if j else "") for t, j in zip(led.task, led.judged_on)]
-    claim = [f"{c} ({t})" if t else c for c, t in zip(led.claim, tasks)]
+    claim = [L.claim_on_task(c, t) for c, t in zip(led.claim, tasks)]
     share = [fmt.share(int(round(s * n)), int(n)) if n else "" for s, n in zip(led.share.fillna(0), led.readings)]
     out = pd.DataFrame({"claim_id": led.claim_id, "claim": claim, "verdict": led.verdict,
                         "condition": led.condition.fillna(""), "share": share, "why": led.why})
     rest = led.drop(columns=["claim", "verdict", "condition", "share", "why", "task", "verdict_uncorrected"])
+    rest = rest.assign(judged_on=[task_title(j) if j else "" for j in rest["judged_on"].fillna("")])
     return pd.concat([out, rest.drop(columns=["claim_id"])], axis=1)
 
 
@@ -189,7 +190,8 @@ def figures(tables: dict) -> dict:
     out["frontier"] = frontier_fig.frontier_figure(tables["frontier"])
     out["heatmap"] = frontier_fig.heatmap(tables["frontier"])
     out["forest"] = charts.forest(tables["paired"], "gain", "lo", "hi", xlabel="difference from the dense "
-                                  "MLP (positive: better)", alt="Every model against the dense MLP")
+                                  "MLP (positive: better)", alt="Every model against the dense MLP",
+                                  row_text=frontier_fig.model_words)
     out["T"] = charts.scatter(tables["T"], "T", "mean", lo="lo", hi="hi", xlabel="CA3 steps T",
                               ylabel="test metric", alt="Test metric against T")
     dyn = tables["dynamics"].copy()

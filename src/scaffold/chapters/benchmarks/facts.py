@@ -163,6 +163,6 @@ def misses_sentence(above: int, below: int) -> str:
     """Where the reported values outside our one-run range lie, as a sentence."""
     if above + below == 0:
         return "No reported value falls outside that range where the range can judge it."
-    return (f"Outside it, ours lies above the note's value in {count(above, 'cell')} and below it in "
-            f"{count(below, 'cell')}.")
+    return (f"Where a reported value lies outside one run's range ({verdicts.CONTRADICTED}), ours lies above it in "
+            f"{count(above, 'cell')} and below it in {count(below, 'cell')}.")
 
