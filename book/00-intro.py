@@ -16,9 +16,9 @@
 # Carlo Nicolini's note *The tradeoff* {cite}`nicolini_tradeoff` claims that a network with a large
 # **fixed** hidden state and a tiny **learned** readout matches a dense MLP on four toy tasks with about
 # a fifth of the learned parameters. Its HSN feeds the input through a sparse layer (the "DG", whose
-# weights a random 5% mask keeps) into a fixed recurrent Kronecker graph, then a readout; its CEN is a
-# fixed random expansion with a readout. We re-ran both under every *reading* of the choices the note
-# leaves open, over several seeds. What we found:
+# weights a random 5% mask keeps) into a fixed recurrent Kronecker graph (the "CA3" stage), then a
+# readout; its CEN is a fixed random expansion with a readout. We re-ran both under every *reading*
+# of the choices the note leaves open, over several seeds. What we found:
 
 # %% tags=["parameters", "remove-cell"]
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
@@ -48,7 +48,7 @@ display(Markdown(pg.facts["findings"]))
 # how they depart from the literal one). Colour is in units of the rulebook's margin
 # ({glue:text}`i-margin-acc` accuracy, or {glue:text}`i-margin-r2-pct`% of the targets' variance on
 # sine): blue where the HSN does better, red where it does worse, white within a margin; the cells
-# give the raw difference (the MSE ratio on sine). A dash marks a task that reading was not trained
+# give the raw difference (the MSE ratio on sine; on a phone, tap a cell). A dash marks a task that reading was not trained
 # on ({doc}`05-audit` says which readings each task gets). Every reading is on the audit page.
 # ```
 #

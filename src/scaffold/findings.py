@@ -104,8 +104,8 @@ def matches(led: pd.DataFrame, curves: pd.DataFrame, readings: pd.DataFrame | No
         cond = "Over every reading that trains: " + "; ".join(f"on {_tasks(ts)} it {c}" for c, ts in by_cond.items())
     text = (_lead(list(by_cond)) + f"Under the readings consistent with the note's own numbers, \u201cthe HSN matches the dense MLP\u201d "
             f"{_verdict_list(_by_verdict(rows, [(f'C1-{t}', t) for t in CLASSIFICATION]))} (median "
-            f"difference {fmt.signed(float(got['ours'].median()), 4)} accuracy, margin "
-            f"{fmt.num(V.MARGIN_ACC, 2)}). {cond}.")
+            f"difference {fmt.signed(100 * float(got['ours'].median()), 2)} points of accuracy, margin "
+            f"{_points(V.MARGIN_ACC)}). {cond}.")
     lost = _losses(curves)
     if lost:
         text += " " + lost
@@ -203,7 +203,7 @@ def structure(led: pd.DataFrame) -> Finding:
                             "the Kronecker graph is behind")) + ". "
             f"\u201cThe circulation is the key\u201d {_verdict_list(_by_verdict(rows, s1))}; \u201cthe Kronecker "
             f"graph beats a random graph\u201d {_verdict_list(_by_verdict(rows, s2))}. A claim that X matters is "
-            f"contradicted when the difference is shown to be within the margin ({fmt.num(V.MARGIN_ACC, 2)} "
+            f"contradicted when the difference is shown to be within the margin ({_points(V.MARGIN_ACC)} of "
             "accuracy) or to go the other way.")
     labels = tuple(("T = 0 on|" if c.startswith("S1") else "random graph on|")
                    + task_title(c.split("-", 2)[2]) for c in ids)
