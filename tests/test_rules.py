@@ -217,3 +217,9 @@ def test_speed_with_about_a_hundred_conditions():
     r = find_rule(noise, axes)
     print(f"rule search without an exact rule: {time.perf_counter() - t:.3f} s, {r.errors} errors")
     assert r.conditions == 3 and 0 < r.errors < 64
+
+
+def test_a_task_condition_reads_as_words_both_ways():
+    names = plain_names(["task"])
+    assert Cond("task", "sine").text(names) == "sine"
+    assert Cond("task", "sine", equal=False).text(names) == "a task other than sine"

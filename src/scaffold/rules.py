@@ -307,6 +307,8 @@ def plain_names(axes) -> dict:
 
             out[key] = "task"
             out.update({(key, t): task_title(t) for t in TASKS})
+            # "on a task other than sine" reads; "task other than sine" did not
+            out.update({(key, t, "!="): f"a task other than {task_title(t)}" for t in TASKS})
             continue
         ax = AXIS[key]
         out[key] = getattr(ax, "title", key)
