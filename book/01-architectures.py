@@ -190,7 +190,8 @@ publish_page(architectures.page(cfg), "arch");
 # :figclass: table
 #
 # Inputless units under the sparse masks, measured over seeds, beside the Bernoulli closed
-# forms (a dash where a minimum fan-in makes the closed form moot). {glue:md}`arch-data-masks:myst`
+# forms. The repaired mask gives every unit an input: its inputless forms are zero by construction,
+# and its mean fan-in has no Bernoulli form (a dash). {glue:md}`arch-data-masks:myst`
 # ```
 
 # %% [markdown]

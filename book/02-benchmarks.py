@@ -202,7 +202,7 @@ publish_page(benchmarks.page(cfg), "bench");
 # {glue:text}`bench-nf-n` validation points moves in steps of
 # {glue:text}`bench-nf-res`, and at an accuracy of {glue:text}`bench-nf-acc` its
 # binomial standard error is {glue:text}`bench-nf-se`
-# ({glue:text}`bench-nf-points` points), so a single score carries a 95% margin of about
+# ({glue:text}`bench-nf-points` of the {glue:text}`bench-nf-n` validation points), so a single score carries a 95% margin of about
 # ±{glue:text}`bench-nf-half`, and the difference of two independent scores at that
 # accuracy a 95% margin of ±{glue:text}`bench-nf-diff` from sampling alone. The note's one
 # claimed gain of the HSN over the dense MLP, {glue:text}`bench-moons-gap` on moons, is

@@ -272,7 +272,7 @@ publish_page(limitations.page(cfg), "lim");
 # without its recurrence (T = 0) the HSN reaches {glue:text}`lim-digits-t0` on the digits,
 # so "the recurrence is the key", that is, the HSN beats itself without recurrence, is
 # {glue:text}`lim-recurrence-digits` there ({glue:text}`lim-recurrence-two_spirals` on two
-# spirals). The note's savings were measured on tasks where every model is near its ceiling,
+# spirals). The note's savings were measured on tasks where the dense MLP and the HSN are near their ceiling,
 # and where the HSN falls short of a dense MLP of its budget, the fixed graph steps are not
 # what rescues it.
 

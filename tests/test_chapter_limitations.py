@@ -186,7 +186,8 @@ def test_facts_are_the_declared_keys_and_plain(cfg, results):
 
 def test_sentences_read_as_written():
     assert facts.outcomes_sentence(pd.Series(["better", "no worse", "no worse", "inconclusive"])) == (
-        "one beats it, none is worse beyond the margin, 2 are at most a margin worse and one is inconclusive")
+        "one beats it, none is worse beyond the margin, 2 are within its margin (no worse by more than the "
+        "margin, not shown better) and one is inconclusive")
     ratio = pd.Series({(1, 0): 0.9, (1, 1): 1.1, (256, 0): 0.9, (256, 1): 0.95})
     assert facts.first_slower(ratio, 1, 256) == (
         "it is first slower than the dense MLP at T = 1 (batch 1) and at no T measured (batch 256)")

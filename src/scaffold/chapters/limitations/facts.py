@@ -136,8 +136,9 @@ def graph_facts(cfg, gains: pd.DataFrame, sel: pd.DataFrame) -> dict:
 
 
 def outcomes_sentence(outcomes: pd.Series) -> str:
-    """'2 beat it, none is worse beyond the margin, 9 are at most a margin worse and 1 is
-    inconclusive': the rulebook's outcomes counted (see :func:`.compare.graph_variants`)."""
+    """'2 beat it, none is worse beyond the margin, 9 are within its margin (...) and 1 is
+    inconclusive': the rulebook's outcomes counted (see :func:`.compare.graph_variants`).  A
+    variant "within its margin" may have the higher mean: the words must not say it is worse."""
     k = outcomes.value_counts()
 
     def n(word):
@@ -146,7 +147,8 @@ def outcomes_sentence(outcomes: pd.Series) -> str:
     def verb(m, one, many):
         return f"{'none' if m == 0 else 'one' if m == 1 else m} {many if m > 1 else one}"
     return (f"{verb(n('better'), 'beats it', 'beat it')}, {verb(n('worse'), 'is', 'are')} worse beyond "
-            f"the margin, {verb(n('no worse'), 'is', 'are')} at most a margin worse and "
+            f"the margin, {verb(n('no worse'), 'is', 'are')} within its margin (no worse by more than "
+            f"the margin, not shown better) and "
             f"{verb(n('inconclusive'), 'is', 'are')} inconclusive")
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 from ... import ROOT, fmt
 from ...fmt import count
 from ...runtime import provenance, tables
+from ...train import TrainConfig
 from .reports import book_table, ensemble_table, goals_table, plan_table, profile_table, throughput_table
 
 #: The prefix the notebook publishes this page under: the passages name their tables with it.
@@ -166,8 +167,13 @@ def throughput_paragraph(report: dict):
     if thr.empty:
         return None
     best = thr.loc[thr.members_per_s.idxmax()]
-    text = (f"**Throughput.** With {fmt.int_(thr.members.max())} members (the 24 HSN readings of the "
-            "multiverse, seeds times learning rates, on moons), the engine trains "
+    # what the members are: the multiverse part's readings, times seeds, times learning rates
+    n_read, n_lr = (report.get("multiverse") or {}).get("readings"), len(TrainConfig().lrs)
+    members = int(thr.members.max())
+    what = (f"the {n_read} HSN readings of the multiverse × {members // (n_read * n_lr)} seeds × {n_lr} "
+            "learning rates, on moons" if n_read and members % (n_read * n_lr) == 0
+            else "HSN readings of the multiverse, seeds and learning rates, on moons")
+    text = (f"**Throughput.** With {fmt.int_(members)} members ({what}), the engine trains "
             f"{tables.number(best.members_per_s)} members per second here "
             f"({count(int(best.stacks), 'stack')} of at most {fmt.int_(best.max_members)} members on "
             f"{count(int(best.n_jobs), 'process', 'processes')}; {ref('throughput')}).\n\n"
