@@ -159,8 +159,11 @@ def test_degenerate_readings_are_counted_but_left_out():
     assert c["p"] == pytest.approx(0.001)
     assert V.judge_factor(4.9, 5.0) == (V.HOLDS, "")
     v, q = V.judge_factor(4.9, 7.0)
-    assert v == V.HOLDS and "different count" in q
+    assert v == V.HOLDS and "different count" in q and "at least" in q
     assert V.judge_factor(4.9, 2.0)[0] == V.CONTRADICTED
+    # a cost smaller than reported holds as a bound, and says the reported number is too high
+    v, q = V.judge_factor(5.0, 3.16, better="lower")
+    assert v == V.HOLDS and "at most" in q and "less than the note says" in q
 
 
 def test_compute_cost_is_judged_against_the_hsns_own_t0_pass():

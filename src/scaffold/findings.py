@@ -198,8 +198,9 @@ def structure(led: pd.DataFrame) -> Finding:
     if not ids:
         return Finding("structure", "Do the recurrence and the graph matter?", "Not judged in this build.", ())
     n_cons = pd.to_numeric(rows.loc[ids, "n_consistent"], errors="coerce").max() if "n_consistent" in rows else None
-    over = ("the one reading consistent with the note" if n_cons == 1
-            else "the readings consistent with the note (median over them)")
+    # the controls (T = 0, random graph) are trained under some readings only (scaffold.multiverse)
+    over = ("the one reading consistent with the note that has these controls" if n_cons == 1
+            else "the readings consistent with the note that have these controls (median over them)")
     text = (_lead_over(rows, s1 + s2) + f"Under {over}: "
             + _sizes(rows, s1, "removing the loop (T = 0)", "the loop helps", "the loop loses") + ". "
             + _upper(_sizes(rows, s2, "a random graph with the same edges", "the Kronecker graph is ahead",

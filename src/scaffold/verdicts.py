@@ -268,7 +268,13 @@ def judge_factor(reported: float, measured: float, better: str = "higher") -> tu
         return HOLDS, ""
     favourable = r > 1 if better == "higher" else r < 1
     q = f"measured {measured:.3g}x, reported {reported:.3g}x"
-    return (HOLDS, "with a different count: " + q) if favourable else (CONTRADICTED, q)
+    if not favourable:
+        return CONTRADICTED, q
+    # It holds as a bound, and the words say which: the reported number itself is off.
+    bound = "at least" if better == "higher" else "at most"
+    side = "more" if better == "higher" else "less"
+    return HOLDS, (f"with a different count, as a bound ({bound} the reported factor): {q}, "
+                   f"{side} than the note says")
 
 
 def judge_cost(reported: float, macs_T: float, macs_T0: float) -> tuple[str, str]:
