@@ -373,6 +373,17 @@ def test_dynamics_judged_under_each_drive():
     assert dynamics_claims(fake_dynamics(settled=("literal", "repaired")))[0]["verdict_uncorrected"] == verdicts.HOLDS
 
 
+def test_dynamics_leave_a_degenerate_traced_reading_out():
+    from scaffold.multiverse import HSN_KEYS
+    from scaffold.readings import NAMED
+
+    broken = NAMED["literal"].only(HSN_KEYS).replace(input="once").label
+    rd = pd.DataFrame({"reading": [broken, "another"], "degenerate": [True, False]})
+    r = dynamics_claims(fake_dynamics(settled=("repaired",)), readings=rd)[0]
+    assert r["readings"] == 3 and r["n_degenerate"] == 1 and "one degenerate reading left out" in r["why"]
+    assert r["verdict_uncorrected"] == verdicts.UNSUPPORTED  # repaired settles, literal (every step) does not
+
+
 def test_against_dense_orients_gains_so_positive_is_better():
     sel = fake_scores({ex.DENSE.label: {"moons": 0.9, "sine": 0.02, "swiss_roll": 0.9, "circles": 0.9},
                        "M": {"moons": 0.95, "sine": 0.01, "swiss_roll": 0.9, "circles": 0.9}})

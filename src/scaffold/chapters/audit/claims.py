@@ -21,7 +21,8 @@ from ... import note
 from ... import specurve as S
 from ... import verdicts as V
 from ...ledger import row, untestable
-from ...readings import AXIS
+from ...fmt import count
+from ...readings import AXIS, NAMED
 from ...specurve import CLASSIFICATION, CurveClaim
 
 #: Note cells behind each claim (one reported value is one cell, however often cited).
@@ -230,23 +231,36 @@ def cen_claims(sel: pd.DataFrame) -> list[dict]:
     return out
 
 
-def dynamics_claims(dyn: pd.DataFrame, T: int = note.HSN_T) -> list[dict]:
-    """"The CA3 state settles into a stable attractor", under each traced reading."""
+def dynamics_claims(dyn: pd.DataFrame, T: int = note.HSN_T, readings: pd.DataFrame | None = None) -> list[dict]:
+    """"The CA3 state settles into a stable attractor", under each traced reading.
+
+    A traced reading that is degenerate (``readings``' flag: it does not train) is left out of
+    the verdict, as everywhere in the ledger, and counted.
+    """
     cid, text = "D1-settles", "the CA3 state settles into a stable recurrent attractor after T steps"
     if dyn is None or dyn.empty:
         return [untestable(cid, text, "settles", "no CA3 trace")]
-    verdicts, rels, n = [], [], 0
+    broken = set()
+    if readings is not None and len(readings):
+        broken = set(readings.loc[readings["degenerate"].astype(bool), "reading"])
+    verdicts, rels, n, n_deg = [], [], 0, 0
     for (point, drive), d in dyn.groupby(["point", "input"], sort=False):
+        if NAMED[point].only(S.HSN_KEYS).replace(input=drive).label in broken:
+            n_deg += 1
+            continue
         last = d[d.t == T - 1].sort_values("seed")["rel_step"].to_numpy()
         spread = d[d.t == T]["spread"].mean() / max(d[d.t == 0]["spread"].mean(), 1e-12)
         j = V.judge_settles(last, spread)
         verdicts.append(j["verdict"])
         rels.append(j["mean"])
         n = max(n, len(last))
+    if not verdicts:
+        return [untestable(cid, text, "settles", "every traced reading is degenerate")]
     o = V.over_readings(verdicts)
+    left_out = f"; {count(n_deg, 'degenerate reading')} left out" if n_deg else ""
     return [row(cid, text, "settles", float(np.median(rels)), float(np.min(rels)), float(np.max(rels)), n,
                 f"relative last step per reading below {V.SETTLED:g} with the input kept; "
                 "ours = median relative step, lo/hi = its range over readings",
                 V.reading_verdict(verdicts), f"settles under {o[V.HOLDS]} of {o['n']} readings "
-                "(the two named points, input once and at every step).", readings=o["n"],
-                share=o["share"], deciding="")]
+                f"(the two named points, input once and at every step{left_out}).", readings=o["n"],
+                share=o["share"], deciding="", n_degenerate=n_deg)]

@@ -40,7 +40,7 @@ def ledger(ev: dict, cv: dict) -> pd.DataFrame:
     return L.finish([*hsn_claims(cv), frontier_claim(ev["frontier"], ev["readings"], ev["task_readings"]),
                      sine_ratio(cv.get("ratio-sine")),
                      *reported_values(ev["long"], ev["readings"], ev["task_readings"]),
-                     *cen_claims(ev["scores"]), *count_claims(), *dynamics_claims(ev["dynamics"])])
+                     *cen_claims(ev["scores"]), *count_claims(), *dynamics_claims(ev["dynamics"], readings=ev["readings"])])
 
 
 def against_dense(sel: pd.DataFrame, reference: str = ex.DENSE.label) -> pd.DataFrame:
