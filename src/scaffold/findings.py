@@ -62,9 +62,14 @@ def _rows(led: pd.DataFrame) -> pd.DataFrame:
     return led.set_index("claim_id")
 
 
-def _tasks(words) -> str:
-    words = [task_title(w) for w in words]
+def _listed(words) -> str:
+    """"a, b and c" ("a and b", "a", "")."""
+    words = list(words)
     return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + (words[-1] if words else "")
+
+
+def _tasks(words) -> str:
+    return _listed(task_title(w) for w in words)
 
 
 def _points(x: float) -> str:
@@ -280,8 +285,7 @@ def note_points_to(readings: pd.DataFrame, task_readings: pd.DataFrame | None) -
             if len(levels) == 1 and t[ax.key].nunique() > 1:
                 data.append(ax.level(levels[0]).plain)
     if data:
-        listed = data[0] if len(data) == 1 else ", ".join(data[:-1]) + " and " + data[-1]
-        out.append(f"the task readings they fit best are {listed}")
+        out.append(f"the task readings they fit best are {_listed(data)}")
     ruled = _ruled_levels(readings)
     if ruled:
         out.append(f"they rule out {ruled}")

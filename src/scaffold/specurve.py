@@ -23,6 +23,7 @@ import pandas as pd
 
 from . import verdicts as V
 from .data import task_title
+from .ledger import claim_on_task
 from .multiverse import BUDGET, HSN_KEYS, TASK_KEYS
 from .readings import AXIS, TASK_AXES
 
@@ -148,7 +149,7 @@ def claim_words(key: str) -> str:
     if key in RATIO_CLAIMS:
         return RATIO_CLAIMS[key]
     task = key.split("-", 1)[1] if "-" in key else ""
-    return CLAIM[key].text + (f" ({task_title(task)})" if task else "")
+    return claim_on_task(CLAIM[key].text, task_title(task) if task else "")
 
 
 def switching(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
