@@ -98,3 +98,9 @@ def test_pct():
     assert fmt.pct(0.004) == "0.4%"      # rare is not none
     assert fmt.pct(0.998) == "99.8%"     # nearly all is not all
     assert fmt.pct(-0.25) == "−25%"
+
+
+def test_listed_joins_words_as_a_sentence_lists_them():
+    assert fmt.listed(["a", "b", "c"]) == "a, b and c"
+    assert fmt.listed(["a", "b"]) == "a and b"
+    assert fmt.listed(["a"]) == "a" and fmt.listed([]) == ""

@@ -62,14 +62,8 @@ def _rows(led: pd.DataFrame) -> pd.DataFrame:
     return led.set_index("claim_id")
 
 
-def _listed(words) -> str:
-    """"a, b and c" ("a and b", "a", "")."""
-    words = list(words)
-    return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + (words[-1] if words else "")
-
-
 def _tasks(words) -> str:
-    return _listed(task_title(w) for w in words)
+    return fmt.listed(task_title(w) for w in words)
 
 
 def _points(x: float) -> str:
@@ -285,7 +279,7 @@ def note_points_to(readings: pd.DataFrame, task_readings: pd.DataFrame | None) -
             if len(levels) == 1 and t[ax.key].nunique() > 1:
                 data.append(ax.level(levels[0]).plain)
     if data:
-        out.append(f"the task readings they fit best are {_listed(data)}")
+        out.append(f"the task readings they fit best are {fmt.listed(data)}")
     ruled = _ruled_levels(readings)
     if ruled:
         out.append(f"they rule out {ruled}")

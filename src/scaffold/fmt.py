@@ -186,6 +186,12 @@ def pct(x, digits: int = 0) -> str:
     return _minus(f"{p:,.{d}f}%")
 
 
+def listed(words) -> str:
+    """Words as a sentence lists them: "a, b and c", "a and b", "a" ("" for none)."""
+    words = [str(w) for w in words]
+    return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + (words[-1] if words else "")
+
+
 def count(k, noun: str, plural: str | None = None) -> str:
     """A count with its noun, small counts in words: 'no cells', 'one cell', '3 cells', '1,024 cells'."""
     k = int(k)

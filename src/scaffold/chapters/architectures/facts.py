@@ -91,7 +91,7 @@ def values_words(values) -> str:
     v = [f"{x:g}" for x in sorted(values)]
     if len(v) == 1:
         return f"the single value {v[0]}"
-    return f"the values {', '.join(v[:-1])} and {v[-1]}"
+    return f"the values {fmt.listed(v)}"
 
 
 def per_unit_words(mean_inputs: float) -> str:
