@@ -201,7 +201,7 @@ def structure(led: pd.DataFrame) -> Finding:
     over = ("the one reading consistent with the note that has these controls" if n_cons == 1
             else "the readings consistent with the note that have these controls (median over them)")
     text = (_lead_over(rows, s1 + s2) + f"Under {over}: "
-            + _sizes(rows, s1, "removing the loop (T = 0)", "the loop helps", "the loop loses") + ". "
+            + _sizes(rows, s1, "removing the loop (T = 0)", "with its loop the HSN is ahead", "with its loop the HSN is behind") + ". "
             + _upper(_sizes(rows, s2, "a random graph with the same edges", "the Kronecker graph is ahead",
                             "the Kronecker graph is behind")) + ". "
             f"\u201cThe circulation is the key\u201d {_verdict_list(_by_verdict(rows, s1))}; \u201cthe Kronecker "
