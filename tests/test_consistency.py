@@ -70,3 +70,23 @@ def test_credible_set_is_the_fewest_readings_holding_the_mass():
     flags = C._credible(np.array([0.5, 0.3, 0.15, 0.05]))
     assert flags.tolist() == [True, True, True, False]
     assert C._credible(np.array([0.95, 0.05])).tolist() == [True, False]
+
+
+def test_readings_are_compared_on_the_task_readings_they_share():
+    # A was also trained on a task reading that fits badly, B only where it fits: B must not gain by it.
+    rows = [dict(task="circles", swiss="", swnoise="", noise="", reading=r, ll=0.0) for r in "AB"]
+    rows += [dict(task="swiss_roll", swiss="half", swnoise="0.5", noise="", reading=r, ll=0.0) for r in "AB"]
+    rows.append(dict(task="swiss_roll", swiss="half", swnoise="1", noise="", reading="A", ll=-10.0))
+    lik = pd.DataFrame(rows)
+    shared = C.shared_task_readings(lik)
+    assert set(shared["swnoise"]) == {"", "0.5"}
+    post, tasks = C.posterior(lik)
+    post = post.set_index("reading")
+    assert post.loc["A", "posterior"] == pytest.approx(post.loc["B", "posterior"])
+    # which task reading the note ran still weighs every task reading A has
+    roll = tasks[tasks["task"] == "swiss_roll"].set_index("swnoise")
+    assert roll.loc["0.5", "posterior"] > 0.99 and roll.loc["1", "posterior"] < 0.01
+    # a degenerate reading does not decide what is shared
+    lik.loc[len(lik)] = dict(task="swiss_roll", swiss="half", swnoise="1", noise="", reading="B", ll=0.0)
+    lik = lik[~((lik["reading"] == "B") & (lik["swnoise"] == "0.5"))]
+    assert set(C.shared_task_readings(lik, {"B"})["swnoise"]) == {"", "0.5", "1"}

@@ -170,3 +170,16 @@ def test_losses_never_say_loses_for_readings_that_are_not_behind():
     assert "trails" not in findings._losses(curves([-0.05, 0.002]))
     assert "trails" not in findings._losses(curves([0.001, 0.002]))
     assert findings._losses(curves([-0.4, -0.4])) == "Under the other readings that train it trails the dense MLP by 40 points."
+
+
+def test_structure_says_over_which_consistent_readings_its_sizes_are_taken():
+    rd = pd.DataFrame({"reading": ["a", "b", "c"], "consistent": [True, True, False]})
+    cv = pd.DataFrame({"claim": ["circulation-moons", "circulation-moons", "kronecker-moons", "kronecker-moons"],
+                       "reading": ["a", "b", "a", "c"]})
+    keys = ["circulation-moons", "kronecker-moons"]
+    assert findings._with_controls(cv, rd, keys) == (1, 2)  # b lacks the random graph; c is not consistent
+    assert findings._with_controls(None, rd, keys) is None
+    assert findings._over_consistent((1, 2)) == "the one of the 2 readings consistent with the note that has these controls"
+    assert findings._over_consistent((2, 2)) == ("the 2 readings consistent with the note, each with these controls "
+                                                 "(median over them)")
+    assert findings._over_consistent((1, 1)).startswith("the one reading consistent with the note, which has")

@@ -95,16 +95,48 @@ def _fake_grids(quick, gs):
 
 
 def _fake(quick):
-    """Both phases of fake results (phase 2 planned from phase 1's)."""
+    """The three phases of fake results (each planned from the ones before)."""
     one = _fake_grids(quick, MV.phase1_grids(quick))
-    return {**one, **_fake_grids(quick, MV.phase2_grids(quick, one))}
+    two = {**one, **_fake_grids(quick, MV.phase2_grids(quick, one))}
+    return {**two, **_fake_grids(quick, MV.phase3_grids(quick, two))}
+
+
+def test_phase_three_gives_every_consistent_reading_its_controls(quick):
+    one = _fake_grids(quick, MV.phase1_grids(quick))
+    two = {**one, **_fake_grids(quick, MV.phase2_grids(quick, one))}
+    three = MV.phase3_grids(quick, two)
+    assert three and all(MV.phase_of(n) == 3 for n in three)
+    assert not any(TASKS[g.tasks[0]][0] == "regression" for g in three.values())  # no claim of them on sine
+    rd, _ = MV.readings_tables(MV.long_table(two, quick))
+    fields = MV.label_fields(quick.profile)
+    # nothing is trained twice on one task reading
+    earlier = {**MV.phase1_grids(quick), **MV.phase2_grids(quick, one)}
+    for name, g in three.items():
+        rest = name.split(" ", 1)[1]  # the task reading, after the phase's prefix
+        before = {s.label for n, e in earlier.items() if n.split(" ", 1)[1] == rest for s in e.specs}
+        assert not before & {s.label for s in g.specs}, name
+    # every consistent reading now has both controls wherever its HSN is judged
+    long = MV.long_table({**two, **_fake_grids(quick, three)}, quick)
+    assert set(long["phase"]) == {1, 2, 3}
+    assert not long.duplicated(["task", "data_task", "swiss", "swnoise", "noise", "label", "seed"]).any()
+    cons = set(rd.loc[rd["consistent"], "reading"])
+    new_levels = {r for r in cons if "dg=init" in r or "dg=dense" in r}
+    assert new_levels, "the fake results make a new DG level consistent"
+    for claim in ("circulation-moons", "kronecker-moons", "circulation-two_spirals"):
+        cv = S.curve(long, S.CLAIM[claim])
+        have = {" ".join(f"{k}={row[k]}" for k in MV.HSN_KEYS) for _, row in cv.iterrows()}
+        assert cons <= have, (claim, cons - have)
+    # phase 3 does not move which readings are consistent
+    rd3, _ = MV.readings_tables(long)
+    assert set(rd3.loc[rd3["consistent"], "reading"]) == cons
+    assert all(s.label in fields for g in three.values() for s in g.specs)  # every model has its row fields
 
 
 def test_long_table_has_one_row_per_reading_task_model_seed(quick):
     fake = _fake(quick)
     long = MV.long_table(fake, quick)
     n = sum(r.selected().shape[0] for r in fake.values())
-    assert len(long) == n and set(long["phase"]) == {1, 2}
+    assert len(long) == n and set(long["phase"]) == {1, 2, 3}
     assert not long.duplicated(["task", "data_task", "swiss", "swnoise", "noise", "label", "seed"]).any()
     assert set(long["swiss"][long["data_task"] == "two_spirals"]) == {"arms"}
     assert (long.loc[long.model == "Dense MLP", ["dg", "G"]] == "").all().all()

@@ -21,7 +21,9 @@ it can explain any single value but not eight of them at once.
 
 With a uniform prior over the readings that train (degenerate readings, see
 :mod:`scaffold.degenerate`, get prior zero), the posterior of an HSN reading sums
-over the task readings.  The readings *consistent with the note* are the smallest
+over the task readings, the same ones for every reading (those all of them were
+trained on: phase 2's new levels skip the readings the note's numbers rule out,
+and a reading scored only where it fits would be favoured).  The readings *consistent with the note* are the smallest
 set holding :data:`CREDIBLE` of the posterior mass; a reading whose likelihood is
 below :data:`RULED_OUT` times the best one's is *ruled out* by the note's numbers
 (it stays in the multiverse, marked).  Task readings are ranked the same way.
@@ -111,12 +113,13 @@ def posterior(lik: pd.DataFrame, degenerate: pd.Series | None = None) -> tuple[p
 
     ``degenerate`` (reading label -> bool) sets the prior of degenerate readings to zero.
     An HSN reading must have been trained on every task; readings missing a task are left out.
+    Readings are compared on the same task readings (:func:`shared_task_readings`).
     """
     tasks = sorted(lik["task"].unique())
-    # Per HSN reading and task: log sum over that task's readings (uniform prior within the task).
-    per_task = (lik.groupby(["reading", "task"])["ll"]
-                .agg(lambda s: np.logaddexp.reduce(s.to_numpy()) - np.log(len(s))).unstack("task"))
-    per_task = per_task.dropna()
+    bad = set() if degenerate is None else set(degenerate.index[degenerate.astype(bool)])
+    shared = shared_task_readings(lik, bad)
+    # Per HSN reading and task: log mean over that task's shared readings (uniform prior within the task).
+    per_task = _task_means(shared).dropna()
     ll = per_task[tasks].sum(axis=1)
     eligible = pd.Series(True, index=ll.index)
     if degenerate is not None:
@@ -128,7 +131,9 @@ def posterior(lik: pd.DataFrame, degenerate: pd.Series | None = None) -> tuple[p
     readings["consistent"] = _credible(readings["posterior"].to_numpy())
     best = readings.loc[eligible.reindex(readings["reading"]).to_numpy(), "log_likelihood"].max()
     readings["ruled_out"] = readings["log_likelihood"] < best + np.log(RULED_OUT)
-    # Task readings: marginal over HSN readings (weights: the other tasks' likelihoods).
+    # Task readings: marginal over HSN readings (weights: the other tasks' likelihoods); each
+    # reading's likelihoods are normalised over every task reading it has.
+    every_task = _task_means(lik)
     rows = []
     w = np.log(post.replace(0, np.nan)).dropna()
     for task in tasks:
@@ -138,7 +143,7 @@ def posterior(lik: pd.DataFrame, degenerate: pd.Series | None = None) -> tuple[p
             key = key if isinstance(key, tuple) else (key,)
             own = g.set_index("reading")["ll"]
             # p(t_k) ~ sum_h p(h) L_k(h, t_k) / (mean over t_k of L_k(h, .))
-            norm = per_task.loc[own.index, task]
+            norm = every_task.loc[own.index, task]
             lp = np.logaddexp.reduce((w.reindex(own.index) + own - norm).dropna().to_numpy())
             rows.append(dict(task=task, **dict(zip(cols, key)), log_weight=float(lp)))
     tr = pd.DataFrame(rows)
@@ -148,6 +153,35 @@ def posterior(lik: pd.DataFrame, degenerate: pd.Series | None = None) -> tuple[p
             lambda s: pd.Series(_credible(s.to_numpy()), index=s.index))
         tr["ruled_out"] = tr.groupby("task")["log_weight"].transform(lambda s: s < s.max() + np.log(RULED_OUT))
     return readings.reset_index(drop=True), tr
+
+
+def _task_means(lik: pd.DataFrame) -> pd.DataFrame:
+    """Per HSN reading (rows) and task (columns): the log of the mean likelihood over the task's readings."""
+    return (lik.groupby(["reading", "task"])["ll"]
+            .agg(lambda s: np.logaddexp.reduce(s.to_numpy()) - np.log(len(s))).unstack("task"))
+
+
+def shared_task_readings(lik: pd.DataFrame, degenerate=frozenset()) -> pd.DataFrame:
+    """The rows of ``lik`` on the task readings that every reading that trains was trained on.
+
+    A reading's likelihood for a task is its mean over that task's readings.  Phase 2
+    trains its new levels on fewer task readings than phase 1 (not on the harder roll
+    or the two-spirals label, which the note's numbers rule out); a mean over fewer,
+    better-fitting task readings would raise such a reading up to fourfold against one
+    also scored on task readings that fit badly.  So every reading is scored on the
+    same ones: per task, those every non-degenerate reading has (all of them where no
+    task reading is shared).
+    """
+    cols = ["task", "swiss", "swnoise", "noise"]
+    ok = lik[~lik["reading"].isin(degenerate)]
+    keep = np.zeros(len(lik), bool)
+    for task, g in ok.groupby("task"):
+        count = g.groupby(cols[1:])["reading"].nunique()
+        every = count == g["reading"].nunique()
+        common = count[every].index if every.any() else count.index
+        sel = (lik["task"] == task).to_numpy() & pd.MultiIndex.from_frame(lik[cols[1:]]).isin(common)
+        keep |= sel
+    return lik[keep]
 
 
 def _credible(p: np.ndarray) -> np.ndarray:
@@ -164,7 +198,8 @@ def method_text() -> str:
     return (f"For every reading, each of the note's differences from the dense MLP (the HSN's and the CEN's, on "
             f"each task; on sine the log of the MSE ratio) is scored by the density of a Student-t prediction "
             f"of one more run from our seeds, its spread floored at the note's resolution (one validation point "
-            f"in 256; {LOG_FLOOR:g} for a log ratio). The densities multiply; with equal prior weight on every "
-            f"reading that trains, the readings consistent with the note are the fewest that hold "
+            f"in 256; {LOG_FLOOR:g} for a log ratio). The densities multiply, averaged over the task readings "
+            f"every reading was trained on (so that no reading is scored only where it fits); with equal prior "
+            f"weight on every reading that trains, the readings consistent with the note are the fewest that hold "
             f"{CREDIBLE:.0%} of the posterior, and a reading whose likelihood is below {RULED_OUT:g} times the "
             f"best one's is ruled out by the note's numbers.")

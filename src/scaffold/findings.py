@@ -188,7 +188,32 @@ def _lead_over(rows: pd.DataFrame, ids) -> str:
     return "*Not shown to help on any task.* "
 
 
-def structure(led: pd.DataFrame) -> Finding:
+def _with_controls(curves: pd.DataFrame | None, readings: pd.DataFrame | None, keys) -> tuple | None:
+    """(how many readings consistent with the note have a row in every curve of ``keys``, how many
+    are consistent); None where the tables are not at hand."""
+    if curves is None or readings is None or "consistent" not in readings or "reading" not in curves:
+        return None
+    cons = set(readings.loc[readings["consistent"].astype(bool), "reading"])
+    have = set(cons)
+    for k in keys:
+        have &= set(curves.loc[curves["claim"] == k, "reading"])
+    return len(have), len(cons)
+
+
+def _over_consistent(covered: tuple | None) -> str:
+    """Which readings a structural finding's sizes are taken over, in words."""
+    if covered is not None and covered[0] == covered[1]:
+        return ("the one reading consistent with the note, which has these controls" if covered[1] == 1 else
+                f"the {covered[1]} readings consistent with the note, each with these controls (median over them)")
+    # the controls (T = 0, random graph) are trained under some readings only (scaffold.multiverse)
+    if covered is not None:
+        return (f"the one of the {covered[1]} readings consistent with the note that has these controls"
+                if covered[0] == 1 else f"the {covered[0]} of the {covered[1]} readings consistent with the note "
+                "that have these controls (median over them)")
+    return "the readings consistent with the note that have these controls (median over them)"
+
+
+def structure(led: pd.DataFrame, curves: pd.DataFrame | None = None, readings: pd.DataFrame | None = None) -> Finding:
     """Whether the recurrence (T = 5 against T = 0) and the Kronecker graph matter, per task."""
     rows = _rows(led)
     s1 = [(f"S1-circulation-{t}", t) for t in STRUCTURE_TASKS]
@@ -196,10 +221,11 @@ def structure(led: pd.DataFrame) -> Finding:
     ids = [c for c, _ in s1 + s2 if c in rows.index]
     if not ids:
         return Finding("structure", "Do the recurrence and the graph matter?", "Not judged in this build.", ())
-    n_cons = pd.to_numeric(rows.loc[ids, "n_consistent"], errors="coerce").max() if "n_consistent" in rows else None
-    # the controls (T = 0, random graph) are trained under some readings only (scaffold.multiverse)
-    over = ("the one reading consistent with the note that has these controls" if n_cons == 1
-            else "the readings consistent with the note that have these controls (median over them)")
+    over = _over_consistent(_with_controls(curves, readings, [c.split("-", 1)[1] for c in ids]))
+    one = over.startswith("the one ")
+    open_ = ("its interval leaves it open" if one else
+             "some reading's interval leaves it open or the readings disagree, so a median beyond the margin can "
+             f"be {V.UNSUPPORTED}")
     text = (_lead_over(rows, s1 + s2) + f"Under {over}: "
             + _sizes(rows, s1, "removing the loop (T = 0)", "with its loop the HSN is ahead", "with its loop the HSN is behind") + ". "
             + _upper(_sizes(rows, s2, "a random graph with the same edges", "the Kronecker graph is ahead",
@@ -207,7 +233,8 @@ def structure(led: pd.DataFrame) -> Finding:
             f"\u201cThe circulation is the key\u201d {_verdict_list(_by_verdict(rows, s1))}; \u201cthe Kronecker "
             f"graph beats a random graph\u201d {_verdict_list(_by_verdict(rows, s2))}. A claim that X matters is "
             f"contradicted when the difference is shown to be within the margin ({_points(V.MARGIN_ACC)} of "
-            "accuracy) or to go the other way.")
+            f"accuracy) or to go the other way, {'under it' if one else 'under every one of them'}; "
+            f"{V.UNSUPPORTED} when {open_}.")
     labels = tuple(("T = 0 on|" if c.startswith("S1") else "random graph on|")
                    + task_title(c.split("-", 2)[2]) for c in ids)
     return Finding("structure", "Do the recurrence and the graph matter?", text, tuple(ids),
@@ -307,7 +334,7 @@ def findings(led: pd.DataFrame, curves: pd.DataFrame | None = None, readings: pd
     pointer = note_points_to(readings, task_readings)
     if pointer:
         out[0] = replace(out[0], answer=out[0].answer + " " + pointer)
-    return out + [structure(led), budget(led), cen(led)]
+    return out + [structure(led, curves, readings), budget(led), cen(led)]
 
 
 def as_markdown(items, page: str = AUDIT) -> str:

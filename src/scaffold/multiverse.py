@@ -24,11 +24,18 @@ The design trains what can answer a question, not every crossing:
   reports values for; and the harder swiss roll (noise 1, the half-roll label)
   carries the models without HSN axes, every phase-1 reading that trains and its
   controls.
+- **Phase 3** (reads phases 1 and 2): only now is it known which readings are
+  consistent with the note's numbers, and most of them use phase 2's new levels,
+  which have no controls yet.  Each consistent reading gets its T = 0 and
+  random-graph controls on every task reading scored by accuracy where it lacks
+  them (on the two-spirals label, the reading itself too), so that the loop and
+  graph claims are judged over every consistent reading.  Phase 3's runs do not
+  change which readings are consistent.
 
-``make sweeps`` plans to a fixpoint (phase 2 appears once phase 1 is cached); a
-chapter that runs on its own trains phase 1, then phase 2 (:func:`evidence_long`).
+``make sweeps`` plans to a fixpoint (each phase appears once the one before is cached);
+a chapter that runs on its own trains the phases in turn (:func:`evidence_long`).
 The quick profile, a smoke run, keeps phase 1 to tanh with G raw or at 0.9 and
-trains phase 2's new levels only at one DG level.  (The two bullets above are the
+trains phase 2's new levels only at one DG level.  (The three bullets above are the
 audit page's text: no Sphinx roles in them.  "Degenerate" is
 :mod:`scaffold.degenerate`'s rule.)
 """
@@ -40,7 +47,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import degenerate, note
+from . import consistency, degenerate, note
 from .data import TASKS, make_dataset, metric_of
 from .models import DENSE, ModelSpec
 from .params import matched_dense
@@ -63,8 +70,9 @@ CONTROLS = ("HSN T=0", "HSN random graph")
 #: levels and the harder roll are not trained there (they answer what the note ran, which its
 #: reported values decide; the note's numbers rule the two-spirals label out).
 NEW_LEVELS_SKIP = ("two_spirals",)
-PHASE2_PREFIX = "multiverse+ "
-PREFIXES = ("multiverse ", PHASE2_PREFIX)  # the names of every multiverse grid start with one of these
+PHASE_PREFIX = {1: "multiverse ", 2: "multiverse+ ", 3: "multiverse++ "}
+PHASE2_PREFIX = PHASE_PREFIX[2]
+PREFIXES = tuple(PHASE_PREFIX.values())  # the names of every multiverse grid start with one of these
 
 
 def hsn_readings(profile: str) -> list[Reading]:
@@ -148,6 +156,15 @@ def entries(profile: str, task: str, trained: pd.DataFrame | None = None, phase:
     return extra + controls
 
 
+def phase3_entries(task: str, consistent: list[Reading], before: set) -> list[Entry]:
+    """Phase 3 on (library) ``task`` at the default noise: each consistent reading and its
+    controls, less the labels ``before`` (what phases 1 and 2 train there); nothing on a
+    regression task (the structural claims are judged on accuracy)."""
+    if metric_of(task) != "accuracy":
+        return []
+    return [e for e in hsn_entries(consistent, ("HSN", *CONTROLS)) if e.spec.label not in before]
+
+
 def _controls(profile: str, ok: list[Reading]) -> list[Reading]:
     if profile == "full":
         return ok
@@ -182,16 +199,20 @@ def run_rows(sel: pd.DataFrame, task: str, levels: dict, opts: tuple) -> pd.Data
     return out
 
 
-def _task_reading_grids(cfg, phase: int, trained=None) -> dict[str, tuple]:
+def _task_reading_grids(cfg, phase: int, trained=None, consistent=()) -> dict[str, tuple]:
     out = {}
     for task, lib, opts, levels in task_readings():
         noise = levels.get("swnoise", DEFAULT_NOISE)
-        if phase == 1 and noise != DEFAULT_NOISE:
+        if phase != 2 and noise != DEFAULT_NOISE:
             continue
-        specs = tuple(e.spec for e in entries(cfg.profile, lib, trained, phase, noise))
+        if phase == 3:
+            before = {e.spec.label for ph in (1, 2) for e in entries(cfg.profile, lib, trained, ph, noise)}
+            specs = tuple(e.spec for e in phase3_entries(lib, list(consistent), before))
+        else:
+            specs = tuple(e.spec for e in entries(cfg.profile, lib, trained, phase, noise))
         if not specs:
             continue
-        name = grid_name("multiverse " if phase == 1 else PHASE2_PREFIX, lib, levels)
+        name = grid_name(PHASE_PREFIX[phase], lib, levels)
         out[name] = (Grid(tasks=(lib,), specs=specs, seeds=tuple(cfg.seeds), epochs_scale=cfg.epochs_scale,
                           data_options=tuple(sorted(opts.items()))), task, levels)
     return out
@@ -208,17 +229,32 @@ def phase2_grids(cfg, phase1: dict[str, SweepResult]) -> dict[str, Grid]:
     return {name: g for name, (g, _, _) in _task_reading_grids(cfg, 2, trained).items()}
 
 
-def grids(cfg, phase1: dict[str, SweepResult] | None = None) -> dict[str, Grid]:
-    """The multiverse sweeps for a RunConfig ``cfg``: phase 1, plus phase 2 when phase 1 is known.
+def phase3_grids(cfg, earlier: dict[str, SweepResult]) -> dict[str, Grid]:
+    """Phase 3's sweeps, from the results of phases 1 and 2 (which readings are consistent)."""
+    long = long_table(earlier, cfg)
+    rd, _ = readings_tables(long)
+    consistent = [Reading.of(**{k: row[k] for k in HSN_KEYS}) for _, row in rd[rd["consistent"]].iterrows()]
+    grids = _task_reading_grids(cfg, 3, reading_table(long), consistent)
+    return {name: g for name, (g, _, _) in grids.items()}
 
-    ``phase1`` (grid name -> SweepResult) is read from the cache when not given;
-    while any of it is missing only phase 1 is returned (``make sweeps`` asks again
-    once it has trained it).
+
+def grids(cfg, phase1: dict[str, SweepResult] | None = None) -> dict[str, Grid]:
+    """The multiverse sweeps for a RunConfig ``cfg``: each phase once the one before it is known.
+
+    ``phase1`` (grid name -> SweepResult) is read from the cache when not given, and
+    so is phase 2; while any of a phase is missing the phases after it are not
+    returned (``make sweeps`` asks again once it has trained it).
     """
     one = phase1_grids(cfg)
     if phase1 is None:
         phase1 = cached(cfg, one)
-    return one if phase1 is None else {**one, **phase2_grids(cfg, phase1)}
+    if phase1 is None:
+        return one
+    two = phase2_grids(cfg, phase1)
+    phase2 = cached(cfg, two)
+    if phase2 is None:
+        return {**one, **two}
+    return {**one, **two, **phase3_grids(cfg, {**phase1, **phase2})}
 
 
 def cached(cfg, gs: dict[str, Grid]) -> dict[str, SweepResult] | None:
@@ -235,10 +271,11 @@ def cached(cfg, gs: dict[str, Grid]) -> dict[str, SweepResult] | None:
 
 
 def evidence_long(cfg, run) -> pd.DataFrame:
-    """Train (or load) phase 1, then phase 2, with ``run(cfg, grid, desc)``; the whole long table."""
+    """Train (or load) phases 1, 2 and 3 in turn with ``run(cfg, grid, desc)``; the whole long table."""
     one = {name: run(cfg, g, desc=name) for name, g in phase1_grids(cfg).items()}
     two = {name: run(cfg, g, desc=name) for name, g in phase2_grids(cfg, one).items()}
-    return long_table({**one, **two}, cfg)
+    three = {name: run(cfg, g, desc=name) for name, g in phase3_grids(cfg, {**one, **two}).items()}
+    return long_table({**one, **two, **three}, cfg)
 
 
 def long_table(results: dict[str, SweepResult], cfg) -> pd.DataFrame:
@@ -255,7 +292,7 @@ def long_table(results: dict[str, SweepResult], cfg) -> pd.DataFrame:
         rows = run_rows(sel, task, task_levels, opts)
         by_label = pd.DataFrame([labels[m] for m in sel["model"]])
         part = pd.concat([rows[["task", "data_task"]], by_label, rows[list(TASK_KEYS)]], axis=1)
-        part["phase"] = 2 if name.startswith(PHASE2_PREFIX) else 1
+        part["phase"] = phase_of(name)
         part = pd.concat([part, rows.drop(columns=["task", "data_task", *TASK_KEYS, "target_var"])], axis=1)
         part["degenerate"] = degenerate.flag_runs(part, lambda r, o=opts: o).to_numpy()
         part["target_var"] = rows["target_var"].to_numpy()
@@ -281,8 +318,33 @@ def label_fields(profile: str) -> dict:
     return out
 
 
+def phase_of(name: str) -> int:
+    """The phase of a multiverse grid, from its name."""
+    return next(p for p, prefix in sorted(PHASE_PREFIX.items(), reverse=True) if name.startswith(prefix))
+
+
 def reading_table(long: pd.DataFrame) -> pd.DataFrame:
     """One row per HSN reading: its levels and the degenerate criterion over its runs."""
     hsn = long[long["model"] == "HSN"]
     g = degenerate.by_reading(hsn, ["reading", *HSN_KEYS])
     return g
+
+
+def readings_tables(long: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(HSN readings, task readings): degenerate flags and the note's posterior over them.
+
+    One row per HSN reading: its levels, the share of its runs that are degenerate,
+    the flag, the log likelihood of the note's numbers, the posterior, and the
+    consistent and ruled-out flags (:mod:`scaffold.consistency`).  Read from phases
+    1 and 2 only: phase 3, planned from these flags, must not move them.
+    """
+    long = long[long["phase"] < 3] if "phase" in long else long
+    rt = reading_table(long)
+    deg = rt.set_index("reading")["degenerate"]
+    lik = consistency.task_likelihoods(consistency.seed_differences(long, HSN_KEYS), HSN_KEYS)
+    post, task_post = consistency.posterior(lik, deg)
+    out = rt.merge(post, on="reading", how="left")
+    out["posterior"] = out["posterior"].fillna(0.0)
+    out["consistent"] = out["consistent"].fillna(False).astype(bool) & ~out["degenerate"]
+    out["ruled_out"] = out["ruled_out"].fillna(False).astype(bool)
+    return out.sort_values("posterior", ascending=False).reset_index(drop=True), task_post

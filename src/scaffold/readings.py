@@ -191,8 +191,9 @@ class Variant:
 
 VARIANTS = {
     "HSN": Variant("HSN", ()),
-    # With T = 0 the graph is never applied: its scale and the drive mode do nothing.
-    "HSN T=0": Variant("HSN T=0", (("T", 0),), ignores=("G", "input")),
+    # With T = 0 the graph is never applied: its scale, whether it is learned and the drive
+    # mode do nothing (so one T = 0 control serves a reading with G fixed and with G learned).
+    "HSN T=0": Variant("HSN T=0", (("T", 0),), ignores=("G", "learnG", "input")),
     "HSN random graph": Variant("HSN random graph", (("graph", "random"),)),
     "HSN identity graph": Variant("HSN identity graph", (("graph", "identity"),)),
     "HSN learned G": Variant("HSN learned G", (("graph_mode", "learned"),)),

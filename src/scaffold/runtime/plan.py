@@ -44,9 +44,9 @@ from ..sweep import CacheWarning, Grid, Job, merge_jobs, run_jobs, stack_cost
 from .setup import setup
 
 CHAPTERS = "scaffold.chapters"
-#: Training rounds at most (see the module docstring): a first phase, a phase that
-#: depends on it, and one more for good measure.
-MAX_ROUNDS = 3
+#: Training rounds at most (see the module docstring): the multiverse's three phases,
+#: each depending on the one before, and one more for good measure.
+MAX_ROUNDS = 4
 #: Seconds a local worker process waits idle for the next stack before it stops
 #: (loky's default is 300): long enough that no worker stops between two rounds.
 IDLE_WORKER_TIMEOUT = 3600

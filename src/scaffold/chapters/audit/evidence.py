@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ... import consistency, frontier
+from ... import frontier
 from ... import experiments as ex
 from ... import multiverse as MV
 from ...data import NOTE_TASKS
@@ -69,31 +69,13 @@ def traces(res, sel: pd.DataFrame) -> pd.DataFrame:
     return tr.reset_index(drop=True)
 
 
-def readings_tables(long: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(HSN readings, task readings): degenerate flags and the note's posterior over them.
-
-    One row per HSN reading: its levels, the share of its runs that are degenerate,
-    the flag, the log likelihood of the note's numbers, the posterior, and the
-    consistent and ruled-out flags (:mod:`scaffold.consistency`).
-    """
-    rt = MV.reading_table(long)
-    deg = rt.set_index("reading")["degenerate"]
-    lik = consistency.task_likelihoods(consistency.seed_differences(long, MV.HSN_KEYS), MV.HSN_KEYS)
-    post, task_post = consistency.posterior(lik, deg)
-    out = rt.merge(post, on="reading", how="left")
-    out["posterior"] = out["posterior"].fillna(0.0)
-    out["consistent"] = out["consistent"].fillna(False).astype(bool) & ~out["degenerate"]
-    out["ruled_out"] = out["ruled_out"].fillna(False).astype(bool)
-    return out.sort_values("posterior", ascending=False).reset_index(drop=True), task_post
-
-
 def evidence(cfg) -> dict:
     """Every result the audit reads, for a RunConfig ``cfg``; writes ``multiverse.csv``,
     ``readings.csv`` and ``task_readings.csv``.
 
     Returns ``sweeps`` (name -> SweepResult of the audit's own grids), ``scores``
     (their selected test scores, default task readings), ``long`` (the multiverse's
-    long table, both phases), ``readings`` / ``task_readings`` (flags and posterior)
+    long table, all three phases), ``readings`` / ``task_readings`` (flags and posterior)
     and ``dynamics`` (CA3 traces of the selected runs).
     """
     every = grids(cfg)
@@ -106,7 +88,7 @@ def evidence(cfg) -> dict:
                                     if name.startswith(FRONTIER)}, cfg)
     front = frontier.frontier_table(long[long["swnoise"].isin(["", MV.DEFAULT_NOISE])], dense)
     front.to_csv(cfg.results_dir / "frontier.csv", index=False)
-    readings, task_post = readings_tables(long)
+    readings, task_post = MV.readings_tables(long)
     readings.to_csv(cfg.results_dir / "readings.csv", index=False)
     task_post.to_csv(cfg.results_dir / "task_readings.csv", index=False)
     dyn = traces(sweeps["CA3 traces"], sel)
