@@ -14,6 +14,9 @@ PY      := $(VENV)/bin/python
 READY   := $(VENV)/.ready
 LABREADY := $(VENV)/.lab-ready
 MATHJAX := book/_static/mathjax/tex-chtml.js
+PLOTLYJS := book/_static/plotly.min.js
+# What the pages load besides the theme: MathJax 3 and plotly.js, both served by the site.
+ASSETS  := $(MATHJAX) $(PLOTLYJS)
 
 # Section parameters (papermill -p): see README.md.  PARAMS adds raw "-p name value".
 DEVICE  ?= auto
@@ -85,20 +88,20 @@ PSTAMP   := $(OUT)/.stamps/params
 INTRO_READS := claims.csv
 RUN      := $(PY) tools/execute.py
 
-.PHONY: help book test nb html notebooks bench sweeps clean distclean venv mathjax lab FORCE
+.PHONY: help book test nb html notebooks bench sweeps clean distclean venv mathjax plotly assets lab FORCE
 
 help: ## list the targets
 	@grep -hE '^[a-z]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed -E 's/:.*## /\t/' | expand -t 10
 	@echo "variables: DEVICE=$(DEVICE) PROFILE=$(PROFILE) SEEDS=$(SEEDS) EPOCHS=$(EPOCHS) JOBS=$(JOBS) PARAMS='$(PARAMS)'"
 
-book: $(READY) $(MATHJAX) ## set up what is missing, execute changed sections, build the HTML
+book: $(READY) $(ASSETS) ## set up what is missing, execute changed sections, build the HTML
 	@$(MAKE) --no-print-directory $(SWEEPS)
 	@$(MAKE) --no-print-directory -j$(JOBS) notebooks
 	@$(MAKE) --no-print-directory html
 
 # Unit tests with --dist worksteal: the default hands each worker runs of consecutive tests,
 # and one worker was often left alone with the slow pipeline tests for ~30 s at the end.
-test: $(READY) $(MATHJAX) ## unit tests, every section in the quick profile, book with warnings as errors, browser check
+test: $(READY) $(ASSETS) ## unit tests, every section in the quick profile, book with warnings as errors, browser check
 	$(PY) -m pytest -n $(NCPU) --dist worksteal tests --ignore=tests/test_browser.py
 	@$(MAKE) --no-print-directory book TREE=$(QUICK) PROFILE=quick SEEDS=0 EPOCHS=0.0 PARAMS=
 	SCAFFOLD_HTML=$(QUICK)/_build/html $(PY) -m pytest -n $(NCPU) tests/test_browser.py
@@ -109,21 +112,23 @@ nb: $(READY) ## execute one section if it changed: make nb NB=01-architectures [
 	$(RUN) book/$(basename $(notdir $(NB))).py $(PSTR) $(if $(FORCE),--force) \
 	  $(call reads,$(basename $(notdir $(NB))))
 
-bench: $(READY) $(MATHJAX) ## time training and make book (results/bench.json), then refresh the appendix
+bench: $(READY) $(ASSETS) ## time training and make book (results/bench.json), then refresh the appendix
 	$(PY) tools/bench.py --book --test --device $(DEVICE)
 	$(RUN) book/06-reproducing.py --force $(PSTR) $(call reads,06-reproducing)
 	@$(MAKE) --no-print-directory html
 
-clean: ## remove executed notebooks and built sites (keeps .venv, MathJax and results/)
+clean: ## remove executed notebooks and built sites (keeps .venv, MathJax, plotly.js and results/)
 	rm -rf _build book/*.ipynb book/.stamps book/.*.tmp*.ipynb
 
-distclean: clean ## also remove .venv, MathJax, results/ and caches
-	rm -rf $(VENV) book/_static/mathjax results .cache src/*.egg-info
+distclean: clean ## also remove .venv, MathJax, plotly.js, results/ and caches
+	rm -rf $(VENV) book/_static/mathjax $(PLOTLYJS) results .cache src/*.egg-info
 
 venv: $(READY) ## create or update .venv only
 lab: $(LABREADY) ## JupyterLab (pinned): a section's .py opens as a notebook, saving writes the .py
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--allow-root) $(LABARGS)
 mathjax: $(MATHJAX) ## fetch MathJax 3 only
+plotly: $(PLOTLYJS) ## fetch plotly.js only (the partial bundle of the pinned plotly's version)
+assets: $(ASSETS) ## fetch what the pages load: MathJax 3 and plotly.js
 
 # --- setup ---------------------------------------------------------------
 
@@ -148,6 +153,10 @@ $(LABREADY): requirements-lab.txt $(READY)
 
 $(MATHJAX):
 	tools/fetch_mathjax.sh book/_static/mathjax
+
+# Fetched again when the environment changes: its version is the pinned plotly package's.
+$(PLOTLYJS): $(READY)
+	tools/fetch_plotly.sh $(PY) $@
 
 # --- the sweeps of every section, trained up front (scaffold.runtime.plan) ---------
 
@@ -217,7 +226,7 @@ HTML_STAMP = $(TREE)/_build/.html-built
 STATIC_EDITED = $(shell if [ -e $(HTML_STAMP) ]; then find book/_static $(wildcard tools/sphinx_*.py) -path book/_static/mathjax -prune \
   -o -type f -newer $(HTML_STAMP) -print | head -n 1; elif [ -d $(TREE)/_build/html ]; then echo unknown; fi)
 
-html: $(MATHJAX) | $(READY) ## build the HTML from the executed notebooks (executes nothing)
+html: $(ASSETS) | $(READY) ## build the HTML from the executed notebooks (executes nothing)
 	@# Sphinx would not re-read a page whose warnings failed this build, so the next
 	@# build would pass: forget its saved state when it fails.
 	@echo "jupyter-book build $(TREE) --warningiserror --keep-going$(if $(STATIC_EDITED), --all)"

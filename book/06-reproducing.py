@@ -92,8 +92,8 @@ publish_page(reproducing.page(cfg), "rep");
 # the book, writes `results/bench.json`, and refreshes this page, whose numbers below are then read
 # from that file. The book is timed as a newcomer would meet it: in a fresh `git clone` of the
 # committed HEAD, in a temporary folder, with none of the caller's environment variables. There
-# `make venv mathjax` (the set-up: `tools/venv.sh` installs the exact pins with uv, or pip where uv
-# cannot be had) and then a cold `make book` with an empty sweep cache are timed apart; their sum
+# `make venv assets` (the set-up: `tools/venv.sh` installs the exact pins with uv, or pip where uv
+# cannot be had; MathJax and plotly.js are fetched from the npm registry) and then a cold `make book` with an empty sweep cache are timed apart; their sum
 # is the fresh clone's time. The rebuilds after edits follow in the same clone, and `make test`
 # is timed as CI runs it.
 

@@ -199,3 +199,20 @@ def test_forest_rows_read_in_words_and_keep_their_model_looks():
     assert hsn["marker"]["color"] == style.look(coded).color  # the look follows the label
     # two-line names get taller rows: 36 px a row against 26 (one panel: rows x row height + 60 + 90)
     assert (spec["layout"]["height"], plain["layout"]["height"]) == (36 * 7 + 150, 26 * 7 + 150)
+
+
+def test_a_trace_type_the_sites_plotly_bundle_lacks_is_refused():
+    import plotly.graph_objects as go
+    import pytest
+
+    from scaffold.runtime import live
+
+    png = b"\x89PNG\r\n\x1a\n"
+    ok = live.LiveFigure(go.Figure(go.Heatmap(z=[[1, 2]])), png).spec()
+    assert ok["data"][0]["type"] == "heatmap"
+    for fig, narrow in ((go.Figure(go.Scattergl(x=[1], y=[1])), None),
+                        (go.Figure(go.Scatter(x=[1], y=[1])), go.Figure(go.Parcoords()))):
+        with pytest.raises(ValueError, match="not in the site's plotly.js 'cartesian' bundle"):
+            live.LiveFigure(fig, png, narrow=narrow).spec()
+    # the bundle's own list (its README, as fetch_plotly.sh unpacks it) is the one in live.py
+    assert {"scatter", "box", "heatmap", "bar"} <= live.TRACES and "scattergl" not in live.TRACES

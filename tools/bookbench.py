@@ -8,7 +8,7 @@ the caller's ``PYTHONPATH`` or ``SCAFFOLD_*`` settings.  The reader's own book,
 results and cache are left alone; uncommitted changes are not measured (the
 report names the commit).
 
-1. *set-up*: ``make venv mathjax`` (``tools/venv.sh``: uv, or pip as a fallback;
+1. *set-up*: ``make venv assets`` (``tools/venv.sh``: uv, or pip as a fallback;
    the installer's download cache is the machine's, as on a laptop that has
    installed these packages before);
 2. *cold*: ``make book``, every section executed in the full profile, nothing
@@ -140,8 +140,8 @@ def time_book(profile: str = "full", builds=BUILDS, device: str = "auto") -> dic
         (Path(tmp) / "cache").mkdir()
         env = clean_env(SCAFFOLD_CACHE=str(Path(tmp) / "cache"))
         args = ["book", f"PROFILE={profile}", f"DEVICE={device}"]
-        print(f"  fresh clone of {out['commit']}: set-up (make venv mathjax) ...", flush=True)
-        out["setup"] = _make(["venv", "mathjax"], env, clone)
+        print(f"  fresh clone of {out['commit']}: set-up (make venv assets) ...", flush=True)
+        out["setup"] = _make(["venv", "assets"], env, clone)
         print("  cold build (empty cache) ...", flush=True)
         out["cold"] = _make(args, env, clone)
         out["cold"]["plan_profile"] = plan_profile(Path(tmp) / "cache")

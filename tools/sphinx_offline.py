@@ -1,8 +1,9 @@
 """Sphinx extension: keep the built site free of remote scripts.
 
-Live figures (``scaffold.runtime.live``) need plotly.js: the copy bundled in the
-pinned plotly package is written once into the site's ``_static/plotly.min.js``,
-where ``_static/live.js`` loads it on the pages that have a live figure.
+Live figures (``scaffold.runtime.live``) need plotly.js: ``make plotly`` puts its
+partial bundle in ``book/_static/plotly.min.js`` (the site's ``_static``), where
+``_static/live.js`` loads it on the pages that have a live figure; a build without
+it warns (an error under ``--warningiserror``).
 
 Jupyter Book always loads sphinx-thebe, which writes the URL of its CDN build
 into every page (used only if a "live code" button were pressed; the book has
@@ -10,8 +11,11 @@ none).  The site must not refer to any CDN, so this drops sphinx-thebe's
 scripts from every page.
 """
 
-import shutil
 from pathlib import Path
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 
 def _drop_thebe(app, pagename, templatename, context, doctree):
@@ -24,20 +28,16 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
         context["script_files"] = [js for js in context["script_files"] if not remote(js)]
 
 
-def _copy_plotly(app, exception):
-    """plotly.min.js from the installed plotly package into _static (the version requirements.txt pins)."""
+def _check_plotly(app, exception):
+    """The site's plotly.js (``make plotly`` puts it in book/_static) must be there: without it
+    live figures keep their static images, silently."""
     if exception is not None or app.builder.format != "html":
         return
-    import plotly
-
-    src = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    dst = Path(app.outdir) / "_static" / "plotly.min.js"
-    if not dst.exists() or dst.stat().st_size != src.stat().st_size:
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dst)
+    if not (Path(app.outdir) / "_static" / "plotly.min.js").exists():
+        logger.warning("_static/plotly.min.js is missing: live figures will not draw (run `make plotly`)")
 
 
 def setup(app):
     app.connect("html-page-context", _drop_thebe, priority=900)
-    app.connect("build-finished", _copy_plotly)
+    app.connect("build-finished", _check_plotly)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,9 +3,12 @@
 A :class:`LiveFigure` is what a section displays (or glues) for a dense figure.
 Its HTML output holds the static image (PNG, base64) and the plotly spec as
 JSON; nothing executes inline.  The site's ``_static/live.js`` (one file, shared
-by every page) finds these boxes, loads ``_static/plotly.min.js`` -- copied from
-the pinned plotly package by ``tools/sphinx_offline.py``, never a CDN -- only on
-pages that have one, draws each figure and then hides its image.  Without
+by every page) finds these boxes, loads ``_static/plotly.min.js`` -- plotly.js's
+"cartesian" partial bundle at the version the pinned plotly package bundles,
+fetched by ``make plotly`` (``tools/fetch_plotly.sh``), never a CDN -- only on
+pages that have one, draws each figure and then hides its image.  The partial
+bundle is 1.5 MB against the full one's 4.8 MB, and draws only the trace types of
+:data:`TRACES`: a figure with another type is refused when it is made.  Without
 scripts (or before they run) the reader sees the image, so the page is never
 empty.  Hover, zoom and legend toggles are plotly's own; ``live.js`` follows the
 theme's light/dark switch (``html[data-theme]``) with transparent backgrounds.
@@ -28,6 +31,10 @@ from scaffold.runtime import style
 NARROW_PX = 600
 CONFIG = {"displaylogo": False, "responsive": True,
           "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+#: The trace types of the site's plotly.js (the cartesian partial bundle, see its README).
+BUNDLE = "cartesian"
+TRACES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour",
+                    "image", "pie", "scatter", "scatterternary", "violin"})
 
 
 class LiveFigure:
@@ -54,9 +61,10 @@ class LiveFigure:
         import plotly.io as pio
 
         fig = json.loads(pio.to_json(self.plot, validate=False))
-        spec = {"data": fig.get("data", []), "layout": fig.get("layout", {}), "config": CONFIG}
+        spec = {"data": _drawable(fig.get("data", [])), "layout": fig.get("layout", {}), "config": CONFIG}
         if self.narrow is not None:
             narrow = json.loads(pio.to_json(self.narrow, validate=False))
+            _drawable(narrow.get("data", []))
             spec["narrow"] = narrow.get("layout", {})
             spec["narrowBelow"] = NARROW_PX
             if self.narrow_traces:
@@ -82,6 +90,15 @@ class LiveFigure:
     def _repr_mimebundle_(self, include=None, exclude=None):
         # text/plain keeps a readable line for consoles and for glue's text fallback.
         return {"text/html": self.to_html(), "text/plain": f"<LiveFigure: {self.alt or 'figure'}>"}
+
+
+def _drawable(traces: list) -> list:
+    """``traces``, if the site's plotly.js draws every one of their types; else a ValueError."""
+    bad = sorted({t.get("type", "scatter") for t in traces} - TRACES)
+    if bad:
+        raise ValueError(f"trace type(s) {bad} are not in the site's plotly.js {BUNDLE!r} bundle "
+                         f"(it draws {sorted(TRACES)}): use one of those, or another bundle in tools/fetch_plotly.sh")
+    return traces
 
 
 def _png_and_close(fig) -> bytes:

@@ -82,7 +82,7 @@ def book_table(report: dict) -> pd.DataFrame:
     book = report.get("book")
     if not book:
         return pd.DataFrame(columns=["build", "seconds", "sections executed"])
-    what = {"setup": "set-up in a fresh clone (make venv mathjax)",
+    what = {"setup": "set-up in a fresh clone (make venv assets)",
             "cold": "from scratch, empty cache, environment present",
             "fresh_clone": "fresh clone: set-up and from scratch",
             "noop": "nothing changed", "narrative": "one markdown cell edited",
