@@ -82,8 +82,10 @@ display(Markdown(pg.facts["rulebook"]))
 # %% [markdown]
 # ## Readings, and which of them the note ran
 #
-# The book trains {glue:text}`audit-n-readings` readings of the HSN. Which ones, and why not every
-# crossing of every axis:
+# The book trains {glue:text}`audit-n-readings` readings of the HSN on *task readings*, the ways of
+# making a task where the note is silent (the swiss roll's label, cut in half or two interleaved
+# spirals, and its noise; the sine's noise). Which readings on which task readings, and why not
+# every crossing of every axis:
 
 # %% tags=["remove-input"]
 display(Markdown(pg.facts["design"]))

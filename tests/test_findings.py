@@ -12,6 +12,7 @@ import pytest
 
 from scaffold import findings, verdicts
 from scaffold.data import TASKS, task_title
+from scaffold.readings import HSN_AXES, LITERAL
 from test_chapter_audit import fake_audit
 
 WORD_TO_TASK = {task_title(t): t for t in TASKS}
@@ -149,7 +150,7 @@ def test_matches_finding_names_the_condition_and_what_the_note_points_to(audit):
     led = audit["ledger"].set_index("claim_id")
     assert f"it {led.loc['C1-moons', 'condition']}" in f.answer  # one condition for the three tasks
     assert "they rule out the 5% DG mask as drawn" in f.answer  # the fake's drawn mask loses 40 points
-    assert "Under the other readings that train it trails the dense MLP by 40 points." in f.answer
+    assert "Under the other readings that train it is not shown to match: on average it trails the dense MLP by 40 points." in f.answer
     assert "do not train" not in f.answer  # no reading of the fake is degenerate
 
 
@@ -158,6 +159,11 @@ def test_matches_finding_counts_degenerate_readings(audit):
     rd.loc[rd.index[:3], "degenerate"] = True
     f = findings.matches(audit["ledger"], audit["curve-table"], rd)
     assert f"3 HSN readings of {len(rd)} do not train at all" in f.answer
+    literal = LITERAL.only([a.key for a in HSN_AXES]).label
+    rd = audit["readings"].assign(degenerate=audit["readings"]["reading"] == literal)
+    f = findings.matches(audit["ledger"], audit["curve-table"], rd)
+    assert (f"One HSN reading of {len(rd)}, the literal one (the note's words as written) among them, does not "
+            "train at all") in f.answer
 
 
 def test_losses_never_say_loses_for_readings_that_are_not_behind():
@@ -165,11 +171,12 @@ def test_losses_never_say_loses_for_readings_that_are_not_behind():
         return pd.DataFrame({"claim": "matches-moons", "degenerate": False, "verdict": verdicts.UNSUPPORTED,
                              "gain": gains})
 
-    assert findings._losses(curves([-0.05, -0.2])) == ("Under the other readings that train it trails the dense "
+    assert findings._losses(curves([-0.05, -0.2])) == ("Under the other readings that train it is not shown to "
+                                                       "match: on average it trails the dense "
                                                         "MLP by 5.0 to 20 points.")
     assert "trails" not in findings._losses(curves([-0.05, 0.002]))
     assert "trails" not in findings._losses(curves([0.001, 0.002]))
-    assert findings._losses(curves([-0.4, -0.4])) == "Under the other readings that train it trails the dense MLP by 40 points."
+    assert findings._losses(curves([-0.4, -0.4])) == "Under the other readings that train it is not shown to match: on average it trails the dense MLP by 40 points."
 
 
 def test_structure_says_over_which_consistent_readings_its_sizes_are_taken():
@@ -183,3 +190,16 @@ def test_structure_says_over_which_consistent_readings_its_sizes_are_taken():
     assert findings._over_consistent((2, 2)) == ("the 2 readings consistent with the note, each with these controls "
                                                  "(median over them)")
     assert findings._over_consistent((1, 1)).startswith("the one reading consistent with the note, which has")
+
+
+def test_a_difference_carried_by_runs_that_never_trained_says_so():
+    cv = pd.DataFrame({"claim": "kronecker-circles", "consistent": [True, True, False], "n": 10,
+                       "failed_a": 0, "failed_b": [1, 0, 5], "gain_trained": [0.0, 0.002, 0.3]})
+    names = ("Kronecker graph", "random graph")
+    said = findings._failures(cv, "S2-kronecker-circles", 0.05, names)
+    assert said == (", all of it from runs that never trained (the random graph in 1 of 20 runs); "
+                    "where both trained, by less than the margin")
+    part = findings._failures(cv.assign(gain_trained=0.03), "S2-kronecker-circles", 0.05, names)
+    assert part.endswith("where both trained, ahead by 3.0 points") and "partly" in part
+    assert findings._failures(cv.assign(failed_b=0), "S2-kronecker-circles", 0.05, names) == ""
+    assert findings._failures(None, "S2-kronecker-circles", 0.05, names) == ""

@@ -104,3 +104,11 @@ def test_listed_joins_words_as_a_sentence_lists_them():
     assert fmt.listed(["a", "b", "c"]) == "a, b and c"
     assert fmt.listed(["a", "b"]) == "a and b"
     assert fmt.listed(["a"]) == "a" and fmt.listed([]) == ""
+
+
+def test_numpy_bools_read_yes_and_no():
+    import numpy as np
+
+    assert fmt.num(np.True_) == "yes" and fmt.num(np.False_) == "no"
+    from scaffold.runtime import tables
+    assert tables.number(np.bool_(True)) == "yes"

@@ -233,6 +233,7 @@ def test_heatmap_cells_are_signed_margins_clipped_with_readable_text(table):
     assert val.shape == text.shape == (2, 3)
     rep, lit = (FF.reading_words(dict(r.only(HSN_KEYS).levels)) for r in (REPAIRED, LITERAL))
     assert list(val.index) == [rep, lit]  # best first
+    assert rep.startswith("repaired: one input per DG unit") and lit == "the literal reading"
     assert val.loc[rep, "circles"] == pytest.approx(3.0)  # +0.03 in margins of 0.01
     assert val.loc[lit, "circles"] == -FF.CLIP  # -0.2 saturates
     assert val.loc[rep, "sine, noise 0.1"] < 0  # twice the MSE: worse

@@ -42,3 +42,15 @@ def test_facts_reach_the_prose_in_the_books_number_style():
 def test_typed_values_keep_their_written_form():
     assert [setting(x) for x in (0.9, 0.019, 4.9, 0.01, 5, 0.024, -0.5)] == [
         "0.9", "0.019", "4.9", "0.01", "5", "0.024", "\u22120.5"]
+
+
+def test_counts_are_glued_as_the_book_prints_them(monkeypatch):
+    import myst_nb
+
+    import importlib
+
+    P = importlib.import_module("scaffold.runtime.publish")  # the package exports the function under that name
+    got = {}
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display=False: got.__setitem__(name, value))
+    P.publish({"n-runs": 7420, "flag": True, "share": 0.5, "text": "a"}, "x")
+    assert got == {"x-n-runs": "7,420", "x-flag": True, "x-share": 0.5, "x-text": "a"}

@@ -22,7 +22,7 @@ import pandas as pd
 from . import fmt
 from . import verdicts as V
 from .data import task_title
-from .readings import AXIS, HSN_AXES, TASK_AXES
+from .readings import AXIS, HSN_AXES, LITERAL, TASK_AXES
 
 CLASSIFICATION = ("swiss_roll", "circles", "moons")
 STRUCTURE_TASKS = ("swiss_roll", "circles", "moons", "two_spirals")
@@ -102,16 +102,20 @@ def matches(led: pd.DataFrame, curves: pd.DataFrame, readings: pd.DataFrame | No
     else:
         cond = "Over every reading that trains: " + "; ".join(f"on {_tasks(ts)} it {c}" for c, ts in by_cond.items())
     text = (_lead(list(by_cond)) + f"Under the readings consistent with the note's own numbers, \u201cthe HSN matches the dense MLP\u201d "
-            f"{_verdict_list(_by_verdict(rows, [(f'C1-{t}', t) for t in CLASSIFICATION]))} (median "
-            f"difference over these tasks {fmt.signed(100 * float(got['ours'].median()), 2)} points of accuracy, margin "
-            f"{_points(V.MARGIN_ACC)}). {cond}.")
+            f"{_verdict_list(_by_verdict(rows, [(f'C1-{t}', t) for t in CLASSIFICATION]))} (difference "
+            f"{fmt.signed(100 * float(got['ours'].median()), 2)} points of accuracy, the median of the "
+            f"{fmt.count(len(ids), 'task')}' medians; margin {_points(V.MARGIN_ACC)}). {cond}.")
     lost = _losses(curves)
     if lost:
         text += " " + lost
     deg = int(readings["degenerate"].sum()) if readings is not None and "degenerate" in readings else 0
     if deg:
-        text += (f" {_upper(fmt.count(deg, 'HSN reading'))} of {fmt.int_(len(readings))} "
-                 "do not train at all (degenerate: shown, counted, left out of every verdict).")
+        bad = set(readings.loc[readings["degenerate"].astype(bool), "reading"])
+        lit = (", the literal one (the note's words as written) among them,"
+               if LITERAL.only([a.key for a in HSN_AXES]).label in bad else "")
+        text += (f" {_upper(fmt.count(deg, 'HSN reading'))} of {fmt.int_(len(readings))}{lit} "
+                 f"{'does' if deg == 1 else 'do'} not train at all (degenerate: shown, counted, left out of every "
+                 "verdict).")
     return Finding("matches", "When does the HSN match the dense MLP?", text, tuple(ids),
                    "fig-audit-curve-matches", tuple(task_title(c.split("-", 1)[1]) for c in ids))
 
@@ -147,9 +151,11 @@ def _losses(curves: pd.DataFrame) -> str:
                 "judged a match.")
     if least >= 0:
         return f"{where} it ranges from {_points(most)} behind to {_points(least)} ahead."
+    # "not shown to match": a deficit under the margin whose interval crosses it fails too
     if _points(least) == _points(most):
-        return f"{where} it trails the dense MLP by {_points(most)}."
-    return f"{where} it trails the dense MLP by {_points(least).split()[0]} to {_points(most)}."
+        return f"{where} it is not shown to match: on average it trails the dense MLP by {_points(most)}."
+    return (f"{where} it is not shown to match: on average it trails the dense MLP by "
+            f"{_points(least).split()[0]} to {_points(most)}.")
 
 
 def _shared_levels(df: pd.DataFrame, axes) -> str:
@@ -161,21 +167,43 @@ def _shared_levels(df: pd.DataFrame, axes) -> str:
     return " and ".join(out)
 
 
-def _sizes(rows: pd.DataFrame, ids, what: str, better: str, worse: str) -> str:
-    """Per task, the median difference in words: within the margin, or who is ahead by how much."""
+def _sizes(rows: pd.DataFrame, ids, what: str, better: str, worse: str, curves: pd.DataFrame | None = None,
+           names: tuple = ("HSN", "control")) -> str:
+    """Per task, the median difference in words: within the margin, or who is ahead by how much (and,
+    from ``curves``, how much of that comes from runs that never trained; ``names``: the two sides)."""
     same, ahead, behind = [], [], []
     for cid, task in ids:
         if cid not in rows.index:
             continue
         x = float(rows.loc[cid, "ours"])
-        (same if abs(x) <= V.MARGIN_ACC else ahead if x > 0 else behind).append((task, x))
+        (same if abs(x) <= V.MARGIN_ACC else ahead if x > 0 else behind).append((cid, task, x))
     parts = []
     if same:
         verb = "differs" if what == "the HSN" else "changes test accuracy"
-        parts.append(f"{what} {verb} by less than the margin on {_tasks([t for t, _ in same])}")
-    parts += [f"{better} by {_points(x)} on {task_title(t)}" for t, x in ahead]
-    parts += [f"{worse} by {_points(x)} on {task_title(t)}" for t, x in behind]
+        parts.append(f"{what} {verb} by less than the margin on {_tasks([t for _, t, _ in same])}")
+    parts += [f"{better} by {_points(x)} on {task_title(t)}" + _failures(curves, c, x, names) for c, t, x in ahead]
+    parts += [f"{worse} by {_points(x)} on {task_title(t)}" + _failures(curves, c, x, names) for c, t, x in behind]
     return "; ".join(parts)
+
+
+def _failures(curves: pd.DataFrame | None, cid: str, median: float, names: tuple) -> str:
+    """Words for a median difference beyond the margin that runs which never trained carry, or ''.
+
+    Such runs stay in every comparison (failing is part of how a model does); this says which side
+    failed, how often, and the median over the seeds on which both trained.
+    """
+    if curves is None or "failed_b" not in curves:
+        return ""
+    c = curves[(curves["claim"] == cid.split("-", 1)[1]) & curves["consistent"].astype(bool)]
+    k_a, k_b, n = int(c["failed_a"].sum()), int(c["failed_b"].sum()), int(c["n"].sum())
+    if c.empty or not (k_a or k_b):
+        return ""
+    who = fmt.listed([f"the {name} in {k} of {n} runs" for name, k in zip(names, (k_a, k_b)) if k])
+    rest = float(c["gain_trained"].median())
+    if abs(rest) <= V.MARGIN_ACC:
+        return f", all of it from runs that never trained ({who}); where both trained, by less than the margin"
+    where = "ahead" if rest > 0 else "behind"
+    return f", partly from runs that never trained ({who}); where both trained, {where} by {_points(rest)}"
 
 
 def _lead_over(rows: pd.DataFrame, ids) -> str:
@@ -227,9 +255,10 @@ def structure(led: pd.DataFrame, curves: pd.DataFrame | None = None, readings: p
              "some reading's interval leaves it open or the readings disagree, so a median beyond the margin can "
              f"be {V.UNSUPPORTED}")
     text = (_lead_over(rows, s1 + s2) + f"Under {over}: "
-            + _sizes(rows, s1, "removing the loop (T = 0)", "with its loop the HSN is ahead", "with its loop the HSN is behind") + ". "
+            + _sizes(rows, s1, "removing the loop (T = 0)", "with its loop the HSN is ahead",
+                     "with its loop the HSN is behind", curves, ("HSN", "HSN at T = 0")) + ". "
             + _upper(_sizes(rows, s2, "a random graph with the same edges", "the Kronecker graph is ahead",
-                            "the Kronecker graph is behind")) + ". "
+                            "the Kronecker graph is behind", curves, ("Kronecker graph", "random graph"))) + ". "
             f"\u201cThe circulation is the key\u201d {_verdict_list(_by_verdict(rows, s1))}; \u201cthe Kronecker "
             f"graph beats a random graph\u201d {_verdict_list(_by_verdict(rows, s2))}. A claim that X matters is "
             f"contradicted when the difference is shown to be within the margin ({_points(V.MARGIN_ACC)} of "
@@ -241,7 +270,7 @@ def structure(led: pd.DataFrame, curves: pd.DataFrame | None = None, readings: p
                    "fig-audit-curve-circulation", labels)
 
 
-def budget(led: pd.DataFrame) -> Finding:
+def budget(led: pd.DataFrame, curves: pd.DataFrame | None = None) -> Finding:
     """A dense MLP of the HSN's learned budget, and the dense frontier."""
     rows = _rows(led)
     s3 = [(f"S3-budget-{t}", t) for t in STRUCTURE_TASKS]
@@ -256,8 +285,10 @@ def budget(led: pd.DataFrame) -> Finding:
     else:
         lead = "*Not settled.* "
     text = (lead + "Against a dense MLP with the HSN's learned budget: "
-            + _sizes(rows, s3, "the HSN", "the HSN is ahead", "the HSN is behind")
-            + f". The claim \u201cstructure substitutes for learned parameters\u201d {_verdict_list(groups)}.") if ids else ""
+            + _sizes(rows, s3, "the HSN", "the HSN is ahead", "the HSN is behind", curves, ("HSN", "budget MLP"))
+            + f". The claim \u201cstructure substitutes for learned parameters\u201d {_verdict_list(groups)}"
+            + (f". {_upper(V.UNSUPPORTED)} means that some reading's interval leaves the claim open, or that the "
+               "readings disagree." if V.UNSUPPORTED in groups else ".")) if ids else ""
     labels = ["budget MLP on|" + task_title(c.split("-", 2)[2]) for c in ids]
     if "S4-frontier" in rows.index:
         r = rows.loc["S4-frontier"]
@@ -334,7 +365,7 @@ def findings(led: pd.DataFrame, curves: pd.DataFrame | None = None, readings: pd
     pointer = note_points_to(readings, task_readings)
     if pointer:
         out[0] = replace(out[0], answer=out[0].answer + " " + pointer)
-    return out + [structure(led, curves, readings), budget(led), cen(led)]
+    return out + [structure(led, curves, readings), budget(led, curves), cen(led)]
 
 
 def as_markdown(items, page: str = AUDIT) -> str:

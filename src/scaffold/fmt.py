@@ -28,6 +28,8 @@ from __future__ import annotations
 import math
 import numbers
 
+import numpy as np
+
 #: What a missing value prints as (an en dash).
 DASH = "–"
 #: The true minus sign.
@@ -93,7 +95,7 @@ def num(x, digits: int = 3) -> str:
     """
     if missing(x):
         return DASH
-    if isinstance(x, bool):
+    if isinstance(x, (bool, np.bool_)):
         return "yes" if x else "no"
     if isinstance(x, numbers.Integral):
         return int_(x)

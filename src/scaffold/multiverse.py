@@ -10,9 +10,9 @@ choice.
 
 The design trains what can answer a question, not every crossing:
 
-- **Phase 1** (no results needed): the HSN under the factorial of its first four
-  axes (DG mask drawn or one input per unit; G raw or rescaled to radius 0.9 or 1;
-  input once or every step; tanh or ReLU; G fixed), on every task reading at the
+- **Phase 1** (no results needed): the HSN under the factorial of four axes (DG
+  mask drawn or one input per unit; G raw or rescaled to radius 0.9 or 1; input
+  once or every step; tanh or ReLU), with G fixed, on every task reading at the
   default swiss-roll noise, beside the dense MLP, a dense MLP of the HSN's learned
   budget and the CEN at H = 512 and the note's best widths.
 - **Phase 2** (reads phase 1 from the cache): a reading whose HSN is degenerate
@@ -26,11 +26,12 @@ The design trains what can answer a question, not every crossing:
   controls.
 - **Phase 3** (reads phases 1 and 2): only now is it known which readings are
   consistent with the note's numbers, and most of them use phase 2's new levels,
-  which have no controls yet.  Each consistent reading gets its T = 0 and
-  random-graph controls on every task reading scored by accuracy where it lacks
-  them (on the two-spirals label, the reading itself too), so that the loop and
-  graph claims are judged over every consistent reading.  Phase 3's runs do not
-  change which readings are consistent.
+  which have no controls yet.  Each consistent reading is trained, with its T = 0
+  and random-graph controls, wherever the earlier phases trained a classification
+  task (both swiss-roll labels and noise levels, circles, moons) and it or its
+  controls are missing, so that the loop and graph claims are judged over every
+  consistent reading.  Phase 3 cannot change which readings are consistent: that
+  is decided by phases 1 and 2 alone.
 
 ``make sweeps`` plans to a fixpoint (each phase appears once the one before is cached);
 a chapter that runs on its own trains the phases in turn (:func:`evidence_long`).
@@ -157,7 +158,7 @@ def entries(profile: str, task: str, trained: pd.DataFrame | None = None, phase:
 
 
 def phase3_entries(task: str, consistent: list[Reading], before: set) -> list[Entry]:
-    """Phase 3 on (library) ``task`` at the default noise: each consistent reading and its
+    """Phase 3 on (library) ``task`` at one noise level: each consistent reading and its
     controls, less the labels ``before`` (what phases 1 and 2 train there); nothing on a
     regression task (the structural claims are judged on accuracy)."""
     if metric_of(task) != "accuracy":
@@ -203,11 +204,12 @@ def _task_reading_grids(cfg, phase: int, trained=None, consistent=()) -> dict[st
     out = {}
     for task, lib, opts, levels in task_readings():
         noise = levels.get("swnoise", DEFAULT_NOISE)
-        if phase != 2 and noise != DEFAULT_NOISE:
+        if phase == 1 and noise != DEFAULT_NOISE:
             continue
         if phase == 3:
+            # on the task readings the earlier phases train (the harder two-spirals label has none)
             before = {e.spec.label for ph in (1, 2) for e in entries(cfg.profile, lib, trained, ph, noise)}
-            specs = tuple(e.spec for e in phase3_entries(lib, list(consistent), before))
+            specs = tuple(e.spec for e in phase3_entries(lib, list(consistent), before)) if before else ()
         else:
             specs = tuple(e.spec for e in entries(cfg.profile, lib, trained, phase, noise))
         if not specs:

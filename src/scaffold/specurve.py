@@ -100,8 +100,13 @@ def gains(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
         raise KeyError(f"claim {claim.key!r}: no rows for {claim.a!r} or {claim.b!r}")
     b_axes = [k for k in HSN_KEYS if (b[k] != "").all()]
     on = ["data_task", *TASK_KEYS, "seed", *b_axes]
-    m = a.merge(b[on + ["test_metric"]], on=on, suffixes=("", "_b"))
+    flag = "degenerate" if "degenerate" in rows else None
+    m = a.merge(b[on + ["test_metric", *([flag] if flag else [])]], on=on, suffixes=("", "_b"))
     m["gain"] = (m["test_metric"] - m["test_metric_b"]) * (1 if hib else -1)
+    # A run that never trained (scaffold.degenerate) stays in the gain: failing is part of how a
+    # model does.  Which side failed is kept, so that a text can say where a difference comes from.
+    m["failed_a"] = m[flag].astype(bool) if flag else False
+    m["failed_b"] = m[f"{flag}_b"].astype(bool) if flag else False
     axes = curve_axes(claim)
     task_axes = [k for k in axes if k not in HSN_KEYS]
     parts = []
@@ -109,16 +114,21 @@ def gains(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
         keep = np.ones(len(m), bool)
         for k, lv in zip(task_axes, combo):
             keep &= m[k].isin(["", lv]).to_numpy()
-        g = (m[keep].groupby([*HSN_KEYS, "seed"], sort=False)["gain"]
-             .agg(["mean", "count"]).reset_index())
-        g = g[g["count"] == len(claim.tasks)].drop(columns="count").rename(columns={"mean": "gain"})
+        g = (m[keep].groupby([*HSN_KEYS, "seed"], sort=False)
+             .agg(gain=("gain", "mean"), count=("gain", "size"), failed_a=("failed_a", "max"),
+                  failed_b=("failed_b", "max")).reset_index())
+        g = g[g["count"] == len(claim.tasks)].drop(columns="count")
         parts.append(g.assign(**dict(zip(task_axes, combo))))
     out = pd.concat(parts, ignore_index=True)
-    return out[[*axes, "seed", "gain"]].assign(metric=metrics[0])
+    return out[[*axes, "seed", "gain", "failed_a", "failed_b"]].assign(metric=metrics[0])
 
 
 def curve(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
-    """One row per reading: mean gain, 95% interval, p of the claim's test, verdict; sorted."""
+    """One row per reading: mean gain, 95% interval, p of the claim's test, verdict; sorted.
+
+    ``failed_a`` / ``failed_b``: the seeds on which A's / B's run never trained (counted in the
+    gain); ``gain_trained``: the mean gain over the seeds on which both trained.
+    """
     g = gains(long, claim)
     axes = curve_axes(claim)
     if g["metric"].iloc[0] != "accuracy":
@@ -129,9 +139,11 @@ def curve(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
     for key, grp in g.groupby(list(axes), sort=False):
         c = V.compare_gain(grp.sort_values("seed")["gain"].to_numpy(), m)
         v = V.judge(c, claim.kind)
+        both = grp[~(grp["failed_a"] | grp["failed_b"])]["gain"]
         rows.append({**dict(zip(axes, key)), "claim": claim.key, "n": c["n"], "gain": c["mean"],
                      "lo": c["lo"], "hi": c["hi"], "margin": m, "p": V.claim_p(c, claim.kind, v),
-                     "verdict": v})
+                     "verdict": v, "failed_a": int(grp["failed_a"].sum()), "failed_b": int(grp["failed_b"].sum()),
+                     "gain_trained": float(both.mean()) if len(both) else np.nan})
     out = pd.DataFrame(rows).sort_values("gain", kind="stable").reset_index(drop=True)
     out.insert(0, "rank", np.arange(len(out)))
     return out

@@ -63,8 +63,9 @@ def _panels(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 def reading_words(row) -> str:
     """A reading in words: the levels where it departs from the literal reading (the note's
     words, library defaults where it is silent), each as ``Level.plain``; "the literal reading"
-    when it departs nowhere.  Short enough for a row label on a phone."""
-    from scaffold.readings import AXIS, LITERAL
+    when it departs nowhere, and "repaired: ..." when it is the repaired reading.  Short enough
+    for a row label on a phone."""
+    from scaffold.readings import AXIS, LITERAL, REPAIRED
 
     parts = []
     for k in HSN_KEYS:
@@ -72,7 +73,10 @@ def reading_words(row) -> str:
         if v and v != LITERAL[k]:
             lv = AXIS[k].level(v)
             parts.append(getattr(lv, "plain", None) or f"{k}={v}")
-    return ", ".join(parts) if parts else "the literal reading"
+    if not parts:
+        return "the literal reading"
+    repaired = all(str(row.get(k, "")) in ("", REPAIRED[k]) for k in HSN_KEYS)
+    return ("repaired: " if repaired else "") + ", ".join(parts)
 
 
 def model_words(label: str) -> str:

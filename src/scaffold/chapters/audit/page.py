@@ -133,7 +133,7 @@ def readings_view(readings: pd.DataFrame) -> pd.DataFrame:
              for _, r in readings.iterrows()]
     return pd.DataFrame({"reading": words, "trains": ~readings["degenerate"].astype(bool),
                          "posterior": readings["posterior"], "consistent": readings["consistent"],
-                         "ruled out": readings["ruled_out"], "degenerate runs": readings["degenerate_share"]})
+                         "ruled out": readings["ruled_out"], "share of runs degenerate": readings["degenerate_share"]})
 
 
 def curve_frames(curves: dict) -> dict:

@@ -170,14 +170,15 @@ def throughput_paragraph(report: dict):
     # what the members are: the multiverse part's readings, times seeds, times learning rates
     n_read, n_lr = (report.get("multiverse") or {}).get("readings"), len(TrainConfig().lrs)
     members = int(thr.members.max())
-    what = (f"the {n_read} HSN readings of the multiverse × {members // (n_read * n_lr)} seeds × {n_lr} "
-            "learning rates, on moons" if n_read and members % (n_read * n_lr) == 0
-            else "HSN readings of the multiverse, seeds and learning rates, on moons")
+    what = (f"{n_read} HSN readings, phase 1's factorial of the multiverse, × {members // (n_read * n_lr)} "
+            f"seeds × {n_lr} learning rates, on moons" if n_read and members % (n_read * n_lr) == 0
+            else "HSN readings of the multiverse's phase 1, seeds and learning rates, on moons")
     text = (f"**Throughput.** With {fmt.int_(members)} members ({what}), the engine trains "
             f"{tables.number(best.members_per_s)} members per second here "
             f"({count(int(best.stacks), 'stack')} of at most {fmt.int_(best.max_members)} members on "
             f"{count(int(best.n_jobs), 'process', 'processes')}; {ref('throughput')}).\n\n"
-            + placed("throughput", "Members trained per second at 1,000+ members, by stack size limit."))
+            + placed("throughput", "Members trained per second at 1,000+ members"
+                     + (", by stack size limit." if thr["max_members"].nunique() > 1 else ".")))
     return text, {"throughput": thr}
 
 
