@@ -215,3 +215,12 @@ def test_rulebook_is_built_from_the_constants():
     for s in (f"{V.MARGIN_ACC:g}", f"{V.MARGIN_R2:g}", V.CORRECTION, f"{V.FACTOR_TOL:.0%}",
               f"{V.DECIDES:.0%}", f"{V.ALPHA / 2:g}", f"{V.WIDE} margins"):
         assert s in text
+
+
+def test_a_claim_no_reading_decides_says_why():
+    t = _readings(lambda dg, G, inp: False)
+    wide = V.conditional(t.assign(verdict=V.UNINFORMATIVE), ("dg", "G", "input"))
+    assert wide["verdict"] == V.UNINFORMATIVE and wide["condition"].startswith("cannot be judged under any reading")
+    open_ = V.conditional(t.assign(verdict=[V.UNINFORMATIVE, V.UNSUPPORTED] * 4), ("dg", "G", "input"))
+    assert open_["condition"] == ("holds under no reading and is contradicted under none: every reading leaves "
+                                  "it open")

@@ -371,9 +371,10 @@ def judge_ratio(reported: float, log_ratio, wide: float = 10.0) -> dict:
     return dict(verdict=v, mean=mean, lo=float(lo), hi=float(hi), n=c["n"], p=float(p))
 
 
-def _condition(ok: pd.DataFrame, keep, holds, contra) -> tuple[str, int]:
+def _condition(ok: pd.DataFrame, keep, holds, contra, wide=None) -> tuple[str, int]:
     """Where a claim holds among the readings that train, in words (or, when it holds under
-    none, where it is contradicted), and how many readings that rule gets wrong."""
+    none, where it is contradicted), and how many readings that rule gets wrong.  ``wide``:
+    the readings whose verdict is uninformative (their interval too wide to judge)."""
     from .rules import find_rule, plain_names
 
     if not len(ok):
@@ -382,7 +383,9 @@ def _condition(ok: pd.DataFrame, keep, holds, contra) -> tuple[str, int]:
         return "holds under every reading that trains", 0
     if holds.any() or not contra.any():
         if not holds.any():
-            return "holds under no reading; contradicted under none", 0
+            if wide is not None and len(wide) and wide.all():
+                return "cannot be judged under any reading that trains: one run of ours spreads too widely", 0
+            return "holds under no reading and is contradicted under none: every reading leaves it open", 0
         rule = find_rule(ok.assign(_y=holds), keep, "_y") if keep else None
         return (rule.text(plain_names(keep)), rule.errors) if rule else ("depends on the reading", 0)
     if contra.all():
@@ -430,7 +433,7 @@ def conditional(table: pd.DataFrame, axes, verdict: str = "verdict", p: str = "p
     keep = [a for a in axes if a in ok and ok[a].astype(str).nunique() > 1]
     holds = (ok[verdict] == HOLDS).to_numpy()
     contra = (ok[verdict] == CONTRADICTED).to_numpy()
-    condition, errors = _condition(ok, keep, holds, contra)
+    condition, errors = _condition(ok, keep, holds, contra, (ok[verdict] == UNINFORMATIVE).to_numpy())
     pv = reading_p(cons[p]) if v in (HOLDS, CONTRADICTED) and len(cons) else np.nan
     return dict(verdict=v, p=pv, condition=condition, rule_errors=int(errors), n=int(len(ok)),
                 holds=int(holds.sum()), share=float(holds.mean()) if len(ok) else np.nan,

@@ -165,7 +165,7 @@ def reported_values(long: pd.DataFrame, readings: pd.DataFrame, task_post: pd.Da
                            float(ref["gain"].max()), int(d.seed.nunique()),
                            "reported value inside the 95% prediction interval of one run (validation), per "
                            f"reading; {V.UNINFORMATIVE} when the interval is wider than "
-                           f"{V.WIDE} margins; ours = median mean over the consistent readings",
+                           f"{V.WIDE} margins; ours = median mean over the consistent readings, lo/hi = its range",
                            c["verdict"], f"the value {c['condition']}.", task=task, source=_cell(task, col),
                            readings=c["n"], share=c["share"], condition=c["condition"],
                            n_consistent=c["n_consistent"], n_degenerate=c["n_degenerate"],
@@ -222,13 +222,22 @@ def cen_claims(sel: pd.DataFrame) -> list[dict]:
                        "control: the same data-agnostic expander with fixed random hidden biases, paired "
                        "against the note's CEN (H = 512) on sine; the explanation is refuted if the control is better by "
                        "the margin (verdicts.judge_control)",
-                       v, f"at H = 512, keeping the same random, data-agnostic expander but giving its units "
+                       v, f"at H = 512, on {_default_sine()}, keeping the same random, data-agnostic expander "
+                       "but giving its units "
                        f"random biases lowers the test MSE from {fmt.num(b.mean())} to {fmt.num(a.mean())}, while "
                        f"a dense Gaussian expander without biases stays at {fmt.num(dn.mean())}.", task="",
                        p=V.control_p(c), evidence="fig-audit-forest"))
     except KeyError as e:
         out.append(untestable(cid, text, "explanation", e))
     return out
+
+
+def _default_sine() -> str:
+    """The sine task the controls run on (the library's default task reading), in words."""
+    from ...data import DEFAULTS
+
+    noise = DEFAULTS["sine_noise"]
+    return "the noise-free sine" if noise == 0 else f"sine with noise {noise:g}"
 
 
 def dynamics_claims(dyn: pd.DataFrame, T: int = note.HSN_T, readings: pd.DataFrame | None = None) -> list[dict]:
