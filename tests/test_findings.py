@@ -196,10 +196,10 @@ def test_a_difference_carried_by_runs_that_never_trained_says_so():
     cv = pd.DataFrame({"claim": "kronecker-circles", "consistent": [True, True, False], "n": 10,
                        "failed_a": 0, "failed_b": [1, 0, 5], "gain_trained": [0.0, 0.002, 0.3]})
     names = ("Kronecker graph", "random graph")
-    said = findings._failures(cv, "S2-kronecker-circles", 0.05, names)
+    said = findings._failures(cv, "S2-kronecker-circles", names)
     assert said == (", all of it from runs that never trained (the random graph in 1 of 20 runs); "
                     "where both trained, by less than the margin")
-    part = findings._failures(cv.assign(gain_trained=0.03), "S2-kronecker-circles", 0.05, names)
+    part = findings._failures(cv.assign(gain_trained=0.03), "S2-kronecker-circles", names)
     assert part.endswith("where both trained, ahead by 3.0 points") and "partly" in part
-    assert findings._failures(cv.assign(failed_b=0), "S2-kronecker-circles", 0.05, names) == ""
-    assert findings._failures(None, "S2-kronecker-circles", 0.05, names) == ""
+    assert findings._failures(cv.assign(failed_b=0), "S2-kronecker-circles", names) == ""
+    assert findings._failures(None, "S2-kronecker-circles", names) == ""

@@ -58,7 +58,7 @@ def test_grids_cover_every_task_reading(quick):
     assert len(noisy) == 1 and dict(noisy[0].data_options) == {"sine_noise": 0.1}
     assert all(grid.seeds == (0, 1) and grid.epochs_scale == 0.01 for grid in g.values())
     two = MV.phase2_grids(quick, _fake_grids(quick, g))
-    assert all(n.startswith(MV.PHASE2_PREFIX) for n in two)
+    assert all(n.startswith(MV.PHASE_PREFIX[2]) for n in two)
     assert any(dict(grid.data_options).get("swiss_noise") == 1.0 for grid in two.values())
 
 

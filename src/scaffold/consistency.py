@@ -36,12 +36,15 @@ import pandas as pd
 from scipy import stats as st
 
 from . import note
+from .readings import TASK_AXES
 
 RESOLUTION = 1 / 256  # the note validates on 256 points: a difference is known to about one point
 LOG_FLOOR = 0.05  # sd floor for log MSE ratios (the note's 0.019 is rounded to 3 decimals: ~3%)
 CREDIBLE = 0.9  # the consistent readings hold this share of the posterior
 RULED_OUT = 1e-3  # likelihood ratio to the best reading below which the note's numbers rule it out
 CEN_NAME = "CEN (H={})"
+#: The columns that name a task reading in the long table: the note task and its axes' levels.
+TASK_COLS = ("task", *(a.key for a in TASK_AXES))
 TASK_LEVELS = {"swiss_roll": ("swiss", "swnoise"), "circles": (), "moons": (), "sine": ("noise",)}
 
 
@@ -59,7 +62,7 @@ def reported() -> pd.DataFrame:
 
 def seed_differences(long: pd.DataFrame, hsn_keys) -> pd.DataFrame:
     """Per (task reading, model, HSN reading, seed): the validation difference from the dense MLP."""
-    task_cols = ["task", "swiss", "swnoise", "noise"]
+    task_cols = list(TASK_COLS)
     long = long.assign(**{c: long[c].fillna("").astype(str) for c in (*task_cols, *hsn_keys)})
     dense = long[long["model"] == "Dense MLP"][[*task_cols, "seed", "val_metric"]]
     rep = reported()
@@ -93,7 +96,7 @@ def task_likelihoods(diffs: pd.DataFrame, hsn_keys) -> pd.DataFrame:
     HSN reading of that task reading.
     """
     rep = reported().set_index(["task", "model"])["reported"]
-    task_cols = ["task", "swiss", "swnoise", "noise"]
+    task_cols = list(TASK_COLS)
     cen = {}
     for key, g in diffs[diffs["model"].str.startswith("CEN")].groupby([*task_cols, "model"]):
         floor = LOG_FLOOR if key[0] == "sine" else RESOLUTION
@@ -138,7 +141,7 @@ def posterior(lik: pd.DataFrame, degenerate: pd.Series | None = None) -> tuple[p
     w = np.log(post.replace(0, np.nan)).dropna()
     for task in tasks:
         sub = lik[(lik["task"] == task) & lik["reading"].isin(w.index)]
-        cols = [c for c in ("swiss", "swnoise", "noise") if sub[c].ne("").any()]
+        cols = [c for c in TASK_COLS[1:] if sub[c].ne("").any()]
         for key, g in sub.groupby(cols) if cols else [((), sub)]:
             key = key if isinstance(key, tuple) else (key,)
             own = g.set_index("reading")["ll"]
@@ -172,15 +175,14 @@ def shared_task_readings(lik: pd.DataFrame, degenerate=frozenset()) -> pd.DataFr
     same ones: per task, those every non-degenerate reading has (all of them where no
     task reading is shared).
     """
-    cols = ["task", "swiss", "swnoise", "noise"]
+    levels = list(TASK_COLS[1:])
     ok = lik[~lik["reading"].isin(degenerate)]
+    at = pd.MultiIndex.from_frame(lik[levels])  # each row's task reading
     keep = np.zeros(len(lik), bool)
     for task, g in ok.groupby("task"):
-        count = g.groupby(cols[1:])["reading"].nunique()
+        count = g.groupby(levels)["reading"].nunique()
         every = count == g["reading"].nunique()
-        common = count[every].index if every.any() else count.index
-        sel = (lik["task"] == task).to_numpy() & pd.MultiIndex.from_frame(lik[cols[1:]]).isin(common)
-        keep |= sel
+        keep |= (lik["task"] == task).to_numpy() & at.isin(count[every].index if every.any() else count.index)
     return lik[keep]
 
 

@@ -181,12 +181,12 @@ def _sizes(rows: pd.DataFrame, ids, what: str, better: str, worse: str, curves: 
     if same:
         verb = "differs" if what == "the HSN" else "changes test accuracy"
         parts.append(f"{what} {verb} by less than the margin on {_tasks([t for _, t, _ in same])}")
-    parts += [f"{better} by {_points(x)} on {task_title(t)}" + _failures(curves, c, x, names) for c, t, x in ahead]
-    parts += [f"{worse} by {_points(x)} on {task_title(t)}" + _failures(curves, c, x, names) for c, t, x in behind]
+    parts += [f"{better} by {_points(x)} on {task_title(t)}" + _failures(curves, c, names) for c, t, x in ahead]
+    parts += [f"{worse} by {_points(x)} on {task_title(t)}" + _failures(curves, c, names) for c, t, x in behind]
     return "; ".join(parts)
 
 
-def _failures(curves: pd.DataFrame | None, cid: str, median: float, names: tuple) -> str:
+def _failures(curves: pd.DataFrame | None, cid: str, names: tuple) -> str:
     """Words for a median difference beyond the margin that runs which never trained carry, or ''.
 
     Such runs stay in every comparison (failing is part of how a model does); this says which side

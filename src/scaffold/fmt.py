@@ -30,6 +30,8 @@ import numbers
 
 import numpy as np
 
+#: The types of a yes/no value: Python's bool and numpy's (a bool column's cells).
+BOOLS = (bool, np.bool_)
 #: What a missing value prints as (an en dash).
 DASH = "–"
 #: The true minus sign.
@@ -95,7 +97,7 @@ def num(x, digits: int = 3) -> str:
     """
     if missing(x):
         return DASH
-    if isinstance(x, (bool, np.bool_)):
+    if isinstance(x, BOOLS):
         return "yes" if x else "no"
     if isinstance(x, numbers.Integral):
         return int_(x)

@@ -72,7 +72,6 @@ CONTROLS = ("HSN T=0", "HSN random graph")
 #: reported values decide; the note's numbers rule the two-spirals label out).
 NEW_LEVELS_SKIP = ("two_spirals",)
 PHASE_PREFIX = {1: "multiverse ", 2: "multiverse+ ", 3: "multiverse++ "}
-PHASE2_PREFIX = PHASE_PREFIX[2]
 PREFIXES = tuple(PHASE_PREFIX.values())  # the names of every multiverse grid start with one of these
 
 
@@ -236,7 +235,7 @@ def phase3_grids(cfg, earlier: dict[str, SweepResult]) -> dict[str, Grid]:
     long = long_table(earlier, cfg)
     rd, _ = readings_tables(long)
     consistent = [Reading.of(**{k: row[k] for k in HSN_KEYS}) for _, row in rd[rd["consistent"]].iterrows()]
-    grids = _task_reading_grids(cfg, 3, reading_table(long), consistent)
+    grids = _task_reading_grids(cfg, 3, rd, consistent)  # rd holds which readings train, as phase 2 reads it
     return {name: g for name, (g, _, _) in grids.items()}
 
 

@@ -100,13 +100,11 @@ def gains(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
         raise KeyError(f"claim {claim.key!r}: no rows for {claim.a!r} or {claim.b!r}")
     b_axes = [k for k in HSN_KEYS if (b[k] != "").all()]
     on = ["data_task", *TASK_KEYS, "seed", *b_axes]
-    flag = "degenerate" if "degenerate" in rows else None
-    m = a.merge(b[on + ["test_metric", *([flag] if flag else [])]], on=on, suffixes=("", "_b"))
+    m = a.merge(b[on + ["test_metric", "degenerate"]], on=on, suffixes=("", "_b"))
     m["gain"] = (m["test_metric"] - m["test_metric_b"]) * (1 if hib else -1)
     # A run that never trained (scaffold.degenerate) stays in the gain: failing is part of how a
     # model does.  Which side failed is kept, so that a text can say where a difference comes from.
-    m["failed_a"] = m[flag].astype(bool) if flag else False
-    m["failed_b"] = m[f"{flag}_b"].astype(bool) if flag else False
+    m["failed_a"], m["failed_b"] = m["degenerate"].astype(bool), m["degenerate_b"].astype(bool)
     axes = curve_axes(claim)
     task_axes = [k for k in axes if k not in HSN_KEYS]
     parts = []

@@ -160,8 +160,8 @@ def hover_value(column: str, v) -> str:
 
     if column == "task" and not fmt.missing(v):
         return html.escape(style.task_label(v))
-    if isinstance(v, bool):
-        return "yes" if v else "no"
+    if isinstance(v, fmt.BOOLS):
+        return fmt.num(v)
     if isinstance(v, (int, float)) or hasattr(v, "dtype"):
         try:
             x = float(v)

@@ -35,8 +35,6 @@ import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from ..fmt import count  # noqa: F401 - the one pluraliser lives with the number style
 
 from .. import fmt
@@ -120,7 +118,7 @@ def publish(facts: Mapping, prefix: str) -> list[str]:
     from myst_nb import glue
 
     for name, value in zip(names(facts, prefix), facts.values()):
-        if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+        if isinstance(value, numbers.Integral) and not isinstance(value, fmt.BOOLS):
             value = fmt.int_(value)  # a count reads as the book prints counts: 7,420, not 7420
         glue(name, value, display=False)
         if isinstance(value, Figure):

@@ -34,7 +34,6 @@ from __future__ import annotations
 import hashlib
 import html
 
-import numpy as np
 import pandas as pd
 
 from scaffold import fmt
@@ -67,8 +66,8 @@ def header(name: str, headers: dict | None = None) -> str:
 
 def number(v, digits: int = 3, integer: bool = False) -> str:
     """One number as the book prints it: :func:`scaffold.fmt.num` (``integer``: :func:`~scaffold.fmt.int_`)."""
-    if isinstance(v, (bool, np.bool_)):  # a bool column's cells are numpy's bools
-        return "yes" if v else "no"
+    if isinstance(v, fmt.BOOLS):
+        return fmt.num(v)
     return fmt.int_(v) if integer and not fmt.missing(v) else fmt.num(v, digits)
 
 
