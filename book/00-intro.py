@@ -14,15 +14,16 @@
 # # Introduction
 #
 # Carlo Nicolini's note *The tradeoff* {cite}`nicolini_tradeoff` claims that a network with a large
-# **fixed** hidden state and a tiny **learned** readout matches a dense MLP with about a fifth of the
-# learned parameters: it reports equal or better accuracy on three toy classification tasks, and on a
-# fourth, sine, about twice the dense MLP's error. Its HSN feeds the input through a sparse layer (the
-# "DG", whose weights a random 5% mask keeps: the mask *as drawn*) into a fixed recurrent Kronecker
-# graph (the "CA3" stage), then a readout; its CEN is a fixed random expansion with a readout. We
-# re-ran both under every *reading* of the choices the note leaves open, over several seeds. The
-# loop, graph and budget claims are also judged on *two spirals*, two interleaved spiral arms: one
-# way to read the note's swiss-roll label, and harder than its tasks (which label the note's own
-# numbers point to is said below). What we found:
+# **fixed** hidden state and a tiny **learned** readout matches a dense MLP with about a fifth of
+# the learned parameters: it reports equal or better accuracy on three toy classification tasks, and
+# on a fourth, sine, about twice the dense MLP's error. Its HSN (Hippocampal Scaffold Network) feeds
+# the input through a sparse layer (the "DG", whose weights a random 5% mask keeps: the mask *as
+# drawn*) into a fixed recurrent Kronecker graph (the "CA3" stage), then a readout; its CEN
+# (Cerebellar Expansion Network) is a fixed random expansion of H units with a readout. We re-ran
+# both under every *reading* of the choices the note leaves open, over several seeds. The loop,
+# graph and budget claims are also judged on *two spirals*, two interleaved spiral arms: one way to
+# read the note's swiss-roll label, and harder than its tasks (which label the note's own numbers
+# point to is said below). What we found:
 
 # %% tags=["parameters", "remove-cell"]
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
@@ -52,10 +53,11 @@ display(Markdown(pg.facts["findings"]))
 # how they depart from the literal one). Colour is in units of the rulebook's margin
 # ({glue:text}`i-margin-acc` accuracy, or {glue:text}`i-margin-r2-pct`% of the targets' variance on
 # sine): blue where the HSN does better, red where it does worse, white within a margin; the cells
-# give the mean difference in test accuracy, and on sine the ratio of the mean test MSEs (on a phone,
-# tap a cell). The ledger judges the note's sine factor differently: on validation, seed by seed
-# ({numref}`tab-intro-verdicts`). A dash marks a task that reading was not trained
-# on ({doc}`05-audit` says which readings each task gets). Every reading is on the audit page.
+# give the mean difference in test accuracy (as a fraction: 0.01 is one point), and on sine the
+# ratio of the mean test MSEs (on a phone, tap a cell). The ledger judges the note's sine factor
+# differently: on validation, seed by seed ({numref}`tab-intro-verdicts`). A dash marks a task that
+# reading was not trained on ({doc}`05-audit` says which readings each task gets). Every reading is
+# on the audit page.
 # ```
 #
 # ```{glue:figure} tab-i-verdicts

@@ -101,10 +101,10 @@ def matches(led: pd.DataFrame, curves: pd.DataFrame, readings: pd.DataFrame | No
         cond = f"Over every reading that trains, it {next(iter(by_cond))}"
     else:
         cond = "Over every reading that trains: " + "; ".join(f"on {_tasks(ts)} it {c}" for c, ts in by_cond.items())
-    text = (_lead(list(by_cond)) + f"Under the readings consistent with the note's own numbers, \u201cthe HSN matches the dense MLP\u201d "
-            f"{_verdict_list(_by_verdict(rows, [(f'C1-{t}', t) for t in CLASSIFICATION]))} (difference "
-            f"{fmt.signed(100 * float(got['ours'].median()), 2)} points of accuracy, the median of the "
-            f"{fmt.count(len(ids), 'task')}' medians; margin {_points(V.MARGIN_ACC)}). {cond}.")
+    text = (_lead(list(by_cond)) + "Under the readings consistent with the note's own numbers, the HSN minus the dense "
+            f"MLP is {fmt.signed(100 * float(got['ours'].median()), 2)} points of accuracy (the median of the "
+            f"{fmt.count(len(ids), 'task')}' medians; margin {_points(V.MARGIN_ACC)}), and \u201cthe HSN matches the "
+            f"dense MLP\u201d {_verdict_list(_by_verdict(rows, [(f'C1-{t}', t) for t in CLASSIFICATION]))}. {cond}.")
     lost = _losses(curves)
     if lost:
         text += " " + lost
