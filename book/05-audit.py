@@ -48,7 +48,8 @@ display(Markdown(pg.facts["findings"]))
 #
 # Every claim of the note, counted once ({glue:text}`audit-n-claims` claims citing
 # {glue:text}`audit-n-reported` reported values of the note), judged on
-# {glue:text}`audit-n-runs` trained runs over {glue:text}`audit-n-seeds` seeds; a claim the note
+# {glue:text}`audit-n-runs` trained runs over {glue:text}`audit-n-seeds` seeds (one row each in
+# `multiverse.csv` and `audit_scores.csv`); a claim the note
 # makes for several tasks at once is judged on each of them, one row per task, which gives
 # {glue:text}`audit-verdict-counts`.
 # Holm's correction across the ledger changed {glue:text}`audit-n-holm-changed` of them. Open a

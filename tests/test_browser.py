@@ -506,14 +506,15 @@ EXPLORER_PAGES = (AUDIT_PAGE,)
 
 
 def cross_page_links(page: Path) -> list[tuple[str, str]]:
-    """(target page, fragment) of every link on ``page`` into another page's element."""
+    """(target page, fragment) of every link on ``page`` to an element of another page or of
+    itself (the short answers link to their paragraphs)."""
     html = page.read_text()
     out = []
-    for href in re.findall(r'<a\b[^>]*\bhref="([^"#]+\.html)#([^"]+)"', html):
+    for href in re.findall(r'<a\b[^>]*\bhref="((?:[^"#]+\.html)?)#([^"]+)"', html):
         target, frag = href
         if "://" in target:
             continue
-        out.append(((page.parent / target).resolve().as_posix(), frag))
+        out.append(((page.parent / (target or page.name)).resolve().as_posix(), frag))
     return list(dict.fromkeys(out))
 
 
@@ -527,13 +528,15 @@ return {shown: r.height > 0 && getComputedStyle(el).visibility !== 'hidden', top
 """
 
 
-def test_every_intro_link_into_another_page_lands_on_an_element(browser):
+def test_every_intro_link_to_an_element_lands_on_it(browser):
     _require(bool(pages()), f"no built book at {HTML}")
     intro = HTML / "book" / INTRO
     assert intro.exists(), f"{INTRO} missing"
     links = cross_page_links(intro)
     assert any(t.endswith(AUDIT_PAGE) for t, _ in links), \
         f"{INTRO} links to no element of {AUDIT_PAGE} (each claim should link to its ledger row)"
+    assert any(t.endswith(INTRO) and f.startswith("finding-") for t, f in links), \
+        f"{INTRO}'s short answers link to no finding of its own"
     browser.set_window_size(1280, 900)
     problems = []
     for target, frag in links:

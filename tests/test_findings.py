@@ -84,7 +84,20 @@ def test_links_point_at_the_ledger_rows(audit):
 
 def test_a_finding_without_evidence_shows_no_empty_links():
     f = findings.Finding("x", "Why?", "Not judged in this build.", ())
-    assert f.markdown() == "**Why?** Not judged in this build."
+    assert f.markdown() == '<span id="finding-x"></span>**Why?** Not judged in this build.'
+    assert f.headline == ""  # no short answer to list
+
+
+def test_short_answers_list_each_findings_opening_and_link_to_its_paragraph(audit):
+    items = make(audit)
+    lines = findings.short_answers(items).splitlines()
+    assert len(lines) == len(items)
+    for f, line in zip(items, lines):
+        assert f.headline and f.answer.startswith(f"*{f.headline}*")  # the answer's own opening, not a rewrite
+        assert line == f'- <a href="#{f.anchor}">{f.question}</a> **{f.headline}**'
+        assert f'<span id="{f.anchor}"></span>' in f.markdown()  # the link lands on the paragraph
+    # the anchors are distinct: each link lands on its own finding
+    assert len({f.anchor for f in items}) == len(items)
 
 
 @pytest.mark.parametrize("variant", [

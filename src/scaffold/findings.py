@@ -14,6 +14,7 @@ sentence to its ledger row (``05-audit.html#claim-<id>``) and to its figure.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -40,6 +41,21 @@ class Finding:
     figure: str = ""
     labels: tuple = ()  # one short link text per claim (default: the claim id)
 
+    @property
+    def headline(self) -> str:
+        """The short answer: the answer's opening sentence in italics, without them ("" if it has none).
+
+        Every finding below opens its answer that way, so the first screen can list the
+        short answers (:func:`short_answers`) and the paragraphs can follow.
+        """
+        m = re.match(r"\*([^*]+)\*", self.answer)
+        return m.group(1) if m else ""
+
+    @property
+    def anchor(self) -> str:
+        """The id of the finding's paragraph on a page (``finding-<key>``)."""
+        return f"finding-{self.key}"
+
     def markdown(self, page: str = AUDIT) -> str:
         """The finding as one paragraph: the question in bold, the answer, links to its evidence."""
         # Plain HTML links: MyST would take a Markdown link to another page's anchor for a
@@ -53,9 +69,11 @@ class Finding:
         links = "; ".join((f"{g} " if g else "") + ", ".join(v) for g, v in groups.items())
         fig = f'<a href="{base}#{self.figure}">figure</a>' if self.figure else ""
         evidence = "; ".join(x for x in (links, fig) if x)
+        # The paragraph's anchor, for the short answers' links (an empty span: MyST passes inline HTML).
+        head = f'<span id="{self.anchor}"></span>**{self.question}**'
         if not evidence:  # nothing judged: no empty "Evidence: ."
-            return f"**{self.question}** {self.answer}"
-        return f"**{self.question}** {self.answer} <span class=\"evidence\">Evidence: {evidence}.</span>"
+            return f"{head} {self.answer}"
+        return f"{head} {self.answer} <span class=\"evidence\">Evidence: {evidence}.</span>"
 
 
 def _rows(led: pd.DataFrame) -> pd.DataFrame:
@@ -371,6 +389,12 @@ def findings(led: pd.DataFrame, curves: pd.DataFrame | None = None, readings: pd
 def as_markdown(items, page: str = AUDIT) -> str:
     """The findings as a list of paragraphs."""
     return "\n\n".join(f.markdown(page) for f in items)
+
+
+def short_answers(items) -> str:
+    """The short answers as a list, each question linked to its paragraph on the same page:
+    what a reader on a phone meets on the first screen, before the paragraphs."""
+    return "\n".join(f'- <a href="#{f.anchor}">{f.question}</a> **{f.headline}**' for f in items if f.headline)
 
 
 def finite(x) -> bool:

@@ -31,7 +31,7 @@ HEADLINE = ("C1-swiss_roll", "C1-circles", "C1-moons", "C2-moons", "C3-sine", "S
             "S4-frontier", "D1-settles", "C4-sine", "C5-explanation")
 FILES = ("claims.csv", "audit_curves.csv", "readings.csv", "task_readings.csv", "frontier.csv")
 
-KEYS = Keys(facts=("findings", "verdict-key", "n-claims", "n-reported", "seeds", "verdict-counts",
+KEYS = Keys(facts=("short-answers", "findings", "verdict-key", "n-claims", "n-reported", "seeds", "verdict-counts",
                    "full-seeds", "quick-seeds", "quick-scale", "margin-acc", "margin-r2-pct"),
             figures=("summary",), tables=("verdicts",))
 
@@ -91,7 +91,7 @@ def facts(tables: dict) -> dict:
     """The findings and the configuration the prose quotes (prefix ``i``)."""
     led = tables["ledger"]
     items = F.findings(led, tables["curves"], tables["readings"], tables["task_readings"])
-    return {"findings": F.as_markdown(items, F.AUDIT),
+    return {"short-answers": F.short_answers(items), "findings": F.as_markdown(items, F.AUDIT),
             "verdict-key": " ".join(f"\u201c{v}\u201d: {m}." for v, m in verdicts.MEANING.items()),
             "n-claims": ledger.n_claims(led), "n-reported": ledger.n_reported(led),
             "seeds": int(pd.to_numeric(led.seeds, errors="coerce").max()),
