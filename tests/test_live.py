@@ -128,6 +128,16 @@ def test_spec_curve_marks_verdicts_band_consistent_named_and_degenerate():
     assert marks and all(h.count("<br>") <= 1 and "DG unit" not in h for t in marks for h in t["hovertext"])
 
 
+def test_a_named_reading_is_labelled_once_per_cluster_of_its_rings():
+    # "repaired" at ranks 10, 11, 12 (one reading on three task readings) and 90; "literal" at 11 too
+    d = pd.DataFrame({"_rank": range(100), "_named": [""] * 100})
+    d.loc[[10, 11, 12, 90], "_named"] = "repaired"
+    d.loc[[13], "_named"] = "literal"
+    got = speccurve._labelled(d)
+    assert got == {10, 90, 13}  # the neighbours of 10 stay unlabelled; each name gets its own label
+    assert speccurve._labelled(d.iloc[:0]) == set()
+
+
 def test_spec_curve_without_verdicts_falls_back_to_the_intervals_side():
     df = curve_frame().drop(columns=["verdict", "consistent", "named", "degenerate", "margin"])
     spec = spec_of(speccurve.spec_curve(df, "est", "lo", "hi", ["mask"], verdict=None).to_html())

@@ -308,14 +308,36 @@ def _marks(fig, d, estimate, m, reference, go):
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=CONSISTENT_WORDS,
                                  marker=dict(symbol="square", size=12, color=style.CONSISTENT[0])),
                       row=1, col=1)
-    for _, r in d[d._named != ""].iterrows():
+    labelled = _labelled(d)
+    for i, r in d[d._named != ""].iterrows():
         colour = _named_look(r._named)
         fig.add_trace(go.Scatter(x=[r._rank], y=[r[estimate]], mode="markers", hoverinfo="skip",
                                  showlegend=False, marker=dict(symbol="circle-open", size=15,
                                                                line=dict(width=2.2, color=colour),
                                                                color=colour)), row=1, col=1)
-        fig.add_annotation(x=r._rank, y=r[estimate], text=r._named, showarrow=True, arrowhead=0,
-                           arrowcolor=colour, ax=0, ay=-34, font=dict(size=12), row=1, col=1)
+        if i in labelled:
+            fig.add_annotation(x=r._rank, y=r[estimate], text=r._named, showarrow=True, arrowhead=0,
+                               arrowcolor=colour, ax=0, ay=-34, font=dict(size=12), row=1, col=1)
+
+
+#: A named reading's label is repeated only this far (a share of the readings) from its last
+#: label: the same reading on several task readings often sits at neighbouring ranks, where
+#: repeated labels printed over one another ("repairedrepaired").
+LABEL_GAP = 0.06
+
+
+def _labelled(d: pd.DataFrame) -> set:
+    """Index of the named rows that get a text label: per name, the first in rank order and
+    then each at least :data:`LABEL_GAP` of the readings away from the last one labelled.
+    Every named row keeps its ring."""
+    gap, out = max(1.0, LABEL_GAP * len(d)), set()
+    for _, rows in d[d._named != ""].sort_values("_rank").groupby("_named"):
+        last = None
+        for i, rank in rows._rank.items():
+            if last is None or rank - last >= gap:
+                out.add(i)
+                last = rank
+    return out
 
 
 def _columns(fig, ranks, axis: str) -> None:
@@ -352,7 +374,8 @@ def _narrow(d, estimate, lo, hi, m, reference, ylabel, hover, groups, go):
     if m:
         fig.add_vrect(x0=reference - m, x1=reference + m, fillcolor=style.BAND, line_width=0, layer="below")
     _columns(fig, d[d._consistent]._rank, "y")
-    for _, r in d[d._named != ""].iterrows():
+    for i in sorted(_labelled(d)):
+        r = d.loc[i]
         colour = _named_look(r._named)
         fig.add_annotation(y=r._rank, x=r[estimate], text=r._named, showarrow=True, arrowhead=0,
                            arrowcolor=colour, ax=40, ay=0, font=dict(size=12))
@@ -393,9 +416,12 @@ def _static(d, estimate, lo, hi, rows, row_names, m, reference, ylabel, xlabel, 
             sel = s[s[c] == lev]
             bottom.scatter(sel._rank, [n_rows - 1 - k] * len(sel), marker="s", s=14, facecolors=face,
                            edgecolors=look["color"], lw=0.9)
-    for _, r in d[d._named != ""].iterrows():
+    labelled = _labelled(d)
+    for i, r in d[d._named != ""].iterrows():
         colour = _named_look(r._named)
         top.scatter([r._rank], [r[estimate]], s=110, facecolors="none", edgecolors=colour, lw=1.6, zorder=4)
+        if i not in labelled:
+            continue
         top.annotate(r._named, (r._rank, r[estimate]), xytext=(0, 16), textcoords="offset points",
                      ha="center", color=colour, fontsize=style.FONT_PT - 1,
                      arrowprops=dict(arrowstyle="-", color=colour, lw=1))
