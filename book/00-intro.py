@@ -13,12 +13,12 @@
 # %% [markdown]
 # # Introduction
 #
-# Carlo Nicolini's note *The tradeoff* {cite}`nicolini_tradeoff` claims that a network with a large
-# **fixed** hidden state and a tiny **learned** readout matches a dense MLP with about a fifth of
-# the learned parameters. Its HSN (Hippocampal Scaffold Network) feeds the input through a sparse
-# layer, the "DG" (a random 5% mask keeps its weights: the mask *as drawn*), into a fixed recurrent
-# graph, the "CA3"; its CEN (Cerebellar Expansion Network) is a fixed random expansion of H units.
-# We re-ran both under every *reading* of what the note leaves open. In short:
+# Carlo Nicolini's note *The tradeoff* {cite}`nicolini_tradeoff` claims that a large **fixed**
+# hidden state with a tiny **learned** readout matches a dense MLP with a fifth of the learned
+# parameters. Its HSN passes the input through a sparse "DG" layer, whose weights a random 5% mask
+# keeps (the mask *as drawn*), into a fixed recurrent graph; its CEN, a fixed random expansion of H
+# units, fails on sine by the note's own account. We re-ran both under every *reading*: every way
+# of filling in what the note leaves open. In short:
 
 # %% tags=["parameters", "remove-cell"]
 device = "auto"  # "auto", "cpu", "cuda" or "mps"
@@ -42,8 +42,9 @@ display(Markdown(pg.facts["short-answers"]))
 # %% [markdown]
 # ## What we found
 #
-# The note reports equal or better accuracy than the dense MLP on three toy classification tasks,
-# and on a fourth, sine, about twice its error. We trained each reading over up to
+# HSN and CEN stand for Hippocampal Scaffold Network and Cerebellar Expansion Network; the HSN's
+# recurrent graph is its "CA3" stage. The note reports equal or better accuracy than the dense MLP
+# on three toy classification tasks, and on a fourth, sine, about twice its error. We trained each reading over up to
 # {glue:text}`i-seeds` seeds. The loop, graph and budget claims are also judged on *two spirals*,
 # two interleaved spiral arms: one way to read the note's swiss-roll label, and harder than its
 # tasks (which label the note's own numbers point to is said below).

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from scaffold import rules
 from scaffold.rules import Cond, Op, Rule, find_rule, literals, plain_names
 
 AXES = ["dg", "G", "input", "act"]
@@ -82,7 +83,9 @@ def test_errors_are_counted_and_stated():
     r = find_rule(df, AXES, max_conditions=1)
     assert r.tree == Cond("dg", "min1") and r.errors == 2
     assert r.evaluate(df).sum() == r.covers == 12
-    assert r.text().endswith("(wrong for 2 of 24 readings)")
+    assert r.text().endswith("(2 of 24 readings are exceptions)")
+    assert rules.without_exceptions(r.text()) == r.text().removesuffix(" (2 of 24 readings are exceptions)")
+    assert rules.without_exceptions("holds with x" + rules.exceptions(1, 1)) == "holds with x"
     assert (r.evaluate(df) != df["holds"]).sum() == r.errors
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from . import fmt
+from . import fmt, rules
 from . import verdicts as V
 from .data import task_title
 from .readings import AXIS, HSN_AXES, LITERAL, TASK_AXES
@@ -140,7 +140,7 @@ def matches(led: pd.DataFrame, curves: pd.DataFrame, readings: pd.DataFrame | No
 
 def _lead(conditions) -> str:
     """The short answer: the condition every task's rule starts with, if they share one."""
-    heads = [c.split(" and ")[0].split(" (wrong")[0] for c in conditions if c.startswith("holds with ")]
+    heads = [rules.without_exceptions(c).split(" and ")[0] for c in conditions if c.startswith("holds with ")]
     if len(heads) == len(conditions) and len(set(heads)) == 1:
         return f"*With {heads[0][len('holds with '):]}.* "
     if all(c.startswith("holds under every") for c in conditions):
@@ -216,22 +216,55 @@ def _failures(curves: pd.DataFrame | None, cid: str, names: tuple) -> str:
     k_a, k_b, n = int(c["failed_a"].sum()), int(c["failed_b"].sum()), int(c["n"].sum())
     if c.empty or not (k_a or k_b):
         return ""
-    who = fmt.listed([f"the {name} in {k} of {n} runs" for name, k in zip(names, (k_a, k_b)) if k])
+    who = fmt.listed([f"the {name} never trained in {k} of {n} runs" for name, k in zip(names, (k_a, k_b)) if k])
     rest = float(c["gain_trained"].median())
     if abs(rest) <= V.MARGIN_ACC:
-        return f", all of it from runs that never trained ({who}); where both trained, by less than the margin"
+        return f", but only because {who} (where both trained, the difference is within the margin)"
     where = "ahead" if rest > 0 else "behind"
-    return f", partly from runs that never trained ({who}); where both trained, {where} by {_points(rest)}"
+    return f", partly because {who} (where both trained, {where} by {_points(rest)})"
+
+
+def _held_under(rows: pd.DataFrame, cid: str) -> tuple[int, int]:
+    """(readings under which a claim holds, readings that train), from its ledger row."""
+    r = rows.loc[cid]
+    n = int(r["readings"]) if finite(r.get("readings")) else 0
+    share = float(r["share"]) if finite(r.get("share")) else 0.0
+    return int(round(share * n)), n
+
+
+#: Below this share of the readings that train, a claim that holds there holds under "a few".
+FEW = 0.25
 
 
 def _lead_over(rows: pd.DataFrame, ids) -> str:
-    verdicts = [rows.loc[c, "verdict"] for c, _ in ids if c in rows.index]
+    """The short answer on the loop and the graph: the verdicts under the consistent readings,
+    and whether either helps under any other reading that trains (the ledger's share)."""
+    present = [c for c, _ in ids if c in rows.index]
     held = sorted({t for c, t in ids if c in rows.index and rows.loc[c, "verdict"] == V.HOLDS})
     if held:
         return f"*Yes, on {_tasks(held)}.* "
-    if all(v == V.CONTRADICTED for v in verdicts):
-        return "*No.* "
-    return "*Not shown to help on any task.* "
+    refuted = all(rows.loc[c, "verdict"] == V.CONTRADICTED for c in present)
+    shares = [k / n for k, n in (_held_under(rows, c) for c in present) if n and k]
+    if shares:  # the share counts every reading that trains, the consistent ones too: not "others"
+        few = "a few" if max(shares) < FEW else "some"
+        return (f"*{'No,' if refuted else 'Not shown to help'} under the readings consistent with the note; "
+                f"under {few} readings, they do.* ")
+    return "*No.* " if refuted else "*Not shown to help on any task.* "
+
+
+def _held_words(rows: pd.DataFrame, ids, what: str) -> str:
+    """"<what> under 2 of 78 readings on swiss roll, ... and under none on moons": where a claim
+    holds over every reading that trains, per task (the ledger's share of its readings)."""
+    some, none = [], []
+    for cid, task in ids:
+        if cid not in rows.index:
+            continue
+        k, n = _held_under(rows, cid)
+        (some.append(f"{fmt.int_(k)} of {fmt.int_(n)} on {task_title(task)}") if k else none.append(task))
+    if not some:
+        return f"{what} under none" + (f" on {_tasks(none)}" if none else "")
+    first = some[0].replace(" on ", " readings on ", 1)  # "2 of 78 readings on swiss roll, 3 of 50 on ..."
+    return f"{what} under " + fmt.listed([first, *some[1:], *([f"under none on {_tasks(none)}"] if none else [])])
 
 
 def _with_controls(curves: pd.DataFrame | None, readings: pd.DataFrame | None, keys) -> tuple | None:
@@ -278,10 +311,12 @@ def structure(led: pd.DataFrame, curves: pd.DataFrame | None = None, readings: p
             + _upper(_sizes(rows, s2, "a random graph with the same edges", "the Kronecker graph is ahead",
                             "the Kronecker graph is behind", curves, ("Kronecker graph", "random graph"))) + ". "
             f"\u201cThe circulation is the key\u201d {_verdict_list(_by_verdict(rows, s1))}; \u201cthe Kronecker "
-            f"graph beats a random graph\u201d {_verdict_list(_by_verdict(rows, s2))}. A claim that X matters is "
-            f"contradicted when the difference is shown to be within the margin ({_points(V.MARGIN_ACC)} of "
-            f"accuracy) or to go the other way, {'under it' if one else 'under every one of them'}; "
-            f"{V.UNSUPPORTED} when {open_}.")
+            f"graph beats a random graph\u201d {_verdict_list(_by_verdict(rows, s2))}. Over every reading that "
+            f"trains, {_held_words(rows, s1, 'the loop helps')}; "
+            f"{_held_words(rows, s2, 'the Kronecker graph beats a random one')}. {_upper(V.CONTRADICTED)} here "
+            f"means that, {'under that reading' if one else 'under every one of these readings'}, the difference "
+            f"is shown to be within the margin ({_points(V.MARGIN_ACC)} of accuracy) or to go the other way; "
+            f"{V.UNSUPPORTED}, that {open_}.")
     labels = tuple(("T = 0 on|" if c.startswith("S1") else "random graph on|")
                    + task_title(c.split("-", 2)[2]) for c in ids)
     return Finding("structure", "Do the recurrence and the graph matter?", text, tuple(ids),
@@ -296,17 +331,29 @@ def budget(led: pd.DataFrame, curves: pd.DataFrame | None = None) -> Finding:
     groups = _by_verdict(rows, s3)
     if V.HOLDS in groups:
         lead = f"*Worse than the HSN on {_tasks(groups[V.HOLDS])}.* "
-    elif V.CONTRADICTED in groups:
-        rest = [t for v, ts in groups.items() if v != V.CONTRADICTED for t in ts]
-        lead = (f"*As well as the HSN or better, on {_tasks(groups[V.CONTRADICTED])}"
-                + (f"; not settled on {_tasks(rest)}.* " if rest else ".* "))
     else:
-        lead = "*Not settled.* "
-    text = (lead + "Against a dense MLP with the HSN's learned budget: "
+        # A task left open under the consistent readings, where the HSN is ahead under no reading
+        # that trains, is "never shown worse": the claim holds nowhere, though not refuted everywhere.
+        rest = [t for v, ts in groups.items() if v != V.CONTRADICTED for t in ts]
+        under = {t: _held_under(rows, f"S3-budget-{t}") for t in rest}
+        never = [t for t in rest if under[t][1] and not under[t][0]]
+        open_ = [t for t in rest if t not in never]
+        won = groups.get(V.CONTRADICTED, [])
+        if not won and not never:
+            parts = ["not settled"]
+        elif not won and not open_:
+            parts = ["never shown worse than the HSN"]
+        else:
+            parts = ([f"as well as the HSN or better on {_tasks(won)}"] if won else []) + \
+                    ([f"never shown worse on {_tasks(never)}"] if never else []) + \
+                    ([f"not settled on {_tasks(open_)}"] if open_ else [])
+        lead = f"*{_upper('; '.join(parts))}.* "
+    text = (lead + "Against a dense MLP with the HSN's number of learned parameters: "
             + _sizes(rows, s3, "the HSN", "the HSN is ahead", "the HSN is behind", curves, ("HSN", "budget MLP"))
             + f". The claim \u201cstructure substitutes for learned parameters\u201d {_verdict_list(groups)}"
             + (f". {_upper(V.UNSUPPORTED)} means that some reading's interval leaves the claim open, or that the "
-               "readings disagree." if V.UNSUPPORTED in groups else ".")) if ids else ""
+               "readings disagree" if V.UNSUPPORTED in groups else "")
+            + f". Over every reading that trains, {_held_words(rows, s3, 'the HSN beats it')}.") if ids else ""
     labels = ["budget MLP on|" + task_title(c.split("-", 2)[2]) for c in ids]
     if "S4-frontier" in rows.index:
         r = rows.loc["S4-frontier"]
@@ -317,8 +364,8 @@ def budget(led: pd.DataFrame, curves: pd.DataFrame | None = None) -> Finding:
                  f"reaching the margin); a mean a hair above the curve does not count.")
         ids.append("S4-frontier")
         labels.append("the dense frontier")
-    return Finding("budget", "How does a dense MLP of the same budget do?", text.strip(), tuple(ids),
-                   "fig-audit-frontier", tuple(labels))
+    return Finding("budget", "How does an equally small dense MLP do?", text.strip(),
+                   tuple(ids), "fig-audit-frontier", tuple(labels))
 
 
 def cen(led: pd.DataFrame) -> Finding:
@@ -328,11 +375,12 @@ def cen(led: pd.DataFrame) -> Finding:
     if "C5-explanation" not in rows.index:
         return Finding("cen", "Why does the CEN fail on sine?", "Not judged in this build.", tuple(ids))
     r = rows.loc["C5-explanation"]
-    lead = {V.CONTRADICTED: "*Not for the note's reason.* ", V.HOLDS: "*For the note's reason.* "}.get(
-        r["verdict"], "*The note's reason is not settled.* ")
-    text = (lead + "The note blames random features that ignore the data; but its CEN's hidden units have no "
-            f"biases, so every ReLU unit bends at x = 0. A control tells the two apart: {r['why']} The note's "
-            f"explanation {_predicate(r['verdict'])}.")
+    lead = {V.CONTRADICTED: "*Not, as the note says, because its random features ignore the data.* ",
+            V.HOLDS: "*As the note says: its random features ignore the data.* "}.get(
+        r["verdict"], "*Whether, as the note says, its random features ignoring the data is why is not settled.* ")
+    text = (lead + "Another cause fits the same failure: the CEN's hidden units have no biases, so every ReLU "
+            f"unit bends at x = 0. A control tells the two apart: {r['why']} The note's explanation "
+            f"{_predicate(r['verdict'])}.")
     return Finding("cen", "Why does the CEN fail on sine?", text, tuple(ids), "fig-audit-forest",
                    tuple({"C4-sine": "the failure", "C5-explanation": "the explanation"}[c] for c in ids))
 

@@ -1,4 +1,4 @@
-"""The multiverse: every reading of the note trained on every task reading, in two phases.
+"""The multiverse: every reading of the note trained on every task reading, in three phases.
 
 A verdict that holds under one reading of the note may fail under another
 (Steegen et al. 2016); the honest report is the whole set.  This module turns

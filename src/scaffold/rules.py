@@ -33,6 +33,8 @@ under a second for 100 readings.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -134,7 +136,7 @@ class Rule:
         (e.g. "every DG unit has an input") and axis to its plain title;
         ``(axis, level, "!=")`` may give the phrase for ``axis != level``
         (else "<title> other than <phrase>").  Exceptions are stated:
-        "... (wrong for 2 of 48 readings)".
+        "... (2 of 48 readings are exceptions)": readings the rule puts on the wrong side.
         """
         if isinstance(self.tree, bool):
             held = self.covers - self.errors if self.tree else self.errors
@@ -143,7 +145,7 @@ class Rule:
             return f"{verb} under no reading" if held == 0 else f"{verb} under {held} of {self.n} readings"
         out = f"{verb} with {self.tree.text(names)}"
         if self.errors:
-            out += f" (wrong for {self.errors} of {self.n} reading{'s' if self.n != 1 else ''})"
+            out += exceptions(self.errors, self.n)
         return out
 
     def as_dict(self, names: dict | None = None) -> dict:
@@ -317,3 +319,18 @@ def plain_names(axes) -> dict:
             if getattr(lv, "unlike", ""):
                 out[(key, lv.name, "!=")] = lv.unlike
     return out
+
+
+def exceptions(errors: int, n: int) -> str:
+    """How many readings a rule puts on the wrong side, as :meth:`Rule.text` appends it:
+    " (2 of 48 readings are exceptions)"."""
+    are = "is an exception" if errors == 1 else "are exceptions"
+    return f" ({errors} of {n} reading{'s' if n != 1 else ''} {are})"
+
+
+_EXCEPTIONS = re.compile(r" \(\d+ of \d+ readings? (?:is an exception|are exceptions)\)")
+
+
+def without_exceptions(text: str) -> str:
+    """A rule's words without its count of exceptions (:func:`exceptions`)."""
+    return _EXCEPTIONS.sub("", text)
