@@ -191,7 +191,7 @@ publish_page(architectures.page(cfg), "arch");
 #
 # Inputless units under the sparse masks, measured over seeds, beside the Bernoulli closed
 # forms. The repaired mask gives every unit an input: its inputless forms are zero by construction,
-# and its mean fan-in has no Bernoulli form (a dash). {glue:md}`arch-data-masks:myst`
+# and the table gives no closed form for its mean fan-in. {glue:md}`arch-data-masks:myst`
 # ```
 
 # %% [markdown]
@@ -239,8 +239,8 @@ publish_page(architectures.page(cfg), "arch");
 # :name: fig-arch-saturation
 #
 # CA3 states of untrained HSNs over the recurrent steps, averaged over seeds, on the Swiss roll's
-# validation inputs. Left: the fraction of CA3 units whose state is within {glue:text}`arch-sat-margin` of $\pm 1$, where
-# $\tanh$ passes almost no gradient. Right: how much a unit's state varies across inputs.
+# validation inputs. Left (on a phone, top): the fraction of CA3 units whose state is within {glue:text}`arch-sat-margin` of $\pm 1$, where
+# $\tanh$ passes almost no gradient. Right (bottom): how much a unit's state varies across inputs.
 # {glue:md}`arch-data-trace:myst`
 # ```
 #

@@ -14,8 +14,9 @@
 # # Benchmarks
 #
 # Section 2 of the note {cite}`nicolini_tradeoff` compares a dense MLP, the HSN and the CEN
-# on four synthetic tasks and reports one score per model and task (its Table 2.1 and
-# Figure 1). This section re-runs that comparison with several seeds, under both readings
+# on four synthetic tasks and reports one score per model and task (the table of its §2.1, "Raw
+# scores", and its Figure 1). The note numbers sections, not tables: "the note's §2.1 table" below
+# is that table, not this book's Table 2.1. This section re-runs that comparison with several seeds, under both readings
 # of the HSN (the literal one and the repaired one, see {doc}`01-architectures`), the CEN
 # at four widths, and a held-out test split that the note does not have.
 #
@@ -107,7 +108,7 @@ publish_page(benchmarks.page(cfg), "bench");
 # written to a file. {glue:md}`bench-data-members:myst`
 
 # %% [markdown]
-# ## The note's Table 2.1, reproduced
+# ## The note's §2.1 table, reproduced
 #
 # {numref}`tab-bench-main` sets the note's single reported value beside our mean over seeds with its
 # 95% bootstrap interval, on validation and on test. "CEN (H=512)" is compared with the note only
@@ -120,9 +121,11 @@ publish_page(benchmarks.page(cfg), "bench");
 # This is the book's one rule for single reported values ({doc}`05-audit` states the rulebook); the
 # ledger applies it to every reading of a model, so its verdicts on these values, and their counts,
 # can differ from this table's two named readings. "holds" means the reported value is inside that interval;
-# "contradicted" that it is outside, with the side on which ours lies; "uninformative" that our
-# seeds spread so widely that one run could fall almost anywhere, so the value cannot be judged,
-# or that our model never trains (degenerate, as {doc}`05-audit` defines it): a broken
+# "contradicted" that it is outside, with the side on which ours lies; "uninformative" that the
+# interval is wider than {glue:text}`bench-wide` margins (the rulebook's margin is
+# {glue:text}`bench-margin-acc` accuracy, or {glue:text}`bench-margin-r2-pct`% of the targets'
+# variance on sine), so that one run of ours could fall almost anywhere and the value cannot be
+# judged even where it lies inside, or that our model never trains (degenerate, as {doc}`05-audit` defines it): a broken
 # implementation judges nothing, so its rows are uninformative whatever their spread, as the
 # ledger leaves such readings out.
 
@@ -131,7 +134,7 @@ publish_page(benchmarks.page(cfg), "bench");
 # :name: tab-bench-main
 # :figclass: table
 #
-# The note's Table 2.1 beside ours: mean [95% CI] over seeds, the range of one validation run of
+# The note's §2.1 table beside ours: mean [95% CI] over seeds, the range of one validation run of
 # ours, and the verdict on the reported value (for sine the MSE, lower is better). {glue:md}`bench-data-table:myst`
 # ```
 #
@@ -192,7 +195,7 @@ publish_page(benchmarks.page(cfg), "bench");
 #
 # Every seed's validation score (accuracy; MSE for sine, lower is better), one point per seed,
 # over a box of the seeds with the mean dashed. Hover a point for the model, its reading, the task,
-# the seed and the score; click a legend entry to hide a model. {glue:md}`bench-data-table:myst`
+# the seed and the score. {glue:md}`bench-data-table:myst`
 # ```
 
 # %% [markdown]
@@ -248,7 +251,8 @@ publish_page(benchmarks.page(cfg), "bench");
 # ```{glue:figure} fig-bench-boundaries
 # :name: fig-bench-boundaries
 #
-# Decision regions for one seed. Rows: tasks; columns: models. Background: the predicted
+# Decision regions for one seed. Rows: tasks; columns: models (on a phone, one panel per row,
+# task by task). Background: the predicted
 # probability of class 1 (blue to red), black line: the decision boundary, dots: test points;
 # the number is the test accuracy. The literal HSN's output hardly depends on the input: its
 # predicted probability is flat and there is no boundary within the data.

@@ -23,7 +23,7 @@
 # omits are added. The HSN's reported {glue:text}`par-hsn-rep` is reproduced only by counting its
 # fixed graph as learned; with the graph fixed, as the note intends, the HSN has
 # {glue:text}`par-hsn-a` learned parameters and a larger advantage
-# ({glue:text}`par-red-hsn-a`$\times$, counting the learned tensors' sizes) than the note claims. Table 3.3 does not add up,
+# ({glue:text}`par-red-hsn-a`$\times$, counting the learned tensors' sizes) than the note claims. The note's §3.3 table does not add up,
 # and the note's MNIST extrapolation mistakes an input-to-hidden matrix for a hidden-to-hidden one
 # and undercounts the DG nonzeros. On compute, the HSN needs fewer multiply-accumulates than the
 # dense MLP, not more. Every component's count under every convention, and this page's key
@@ -79,7 +79,7 @@ publish_page(parameters.page(cfg), "par");
 # {glue:text}`par-dense-reg-rep`).
 
 # %% [markdown]
-# ## The note's Table 2.2: learned parameter counts
+# ## The note's §2.2 table: learned parameter counts
 #
 # The table puts the note's reported count beside the code's count under each convention, for the
 # classification tasks (two inputs) and the sine regression (one input). "matches" names the
@@ -93,20 +93,20 @@ publish_page(parameters.page(cfg), "par");
 # :name: tab-par-t22
 # :figclass: table
 #
-# The note's Table 2.2, recomputed: the note's count ("Note") beside the code's under each convention.
+# The note's §2.2 table, recomputed: the note's count ("Note") beside the code's under each convention.
 # {glue:md}`par-data-t22:myst`
 # ```
 
 # %% [markdown]
-# {numref}`fig-par-conventions` shows the same classification counts as bars.
+# {numref}`fig-par-conventions` shows the same classification counts as dots.
 
 # %% [markdown]
 # ```{glue:figure} fig-par-conventions
 # :name: fig-par-conventions
 #
 # Learned parameters, stored weights and multiply-accumulates per sample of the three models on the
-# classification tasks, under each counting convention (log scale). Dashed lines: the counts the
-# note reports. Only the dense MLP's count is the same under every convention; the note's HSN
+# classification tasks, under each counting convention (log scale; hollow diamonds are
+# multiply-accumulates). Dashed lines: the counts the note reports. Only the dense MLP's count is the same under every convention; the note's HSN
 # count coincides with "all tensors", which includes the fixed graph. {glue:md}`par-data-t22:myst`
 # ```
 #
@@ -134,9 +134,9 @@ publish_page(parameters.page(cfg), "par");
 # {glue:text}`par-cen64-a`.
 
 # %% [markdown]
-# ## The note's Table 3.3: where the savings come from
+# ## The note's §3.3 table: where the savings come from
 #
-# Table 3.3 of the note splits both models into three stages. We recompute each cell: the dense
+# The table of the note's §3.3 splits both models into three stages. We recompute each cell: the dense
 # stages from the code, the HSN stages under (a) with $G$ fixed, under "all" with $G$ counted, and
 # under (b). The "saving" columns divide dense by HSN: as reported, as the ratio of the note's own
 # cells, and under (a) and (b). The last two rows are the column sums and the totals as printed.
@@ -146,7 +146,7 @@ publish_page(parameters.page(cfg), "par");
 # :name: tab-par-t33
 # :figclass: table
 #
-# The note's Table 3.3, recomputed: the columns marked "note" and the note's formula are the note's; the
+# The note's §3.3 table, recomputed: the columns marked "note" and the note's formula are the note's; the
 # others are computed. {glue:md}`par-data-t33:myst`
 # ```
 

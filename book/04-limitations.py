@@ -108,7 +108,8 @@ publish_page(limitations.page(cfg), "lim");
 # :name: fig-lim-sparse
 #
 # One recurrent step `h @ G` at batch {glue:text}`lim-sp-batch` with the Kronecker graph of n
-# units. Left: time per step with a dense kernel and with a CSR sparse kernel. Right: dense
+# units. Left (on a phone, top): time per step with a dense kernel and with a CSR sparse kernel.
+# Right (bottom): dense
 # time over sparse time (above 1: sparse is faster); labels give the fraction of nonzero
 # entries of G. {glue:md}`lim-data-sparse:myst`
 # ```
@@ -142,9 +143,10 @@ publish_page(limitations.page(cfg), "lim");
 # ```{glue:figure} fig-lim-dimension
 # :name: fig-lim-dimension
 #
-# The moons task embedded in d dimensions. Left: learned parameters of each model against
+# The moons task embedded in d dimensions. Left (on a phone, top): learned parameters of each model against
 # d, counting nonzeros (solid); for the HSN also counting full tensor sizes (dashed), since
-# its DG weights are masked. Right: test accuracy, mean over seeds with 95% bootstrap
+# its DG weights are masked; the dense MLP matched to the HSN's tensor sizes lies on the HSN's
+# dashed line, by construction. Right (bottom): test accuracy, mean over seeds with 95% bootstrap
 # intervals. {glue:md}`lim-data-dimension:myst`
 # ```
 #
@@ -169,8 +171,8 @@ publish_page(limitations.page(cfg), "lim");
 # readout does not depend on d at all.
 #
 # Accuracy is the other half ({numref}`fig-lim-dimension`, {numref}`tab-lim-matches`). At
-# d = {glue:text}`lim-d-hi`, by the book's rulebook, "the HSN matches the dense MLP"
-# {glue:text}`lim-match-dense-hi` and "the HSN matches a dense MLP of its nonzero budget"
+# d = {glue:text}`lim-d-hi`, by the book's rulebook, "the HSN matches the dense MLP" is
+# {glue:text}`lim-match-dense-hi` and "the HSN matches a dense MLP of its nonzero budget" is
 # {glue:text}`lim-match-nnz-hi`; that budget leaves the dense MLP a width of
 # {glue:text}`lim-w-nnz-hi`. In high dimension it is the mask on the first layer that buys the
 # HSN its budget. This experiment does not separate how much of the HSN's accuracy comes from
@@ -251,7 +253,8 @@ publish_page(limitations.page(cfg), "lim");
 # (nonzeros, log scale) on two spirals and on the digits, for the dense MLP, the HSN
 # (repaired), the CEN (H=512), dense MLPs matched to the HSN's learned count, and the HSN's
 # two controls. Hover a point for the model, the task, its learned parameters and the
-# interval; click a legend entry to hide a model. {glue:md}`lim-data-tasks:myst`
+# interval (the HSN and its T = 0 control have the same count, so their points overlap); click a
+# legend entry to hide a model. {glue:md}`lim-data-tasks:myst`
 # ```
 #
 # ```{glue:figure} tab-lim-tasks
@@ -265,14 +268,14 @@ publish_page(limitations.page(cfg), "lim");
 # %% [markdown]
 # **Answer.** {numref}`fig-lim-tasks` sets accuracy against learned parameters and
 # {numref}`tab-lim-matches` gives the paired comparisons. "The HSN matches a dense MLP of its
-# nonzero budget" {glue:text}`lim-budget-two_spirals` on two spirals and
+# nonzero budget" is {glue:text}`lim-budget-two_spirals` on two spirals and
 # {glue:text}`lim-budget-digits` on the digits, where the HSN reaches a mean test accuracy of
 # {glue:text}`lim-digits-hsn`, the dense MLP of its budget {glue:text}`lim-digits-budget`
 # and the full dense MLP {glue:text}`lim-digits-dense`. The controls locate the failure:
 # without its recurrence (T = 0) the HSN reaches {glue:text}`lim-digits-t0` on the digits,
-# so "the recurrence is the key", that is, the HSN beats itself without recurrence, is
-# {glue:text}`lim-recurrence-digits` there ({glue:text}`lim-recurrence-two_spirals` on two
-# spirals). The note's savings were measured on tasks where the dense MLP and the HSN are near their ceiling,
+# so the claim that "the recurrence is the key" (the HSN does better than itself run without
+# the recurrence) is {glue:text}`lim-recurrence-digits` there
+# ({glue:text}`lim-recurrence-two_spirals` on two spirals). The note's savings were measured on tasks where the dense MLP and the HSN are near their ceiling,
 # and where the HSN falls short of a dense MLP of its budget, the fixed graph steps are not
 # what rescues it.
 

@@ -159,11 +159,14 @@ def test_graph_variants_outcomes(results):
     g = results["graph_gains"].set_index(["task", "model"])
     gm = design.graph_models()
     assert g.loc[("moons", gm["initiator"].label), "outcome"] == "better"
-    assert g.loc[("moons", gm["learned"].label), "outcome"] == "no worse"
+    assert g.loc[("moons", gm["learned"].label), "outcome"] == "equivalent"
     # sine is judged on MSE: 0.01 lower MSE is a gain, beyond the margin (1% of the targets' variance)
     assert g.loc[("sine", gm["learned"].label), "gain"] == pytest.approx(0.01)
     assert g.loc[("sine", gm["learned"].label), "outcome"] == "better"
     assert compare.outcome(dict(lo=-0.5, hi=-0.2, margin=0.01)) == "worse"
+    assert compare.outcome(dict(lo=0.001, hi=0.004, margin=0.01)) == "equivalent"  # above 0, inside the margin
+    assert compare.outcome(dict(lo=-0.005, hi=0.03, margin=0.01)) == "no worse"    # may be better by a margin
+    assert compare.outcome(dict(lo=-0.05, hi=0.03, margin=0.01)) == "inconclusive"
 
 
 # ----------------------------------------------------------------------------- facts, tables, figures
@@ -176,7 +179,7 @@ def test_facts_are_the_declared_keys_and_plain(cfg, results):
     assert all(isinstance(v, (int, float, str)) for k, v in f.items() if not k.startswith("data-"))
     assert f["macs-ratio"] == pytest.approx(1872 / 4288)
     assert f["lat-note-small"] == pytest.approx(0.8 + 5 / 5)
-    assert f["first-slower"] == "it is first slower than the dense MLP at T = 2, at both batch sizes"
+    assert f["first-slower"] == "the HSN is slower than the dense MLP first at T = 2, at both batch sizes"
     assert f["sp-note-n"] == 16 and f["sp-crossover"] == "from 32 units on"
     assert f["budget-digits"] == verdicts.CONTRADICTED and f["recurrence-digits"] == verdicts.CONTRADICTED
     assert f["match-dense-hi"] == verdicts.CONTRADICTED  # the HSN 0.05 below at d = 784
@@ -185,12 +188,17 @@ def test_facts_are_the_declared_keys_and_plain(cfg, results):
 
 
 def test_sentences_read_as_written():
-    assert facts.outcomes_sentence(pd.Series(["better", "no worse", "no worse", "inconclusive"])) == (
-        "one beats it, none is worse beyond the margin, 2 are within its margin (no worse by more than the "
-        "margin, not shown better) and one is inconclusive")
+    assert facts.outcomes_sentence(pd.Series(["better", "equivalent", "equivalent", "inconclusive"])) == (
+        "one beats it, none is worse beyond the margin, 2 are within the margin of it either way (the table's "
+        "\u201ccontradicted\u201d: any gain is too small to matter) and one is inconclusive (the table's "
+        "\u201cunsupported\u201d)")
+    assert "one is no worse by more than the margin but may be better" in facts.outcomes_sentence(
+        pd.Series(["no worse", "better"]))
     ratio = pd.Series({(1, 0): 0.9, (1, 1): 1.1, (256, 0): 0.9, (256, 1): 0.95})
     assert facts.first_slower(ratio, 1, 256) == (
-        "it is first slower than the dense MLP at T = 1 (batch 1) and at no T measured (batch 256)")
+        "the HSN is slower than the dense MLP first at T = 1 at batch 1 and at no T measured at batch 256")
+    assert facts.first_slower(pd.Series({(1, 0): 1.2, (1, 1): 1.3}), 1, 1) == (
+        "the HSN is slower than the dense MLP already at T = 0, the fewest steps measured, at both batch sizes")
 
 
 def test_tables(cfg, results):

@@ -57,7 +57,9 @@ def test_plot_conventions(comp):
 
     fig = figures.plot_conventions(counts.table_2_2(comp))
     ax = fig.axes[0]
-    assert len(ax.patches) == 3 * 6  # three models x six conventions
+    dots = [c for c in ax.collections if len(c.get_offsets()) == 3]  # one dot per model
+    assert len(dots) == 6  # six conventions
+    assert all("\n" in t.get_text() or len(t.get_text()) <= 10 for t in ax.get_xticklabels())  # wrapped names
     plt.close(fig)
 
 

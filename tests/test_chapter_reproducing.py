@@ -158,6 +158,14 @@ def test_goals_table_says_met_missed_by_how_much_or_not_measured(tmp_path):
     assert t.loc["batched speed-up, Dense MLP, 20 members", "target"] == "≥ 10×"
     assert t.loc["cold make book", "state"] == "met"
     assert t.loc["make test", "measured"] == "not measured"
+    # A GPU lease times the plan and the sections only: the cold-book goal stays unmeasured, with that part
+    cold = [{"goal": "cold make book, environment present", "target": 400.0, "unit": "s", "value": None,
+             "met": None}]
+    part = reports.goals_table({"goals": cold, "book": {"cold": {"seconds": 159.91, "html": "not timed"}}})
+    assert part["measured"].iloc[0] == "not measured (without the HTML step: 160 s)"
+    assert part["state"].iloc[0] == "not measured"
+    assert reports.goals_table({"goals": cold, "book": {"cold": {"seconds": 300.0}}})["measured"].iloc[0] == \
+        "not measured"  # a whole build's time would have been the goal's value
     # A direction recorded in the report wins over the one read off the goal's name.
     up = {"goal": "members per second", "target": 100.0, "unit": "x", "value": 50.0, "met": False,
           "lower_is_better": False}
@@ -208,7 +216,7 @@ def test_profile_throughput_and_plan_are_quoted_from_the_report(tmp_path):
     assert list(reports.plan_table(PROFILED).share_pct) == [80.0, 20.0]
     text, frames = facts.timings(PROFILED, tmp_path / "bench.json")
     assert "35% for the Dense MLP" in text.text and "tab-rep-profile" in text.text
-    assert "20.0 members per second here (8 stacks of at most 160 members on 2 processes" in text.text
+    assert "20.0 members per second here (8 stacks, stack size limit 160, on 2 processes" in text.text
     assert "150 s" in text.text and "HSN big on sine" in text.text and "tab-rep-plan" in text.text
     assert {"throughput", "profile", "plan"} <= set(frames)
     # An older report without these parts shows none of them.

@@ -72,10 +72,10 @@ def _lv(name, plain, supports, unlike="", **options) -> Level:
 
 HSN_AXES = (
     Axis("dg", "DG mask", "hsn", ("learned sparse input projection", "with 5% density"), (
-        _lv("drawn", "the 5% DG mask as drawn", unlike="a DG mask other than as drawn", supports="the note's only rule is a 5% density; its Table 3.3 counts 5 DG nonzeros, which "
+        _lv("drawn", "the 5% DG mask as drawn", unlike="a DG mask other than as drawn", supports="the note's only rule is a 5% density; its §3.3 table counts 5 DG nonzeros, which "
                      "one Bernoulli draw on 64 slots gives (mean 3.2)", dg_min_inputs=0),
         _lv("min1", "one input per DG unit", unlike="a DG mask other than one input per unit", supports="silent on DG units left without input; one input per unit gives at least 32 "
-                    "nonzeros, against the 5 of Table 3.3", dg_min_inputs=1),
+                    "nonzeros, against the 5 of its §3.3 table", dg_min_inputs=1),
         _lv("init", "the DG mask at the start only", unlike="a DG mask other than at the start only", supports="the 897 / 865 counts count all of W_dg: a mask applied when the "
                     "weights are drawn and then not enforced makes every entry learned", dg_mask="init"),
         _lv("dense", "no DG mask", unlike="a DG mask", supports="the 897 / 865 counts count all of W_dg: a mask never enforced is a dense, "

@@ -26,7 +26,7 @@ from ...readings import AXIS, NAMED
 from ...specurve import CLASSIFICATION, CurveClaim
 
 #: Note cells behind each claim (one reported value is one cell, however often cited).
-T21 = "Table 2.1"
+T21 = "§2.1 table"  # the note numbers sections, not tables
 
 
 def _cell(task: str, model: str) -> str:

@@ -18,7 +18,7 @@ from ... import verdicts as V
 from ...ledger import ARITH, row
 from ...models import CEN_NOTE, DENSE
 
-T22, T33 = "Table 2.2", "Table 3.3"
+T22, T33 = "§2.2 table", "§3.3 table"  # the note numbers sections, not tables
 
 
 def _exact(ok: bool) -> str:
@@ -70,17 +70,17 @@ def count_claims() -> list[dict]:
                     note.CEN_REDUCTION, cen_f, test=ARITH, verdict=v,
                     source=f"{T22}: CEN; section 3.2: 8.6x", why=q or f"{cen['learned_size']} learned."))
     rows += [
-        row("P7-table33-dense", "Table 3.3's dense column sums to 4,417", t33["Total"]["dense"], dense_col,
+        row("P7-table33-dense", "the §3.3 table's dense column sums to 4,417", t33["Total"]["dense"], dense_col,
             test=ARITH, verdict=_exact(dense_col == t33["Total"]["dense"]), source=f"{T33}: dense column",
             why=f"the column sums to {dense_col}."),
-        row("P8-table33-hsn", "Table 3.3's HSN column sums to 897", t33["Total"]["hsn"], hsn_col, test=ARITH,
+        row("P8-table33-hsn", "the §3.3 table's HSN column sums to 897", t33["Total"]["hsn"], hsn_col, test=ARITH,
             verdict=_exact(hsn_col == t33["Total"]["hsn"]), source=f"{T33}: HSN column",
             why=f"the column sums to {hsn_col}, not {t33['Total']['hsn']}."),
     ]
     factors = {k: t33[k]["dense"] / t33[k]["hsn"] for k in t33}
     judged = {k: V.judge_factor(t33[k]["saving"], f) for k, f in factors.items()}
     bad = [k for k, (vv, _) in judged.items() if vv != V.HOLDS]
-    rows.append(row("P9-table33-factors", "Table 3.3's saving factors follow from its entries",
+    rows.append(row("P9-table33-factors", "the §3.3 table's saving factors follow from its entries",
                     " / ".join(str(t33[k]["saving"]) for k in t33), factors["Total"], test=ARITH,
                     verdict=V.CONTRADICTED if bad else V.HOLDS, source=f"{T33}: savings",
                     why="factors from the table's entries: " + ", ".join(f"{f:.2g}" for f in factors.values())
@@ -88,7 +88,7 @@ def count_claims() -> list[dict]:
     rows.append(row("P10-nnzG", "the Kronecker graph has 97 (text) / 256 (table) nonzeros",
                     f"{note.GRAPH_NNZ_TEXT} / {note.GRAPH_NNZ_TABLE}", g["nnz"], test="count of G's nonzeros",
                     verdict=_exact(g["nnz"] in (note.GRAPH_NNZ_TEXT, note.GRAPH_NNZ_TABLE)),
-                    source="section 3.3: 97; Table 3.3: nnz(G)",
+                    source="§3.3 text: 97; §3.3 table: nnz(G)",
                     why=f"the Kronecker power of [[1,1],[1,0]] on {h.h_ca3} nodes has {g['nnz']:.0f} nonzeros."))
     c = V.judge_count(t33["Input->hidden"]["hsn"], slots, h.dg_density)
     rows.append(row("P11-nnzWdg", "the DG projection has 5 nonzeros", t33["Input->hidden"]["hsn"], c["mean"],

@@ -51,7 +51,7 @@ SETTINGS = settings("epochs-scale", "lr-lo", "lr-hi", "rep-radius", "nf-acc", "n
 KEYS = Keys(
     facts=("show-seed", "n-train", "n-val", "n-test", "batch", "epochs-cls", "epochs-reg", "epochs-scale",
            "lr-lo", "lr-hi", "cen-widths", "n-seeds", "cen-hmax", "n-tasks", "n-models", "note-h",
-           "note-h-circles", "rep-radius",
+           "note-h-circles", "rep-radius", "wide", "margin-acc", "margin-r2-pct",
            "dense-cls-maxgap", "dense-sine", "note-dense-sine", "dense-sine-ratio", "dense-sine-noisy",
            "dense-sine-ratio-noisy",
            "lit-cls-min", "lit-cls-max", "note-hsn-cls-min", "note-hsn-cls-max", "lit-best-seed",

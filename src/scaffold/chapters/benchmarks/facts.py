@@ -47,7 +47,10 @@ def protocol_facts(cfg) -> dict:
             "n-models": len(experiments.CORE_MODELS),
             "note-h": ", ".join(f"{note.CEN_BEST_H[t]} on {task_title(t)}" for t in NOTE_TASKS),
             "note-h-circles": note.CEN_BEST_H["circles"],
-            "rep-radius": dict(experiments.HSN_REPAIRED.options)["spectral_radius"]}
+            "rep-radius": dict(experiments.HSN_REPAIRED.options)["spectral_radius"],
+            # the rulebook's bound on a single run's spread (verdicts.WIDE margins) and its margins
+            "wide": verdicts.WIDE, "margin-acc": f"{verdicts.MARGIN_ACC:g}",
+            "margin-r2-pct": f"{100 * verdicts.MARGIN_R2:g}"}
 
 
 def table_facts(long: pd.DataFrame, rows: pd.DataFrame, selected: pd.DataFrame) -> dict:

@@ -57,8 +57,10 @@ def graph_variants(rows: pd.DataFrame) -> pd.DataFrame:
 
     - "better": that claim holds;
     - "worse": "the variant matches the fixed graph" is contradicted (worse beyond the margin);
-    - "no worse": it holds (the variant is at most a margin worse);
-    - "inconclusive": neither.
+    - "equivalent": the two differ by less than the margin either way (the interval lies inside
+      it: "the variant beats the fixed graph" is contradicted, the match holds);
+    - "no worse": the match holds but the variant may still be better by a margin;
+    - "inconclusive": none of these.
     """
     table = verdicts.paired_table(rows, graph_models()["fixed"].label, ("task",))
     table["verdict"] = [verdicts.judge(r, GRAPH_CLAIM) for _, r in table.iterrows()]
@@ -67,8 +69,13 @@ def graph_variants(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def outcome(c) -> str:
-    """"better", "worse", "no worse" or "inconclusive" for a comparison (see :func:`graph_variants`)."""
-    if verdicts.judge(c, GRAPH_CLAIM) == verdicts.HOLDS:
+    """"better", "worse", "equivalent", "no worse" or "inconclusive" for a comparison (see
+    :func:`graph_variants`)."""
+    beats, matches = verdicts.judge(c, GRAPH_CLAIM), verdicts.judge(c, "noninferior")
+    if beats == verdicts.HOLDS:
         return "better"
-    return {verdicts.CONTRADICTED: "worse", verdicts.HOLDS: "no worse"}.get(
-        verdicts.judge(c, "noninferior"), "inconclusive")
+    if matches == verdicts.CONTRADICTED:
+        return "worse"
+    if matches == verdicts.HOLDS:
+        return "equivalent" if beats == verdicts.CONTRADICTED else "no worse"
+    return "inconclusive"

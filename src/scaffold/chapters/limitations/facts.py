@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ... import params, verdicts
+from ... import fmt, params, verdicts
 from ...data import make_dataset, task_title
 from ...experiments import DENSE
 from ...latency import SPARSE_BATCH, crossover
@@ -67,13 +67,17 @@ def cost_facts(cfg, lat: pd.DataFrame, sp: pd.DataFrame) -> dict:
 
 def first_slower(ratio: pd.Series, small: int, large: int) -> str:
     """The first T at which the HSN is slower than the dense MLP, at each batch size, as a clause."""
-    def first(b):
-        slower = sorted(int(T) for (bb, T), r in ratio.items() if bb == b and r > 1.0)
-        return f"T = {slower[0]}" if slower else "no T measured"
-    a, b = first(small), first(large)
+    def when(b):
+        ts = sorted(int(T) for (bb, T) in ratio.index if bb == b)
+        slower = [T for T in ts if ratio[(b, T)] > 1.0]
+        if not slower:
+            return "at no T measured"
+        return f"already at T = {slower[0]}, the fewest steps measured" if slower[0] == ts[0] else \
+            f"first at T = {slower[0]}"
+    a, b = when(small), when(large)
     if a == b:
-        return f"it is first slower than the dense MLP at {a}, at both batch sizes"
-    return f"it is first slower than the dense MLP at {a} (batch {small}) and at {b} (batch {large})"
+        return f"the HSN is slower than the dense MLP {a}, at both batch sizes"
+    return f"the HSN is slower than the dense MLP {a} at batch {small} and {b} at batch {large}"
 
 
 def sparse_facts(sp: pd.DataFrame) -> dict:
@@ -136,9 +140,10 @@ def graph_facts(cfg, gains: pd.DataFrame, sel: pd.DataFrame) -> dict:
 
 
 def outcomes_sentence(outcomes: pd.Series) -> str:
-    """'2 beat it, none is worse beyond the margin, 9 are within its margin (...) and 1 is
-    inconclusive': the rulebook's outcomes counted (see :func:`.compare.graph_variants`).  A
-    variant "within its margin" may have the higher mean: the words must not say it is worse."""
+    """'2 beat it, none is worse beyond the margin, 9 are within the margin of it either way (...)
+    and 1 is inconclusive (...)': the outcomes of :func:`.compare.graph_variants` counted, in the
+    table's verdict words where they differ.  "No worse" (may still be better) is said only
+    where it occurs."""
     k = outcomes.value_counts()
 
     def n(word):
@@ -146,10 +151,13 @@ def outcomes_sentence(outcomes: pd.Series) -> str:
 
     def verb(m, one, many):
         return f"{'none' if m == 0 else 'one' if m == 1 else m} {many if m > 1 else one}"
-    return (f"{verb(n('better'), 'beats it', 'beat it')}, {verb(n('worse'), 'is', 'are')} worse beyond "
-            f"the margin, {verb(n('no worse'), 'is', 'are')} within its margin (no worse by more than "
-            f"the margin, not shown better) and "
-            f"{verb(n('inconclusive'), 'is', 'are')} inconclusive")
+    parts = [verb(n("better"), "beats it", "beat it"), f"{verb(n('worse'), 'is', 'are')} worse beyond the margin",
+             f"{verb(n('equivalent'), 'is', 'are')} within the margin of it either way (the table's "
+             f"\u201c{verdicts.CONTRADICTED}\u201d: any gain is too small to matter)"]
+    if n("no worse"):
+        parts.append(f"{verb(n('no worse'), 'is', 'are')} no worse by more than the margin but may be better")
+    parts.append(f"{verb(n('inconclusive'), 'is', 'are')} inconclusive (the table's \u201c{verdicts.UNSUPPORTED}\u201d)")
+    return fmt.listed(parts)
 
 
 def sine_facts(gains: pd.DataFrame, sel: pd.DataFrame) -> dict:

@@ -79,7 +79,7 @@ def dimension(params: pd.DataFrame, sel: pd.DataFrame, metric: str = "test_metri
         if (g["learned_size"] != g["learned_nnz"]).any():
             a.loglog(g["embed_dim"], g["learned_size"], ls="--", marker=lk.marker, color=lk.color,
                      mfc="none", label=f"{m}, tensor sizes")
-    a.set(xlabel="input dimension d", ylabel="learned parameters (nonzeros)")
+    a.set(xlabel="input dimension d", ylabel="learned parameters")
     s = summarize(sel, ["role", "embed_dim"], metric)
     for m, g in s.groupby("role", sort=False):
         g = g.sort_values("embed_dim")

@@ -45,6 +45,12 @@ class Markdown:
         return {"text/markdown": self.text, "text/plain": self.text}
 
 
+#: What the throughput tables' stack size limit means (scaffold.sweep.make_stacks groups jobs,
+#: it never splits one).
+UNSPLIT = ("The limit groups jobs (one reading's seeds \u00d7 learning rates) into stacks and never "
+           "splits one: a job larger than the limit is a stack of its own.")
+
+
 def ref(key: str) -> str:
     """A numbered reference to the page's table ``key``."""
     return f"{{numref}}`tab-{PREFIX}-{key}`"
@@ -175,10 +181,10 @@ def throughput_paragraph(report: dict):
             else "HSN readings of the multiverse's phase 1, seeds and learning rates, on moons")
     text = (f"**Throughput.** With {fmt.int_(members)} members ({what}), the engine trains "
             f"{tables.number(best.members_per_s)} members per second here "
-            f"({count(int(best.stacks), 'stack')} of at most {fmt.int_(best.max_members)} members on "
+            f"({count(int(best.stacks), 'stack')}, stack size limit {fmt.int_(best.max_members)}, on "
             f"{count(int(best.n_jobs), 'process', 'processes')}; {ref('throughput')}).\n\n"
             + placed("throughput", "Members trained per second at 1,000+ members"
-                     + (", by stack size limit." if thr["max_members"].nunique() > 1 else ".")))
+                     + (", by stack size limit. " if thr["max_members"].nunique() > 1 else ". ") + UNSPLIT))
     return text, {"throughput": thr}
 
 
@@ -277,7 +283,8 @@ def what_was_measured(record: dict) -> str:
     where = _repo_path(record["file"])
     return (f"These figures were measured on an {record.get('gpu', 'unnamed GPU')} with "
             f"{count(int(record.get('threads', 0)), 'CPU thread')}, torch {record.get('torch')} and "
-            f"Python {record.get('python')}, on {record.get('date', 'an unrecorded date')}, and are recorded "
+            f"Python {record.get('python')} (that machine's own, not this book's pins), on "
+            f"{record.get('date', 'an unrecorded date')}, and are recorded "
             f"in `{where}`: they are not re-measured when this book is built, because a reader's "
             "machine has no such GPU.")
 
@@ -302,7 +309,7 @@ def recorded(record: dict | None, earlier: dict | None = None) -> tuple[Markdown
               if record.get(name.removeprefix("gpu-"))}
     captions = {"gpu-goals": "The speed targets on the GPU machine.",
                 "gpu-ensemble": "Stacked, vmap and one-by-one training on the GPU.",
-                "gpu-throughput": "Members per second on the GPU, by stack size limit."}
+                "gpu-throughput": "Members per second on the GPU, by stack size limit. " + UNSPLIT}
     parts += [(placed(name, captions[name]), {name: frame}) for name, frame in frames.items()]
     return passage(parts, provenance.data_links(Path(record["file"])).markdown())
 
