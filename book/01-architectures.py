@@ -23,7 +23,7 @@
 # and their tensors.
 #
 # **In short.** Read literally, the HSN has two defects that have nothing to do with its idea: its
-# DG mask, drawn as it falls at a few percent density on one or two input coordinates, leaves most
+# DG mask, drawn at random at a few percent density over one or two input coordinates, leaves most
 # DG units without any input ({numref}`fig-arch-masks`), and its Kronecker graph, left as 0/1
 # entries, has spectral radius {glue:text}`arch-g-radius` at {glue:text}`arch-g-n` nodes, so
 # $\tanh$ saturates unless the input enters at every step. The book therefore carries two named
@@ -168,7 +168,7 @@ publish_page(architectures.page(cfg), "arch");
 #
 # Both the CEN expander and the HSN's DG projection are masked at {glue:text}`arch-cen-density`% density.
 # The note motivates this with granule cells that have about {glue:text}`arch-note-active` active inputs
-# (reported) out of thousands, but the note's inputs
+# out of thousands (the note's figure), but the note's inputs
 # have only one or two coordinates. A unit sees each coordinate with probability $p$, so it has
 # no input at all with probability $(1-p)^d$, and the whole DG layer of $h_{\text{dg}}$ units is
 # empty with probability $(1-p)^{d\, h_{\text{dg}}}$. We drew the masks exactly as the models do, for
@@ -213,7 +213,7 @@ publish_page(architectures.page(cfg), "arch");
 # ## Two readings of the HSN
 #
 # Read in its most literal way, the HSN has two defects that have nothing to do with the idea it
-# is meant to test. First, the DG mask described above, drawn as it falls, starves the network of
+# is meant to test. First, the DG mask described above, drawn at random, starves the network of
 # its input. Second, a graph left as 0/1 entries has spectral radius
 # {glue:text}`arch-g-radius` at {glue:text}`arch-g-n` nodes: each multiplication by $G$ can
 # amplify the state by that factor, and $\tanh$ then clips it to $\pm 1$ unless the input is fed
@@ -221,7 +221,7 @@ publish_page(architectures.page(cfg), "arch");
 #
 # - **HSN (literal)**: the most literal reading of the note's words (Bernoulli DG mask at
 #   {glue:text}`arch-hsn-density`%, the Kronecker graph as 0/1 entries, fixed, the input entering
-#   CA3 once). The note does not say these choices, it only leaves them open
+#   CA3 once). The note does not make these choices; it leaves them open
 #   ({numref}`tab-arch-ambiguities`).
 # - **HSN (repaired)**: the smallest changes we found that let it train: every DG unit gets at least
 #   {glue:text}`arch-rep-min-inputs` input, and $G$ is rescaled to spectral radius

@@ -113,7 +113,7 @@ def test_a_model_that_never_trains_judges_nothing_whatever_its_spread():
 
 def test_words_and_formatting():
     assert facts.misses_sentence(0, 0) == "No reported value falls outside that range where the range can judge it."
-    assert "in one cell and below it in 3 cells" in facts.misses_sentence(1, 3)
+    assert "ours is better than it in one cell and worse in 3 cells" in facts.misses_sentence(1, 3)
     assert reported.fmt_ci(0.96875, 0.95, 0.98) == "0.969 [0.950, 0.980]"
     assert reported.fmt_ci(0.5, np.nan, np.nan) == "0.500"
     assert reported.fmt_ci(np.nan, 0, 1) == ""

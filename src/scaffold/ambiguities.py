@@ -36,7 +36,8 @@ def ambiguity_table() -> pd.DataFrame:
         ("Data", "Noise levels", "only moons are called noisy; no levels given",
          f"swiss roll {d['swiss_noise']}, circles {d['circles_noise']} (factor {d['circles_factor']}), "
          f"moons {d['moons_noise']}, sine {d['sine_noise']}",
-         "common sklearn settings; they set the ceiling accuracy, so the benchmark section varies them"),
+         "common sklearn settings; they set the ceiling accuracy, so the audit varies the swiss roll's and "
+         "the sine's (rows below)"),
         ("Data", "Test set", "the validation set both picks the learning rate and is reported",
          f"a third, untouched split of {n['n_test']} points is added; validation only picks the learning rate",
          "a score used for selection is optimistically biased"),
@@ -63,15 +64,14 @@ def ambiguity_table() -> pd.DataFrame:
          "every width is reported; a best width is chosen on validation, like the learning rate",
          "picking the width on the reported score would bias it"),
         ("HSN", "DG mask: fixed or learned", "'learned sparse projection with 5% density'",
-         f"Bernoulli({h.dg_density}) mask, fixed; the weights under it are learned",
+         "a mask fixed once drawn (how it is drawn: the row \u201cDG mask\u201d below); the weights under it "
+         "are learned",
          "the mask itself cannot be learned by gradient descent"),
         ("HSN", "DG activation and bias", "not stated", "ReLU with a learned bias",
          "a sparse code needs a rectifying nonlinearity"),
-        ("HSN", "Bridge DG to CA3", f"never defined, but table 3.3 counts {note.BRIDGE_TABLE} for it",
+        ("HSN", "Bridge DG to CA3", f"never defined, but its \u00a73.3 table counts {note.BRIDGE_TABLE} for it",
          f"a learned dense {h.h_dg}x{h.h_ca3} map with bias",
          f"the DG has {h.h_dg} units, CA3 {h.h_ca3}: something must connect them"),
-        ("HSN", "G learned or fixed", "fixed in the text; 897 only adds up if G counts as learned",
-         "fixed; a learned-G control is run", "the text says fixed three times"),
         ("HSN", "Readout state", "not stated", f"the state after T = {h.T} steps", "the 'settled' state"),
         ("HSN", "Parameter formula", "nnz(W_dg) + nnz(G) + h_ca3 + o",
          "counted under four conventions in the parameter section",
@@ -101,5 +101,5 @@ def reading_rows() -> list[tuple]:
                           for lv, lit in zip(g["level"], g["literal"]))
         why = "; ".join(f"{lv}: {s}" for lv, s in zip(g["level"], g["what supports it"]))
         rows.append((part, question, plain(g["the note says"].iloc[0]),
-                     f"every level is run ({names}); see the audit", why))
+                     f"every level is run: {names}; see the audit", why))
     return rows

@@ -249,9 +249,9 @@ def diameter_summary(sizes=(4, 16, 64, 256, 1024)) -> dict:
     d0 = next(iter(at.values()))
     sizes_txt = f"{min(at):,} to {max(at):,} nodes"
     if constant:
-        text = (f"The diameter is {d0:.0f} at every size from {sizes_txt}: node 0 links to every node (a hub), "
-                "so the diameter stays within log2(n), as the note says; it is even smaller than that: "
-                "constant, where the note's word suggests growth like log n.")
+        text = (f"The diameter is {d0:.0f} at every size from {sizes_txt}: node 0 links to every node (a hub). "
+                "So it is within log2(n), as the note says, but it does not grow with n at all, where the "
+                "note's wording (a logarithmic diameter) suggests growth like log n.")
     else:
         text = "The diameter at " + ", ".join(f"{n:,} nodes is {d:.0f}" for n, d in at.items()) + (
             ", within log2(n)." if within else ", beyond log2(n).")

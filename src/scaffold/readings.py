@@ -92,8 +92,9 @@ HSN_AXES = (
     ), literal="raw"),
     Axis("learnG", "G learned", "hsn", ("fixed Kronecker graph", "897 learned parameters"), (
         _lv("fixed", "G fixed", supports="the note calls the graph fixed, again and again", graph_mode="fixed"),
-        _lv("learned", "G learned from its Kronecker start", supports="the 897 count only adds up with G's 256 "
-                       "entries learned: learned on G's nonzeros, starting from the Kronecker graph",
+        _lv("learned", "G learned from its Kronecker start", supports="the 897 count only adds up if all 256 "
+                       "entries of G count as learned; this level learns G on its nonzero positions, starting "
+                       "from the Kronecker graph",
             graph_mode="learned"),
     ), literal="fixed"),
     Axis("input", "Input to CA3", "hsn", ("circulates this code for 5 iterations",), (

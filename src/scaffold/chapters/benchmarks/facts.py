@@ -7,11 +7,11 @@ import pandas as pd
 
 from ... import experiments, note, stats, verdicts
 from ...curves import curve_band, late_change, selected_curves, settles_below
-from ...data import NOTE_TASKS, make_dataset, task_title
+from ...data import NOTE_TASKS, TASKS, make_dataset, task_title
 from ...runtime import provenance
 from ...fmt import count
 from ...runtime.tables import number
-from ...train import TrainConfig
+from ...train import TrainConfig, higher_is_better
 from .reported import NEVER_TRAINS, cell
 
 CLS_TASKS = [t for t in NOTE_TASKS if t != "sine"]
@@ -64,7 +64,10 @@ def table_facts(long: pd.DataFrame, rows: pd.DataFrame, selected: pd.DataFrame) 
     values = int(val[["task", "note_column"]].drop_duplicates().shape[0])
     f["inside-sentence"] = inside_sentence(inside, len(val), values, wide, broken)
     out = val[val["verdict"] == verdicts.CONTRADICTED]
-    f["misses"] = misses_sentence(int((out["side"] == "ours above").sum()), int((out["side"] == "ours below").sum()))
+    # "above" is better for accuracy and worse for an MSE: the sentence says better or worse
+    up = out["task"].map(lambda t: higher_is_better(TASKS[t][0]))
+    better = int(((out["side"] == "ours above") == up).sum())
+    f["misses"] = misses_sentence(better, len(out) - better)
     return f
 
 
@@ -162,10 +165,11 @@ def inside_sentence(k: int, n: int, values: int, wide: int = 0, broken: int = 0)
             f"validation run of ours would fall.{judged}")
 
 
-def misses_sentence(above: int, below: int) -> str:
-    """Where the reported values outside our one-run range lie, as a sentence."""
-    if above + below == 0:
+def misses_sentence(better: int, worse: int) -> str:
+    """Where the reported values outside our one-run range lie, as a sentence: ours better or worse
+    (higher accuracy, lower MSE is better)."""
+    if better + worse == 0:
         return "No reported value falls outside that range where the range can judge it."
-    return (f"Where a reported value lies outside one run's range ({verdicts.CONTRADICTED}), ours lies above it in "
-            f"{count(above, 'cell')} and below it in {count(below, 'cell')}.")
+    return (f"Where a reported value lies outside one run's range ({verdicts.CONTRADICTED}), ours is better than "
+            f"it in {count(better, 'cell')} and worse in {count(worse, 'cell')} (higher accuracy, lower MSE).")
 
