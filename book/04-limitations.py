@@ -216,9 +216,9 @@ publish_page(limitations.page(cfg), "lim");
 # :name: tab-lim-graphs
 # :figclass: table
 #
-# Test score per task and graph variant (mean over seeds, 95% bootstrap interval), with the
-# paired gain over the fixed graph, its 95% interval, and the rulebook's verdict on "the
-# variant beats the fixed graph". {glue:md}`lim-data-graphs:myst`
+# Per task and graph variant: the rulebook's verdict on "the variant beats the fixed graph", the
+# paired gain over the fixed graph with its 95% interval, and the test score (mean over seeds,
+# 95% bootstrap interval). {glue:md}`lim-data-graphs:myst`
 # ```
 
 # %% [markdown]

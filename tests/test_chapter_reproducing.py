@@ -216,7 +216,7 @@ def test_profile_throughput_and_plan_are_quoted_from_the_report(tmp_path):
     assert list(reports.plan_table(PROFILED).share_pct) == [80.0, 20.0]
     text, frames = facts.timings(PROFILED, tmp_path / "bench.json")
     assert "35% for the Dense MLP" in text.text and "tab-rep-profile" in text.text
-    assert "20.0 members per second here (8 stacks, stack size limit 160, on 2 processes" in text.text
+    assert "20 members per second here (8 stacks, stack size limit 160, on 2 processes" in text.text
     assert "150 s" in text.text and "HSN big on sine" in text.text and "tab-rep-plan" in text.text
     assert {"throughput", "profile", "plan"} <= set(frames)
     # An older report without these parts shows none of them.
@@ -283,8 +283,8 @@ def test_the_newest_gpu_record_is_shown_beside_the_one_before_it(tmp_path):
     assert [r["date"] for r in reproducing.load_records(tmp_path)] == ["2026-11-28", "2026-12-04"]
     text = reproducing.page(None, bench=tmp_path / "missing.json", records=tmp_path).facts["gpu"].text
     assert "ratio of 75×" in text and "without the replay it took 6.00 s (300×)" in text
-    assert "The record before it, of 2026-11-28, made before the replay, without graphs, had 15.0 s against a floor of 0.0200 s (750×)." in text
-    assert "took 160 s from an empty cache, of which 50.0 s trained" in text
+    assert "The record before it, of 2026-11-28, made before the replay, without graphs, had 15 s against a floor of 0.0200 s (750×)." in text
+    assert "took 160 s from an empty cache, of which 50 s trained" in text
     assert "of 2026-11-28, timed the whole `make book`, its HTML step included: 238 s." in text
     assert "`make -j2 notebooks`" in text and "The HTML step was not timed there" in text
     # Alone, a record quotes nothing before it.

@@ -112,3 +112,9 @@ def test_numpy_bools_read_yes_and_no():
     assert fmt.num(np.True_) == "yes" and fmt.num(np.False_) == "no"
     from scaffold.runtime import tables
     assert tables.number(np.bool_(True)) == "yes"
+
+
+def test_a_count_stored_as_a_float_reads_whole():
+    # counts in a column that also holds expected (fractional) counts are floats: 81.0 reads 81
+    assert fmt.num(81.0) == "81" and fmt.num(51.3) == "51.3" and fmt.num(1.0) == "1.00"
+    assert fmt.num(10.0) == "10" and fmt.num(9.0) == "9.00"  # below 10 the digits say the precision

@@ -91,8 +91,8 @@ def sci(x, digits: int = 2) -> str:
 def num(x, digits: int = 3) -> str:
     """A number to ``digits`` significant digits, as every page prints it.
 
-    Integers (and floats of 10**digits or more) are written whole with thousands
-    separators; magnitudes below 0.001 in :func:`sci`; zero as ``0``; booleans
+    Integers (and floats of 10**digits or more, or whole floats of 10 or more) are written
+    whole with thousands separators; magnitudes below 0.001 in :func:`sci`; zero as ``0``; booleans
     as ``yes``/``no``.
     """
     if missing(x):
@@ -106,8 +106,8 @@ def num(x, digits: int = 3) -> str:
         return _inf(x)
     if x == 0:
         return "0"
-    if abs(x) >= 10 ** digits:
-        return int_(x)
+    if abs(x) >= 10 ** digits or (abs(x) >= 10 and x.is_integer()):
+        return int_(x)  # a count stored as a float (NaN elsewhere in its column) reads 81, not 81.0
     if abs(x) < 1e-3:
         return sci(x, digits)
     text = f"{x:#.{digits}g}"
