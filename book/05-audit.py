@@ -169,8 +169,10 @@ display(Markdown(pg.facts["design"]))
 # :figclass: table
 # :name: tab-audit-switching
 #
-# The effect of switching one axis alone on each claim's difference (mean over the other axes'
-# combinations, 95% paired-t interval over seeds), and how often that switch flips the verdict.
+# Switching one axis alone, from one level to another, on each claim: how often that switch flips
+# the verdict (the share of pairs of readings differing in that axis alone, between those two
+# levels; it *decides* the claim at {glue:text}`audit-decides-pct`% or more), and its effect on
+# the claim's difference (mean over the other axes' combinations, 95% paired-t interval over seeds).
 # ```
 #
 # ## The tradeoff itself: learned parameters against score
@@ -182,7 +184,8 @@ display(Markdown(pg.facts["design"]))
 # ```{glue:figure} fig-audit-frontier
 # :name: fig-audit-frontier
 #
-# Test score against learned parameters (log scale), one panel per task: dense MLPs of widths 4 to
+# Test score (accuracy; on sine, the test MSE, where lower is better) against learned parameters
+# (log scale), one panel per task: dense MLPs of widths 4 to
 # 64 (per-seed points and their mean), the CEN at its widths, the HSN under every reading that
 # trains, and its T = 0 and random-graph controls (`frontier.csv`).
 # ```
@@ -190,7 +193,11 @@ display(Markdown(pg.facts["design"]))
 # ```{glue:figure} fig-audit-heatmap
 # :name: fig-audit-heatmap
 #
-# The HSN minus the dense MLP by reading and task, in units of the rulebook's margin.
+# The HSN minus the dense MLP by reading (rows, named by the levels where each departs from the
+# literal reading) and task (columns). Colour is in units of the rulebook's margin
+# ({glue:text}`audit-margin-acc` accuracy, or {glue:text}`audit-margin-r2-pct`% of the targets'
+# variance on sine); the cells give the mean difference in test accuracy (as a fraction: 0.01 is
+# one point) and, on sine, the ratio of the mean test MSEs.
 # ```
 #
 # ## Every model and control against the dense MLP

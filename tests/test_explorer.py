@@ -65,6 +65,7 @@ def test_data_has_every_axis_level_and_codes_rows_by_level():
     assert sum(r["c"] for r in curve["rows"]) == 1 and sum(r["d"] for r in curve["rows"]) == 2
     assert d["readings"][0]["why"] == "constant predictor"
     assert d["presets"]["most likely given the note"] == {"dg": "min1", "G": "r0.9"}
+    assert d["start"] == "most likely given the note"  # it opens there, not on the literal reading
 
 
 def test_html_is_self_contained_and_small():
@@ -93,7 +94,7 @@ def test_works_without_readings_or_flags(missing):
     long, curves, readings = synthetic()
     if missing == "readings":
         d = E.data(long, curves, None)
-        assert d["readings"] == [] and "most likely given the note" not in d["presets"]
+        assert d["readings"] == [] and "most likely given the note" not in d["presets"] and d["start"] is None
     else:
         d = E.data(long, curves.drop(columns=["degenerate", "consistent", "margin"]), readings)
         assert d["curves"][0]["margin"] is None and not any(r["c"] for r in d["curves"][0]["rows"])

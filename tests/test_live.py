@@ -197,6 +197,11 @@ def test_forest_rows_read_in_words_and_keep_their_model_looks():
     assert model_words(coded) == ("HSN T=2: one input per DG unit, G rescaled to radius 0.9, "
                                   "the input entering every step")
     assert model_words("HSN (repaired)") == "HSN (repaired)"
+    from scaffold.runtime.frontier_fig import near_repaired_words
+    assert near_repaired_words("HSN [dg=min1 G=r0.9 learnG=fixed input=every act=tanh]") == \
+        "HSN (repaired), the input entering every step"  # the repaired reading but for one axis
+    two_off = "HSN [dg=drawn G=r0.9 learnG=fixed input=every act=tanh]"
+    assert near_repaired_words(two_off) == model_words(two_off)  # two axes off: the levels in words
     assert model_words("HSN [size=3]") == "HSN [size=3]"  # not a reading code: left as it is
     models = ["Dense MLP", coded, *(coded.replace("T=2", f"T={t}") for t in (1, 3, 4, 5, 6))]
     df = pd.DataFrame([dict(task="moons", model=m, diff=0.1, lo=0.0, hi=0.2) for m in models])

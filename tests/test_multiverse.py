@@ -150,6 +150,13 @@ def test_curve_finds_the_deciding_axis(quick):
     assert list(cv["gain"]) == sorted(cv["gain"])
     sw = S.switching(long, S.CLAIM["matches-moons"]).set_index("axis")
     assert sw.loc["dg"]["decides"].any()
+    # the flip rate is the switch's own, not its axis's largest: only a switch to or from "drawn" flips
+    dg = sw.loc[["dg"]]
+    to_drawn = (dg["level_from"] == "drawn") | (dg["level_to"] == "drawn")
+    assert (dg.loc[to_drawn, "flip_rate"] == 1.0).all() and dg.loc[to_drawn, "decides"].all()
+    assert (dg.loc[~to_drawn, "flip_rate"] == 0.0).all() and not dg.loc[~to_drawn, "decides"].any()
+    assert (~to_drawn).any()  # the fake has a switch between two levels that both train
+    assert (sw.drop(index="dg")["flip_rate"] == 0.0).all()  # no other axis changes a verdict
     flags = pd.DataFrame({"reading": [f"dg={d} G={g}" for d, g in [("x", "y")]], "degenerate": [False],
                           "consistent": [False], "ruled_out": [False]})
     cv = S.annotate(cv, flags, None, "moons")

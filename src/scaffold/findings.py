@@ -219,9 +219,9 @@ def _failures(curves: pd.DataFrame | None, cid: str, names: tuple) -> str:
     who = fmt.listed([f"the {name} never trained in {k} of {n} runs" for name, k in zip(names, (k_a, k_b)) if k])
     rest = float(c["gain_trained"].median())
     if abs(rest) <= V.MARGIN_ACC:
-        return f", but only because {who} (where both trained, the difference is within the margin)"
+        return f", mostly because {who} (where both trained, the median difference is within the margin)"
     where = "ahead" if rest > 0 else "behind"
-    return f", partly because {who} (where both trained, {where} by {_points(rest)})"
+    return f", partly because {who} (where both trained, {where} by {_points(rest)} in the median)"
 
 
 def _held_under(rows: pd.DataFrame, cid: str) -> tuple[int, int]:

@@ -166,12 +166,14 @@ def switching(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
     """Per axis and pair of its levels: the effect of switching that axis alone, with its interval.
 
     Per seed, the change in gain is averaged over every combination of the other
-    axes; the interval is the paired t over seeds.  ``flip_rate`` and
-    ``decides`` come from the verdicts of :func:`curve` (:func:`scaffold.verdicts.deciding_axes`).
+    axes; the interval is the paired t over seeds.  ``flip_rate`` is the share of matched pairs of
+    readings (differing in this axis alone, between these two levels) whose verdicts of :func:`curve`
+    differ, and ``decides`` whether it reaches :data:`scaffold.verdicts.DECIDES`
+    (:func:`scaffold.verdicts.pair_flips`; the axis-level rule keeps the largest of these).
     """
     g, axes = gains(long, claim), curve_axes(claim)
     cv = curve(long, claim)
-    decide = {d["axis"]: d for d in V.deciding_axes(cv, list(axes))}
+    flips = V.pair_flips(cv, list(axes))
     rows = []
     for ax in axes:
         others = [k for k in axes if k != ax]
@@ -183,10 +185,12 @@ def switching(long: pd.DataFrame, claim: CurveClaim) -> pd.DataFrame:
             if diff.empty:  # no two readings differ in this axis alone (reduced factorial)
                 continue
             c = V.paired_t(diff.to_numpy())
+            pairs, flipped = flips[ax].get(tuple(sorted((str(lv_from), str(lv_to)))), (0, 0))
+            rate = flipped / pairs if pairs else np.nan
             rows.append(dict(claim=claim.key, axis=ax, switch=f"{lv_from} -> {lv_to}", level_from=lv_from,
                              level_to=lv_to, n=c["n"],
                              effect=c["mean"], lo=c["lo"], hi=c["hi"],
-                             flip_rate=decide[ax]["flip_rate"], decides=decide[ax]["decides"]))
+                             flip_rate=rate, decides=bool(pairs and rate >= V.DECIDES)))
     return pd.DataFrame(rows)
 
 

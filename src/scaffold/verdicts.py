@@ -40,6 +40,14 @@ MEANING = {
     UNINFORMATIVE: "a single reported value that our seed spread cannot judge (its interval is too wide)",
     UNTESTABLE: "the models needed were not run",
 }
+
+
+def margin_facts() -> dict:
+    """The margins as the pages quote them ("0.01" accuracy, "1"% of the targets' variance):
+    ``margin-acc`` and ``margin-r2-pct``, for a chapter's facts."""
+    return {"margin-acc": f"{MARGIN_ACC:g}", "margin-r2-pct": f"{100 * MARGIN_R2:g}"}
+
+
 #: The range a metric can take: prediction intervals are clipped to it.
 METRIC_RANGE = {"accuracy": (0.0, 1.0), "mse": (0.0, np.inf)}
 
@@ -441,16 +449,10 @@ def conditional(table: pd.DataFrame, axes, verdict: str = "verdict", p: str = "p
                 n_ruled_out=int(ok["ruled_out"].astype(bool).sum()) if "ruled_out" in ok else 0)
 
 
-def deciding_axes(table, axes, verdict: str = "verdict") -> list[dict]:
-    """Per axis: how often switching it alone flips the verdict (matched pairs of readings).
-
-    ``table`` has one row per reading, a column per axis key in ``axes`` and a
-    verdict column.  Two readings form a pair for an axis when they differ in that
-    axis only.  The flip rate is taken per pair of levels and the largest is kept
-    (for G, raw vs 0.9 may flip every verdict while 0.9 vs 1 flips none; averaging
-    would hide it).  The axis decides the claim when that rate is at least DECIDES.
-    """
-    out = []
+def pair_flips(table, axes, verdict: str = "verdict") -> dict:
+    """Per axis, per pair of its levels (sorted level names): (matched pairs of readings that
+    differ in that axis alone, between those two levels; how many of them flip the verdict)."""
+    out = {}
     for ax in axes:
         others = [a for a in axes if a != ax]
         count: dict = {}
@@ -462,6 +464,21 @@ def deciding_axes(table, axes, verdict: str = "verdict") -> list[dict]:
                     key = tuple(sorted((str(lv[i]), str(lv[j]))))
                     n, f = count.get(key, (0, 0))
                     count[key] = (n + 1, f + (vs[i] != vs[j]))
+        out[ax] = count
+    return out
+
+
+def deciding_axes(table, axes, verdict: str = "verdict") -> list[dict]:
+    """Per axis: how often switching it alone flips the verdict (matched pairs of readings).
+
+    ``table`` has one row per reading, a column per axis key in ``axes`` and a
+    verdict column.  Two readings form a pair for an axis when they differ in that
+    axis only.  The flip rate is taken per pair of levels and the largest is kept
+    (for G, raw vs 0.9 may flip every verdict while 0.9 vs 1 flips none; averaging
+    would hide it).  The axis decides the claim when that rate is at least DECIDES.
+    """
+    out = []
+    for ax, count in pair_flips(table, axes, verdict).items():
         rates = {k: f / n for k, (n, f) in count.items()}
         best = max(rates, key=rates.get) if rates else None
         rate = rates[best] if best else np.nan

@@ -97,9 +97,7 @@ def facts(tables: dict) -> dict:
             "seeds": int(pd.to_numeric(led.seeds, errors="coerce").max()),
             "verdict-counts": ledger.verdict_counts_text(led),
             "full-seeds": PROFILES["full"]["n_seeds"], "quick-seeds": PROFILES["quick"]["n_seeds"],
-            "quick-scale": fmt.num(PROFILES["quick"]["epochs_scale"], 2),
-            # as the rulebook writes them (verdicts.rulebook_text): 0.01, not 0.0100
-            "margin-acc": f"{verdicts.MARGIN_ACC:g}", "margin-r2-pct": f"{100 * verdicts.MARGIN_R2:g}"}
+            "quick-scale": fmt.num(PROFILES["quick"]["epochs_scale"], 2), **verdicts.margin_facts()}
 
 
 def page(cfg) -> Page:

@@ -48,6 +48,11 @@ def _blank(v) -> bool:
     return fmt.missing(v) or str(v) == ""
 
 
+#: The preset the explorer opens on (when the readings carry a posterior): the reading the note's
+#: own numbers point to.  The literal reading, the axes' first levels, may not train at all.
+LIKELY = "most likely given the note"
+
+
 def default_axes(*frames) -> list[str]:
     """The readings axes (:mod:`scaffold.readings`) present as columns of any frame, in their order."""
     from scaffold.readings import AXES
@@ -120,7 +125,7 @@ def _presets(axes: list[dict], readings: pd.DataFrame | None) -> dict:
             out[name] = levels
     if readings is not None and "posterior" in readings and readings["posterior"].notna().any():
         best = readings.loc[readings["posterior"].idxmax()]
-        out["most likely given the note"] = {a["key"]: level_str(best[a["key"]]) for a in axes
+        out[LIKELY] = {a["key"]: level_str(best[a["key"]]) for a in axes
                                              if a["key"] in readings and not _blank(best[a["key"]])}
     return out
 
@@ -176,9 +181,10 @@ def data(long: pd.DataFrame, curves: pd.DataFrame, readings: pd.DataFrame | None
                 c=bool(r.get("consistent", False)) if not fmt.missing(r.get("consistent")) else False,
                 r=bool(r.get("ruled_out", False)) if not fmt.missing(r.get("ruled_out")) else False,
                 p=_round(r.get("posterior"))))
+    presets = _presets(ax, readings)
     return dict(axes=ax, tasks=[[t, style.task_label(t), metric[t]] for t in tasks],
                 models=[[m, style.look(m).color] for m in models], scores=groups, curves=curve_out,
-                readings=read_out, presets=_presets(ax, readings),
+                readings=read_out, presets=presets, start=LIKELY if LIKELY in presets else None,
                 verdicts={v: [style.verdict_look(v)["color"], style.verdict_look(v)["filled"]]
                           for v in style.VERDICTS})
 
@@ -231,7 +237,7 @@ CSS = """
 margin:1rem 0;font-size:.9rem;color:var(--ex-ink)}
 .explorer-controls{display:flex;flex-wrap:wrap;gap:.4rem 1rem}
 .explorer-controls label{display:flex;flex-direction:column;font-size:.8rem;color:var(--ex-muted);
-min-width:9rem;flex:1 1 9rem;max-width:16rem}
+min-width:12rem;flex:1 1 15rem;max-width:24rem}
 .explorer-controls select{font-size:.9rem;padding:.15rem .3rem;color:var(--ex-ink);
 background:var(--pst-color-background,#fff);border:1px solid var(--ex-line);border-radius:.25rem}
 .explorer-presets{margin:.5rem 0;display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}
@@ -279,6 +285,9 @@ function slug(t){return String(t).toLowerCase().replace(/[^a-z0-9]+/g,'-');}
 function esc(t){return String(t).replace(/[&<>"]/g,function(c){return {'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c];});}
 var sel=D.axes.map(function(a){var lit=a.levels.findIndex(function(l){return l[0]===a.literal;});return lit<0?0:lit;});
 var presets=D.presets||{};
+// open on the reading the note's numbers point to, where there is one: the literal reading may not train
+(function(){var p=presets[D.start];if(!p)return;D.axes.forEach(function(a,i){var lv=p[a.key];if(lv===undefined)return;
+ var j=a.levels.findIndex(function(l){return l[0]===lv;});if(j>=0)sel[i]=j;});})();
 function applies(code,axes){for(var i=0;i<code.length;i++){var k=axes?axes[i]:i;if(code[i]>=0&&code[i]!==sel[k])return false;}return true;}
 function controls(){var c=box.querySelector('.explorer-controls');c.innerHTML='';
  D.axes.forEach(function(a,i){var l=document.createElement('label');l.textContent=a.title;
@@ -334,7 +343,7 @@ function claims(){var el=box.querySelector('.explorer-claims');var h='<h4>Each c
   h+='<div class="ex-claim" data-claim="'+esc(c.key)+'"><div><div class="what">'+esc(c.text)+'</div>';
   if(idx<0){h+='<div class="num">not on this curve: the reading was not run for this claim</div></div><div></div></div>';return;}
   var r=c.rows[idx];
-  h+='<div class="num"><span class="verdict verdict-'+slug(r.v)+'">'+esc(r.v)+'</span> '+signed(r.g)+' ['+signed(r.lo)+', '+signed(r.hi)+']'
+  h+='<div class="num">'+(r.d?'<span class="verdict">not judged: degenerate</span>':'<span class="verdict verdict-'+slug(r.v)+'">'+esc(r.v)+'</span>')+' '+signed(r.g)+' ['+signed(r.lo)+', '+signed(r.hi)+']'
    +' \u00b7 rank '+(idx+1)+' of '+c.rows.length+(r.d?' \u00b7 degenerate':'')+'</div></div>'+mini(c,idx)+'</div>';});
  el.innerHTML=h;}
 function draw(){flags();scores();claims();box.setAttribute('data-selection',sel.join(','));}

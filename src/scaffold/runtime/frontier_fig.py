@@ -79,6 +79,23 @@ def reading_words(row) -> str:
     return ("repaired: " if repaired else "") + ", ".join(parts)
 
 
+def near_repaired_words(label: str) -> str:
+    """A label whose reading is the repaired one but for one axis, named from it: "HSN [dg=min1 G=r0.9
+    learnG=fixed input=every act=tanh]" -> "HSN (repaired), the input entering every step"; any
+    other label as :func:`model_words` gives it."""
+    import re
+
+    from scaffold.readings import AXIS, REPAIRED
+
+    m = re.fullmatch(r"(.*?)\s*\[((?:\w+=\S+\s*)+)\]", str(label))
+    if m:
+        levels = dict(kv.split("=", 1) for kv in m.group(2).split())
+        off = [k for k in HSN_KEYS if k in levels and levels[k] != REPAIRED[k]]
+        if len(off) == 1 and set(levels) <= set(HSN_KEYS):
+            return f"{m.group(1)} (repaired), {AXIS[off[0]].level(levels[off[0]]).plain}"
+    return model_words(label)
+
+
 def model_words(label: str) -> str:
     """A model label with its reading code in words: "HSN T=2 [dg=min1 G=r0.9 learnG=fixed
     input=every act=tanh]" -> "HSN T=2: one input per DG unit, G rescaled to radius 0.9, the

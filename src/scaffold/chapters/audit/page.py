@@ -113,6 +113,12 @@ FAMILIES = {"matches": ("the HSN against the dense MLP", "HSN", "dense MLP"),
             "budget": ("the HSN against a dense MLP of its learned budget", "HSN", "budget dense MLP")}
 LEDGER_COLUMNS = {"claim": "Claim", "verdict": "Verdict", "condition": "Condition", "share": "Share",
                   "why": "Why"}
+#: The ledger's other columns as its rows' "more" lists them.  Its low and high are the interval
+#: its test uses (a 95% interval, a one-run range or a pair of counts), which "Test" names.
+LEDGER_DETAILS = {"lo": "Low (see Test)", "hi": "High (see Test)", "p_holm": "p (Holm-corrected)",
+                  "holm_changed": "Changed by Holm", "readings": "Readings that train",
+                  "n_consistent": "Readings consistent with the note", "n_degenerate": "Readings degenerate",
+                  "n_ruled_out": "Readings ruled out", "judged_on": "Judged on", "deciding": "Deciding axes"}
 
 
 def short_ledger(led: pd.DataFrame) -> pd.DataFrame:
@@ -162,6 +168,7 @@ def facts(cfg, tables: dict) -> dict:
             "n-readings": len(rd), "n-degenerate": int(rd["degenerate"].sum()),
             "n-consistent": int(rd["consistent"].sum()), "n-runs": len(long) + len(tables["scores"]),
             "n-holm-changed": int(led.holm_changed.sum()), "t-max": T_MAX, "dyn-task": DYNAMICS_TASK,
+            "decides-pct": f"{100 * V.DECIDES:g}", **V.margin_facts(),
             "verdict-counts": L.verdict_counts_text(led),
             "rulebook": V.rulebook_text(), "degenerate-rule": degenerate.criterion_text(),
             "consistency-method": consistency.method_text(),
@@ -192,7 +199,9 @@ def figures(tables: dict) -> dict:
     out["forest"] = charts.forest(tables["paired"], "gain", "lo", "hi", xlabel="difference from the dense "
                                   "MLP (positive: better)", alt="Every model against the dense MLP",
                                   row_text=frontier_fig.model_words)
-    out["T"] = charts.scatter(tables["T"], "T", "mean", lo="lo", hi="hi", xlabel="CA3 steps T",
+    # the every-step HSN is the repaired reading but for its input: named so in the legend
+    tab = tables["T"].assign(model=tables["T"]["model"].map(frontier_fig.near_repaired_words))
+    out["T"] = charts.scatter(tab, "T", "mean", lo="lo", hi="hi", xlabel="CA3 steps T",
                               ylabel="test metric", alt="Test metric against T")
     dyn = tables["dynamics"].copy()
     dyn["model"] = [f"HSN ({p}), input {i}" for p, i in zip(dyn.point, dyn.input)]
@@ -217,7 +226,11 @@ def table_views(tables: dict) -> dict:
                     for a, f, t in zip(sw["axis"], sw["level_from"], sw["level_to"])]
     sw["axis"] = sw["axis"].map(lambda a: AXIS[a].title)
     sw = sw.drop(columns=["level_from", "level_to"]).assign(decides=sw["decides"].map({True: "yes", False: "no"}))
-    return {"ledger": views.table(led, headers=LEDGER_COLUMNS, details=details, anchor="claim_id",
+    # what decides first: the table is wider than a laptop's column and scrolls sideways
+    first = ["claim", "axis", "switch", "decides", "flip_rate"]
+    sw = sw[[c for c in first if c in sw] + [c for c in sw.columns if c not in first]]
+    return {"ledger": views.table(led, headers={**LEDGER_COLUMNS, **LEDGER_DETAILS}, details=details,
+                                  anchor="claim_id",
                                   anchor_prefix="claim-", key=True, verdict_titles=V.MEANING),
             "readings": views.table(readings_view(tables["readings"]), key=True),
             "switching": views.table(sw, headers={"switch": "Switch", "effect": "Effect", "flip_rate": "Flip rate",
@@ -225,6 +238,7 @@ def table_views(tables: dict) -> dict:
 
 
 KEYS = Keys(facts=("n-seeds", "n-claims", "n-reported", "n-readings", "n-degenerate", "n-consistent", "n-runs",
+                   "decides-pct", "margin-acc", "margin-r2-pct",
                    "n-holm-changed", "t-max", "dyn-task", "verdict-counts", "rulebook", "degenerate-rule",
                    "consistency-method", "findings", "verdict-key", "design", "D1-settles-verdict"),
             figures=("how-to-read", *(f"curve-{f}" for f in FAMILIES), "frontier", "heatmap", "forest", "T",

@@ -49,8 +49,7 @@ def protocol_facts(cfg) -> dict:
             "note-h-circles": note.CEN_BEST_H["circles"],
             "rep-radius": dict(experiments.HSN_REPAIRED.options)["spectral_radius"],
             # the rulebook's bound on a single run's spread (verdicts.WIDE margins) and its margins
-            "wide": verdicts.WIDE, "margin-acc": f"{verdicts.MARGIN_ACC:g}",
-            "margin-r2-pct": f"{100 * verdicts.MARGIN_R2:g}"}
+            "wide": verdicts.WIDE, **verdicts.margin_facts()}
 
 
 def table_facts(long: pd.DataFrame, rows: pd.DataFrame, selected: pd.DataFrame) -> dict:
