@@ -464,9 +464,10 @@ HOW_TO_READ = (
     "but left out of the verdict counts.",
     "A yellow column marks the readings consistent with the note's own numbers.",
     "A coloured ring is a named reading, in its model's colour: the literal one (the note read "
-    "word for word) and the repaired one.",
+    "word for word) and the repaired one (on a phone, their names only).",
     "Below, a square marks each choice a reading makes. A row whose squares line up with one "
-    "kind of point is a choice that decides the verdict.",
+    "kind of point is a choice that decides the verdict. On a phone the curve stands on its side, "
+    "one reading per line, without these squares: tap a reading for its choices.",
 )
 
 
