@@ -229,7 +229,8 @@ display(Markdown(pg.facts["design"]))
 # :name: fig-audit-dynamics
 #
 # Relative step of the CA3 state, ‖h(t+1) − h(t)‖ / ‖h(t)‖, against t (mean over seeds, range as
-# bars), for the named points with the input once and at every step.
+# bars; log scale), for the named points with the input once and at every step. The dashed line
+# is the rulebook's threshold: a state whose relative step stays below it has settled.
 # ```
 #
 # ## What we chose where the note and the issues were silent

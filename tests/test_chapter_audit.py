@@ -435,3 +435,6 @@ def test_short_ledger_leads_with_claim_verdict_condition_share_why():
     held = int(round(r["share"] * r["readings"]))
     assert s.set_index("claim_id").loc["C1-moons", "share"] == f"{held} of {r['readings']}"
     assert s.set_index("claim_id").loc["P1-eq1", "share"] == ""  # not judged over readings
+    p1 = s.set_index("claim_id").loc["P1-eq1"]
+    assert np.isnan(p1["seeds"]) and np.isnan(p1["readings"])  # arithmetic: no seeds, no readings (a dash)
+    assert s.set_index("claim_id").loc["C1-moons", "seeds"] > 0

@@ -13,6 +13,7 @@ Panels (one per task, say) come in the note's task order, at most two per row.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from scaffold.runtime import style
@@ -160,8 +161,10 @@ def forest(df: pd.DataFrame, estimate: str, lo: str, hi: str, label: str = "mode
 
 def scatter(df: pd.DataFrame, x: str, y: str, label: str = "model", panel: str | None = "task",
             lo: str | None = None, hi: str | None = None, log_x: bool = False,
-            xlabel: str = "", ylabel: str = "", alt: str = "") -> LiveFigure:
+            xlabel: str = "", ylabel: str = "", alt: str = "", log_y: bool = False,
+            hline: tuple | None = None) -> LiveFigure:
     """y against x, one colour and marker per label; vertical intervals when lo/hi are given.
+    ``log_y``: a log y axis; ``hline``: (y, words), a dashed reference line with its words.
 
     No text labels on the points (they overlap): the legend names the models and hover each point.
     """
@@ -185,6 +188,15 @@ def scatter(df: pd.DataFrame, x: str, y: str, label: str = "model", panel: str |
         fig.update_xaxes(**log_axis(df[x])) if log_x else fig.update_xaxes(type="linear")
         fig.update_xaxes(title_text=axis_title(xlabel, per_row), row=rows)
         fig.update_yaxes(title_text=ylabel, col=1)
+        if log_y:
+            fig.update_yaxes(type="log", exponentformat="power")  # 10^-4, not SI's "100µ"
+        if hline:
+            fig.add_hline(y=hline[0], line_dash="dash", line_width=1, line_color="gray")
+            # its words on the first panel; on a log axis an annotation's y is the value's log10
+            # (add_hline's own annotation lands at the value itself there)
+            fig.add_annotation(x=1, xref="x domain", y=np.log10(hline[0]) if log_y else hline[0], yref="y",
+                               text=hline[1], showarrow=False, xanchor="right", yanchor="bottom",
+                               font=dict(size=11, color="gray"))
         return layout(fig, height)
 
     sfig, axes = style.panels(len(names))
@@ -199,6 +211,12 @@ def scatter(df: pd.DataFrame, x: str, y: str, label: str = "model", panel: str |
                         ax=ax, legend=k == 0)
         if log_x:
             ax.set_xscale("log")
+        if log_y:
+            ax.set_yscale("log")
+        if hline:
+            ax.axhline(hline[0], ls="--", lw=0.8, color="0.5")
+            ax.annotate(hline[1], (1, hline[0]), xycoords=("axes fraction", "data"), ha="right", va="bottom",
+                        fontsize=style.FONT_PT - 1, color="0.4")
         ax.set(title=style.task_label(name), xlabel=xlabel, ylabel=ylabel)
     _legend_below(sfig, axes)
     return _live(draw, sfig, alt)

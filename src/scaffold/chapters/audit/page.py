@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ... import consistency, degenerate, fmt
@@ -130,6 +131,12 @@ def short_ledger(led: pd.DataFrame) -> pd.DataFrame:
                         "condition": led.condition.fillna(""), "share": share, "why": led.why})
     rest = led.drop(columns=["claim", "verdict", "condition", "share", "why", "task", "verdict_uncorrected"])
     rest = rest.assign(judged_on=[task_title(j) if j else "" for j in rest["judged_on"].fillna("")])
+    # A claim checked by arithmetic trains nothing: its counts of seeds and readings are not
+    # zeros but do not apply (a dash), as the CSV's 0s mean.
+    counts = [c for c in ("seeds", "readings", "n_consistent", "n_degenerate", "n_ruled_out") if c in rest]
+    untrained = pd.to_numeric(rest["seeds"], errors="coerce").fillna(0).eq(0) & \
+        pd.to_numeric(rest["readings"], errors="coerce").fillna(0).eq(0)
+    rest[counts] = rest[counts].astype(float).mask(untrained, np.nan)
     return pd.concat([out, rest.drop(columns=["claim_id"])], axis=1)
 
 
@@ -207,8 +214,11 @@ def figures(tables: dict) -> dict:
     dyn["model"] = [f"HSN ({p}), input {i}" for p, i in zip(dyn.point, dyn.input)]
     rel = dyn.groupby(["model", "t"], as_index=False).agg(mean=("rel_step", "mean"), lo=("rel_step", "min"),
                                                          hi=("rel_step", "max")).dropna()
+    # log scale: the late steps are what the verdict reads, and they are a hundredth of the first
     out["dynamics"] = charts.scatter(rel.assign(task="relative step"), "t", "mean", lo="lo", hi="hi",
-                                     xlabel="CA3 step t", ylabel="relative step", alt="CA3 relative step")
+                                     xlabel="CA3 step t", ylabel="relative step (log scale)",
+                                     alt="CA3 relative step", log_y=True,
+                                     hline=(V.SETTLED, f"settled below {V.SETTLED:g}"))
     out["explorer"] = explorer(tables["long"], tables["curve-table"], tables["readings"])
     return out
 
