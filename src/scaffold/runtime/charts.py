@@ -29,14 +29,22 @@ def _panels(df, panel):
     return style.task_order(df[panel]) if panel else [None]
 
 
+#: Space between rows of panels, in pixels (at most; short figures keep their share of the height).
+ROW_GAP_PX = 80
+
+
 def _subplots(names, per_row, shared_y=True, row_px=260):
     from plotly.subplots import make_subplots
 
     rows, cols = style.grid(len(names), per_row)
+    height = rows * row_px + 90
+    # the gap between rows of panels in pixels (tick labels, the next panel's title), not a share
+    # of the height: a share left 300 px blank between the audit forest's tall panels
+    gap = min(0.12, 0.3 / rows, ROW_GAP_PX / height) if rows > 1 else 0.0
     fig = make_subplots(rows=rows, cols=cols, shared_yaxes=shared_y and cols > 1,
                         subplot_titles=[style.task_label(n) for n in names if n is not None] or None,
-                        horizontal_spacing=0.08, vertical_spacing=min(0.12, 0.3 / rows) if rows > 1 else 0.0)
-    return fig, rows, cols, rows * row_px + 90
+                        horizontal_spacing=0.08, vertical_spacing=gap)
+    return fig, rows, cols, height
 
 
 def _where(i, cols):
