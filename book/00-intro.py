@@ -43,7 +43,8 @@ display(Markdown(pg.facts["short-answers"]))
 # ## What we found
 #
 # HSN and CEN stand for Hippocampal Scaffold Network and Cerebellar Expansion Network; the HSN's
-# recurrent graph is its "CA3" stage. The note reports equal or better accuracy than the dense MLP
+# sparse layer and recurrent graph are named after the hippocampus's dentate gyrus ("DG") and its
+# CA3 region, and the graph is a Kronecker power of a small seed matrix. The note reports equal or better accuracy than the dense MLP
 # on three toy classification tasks, and on a fourth, sine, about twice its error. We trained each reading over up to
 # {glue:text}`i-seeds` seeds. The loop, graph and budget claims are also judged on *two spirals*,
 # two interleaved spiral arms: one way to read the note's swiss-roll label, and harder than its

@@ -236,10 +236,11 @@ def test_structure_says_over_which_consistent_readings_its_sizes_are_taken():
     keys = ["circulation-moons", "kronecker-moons"]
     assert findings._with_controls(cv, rd, keys) == (1, 2)  # b lacks the random graph; c is not consistent
     assert findings._with_controls(None, rd, keys) is None
-    assert findings._over_consistent((1, 2)) == "the one of the 2 readings consistent with the note that has these controls"
-    assert findings._over_consistent((2, 2)) == ("the 2 readings consistent with the note, each with these controls "
-                                                 "(median over them)")
-    assert findings._over_consistent((1, 1)).startswith("the one reading consistent with the note, which has")
+    assert findings._over_consistent((1, 2)) == ("the one of the 2 HSN readings consistent with the note that has "
+                                                 "these controls")
+    assert findings._over_consistent((2, 2)) == ("the 2 HSN readings consistent with the note, each with these "
+                                                 "controls (median over them)")
+    assert findings._over_consistent((1, 1)).startswith("the one HSN reading consistent with the note, which has")
 
 
 def test_a_difference_carried_by_runs_that_never_trained_says_so():

@@ -282,14 +282,15 @@ def _with_controls(curves: pd.DataFrame | None, readings: pd.DataFrame | None, k
 def _over_consistent(covered: tuple | None) -> str:
     """Which readings a structural finding's sizes are taken over, in words."""
     if covered is not None and covered[0] == covered[1]:
-        return ("the one reading consistent with the note, which has these controls" if covered[1] == 1 else
-                f"the {covered[1]} readings consistent with the note, each with these controls (median over them)")
+        return ("the one HSN reading consistent with the note, which has these controls" if covered[1] == 1 else
+                f"the {covered[1]} HSN readings consistent with the note, each with these controls (median over "
+                "them)")
     # the controls (T = 0, random graph) are trained under some readings only (scaffold.multiverse)
     if covered is not None:
-        return (f"the one of the {covered[1]} readings consistent with the note that has these controls"
-                if covered[0] == 1 else f"the {covered[0]} of the {covered[1]} readings consistent with the note "
-                "that have these controls (median over them)")
-    return "the readings consistent with the note that have these controls (median over them)"
+        return (f"the one of the {covered[1]} HSN readings consistent with the note that has these controls"
+                if covered[0] == 1 else f"the {covered[0]} of the {covered[1]} HSN readings consistent with the "
+                "note that have these controls (median over them)")
+    return "the HSN readings consistent with the note that have these controls (median over them)"
 
 
 def structure(led: pd.DataFrame, curves: pd.DataFrame | None = None, readings: pd.DataFrame | None = None) -> Finding:
