@@ -112,3 +112,14 @@ def test_key_tables_raw_cells_and_verdict_definitions():
 def test_sorting_keeps_the_numbers_style():
     html = tables.table(pd.DataFrame({"n": [4417, 12], "x": [-0.5, 2.0]})).to_html()
     assert ">4,417<" in html and ">−0.500<" in html and "-0.5" not in html
+
+
+def test_a_table_led_by_task_and_model_keeps_both_in_view():
+    import pandas as pd
+
+    from scaffold.runtime import tables
+
+    both = tables.table(pd.DataFrame({"task": ["moons"], "model": ["HSN"], "x": [1.0]})).to_html()
+    assert 'class="scaffold-table sticky-two"' in both
+    one = tables.table(pd.DataFrame({"model": ["HSN"], "task": ["moons"], "x": [1.0]})).to_html()
+    assert "sticky-two" not in one  # led by the model: its first column alone names the row

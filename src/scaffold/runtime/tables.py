@@ -14,6 +14,7 @@ How it sits on the page (``_static/tables.css``):
 
 - the table scrolls sideways inside its own box, never the page, and its first
   column (the claim, the model) stays in view while it does (``position: sticky``);
+  a table led by the task and the model keeps both (:data:`NAMES_ROW`);
 - ``details=[columns]`` keeps those columns out of the row and puts them in an
   expandable part under it (a ``<details>`` toggle in the first cell, no script);
 - ``anchor=`` gives each row an ``id`` (``anchor_prefix`` + value) that other
@@ -51,6 +52,9 @@ HEADERS = {
     "condition": "Condition", "share": "Share", "gain": "Difference", "margin": "Margin",
 }
 DASH = fmt.DASH
+#: A table led by the task and then one of these columns keeps both in view while it scrolls
+#: sideways (class ``sticky-two``): a row is named by its task and its model together.
+NAMES_ROW = ("model", "role", "reading")
 #: Text longer than this (characters) wraps in a column of at least 14em; shorter stays on one line.
 LONG_TEXT = 30
 
@@ -183,7 +187,8 @@ class Table:
         fmts = {c: self.formatter(c) for c in cols}
         kinds = {c: self.kind(c) for c in cols}
         classes = ["scaffold-table"] + (["sortable"] if self.sortable else []) \
-            + (["key-table"] if self.key else []) + (["has-details"] if self.details else [])
+            + (["key-table"] if self.key else []) + (["has-details"] if self.details else []) \
+            + (["sticky-two"] if cols[:1] == ["task"] and cols[1:2] and cols[1] in NAMES_ROW else [])
         # An id from the content keeps re-executed notebooks byte-identical and ids unique per page.
         uid = hashlib.sha1(df.to_json().encode()).hexdigest()[:8]
         out = [f'<table class="{" ".join(classes)}" id="T_{uid}">']
