@@ -301,8 +301,8 @@ def structure(led: pd.DataFrame, curves: pd.DataFrame | None = None, readings: p
     ids = [c for c, _ in s1 + s2 if c in rows.index]
     if not ids:
         return Finding("structure", "Do the recurrence and the graph matter?", "Not judged in this build.", ())
-    over = _over_consistent(_with_controls(curves, readings, [c.split("-", 1)[1] for c in ids]))
-    one = over.startswith("the one ")
+    covered = _with_controls(curves, readings, [c.split("-", 1)[1] for c in ids])
+    over, one = _over_consistent(covered), covered is not None and covered[0] == 1
     open_ = ("its interval leaves it open" if one else
              "some reading's interval leaves it open or the readings disagree, so a median beyond the margin can "
              f"be {V.UNSUPPORTED}")

@@ -79,20 +79,30 @@ def reading_words(row) -> str:
     return ("repaired: " if repaired else "") + ", ".join(parts)
 
 
+def _coded(label: str) -> tuple[str, dict] | None:
+    """A model label with a reading code, "HSN T=2 [dg=min1 G=r0.9 ...]", as ("HSN T=2", its levels);
+    None for a label without one (or whose code names other than HSN axes)."""
+    import re
+
+    m = re.fullmatch(r"(.*?)\s*\[((?:\w+=\S+\s*)+)\]", str(label))
+    if not m:
+        return None
+    levels = dict(kv.split("=", 1) for kv in m.group(2).split())
+    return (m.group(1), levels) if set(levels) <= set(HSN_KEYS) else None
+
+
 def near_repaired_words(label: str) -> str:
     """A label whose reading is the repaired one but for one axis, named from it: "HSN [dg=min1 G=r0.9
     learnG=fixed input=every act=tanh]" -> "HSN (repaired), the input entering every step"; any
     other label as :func:`model_words` gives it."""
-    import re
-
     from scaffold.readings import AXIS, REPAIRED
 
-    m = re.fullmatch(r"(.*?)\s*\[((?:\w+=\S+\s*)+)\]", str(label))
-    if m:
-        levels = dict(kv.split("=", 1) for kv in m.group(2).split())
+    coded = _coded(label)
+    if coded:
+        head, levels = coded
         off = [k for k in HSN_KEYS if k in levels and levels[k] != REPAIRED[k]]
-        if len(off) == 1 and set(levels) <= set(HSN_KEYS):
-            return f"{m.group(1)} (repaired), {AXIS[off[0]].level(levels[off[0]]).plain}"
+        if len(off) == 1:
+            return f"{head} (repaired), {AXIS[off[0]].level(levels[off[0]]).plain}"
     return model_words(label)
 
 
@@ -100,15 +110,10 @@ def model_words(label: str) -> str:
     """A model label with its reading code in words: "HSN T=2 [dg=min1 G=r0.9 learnG=fixed
     input=every act=tanh]" -> "HSN T=2: one input per DG unit, G rescaled to radius 0.9, the
     input entering every step" (:func:`reading_words`); any other label as it is."""
-    import re
-
-    m = re.fullmatch(r"(.*?)\s*\[((?:\w+=\S+\s*)+)\]", str(label))
-    if not m:
+    coded = _coded(label)
+    if not coded:
         return str(label)
-    levels = dict(kv.split("=", 1) for kv in m.group(2).split())
-    if not set(levels) <= set(HSN_KEYS):
-        return str(label)
-    return f"{m.group(1)}: {reading_words(levels)}"
+    return f"{coded[0]}: {reading_words(coded[1])}"
 
 
 def _shown(table: pd.DataFrame, readings) -> pd.DataFrame:

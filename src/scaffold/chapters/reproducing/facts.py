@@ -23,7 +23,7 @@ from ... import ROOT, fmt
 from ...fmt import count
 from ...runtime import provenance, tables
 from ...train import TrainConfig
-from .reports import book_table, ensemble_table, goals_table, plan_table, profile_table, throughput_table
+from .reports import book_table, cold_book, ensemble_table, goals_table, plan_table, profile_table, throughput_table
 
 #: The prefix the notebook publishes this page under: the passages name their tables with it.
 PREFIX = "rep"
@@ -231,7 +231,7 @@ def tanh_paragraph(report: dict):
 
 def plan_paragraph(report: dict):
     """How the cold build's up-front training divides over the model families."""
-    cold = (report.get("book") or {}).get("cold") or {}
+    cold = cold_book(report)
     plan = plan_table(report)
     if "plan_s" not in cold or plan.empty:
         return None
@@ -319,17 +319,13 @@ def _earlier(earlier: dict | None, what: str) -> str:
     return f" The record before it, of {earlier.get('date', 'an unrecorded date')}, {what}." if earlier else ""
 
 
-def _cold_book(record: dict | None) -> dict:
-    return ((record or {}).get("book") or {}).get("cold") or {}
-
-
 def recorded_book(record: dict, earlier: dict | None = None):
     """The cold book build on the GPU machine."""
-    book = _cold_book(record)
+    book = cold_book(record)
     if not book:
         return None
     plan = f", of which {tables.number(book['plan_s'])} s trained every sweep on the GPU" if "plan_s" in book else ""
-    before = _cold_book(earlier)
+    before = cold_book(earlier)
     if before:
         whole = "the plan and the sections" if "html" in before else "the whole `make book`, its HTML step included"
         before = _earlier(earlier, f"timed {whole}: {tables.number(before['seconds'])} s")

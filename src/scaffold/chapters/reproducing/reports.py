@@ -70,7 +70,7 @@ def profile_table(report: dict) -> pd.DataFrame:
 
 def plan_table(report: dict) -> pd.DataFrame:
     """The cold plan's job-seconds by model family (from the cache it filled)."""
-    prof = ((report.get("book") or {}).get("cold") or {}).get("plan_profile") or {}
+    prof = cold_book(report).get("plan_profile") or {}
     df = pd.DataFrame(prof.get("by_family") or [], columns=["family", "jobs", "members", "seconds"])
     total = df.seconds.sum()
     df["share_pct"] = (100 * df.seconds / total).round() if total else []
@@ -126,10 +126,15 @@ def _goal_state(g: dict) -> str:
     return f"missed by {fmt.factor(factor)}"
 
 
+def cold_book(report: dict | None) -> dict:
+    """A report's cold ``make book`` entry ({} where it has none)."""
+    return ((report or {}).get("book") or {}).get("cold") or {}
+
+
 def _partly(report: dict, g: dict) -> str:
     """For the cold-book goal left unmeasured where only part of the build was timed (a GPU
     lease times the plan and the sections, not the HTML step): that part's time, or ''."""
-    cold = (report.get("book") or {}).get("cold") or {}
+    cold = cold_book(report)
     if g["value"] is None and g["goal"].startswith("cold make book") and "html" in cold and "seconds" in cold:
         return f" (without the HTML step: {fmt.num(cold['seconds'])} s)"
     return ""
