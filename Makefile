@@ -84,8 +84,9 @@ FRAME    := _config.yml _toc.yml references.bib $(wildcard tools/sphinx_*.py) $(
 DEPSMK   := book/.stamps/deps.mk
 LIBSRC   := $(shell find src -not -path '*__pycache__*' -not -path '*.egg-info*' -not -name '*.pyc')
 PSTAMP   := $(OUT)/.stamps/params
-# Results files the introduction quotes (in its results folder): a change re-runs it.
-INTRO_READS := claims.csv
+# Results files the introduction reads (in its results folder): it quotes the claims ledger
+# and lists every CSV and JSON file there, so a change, or a file added or removed, re-runs it.
+INTRO_READS := '*.csv' '*.json'
 RUN      := $(PY) tools/execute.py
 
 .PHONY: help book test nb html notebooks bench sweeps clean distclean venv mathjax plotly assets lab FORCE
@@ -195,11 +196,16 @@ $(NBS): $(OUT)/%.ipynb: $(OUT)/%.py $(PSTAMP) | $(READY)
 # The appendix quotes the benchmark reports: this machine's and those kept in the repository
 # (scaffold.chapters.reproducing.BENCH and RECORDS; a test checks they agree). A report made
 # or added later re-runs it (make sees the files; the runner hashes them).
+# Its stamp is rewritten only when results/bench.json appears or goes: a report removed
+# leaves no newer file for make to see, and the page would still link it.
 APPENDIX_READS := results/bench.json tools/records
-$(OUT)/06-reproducing.ipynb: $(wildcard results/bench.json tools/records/*)
+BSTAMP := $(OUT)/.stamps/bench-present
+$(OUT)/06-reproducing.ipynb: $(wildcard results/bench.json tools/records/*) $(BSTAMP)
+$(BSTAMP): FORCE
+	@mkdir -p $(@D); echo '$(wildcard results/bench.json)' | cmp -s - $@ || echo '$(wildcard results/bench.json)' > $@
 
 # The introduction quotes the claims ledger the audit writes: it runs after the other
-# sections, and again when the ledger changed (the runner hashes INTRO_READS).
+# sections, and again when the ledger or the folder it lists changed (the runner hashes INTRO_READS).
 $(INTRO): $(OUT)/00-intro.py $(NBS) $(PSTAMP) | $(READY)
 	@$(RUN) $< --out $@ $(PSTR) $(call reads,00-intro)
 

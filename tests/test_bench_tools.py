@@ -213,3 +213,22 @@ def test_pairbench_times_the_plan_from_an_empty_cache_of_its_own():
     assert set(tree_cache.glob("*")) == before
     with pytest.raises(RuntimeError, match="n_seeds must be at least 2"):
         pairbench.time_plan(TOOLS.parent, 0.01, 1, profile="quick", n_seeds=1)
+
+
+def test_family_floors_count_each_job_once():
+    """A member row carries its job's share of the stack's seconds: the family's job-seconds
+    sum them once per job, not once per member."""
+    import pandas as pd
+    from scaffold.sweep import Grid
+
+    grid = Grid(tasks=("moons", "sine"), specs=(DENSE, CEN_NOTE), seeds=(0, 1), epochs_scale=0.1)
+    rows = [dict(family=s.family, task=t, model=s.label, seconds=sec)
+            for (t, s), sec in zip(grid.jobs(), (1.0, 2.0, 3.0, 4.0)) for _ in range(4)]
+    out = {r["family"]: r for r in bench.family_floors(grid, pd.DataFrame(rows), torch.device("cpu"))}
+    jobs = dict(zip(grid.jobs(), (1.0, 2.0, 3.0, 4.0)))
+    assert out["dense"]["job_seconds"] == sum(v for (_, s), v in jobs.items() if s is DENSE)
+    assert out["cen"]["job_seconds"] == sum(v for (_, s), v in jobs.items() if s is CEN_NOTE)
+    for r in out.values():  # a family's floor is its own arithmetic at one core's rate
+        floor = r["gflop"] / r["one_core_gflops"]
+        assert r["ratio_to_floor"] == pytest.approx(r["job_seconds"] / floor)
+    assert sum(r["gflop"] for r in out.values()) == pytest.approx(bench.sweep_flops(grid) / 1e9)

@@ -304,10 +304,28 @@ def test_without_this_machines_report_the_recorded_cpu_report_stands_in(tmp_path
     assert "recorded by `make bench` on 2026-12-04, on 2 CPU cores" in text
     rec_cpu = {**rec, "cpu": "Intel(R) Xeon(R) Processor", "file": str(tmp_path / "bench-cpu-2core.json")}
     named = facts.timings(None, tmp_path / "missing.json", recorded=rec_cpu)[0].text
-    assert "on 2 CPU cores of an Intel(R) Xeon(R) Processor (x86_64" in named
+    assert "on 2 CPU cores of an Intel(R) Xeon(R) Processor (x86_64" in named and "joined" not in named
+    merged = facts.timings(None, tmp_path / "missing.json", recorded={**rec_cpu, "merged_from": ["a", "b"]})[0].text
+    assert "torch 2.13.0), joined from 2 runs of its parts on that machine, and are kept in" in merged
     assert "bench-cpu-2core.json" in text and "{glue:figure} tab-rep-book" in text
     assert "These figures were measured on an NVIDIA H200" in pg.facts["gpu"].text
     # This machine's own report wins over the record.
     (tmp_path / "bench.json").write_text(json.dumps(REPORT))
     mine = reproducing.page(None, bench=tmp_path / "bench.json", records=tmp_path).facts["timings"].text
     assert mine.startswith("Timings measured by `make bench`") and "2026-12-04" not in mine
+
+
+def test_floor_is_explained_by_family_and_by_pass_when_measured():
+    cs = {**REPORT["core_sweep"],
+          "by_family": [dict(family="dense", model="Dense MLP", job_seconds=4.0, gflop=150.0,
+                             one_core_gflops=160.0, ratio_to_floor=4.27),
+                        dict(family="cen", model="CEN (H=512)", job_seconds=1.0, gflop=18.0,
+                             one_core_gflops=160.0, ratio_to_floor=8.9)],
+          "passes": dict(product_members=60, product_width=64, product_gflops=130.0,
+                         pass_members=[16, 60], pass_mb=[0.25, 0.94], pass_gfloats=[9.7, 2.6])}
+    text = facts.timings({**REPORT, "core_sweep": cs}, Path("bench.json"))[0].text
+    assert "the Dense MLP's 4.00 s, 4.3×; the CEN (H=512)'s 1.00 s, 8.9×" in text
+    assert "moves 2.60 billion floats a second, against 9.70 over a 16-member stack's" in text
+    # A report without them (a GPU's, or an older one) keeps the general sentence.
+    text = facts.timings(REPORT, Path("bench.json"))[0].text
+    assert "bound by memory traffic and per-operation overhead" in text and "billion floats" not in text

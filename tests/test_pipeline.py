@@ -332,10 +332,11 @@ def test_editing_a_chapter_module_reruns_only_its_page():
             assert pages_depending_on(path) <= {page, "00-intro"}, path
         assert any(pages_depending_on(path) == {page} for path in chapter_files(chapter))
     assert all(pages_depending_on(path) == {"03-parameters"} for path in chapter_files("parameters"))
-    # The introduction quotes the ledger the audit writes: it runs again when that changed.
+    # The introduction quotes the ledger the audit writes and lists the results folder: it
+    # runs again when any CSV or JSON file there changed, came or went.
     dry = subprocess.run(["make", "-n", "nb", "NB=00-intro"], cwd=REPO, capture_output=True, text=True,
                          env={**os.environ, "MAKEFLAGS": ""}, timeout=60).stdout
-    assert "--reads claims.csv" in dry
+    assert "--reads '*.csv' '*.json'" in dry
 
 
 def test_editing_the_models_reruns_every_page_that_trains():
@@ -396,3 +397,23 @@ def test_provenance_block_contents(monkeypatch):
     md = provenance.markdown(info)
     assert "{download}`07-example.py <07-example.py>`" in md
     assert info["commit"] == "unknown" or len(info["commit"]) == 40
+
+
+def test_a_pattern_it_reads_reruns_it_when_a_file_comes_or_goes(tree, monkeypatch):
+    """--reads '*.json': the introduction lists the results folder, so a report removed
+    (whose link the page would keep) or added re-runs it, as does an edit."""
+    monkeypatch.setenv("SCAFFOLD_RESULTS", str(tree / "results"))
+    (tree / "results").mkdir()
+    (tree / "results" / "bench.json").write_text("{}")
+    run(tree, "ok", "--reads", "*.json", check=True)
+    assert status(tree, "ok", "--reads", "*.json") == "fresh"
+    (tree / "results" / "bench.json").unlink()
+    assert status(tree, "ok", "--reads", "*.json") == "stale"
+    run(tree, "ok", "--reads", "*.json", check=True)
+    (tree / "results" / "new.json").write_text("{}")
+    assert status(tree, "ok", "--reads", "*.json") == "stale"
+    (tree / "results" / "new.json").unlink()
+    assert status(tree, "ok", "--reads", "*.json") == "fresh"
+    (tree / "results" / "notes.txt").write_text("not listed")  # outside the pattern
+    assert status(tree, "ok", "--reads", "*.json") == "fresh"
+

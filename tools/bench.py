@@ -60,7 +60,7 @@ from scaffold.fused import tanh_into
 from scaffold.models import CEN_NOTE, DENSE, HSN_NOTE, ModelSpec, build_stack
 from scaffold.params import fixed_stage_macs, step_macs
 from scaffold.sweep import Grid, Job, make_stacks, run_jobs, run_sweep
-from scaffold.timing import median_runs, sync, timed
+from scaffold.timing import median_runs, pinned_threads, sync, timed
 from scaffold.train import Part, TrainConfig, train_ensemble, train_one_by_one, train_stack
 
 NOTE_MODELS = (DENSE, HSN_NOTE, CEN_NOTE)
@@ -274,7 +274,7 @@ def core_sweep_vs_floor(device, epochs_scale=1.0, n_seeds=10) -> dict:
     _, t_start = timed(lambda: run_sweep(warm, device=str(device), n_jobs=n_jobs, cache=False,
                                          progress=False), device)
     sweep = lambda: run_sweep(grid, device=str(device), n_jobs=n_jobs, cache=False, progress=False)  # noqa: E731
-    _, t = timed(sweep, device)
+    result, t = timed(sweep, device)
     flops = sweep_flops(grid)
     floor, rate = matmul_floor(flops, device)
     print(f"  core sweep {t:.2f}s for {flops / 1e9:.1f} GFLOP in {len(stacks)} stacks (workers started "
@@ -283,11 +283,68 @@ def core_sweep_vs_floor(device, epochs_scale=1.0, n_seeds=10) -> dict:
     out = dict(jobs=len(grid.jobs()), stacks=len(stacks), members=len(grid.jobs()) * n_seeds * 2,
                n_jobs=n_jobs, seconds=t, gflop=flops / 1e9, matmul_gflops=rate / 1e9, floor_s=floor,
                ratio_to_floor=t / floor, warmup_s=t_start, cuda_graphs=cudagraph.wanted(device))
+    if device.type == "cpu":  # where a CPU sweep's time goes, by family and by kind of pass
+        out.update(by_family=family_floors(grid, result.members, device), passes=pass_rates(device))
     if out["cuda_graphs"]:  # the same sweep without graphs, for the record beside the eager one
         with mock.patch.dict(os.environ, {cudagraph.ENV: "0"}):
             _, t_eager = timed(sweep, device)
         out.update(seconds_eager=t_eager, ratio_to_floor_eager=t_eager / floor)
         print(f"  without CUDA graphs {t_eager:.2f}s, ratio x{t_eager / floor:.1f}", flush=True)
+    return out
+
+
+def family_floors(grid: Grid, members, device) -> list[dict]:
+    """Each model family's share of a CPU sweep against its own floor on one core.
+
+    A stack trains on one core (one thread per worker), so a family's *job-seconds*
+    (its jobs' shares of their stacks' wall times, summed) are set against its
+    arithmetic done as large matrix products by one thread.
+    """
+    with pinned_threads(1):
+        _, rate1 = matmul_floor(1.0, device)
+    # Each member row carries its job's share of the stack's time: one per job, summed.
+    seconds = members.groupby(["family", "task", "model"])["seconds"].first().groupby("family").sum()
+    out = []
+    for spec in grid.specs:
+        gflop = sweep_flops(replace(grid, specs=(spec,))) / 1e9
+        s = float(seconds[spec.family])
+        out.append(dict(family=spec.family, model=spec.label, job_seconds=s, gflop=gflop,
+                        one_core_gflops=rate1 / 1e9, ratio_to_floor=s / (gflop * 1e9 / rate1)))
+    print("  per family, one core: " + ", ".join(f"{r['model']} {r['job_seconds']:.2f} job-s, "
+                                                  f"x{r['ratio_to_floor']:.1f} its floor" for r in out), flush=True)
+    return out
+
+
+def pass_rates(device, big: int = 60, small: int = 16, width: int = 64, batch: int = 64,
+               repeats: int = 200) -> dict:
+    """On one thread: the dense MLP's hidden-layer product on a ``big``-member stack,
+    in GFLOP/s, and an element-wise pass (an add) over that stack's activations and
+    over a ``small``-member stack's, in billions of floats a second.
+
+    These say why a CPU sweep stays several times its floor: the products are
+    small (``width`` x ``width`` per member), and a pass over a large stack's
+    activations runs at the speed of memory rather than of the core's cache.
+    """
+    def rate(f, work):
+        def calls():
+            for _ in range(repeats):
+                f()
+        med, _, _ = median_runs({"f": calls}, device, 5)
+        return work * repeats / med["f"] / 1e9
+
+    with pinned_threads(1):
+        h, W = (torch.randn(big, n, width, device=device) for n in (batch, width))
+        product = rate(lambda: torch.bmm(h, W), 2 * big * batch * width * width)
+        adds = {}
+        for m in (small, big):
+            a, b = (torch.randn(m, batch, width, device=device) for _ in range(2))
+            o = torch.empty_like(a)
+            adds[m] = rate(lambda: torch.add(a, b, out=o), a.numel())
+    out = dict(product_members=big, product_width=width, product_gflops=product,
+               pass_members=[small, big], pass_mb=[m * batch * width * 4 / 2 ** 20 for m in (small, big)],
+               pass_gfloats=[adds[small], adds[big]])
+    print(f"  one thread: a {big}-member {width}-wide product {product:.0f} GFLOP/s; an element-wise pass "
+          f"over {small} members {adds[small]:.1f}, over {big} members {adds[big]:.1f} billion floats/s", flush=True)
     return out
 
 

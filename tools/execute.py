@@ -15,8 +15,9 @@ summarised by one hash, stored in the executed notebook's metadata
   imports in their source (statically, with ``ast``: :func:`section_deps`), so
   that editing another page's chapter module leaves it alone,
 - the global paths of ``tools/invalidates.txt`` (``requirements.txt``),
-- the results files named with ``--reads`` (the introduction reads the claims
-  ledger, ``claims.csv``), so that it runs again when what it quotes changed, and
+- the results files named with ``--reads``, or matched by a pattern given there
+  (the introduction quotes the claims ledger and lists every CSV and JSON file of
+  the folder), so that it runs again when what it quotes changed, and
   the repository paths named with ``--reads-repo`` (a folder counts with every file
   below it: the appendix quotes ``results/bench.json`` and the reports kept in
   ``tools/records/``).
@@ -114,6 +115,16 @@ def expand(entries, root: Path) -> list[Path]:
         elif path.exists():
             files.append(path)
     return files
+
+
+def results_reads(names, folder: Path) -> list[Path]:
+    """What ``--reads`` names in the results folder: a file (hashed as missing until it
+    appears), or a pattern such as ``*.csv`` for every file it matches, so that a file
+    added or removed changes the hash (the introduction lists the folder)."""
+    out = []
+    for name in names:
+        out += sorted(folder.glob(name)) if any(c in name for c in "*?[") else [folder / name]
+    return out
 
 
 def repo_reads(entries, root: Path) -> list[Path]:
@@ -484,7 +495,7 @@ def main(argv=None) -> int:
     ap.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                     metavar=("NAME", "VALUE"), help="papermill parameter")
     ap.add_argument("--reads", nargs="*", default=[], metavar="FILE",
-                    help="results files (in the section's results folder) it reads: a change re-runs it")
+                    help="results files or patterns (in the section's results folder) it reads: a change re-runs it")
     ap.add_argument("--reads-repo", nargs="*", default=[], metavar="PATH",
                     help="files or folders (relative to the repo root) it reads: a change re-runs it")
     ap.add_argument("--root", type=Path, default=ROOT, help="repo root (src/, requirements.txt)")
@@ -518,7 +529,7 @@ def main(argv=None) -> int:
     nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3",
                                           "language": "python"})
     digest = section_hash(nb, params, root, section_deps(src, root),
-                          [results_dir(params, root) / name for name in args.reads]
+                          results_reads(args.reads, results_dir(params, root))
                           + repo_reads(args.reads_repo, root))
     old = stored_hash(target)
 

@@ -92,7 +92,10 @@ def timings(report: dict | None, path: Path, recorded: dict | None = None) -> tu
         setting = (f"{NOTHING_TIMED_HERE} The figures below were recorded by `make bench` on "
                    f"{report.get('date', 'an unrecorded date')}, on {count(report['threads'], 'CPU core')}"
                    + (f" of an {report['cpu']}" if report.get("cpu") else "")
-                   + f" ({report.get('machine', 'n/a')}, torch {report.get('torch', 'n/a')}), and are kept in "
+                   + f" ({report.get('machine', 'n/a')}, torch {report.get('torch', 'n/a')})"
+                   + (f", joined from {count(len(report['merged_from']), 'run')} of its parts on that machine"
+                      if len(report.get("merged_from") or ()) > 1 else "")
+                   + ", and are kept in "
                    f"`{_repo_path(path)}`; they are not re-measured when the book is built. Your machine's "
                    "figures will differ, and so may the ratios: the floor below is as fast as the "
                    "processor's large matrix products, and the tiny models gain less from a faster one.")
@@ -142,11 +145,35 @@ def floor_paragraph(report: dict):
             + (f"Both were timed warm: the sweep's {cs['n_jobs']} worker processes were started first, by a "
                f"one-epoch run of the same sweep ({tables.number(cs['warmup_s'])} s), as the book's plan "
                "keeps its workers up from its first job to its last. " if cs.get("warmup_s") is not None else "")
-            + "The models are so small that a step's products are tiny (16 to 64 units wide) and its "
-            "element-wise passes (activations, their gradients, Adam) cost as much as the products: "
-            "the step is bound by memory traffic and per-operation overhead, not by arithmetic, "
-            "which is also why stacking members pays.")
+            + (why_above_floor(cs) or
+               "The models are so small that a step's products are tiny (16 to 64 units wide) and its "
+               "element-wise passes (activations, their gradients, Adam) cost as much as the products: "
+               "the step is bound by memory traffic and per-operation overhead, not by arithmetic, "
+               "which is also why stacking members pays."))
     return text, {}
+
+
+def why_above_floor(cs: dict) -> str | None:
+    """The core sweep's distance from its floor per model family, and the two
+    measurements that explain it (a CPU report's ``by_family`` and ``passes``)."""
+    fams, passes = cs.get("by_family"), cs.get("passes")
+    if not fams or not passes:
+        return None
+    per = "; ".join(f"the {f['model']}'s {tables.number(f['job_seconds'])} s, "
+                    f"{fmt.factor(f['ratio_to_floor'], 2)}" for f in fams)
+    small, big = passes["pass_members"]
+    (mb_small, mb_big), (r_small, r_big) = passes["pass_mb"], passes["pass_gfloats"]
+    rate1 = fams[0]["one_core_gflops"]
+    return (f"Each stack trains on one core, so per model family its jobs' time is set against one core's "
+            f"floor ({tables.number(rate1)} GFLOP/s): {per}. Two measurements on one core say where "
+            f"the time goes. The dense MLP's hidden-layer product on a {passes['product_members']}-member "
+            f"stack ({passes['product_width']} × {passes['product_width']} weights a member) runs at "
+            f"{tables.number(passes['product_gflops'])} GFLOP/s, and an element-wise pass (an add) over that "
+            f"stack's activations ({tables.number(mb_big)} MB a tensor) moves {tables.number(r_big)} billion "
+            f"floats a second, against {tables.number(r_small)} over a {small}-member stack's "
+            f"({tables.number(mb_small)} MB), which stays in the core's cache. Beside its three products a "
+            "dense step makes such passes over every activation, every activation's gradient and, in "
+            "Adam's update, every weight: the step is bound by memory traffic, not by arithmetic.")
 
 
 def profile_paragraph(report: dict):
