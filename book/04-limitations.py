@@ -208,8 +208,9 @@ publish_page(limitations.page(cfg), "lim");
 #
 # Paired gain of each HSN variant over the repaired HSN with its fixed Kronecker graph, by
 # seed: mean and 95% interval per task. The gain is in accuracy for the classification tasks
-# and in MSE, sign reversed, for sine: right is better everywhere. Hover a point for the
-# variant, the task and the interval. {glue:md}`lim-data-graphs:myst`
+# and in MSE, sign reversed, for sine: right is better everywhere. The grey band around 0 is
+# the margin, inside which a gain is too small to matter. Hover a point for the variant, the
+# task and the interval. {glue:md}`lim-data-graphs:myst`
 # ```
 #
 # ```{glue:figure} tab-lim-graphs

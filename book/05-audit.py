@@ -208,7 +208,8 @@ display(Markdown(pg.facts["design"]))
 # Paired test-set difference from the dense MLP (positive: better; accuracy, or MSE on sine) with
 # its 95% interval, for the note's models and every control: dense MLPs of each learned budget, the
 # repaired HSN with T, graph or a repair changed, input once or at every step, and the CEN with
-# hidden biases and with a dense Gaussian expander, at every width.
+# hidden biases and with a dense Gaussian expander, at every width. The grey band around 0 is the
+# margin: a difference inside it is too small to matter.
 # ```
 #
 # ```{glue:figure} fig-audit-T

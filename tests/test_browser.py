@@ -268,6 +268,16 @@ return [...document.querySelectorAll('table.key-table')].map(t => {
 });
 """
 
+# Tables of text (tables.CARD_COLUMNS) on a phone: each row a card, nothing to scroll sideways.
+CARDS = """
+return [...document.querySelectorAll('table.scaffold-table.cards')].filter(t => t.offsetParent !== null).map(t => {
+  const box = t.closest('.table-scroll') || t.parentElement;
+  const row = t.querySelector('tbody > tr');
+  return {id: (t.closest('figure') || {}).id || t.id, scroll: box.scrollWidth - box.clientWidth,
+          display: row ? getComputedStyle(row).display : 'none'};
+});
+"""
+
 
 def _view(browser, where: str, width: int, shot: Path) -> list[str]:
     """The checks on the page as it is shown now; then its screenshot, at full height."""
@@ -283,6 +293,10 @@ def _view(browser, where: str, width: int, shot: Path) -> list[str]:
                      f"ends at {t['right']} px (column {t['column']} px)"
                      for t in browser.execute_script(KEY_TABLES)
                      if t["scroll"] > 1 or t["right"] > t["column"] + 1]
+    if width < 600:
+        problems += [f"{where}: table {t['id']!r} of text is not read as cards on a phone: rows "
+                     f"{t['display']!r}, scrolls sideways by {t['scroll']} px"
+                     for t in browser.execute_script(CARDS) if t["scroll"] > 1 or t["display"] != "block"]
     live = browser.execute_async_script(LIVE)
     if live["drawn"] < live["boxes"]:
         problems.append(f"{where}: {live['boxes'] - live['drawn']} of {live['boxes']} "

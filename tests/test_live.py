@@ -44,6 +44,20 @@ def test_forest_colours_and_hover():
     assert titles == ["circles", "moons", "sine"]
 
 
+def test_forest_band_per_panel_from_a_column():
+    """Accuracy and MSE panels have their own margins: ``band`` may name the column."""
+    margins = {"sine": 0.005, "moons": 0.01, "circles": 0.01}
+    df = pd.DataFrame([dict(task=t, model=m, diff=0.1, lo=0.0, hi=0.2, margin=margins[t])
+                       for t in TASKS for m in MODELS])
+    spec = spec_of(charts.forest(df, "diff", "lo", "hi", band="margin").to_html())
+    rects = sorted((s["xref"], s["x0"], s["x1"]) for s in spec["layout"]["shapes"] if s["type"] == "rect")
+    # panels in the note's order (circles, moons, sine): x, x2, x3
+    assert rects == [("x", -0.01, 0.01), ("x2", -0.01, 0.01), ("x3", -0.005, 0.005)]
+    import pytest
+    with pytest.raises(ValueError, match="needs one"):
+        charts.forest(df.assign(margin=np.arange(len(df)) / 100), "diff", "lo", "hi", band="margin")
+
+
 def test_scatter_strip_and_spec_curve():
     df = pd.DataFrame([dict(task=t, model=m, learned=n, mean=0.9, lo=0.85, hi=0.95)
                        for t in TASKS for m, n in zip(MODELS, [4417, 897, 129])])
@@ -197,11 +211,13 @@ def test_forest_rows_read_in_words_and_keep_their_model_looks():
     assert model_words(coded) == ("HSN T=2: one input per DG unit, G rescaled to radius 0.9, "
                                   "the input entering every step")
     assert model_words("HSN (repaired)") == "HSN (repaired)"
-    from scaffold.runtime.frontier_fig import near_repaired_words
-    assert near_repaired_words("HSN [dg=min1 G=r0.9 learnG=fixed input=every act=tanh]") == \
+    from scaffold.runtime.frontier_fig import near_point_words
+    assert near_point_words("HSN [dg=min1 G=r0.9 learnG=fixed input=every act=tanh]") == \
         "HSN (repaired), the input entering every step"  # the repaired reading but for one axis
     two_off = "HSN [dg=drawn G=r0.9 learnG=fixed input=every act=tanh]"
-    assert near_repaired_words(two_off) == model_words(two_off)  # two axes off: the levels in words
+    assert near_point_words(two_off) == model_words(two_off)  # two axes off: the levels in words
+    assert near_point_words("HSN [dg=drawn G=raw learnG=fixed input=every act=tanh]") == \
+        "HSN (literal), the input entering every step"  # the literal reading but for one axis
     assert model_words("HSN [size=3]") == "HSN [size=3]"  # not a reading code: left as it is
     models = ["Dense MLP", coded, *(coded.replace("T=2", f"T={t}") for t in (1, 3, 4, 5, 6))]
     df = pd.DataFrame([dict(task="moons", model=m, diff=0.1, lo=0.0, hi=0.2) for m in models])

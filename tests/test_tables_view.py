@@ -123,3 +123,24 @@ def test_a_table_led_by_task_and_model_keeps_both_in_view():
     assert 'class="scaffold-table sticky-two"' in both
     one = tables.table(pd.DataFrame({"model": ["HSN"], "task": ["moons"], "x": [1.0]})).to_html()
     assert "sticky-two" not in one  # led by the model: its first column alone names the row
+
+
+def test_a_table_of_text_reads_as_cards_on_a_phone():
+    """Three or more columns of long text: class cards, each cell but the title named by its
+    header; fewer, or cards=False, a plain table."""
+    import re
+
+    import pandas as pd
+
+    from scaffold.runtime import tables
+
+    long = "a sentence long enough to wrap in its column"
+    df = pd.DataFrame({"part": ["Data"], "question": [long], "note": [long], "why": [long], "n": [3]})
+    html = tables.table(df, headers={"note": "The note says"}).to_html()
+    assert re.search(r'<table class="scaffold-table cards"', html)
+    assert '<th scope="row" class="short">Data</th>' in html  # the title: no label
+    assert f'<td class="long" data-label="The note says">{long}</td>' in html
+    assert '<td class="num" data-label="n">3</td>' in html
+    assert "cards" not in tables.table(df.drop(columns="why")).to_html()  # two long columns
+    assert "cards" not in tables.table(df, cards=False).to_html()
+    assert "data-label" not in tables.table(df.drop(columns="why")).to_html()

@@ -109,17 +109,20 @@ def _live(draw, static, alt):
 
 def forest(df: pd.DataFrame, estimate: str, lo: str, hi: str, label: str = "model",
            panel: str | None = "task", reference: float | None = 0.0,
-           band: float | None = None, xlabel: str = "", alt: str = "", row_text=None) -> LiveFigure:
+           band: float | str | None = None, xlabel: str = "", alt: str = "", row_text=None) -> LiveFigure:
     """Points with horizontal intervals, one row per label, one panel per ``panel`` value.
 
     ``reference`` draws a vertical line (0 for differences); ``band`` shades
-    ``[-band, band]`` (an equivalence margin).  ``row_text(label)``: a row's name as the
-    reader sees it (default: the label; colours and markers follow the label either way).
+    ``[-band, band]`` (an equivalence margin): a number, or the name of a column that holds
+    each panel's own (one value per panel: accuracy and MSE panels have different margins).
+    ``row_text(label)``: a row's name as the reader sees it (default: the label; colours and
+    markers follow the label either way).
     """
     import plotly.graph_objects as go
 
     names, labels = _panels(df, panel), style.model_order(df[label])
     text = {lab: str(row_text(lab) if row_text else lab) for lab in labels}
+    bands = [_band(df if name is None else df[df[panel] == name], band) for name in names]
 
     def draw(per_row):
         # a row whose name wraps gets the height of its lines (two-line names overlapped); on a
@@ -140,8 +143,8 @@ def forest(df: pd.DataFrame, estimate: str, lo: str, hi: str, label: str = "mode
                 hoverinfo="text"),
                 **_where(i, cols))
         for i in range(len(names)):
-            if band:
-                fig.add_vrect(x0=-band, x1=band, fillcolor="gray", opacity=0.15, line_width=0,
+            if bands[i]:
+                fig.add_vrect(x0=-bands[i], x1=bands[i], fillcolor="gray", opacity=0.15, line_width=0,
                               **_where(i, cols))
             if reference is not None:
                 fig.add_vline(x=reference, line_width=1, line_color="gray", **_where(i, cols))
@@ -150,10 +153,10 @@ def forest(df: pd.DataFrame, estimate: str, lo: str, hi: str, label: str = "mode
         return layout(fig, height)
 
     sfig, axes = style.panels(len(names), panel_height=0.3 * len(labels) + 1.0, sharey=True)
-    for ax, name in zip(axes, names):
+    for ax, name, b in zip(axes, names, bands):
         sub = df if name is None else df[df[panel] == name]
-        if band:
-            ax.axvspan(-band, band, color="0.88", zorder=0)
+        if b:
+            ax.axvspan(-b, b, color="0.88", zorder=0)
         if reference is not None:
             ax.axvline(reference, color="0.4", lw=0.8)
         for y, lab in enumerate(labels[::-1]):
@@ -165,6 +168,16 @@ def forest(df: pd.DataFrame, estimate: str, lo: str, hi: str, label: str = "mode
         ax.set_title(style.task_label(name))
         ax.set_xlabel(xlabel)
     return _live(draw, sfig, alt)
+
+
+def _band(sub: pd.DataFrame, band) -> float | None:
+    """A panel's margin: ``band`` itself, or its one value in the column ``band`` names."""
+    if not isinstance(band, str):
+        return band
+    values = sub[band].dropna().unique()
+    if len(values) > 1:
+        raise ValueError(f"a panel has {len(values)} values of {band!r}; a band needs one")
+    return float(values[0]) if len(values) else None
 
 
 def scatter(df: pd.DataFrame, x: str, y: str, label: str = "model", panel: str | None = "task",

@@ -91,18 +91,20 @@ def _coded(label: str) -> tuple[str, dict] | None:
     return (m.group(1), levels) if set(levels) <= set(HSN_KEYS) else None
 
 
-def near_repaired_words(label: str) -> str:
-    """A label whose reading is the repaired one but for one axis, named from it: "HSN [dg=min1 G=r0.9
-    learnG=fixed input=every act=tanh]" -> "HSN (repaired), the input entering every step"; any
-    other label as :func:`model_words` gives it."""
-    from scaffold.readings import AXIS, REPAIRED
+def near_point_words(label: str) -> str:
+    """A label whose reading is the repaired or the literal one but for one axis, named from that
+    point: "HSN [dg=min1 G=r0.9 learnG=fixed input=every act=tanh]" -> "HSN (repaired), the input
+    entering every step", and with ``dg=drawn G=raw`` -> "HSN (literal), the input entering every
+    step"; any other label as :func:`model_words` gives it."""
+    from scaffold.readings import AXIS, LITERAL, REPAIRED
 
     coded = _coded(label)
     if coded:
         head, levels = coded
-        off = [k for k in HSN_KEYS if k in levels and levels[k] != REPAIRED[k]]
-        if len(off) == 1:
-            return f"{head} (repaired), {AXIS[off[0]].level(levels[off[0]]).plain}"
+        for name, point in (("repaired", REPAIRED), ("literal", LITERAL)):
+            off = [k for k in HSN_KEYS if k in levels and levels[k] != point[k]]
+            if len(off) == 1:
+                return f"{head} ({name}), {AXIS[off[0]].level(levels[off[0]]).plain}"
     return model_words(label)
 
 

@@ -20,7 +20,10 @@ How it sits on the page (``_static/tables.css``):
 - ``anchor=`` gives each row an ``id`` (``anchor_prefix`` + value) that other
   pages link to (``05-audit.html#claim-S1``);
 - ``key=True`` marks a table the reader must see whole (class ``key-table``):
-  the browser test holds it to the text column's width at 1280 px.
+  the browser test holds it to the text column's width at 1280 px;
+- a table of text (:data:`CARD_COLUMNS` long columns or more; ``cards=`` decides
+  otherwise) turns each row into a card on a phone: the first cell as its title, the
+  others below it, each after its header (``data-label``).
 
 :func:`full_table` is the same table with a filter box and sortable columns
 (``_static/tables.js``, shared by every page, no CDN), in a box of bounded height
@@ -57,6 +60,10 @@ DASH = fmt.DASH
 NAMES_ROW = ("model", "role", "reading")
 #: Text longer than this (characters) wraps in a column of at least 14em; shorter stays on one line.
 LONG_TEXT = 30
+#: A table with at least this many columns of long text is read row by row on a phone: each
+#: row becomes a card (class ``cards``), its cells one under another, each named by its header.
+#: Side by side, such columns left a phone's reader a sliver of each and rows a screen tall.
+CARD_COLUMNS = 3
 
 
 def header(name: str, headers: dict | None = None) -> str:
@@ -125,13 +132,15 @@ class Table:
     becomes each row's ``id`` after ``anchor_prefix``.  ``raw``: columns that already
     hold HTML (links the page made); they are inserted as they are.  ``verdict_titles``:
     verdict -> definition, shown when the reader points at a badge.  ``key``: a table
-    the reader must see whole at 1280 px (see the module docstring).
+    the reader must see whole at 1280 px (see the module docstring).  ``cards``: rows as
+    cards on a phone (default: when :data:`CARD_COLUMNS` or more columns hold long text).
     """
 
     def __init__(self, df: pd.DataFrame, headers: dict | None = None, sort=None,
                  verdict: str = "verdict", digits: int = 3, caption: str | None = None,
                  sortable: bool = False, details=None, anchor=None, anchor_prefix: str = "",
-                 raw=(), verdict_titles: dict | None = None, key: bool = False):
+                 raw=(), verdict_titles: dict | None = None, key: bool = False,
+                 cards: bool | None = None):
         df = df.reset_index(drop=True)
         if anchor is not None and not isinstance(anchor, str):
             df = df.assign(_anchor=[str(a) for a in anchor])
@@ -144,6 +153,8 @@ class Table:
         self.raw, self.verdict_titles = set(raw), verdict_titles or {}
         hidden = set(self.details) | ({anchor} if anchor else set())
         self.columns = [c for c in self.df.columns if c not in hidden]
+        self.cards = (sum(self.kind(c) == "long" for c in self.columns) >= CARD_COLUMNS
+                      if cards is None else cards)
 
     # --- cells ---------------------------------------------------------------------
 
@@ -188,7 +199,8 @@ class Table:
         kinds = {c: self.kind(c) for c in cols}
         classes = ["scaffold-table"] + (["sortable"] if self.sortable else []) \
             + (["key-table"] if self.key else []) + (["has-details"] if self.details else []) \
-            + (["sticky-two"] if cols[:1] == ["task"] and cols[1:2] and cols[1] in NAMES_ROW else [])
+            + (["sticky-two"] if cols[:1] == ["task"] and cols[1:2] and cols[1] in NAMES_ROW else []) \
+            + (["cards"] if self.cards else [])
         # An id from the content keeps re-executed notebooks byte-identical and ids unique per page.
         uid = hashlib.sha1(df.to_json().encode()).hexdigest()[:8]
         out = [f'<table class="{" ".join(classes)}" id="T_{uid}">']
@@ -208,7 +220,10 @@ class Table:
                     body += (f'<details class="row-more"><summary title="{html.escape(more, quote=True)}">'
                              "more</summary></details>")
                 tag = "th scope=\"row\"" if k == 0 else "td"
-                cells.append(f'<{tag} class="{kinds[c]}">{body}</{tag.split()[0]}>')
+                # a card names each cell but its title by the column's header
+                label = (f' data-label="{html.escape(header(c, self.headers), quote=True)}"'
+                         if self.cards and k > 0 else "")
+                cells.append(f'<{tag} class="{kinds[c]}"{label}>{body}</{tag.split()[0]}>')
             out.append(f"<tr{rid}>" + "".join(cells) + "</tr>")
             if self.details:
                 out.append(self._details(i, len(cols)))

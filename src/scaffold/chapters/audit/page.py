@@ -205,9 +205,9 @@ def figures(tables: dict) -> dict:
     out["heatmap"] = frontier_fig.heatmap(tables["frontier"])
     out["forest"] = charts.forest(tables["paired"], "gain", "lo", "hi", xlabel="difference from the dense "
                                   "MLP (positive: better)", alt="Every model against the dense MLP",
-                                  row_text=frontier_fig.near_repaired_words)
+                                  row_text=frontier_fig.near_point_words, band="margin")
     # the every-step HSN is the repaired reading but for its input: named so in the legend
-    tab = tables["T"].assign(model=tables["T"]["model"].map(frontier_fig.near_repaired_words))
+    tab = tables["T"].assign(model=tables["T"]["model"].map(frontier_fig.near_point_words))
     out["T"] = charts.scatter(tab, "T", "mean", lo="lo", hi="hi", xlabel="CA3 steps T",
                               ylabel="test metric", alt="Test metric against T")
     dyn = tables["dynamics"].copy()

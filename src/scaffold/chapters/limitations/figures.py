@@ -101,7 +101,7 @@ def paired_panels(gains: pd.DataFrame):
     d["reading"] = "repaired HSN, graph varied"
     ref = d["reference"].iloc[0]
     return charts.forest(d, "gain", "lo", "hi", xlabel=f"gain over {ref} (right: better)",
-                         alt=f"Paired gain of each HSN variant over {ref}, per task")
+                         alt=f"Paired gain of each HSN variant over {ref}, per task", band="margin")
 
 
 def accuracy_vs_params(sel: pd.DataFrame, counts: pd.DataFrame, metric: str = "test_metric"):
