@@ -16,9 +16,8 @@
 # Carlo Nicolini's note *The tradeoff* {cite}`nicolini_tradeoff` claims that a large **fixed**
 # hidden state with a tiny **learned** readout matches a dense MLP with a fifth of the learned
 # parameters. Its HSN passes the input through a sparse "DG" layer, whose weights a random 5% mask
-# keeps (the mask *as drawn*), into a fixed recurrent graph; its CEN, a fixed random expansion of H
-# units, fails on sine by the note's own account. We re-ran both under every *reading*: every way
-# of filling in what the note leaves open. In short:
+# keeps (the mask *as drawn*), into a fixed recurrent graph; its CEN is a fixed random expansion.
+# We re-ran both under every *reading*: every way of filling in what the note leaves open. In short:
 
 # %% tags=["parameters", "remove-cell"]
 device = "auto"  # "auto", "cpu", "cuda" or "mps"

@@ -114,9 +114,10 @@ def test_merge_joins_parts_of_one_machine_and_refuses_others(tmp_path):
     base = dict(device="cuda", torch="2.11", python="3.12", machine="x86_64", gpu="H200")
     a, b, c = (tmp_path / f"{n}.json" for n in "abc")
     a.write_text(json.dumps({**base, "core_sweep": dict(ratio_to_floor=3.0), "goals": []}))
-    b.write_text(json.dumps({**base, "book": dict(cold=dict(seconds=200.0), profile="full")}))
+    b.write_text(json.dumps({**base, "commit": "abc1234", "book": dict(cold=dict(seconds=200.0), profile="full")}))
     merged = bench.merge([a, b])
     assert merged["core_sweep"]["ratio_to_floor"] == 3.0 and merged["book"]["cold"]["seconds"] == 200.0
+    assert merged["merged_commits"] == [None, "abc1234"]  # each part's commit, where it was recorded
     met = {g["goal"]: g["met"] for g in merged["goals"]}
     assert met["core sweep time / matmul floor"] is True and met["cold make book, environment present"] is True
     c.write_text(json.dumps({**base, "torch": "2.13", "ensemble": []}))
@@ -232,3 +233,9 @@ def test_family_floors_count_each_job_once():
         floor = r["gflop"] / r["one_core_gflops"]
         assert r["ratio_to_floor"] == pytest.approx(r["job_seconds"] / floor)
     assert sum(r["gflop"] for r in out.values()) == pytest.approx(bench.sweep_flops(grid) / 1e9)
+
+
+def test_a_report_names_the_commit_it_measured():
+    c = bench.header("cpu")["commit"]
+    assert c is None or (len(c.removesuffix("-dirty")) >= 7 and all(
+        ch in "0123456789abcdef" for ch in c.removesuffix("-dirty")))

@@ -307,6 +307,9 @@ def test_without_this_machines_report_the_recorded_cpu_report_stands_in(tmp_path
     assert "on 2 CPU cores of an Intel(R) Xeon(R) Processor (x86_64" in named and "joined" not in named
     merged = facts.timings(None, tmp_path / "missing.json", recorded={**rec_cpu, "merged_from": ["a", "b"]})[0].text
     assert "torch 2.13.0), joined from 2 runs of its parts on that machine, and are kept in" in merged
+    merged = facts.timings(None, tmp_path / "missing.json", recorded={
+        **rec_cpu, "merged_from": ["a", "b"], "merged_commits": ["0125212", "706756e"]})[0].text
+    assert "joined from 2 runs of its parts on that machine (at commits `0125212` and `706756e`), and" in merged
     assert "bench-cpu-2core.json" in text and "{glue:figure} tab-rep-book" in text
     assert "These figures were measured on an NVIDIA H200" in pg.facts["gpu"].text
     # This machine's own report wins over the record.
@@ -322,10 +325,21 @@ def test_floor_is_explained_by_family_and_by_pass_when_measured():
                         dict(family="cen", model="CEN (H=512)", job_seconds=1.0, gflop=18.0,
                              one_core_gflops=160.0, ratio_to_floor=8.9)],
           "passes": dict(product_members=60, product_width=64, product_gflops=130.0,
-                         pass_members=[16, 60], pass_mb=[0.25, 0.94], pass_gfloats=[9.7, 2.6])}
-    text = facts.timings({**REPORT, "core_sweep": cs}, Path("bench.json"))[0].text
-    assert "the Dense MLP's 4.00 s, 4.3×; the CEN (H=512)'s 1.00 s, 8.9×" in text
-    assert "moves 2.60 billion floats a second, against 9.70 over a 16-member stack's" in text
+                         pass_members=[16, 60], pass_mb=[0.25, 0.94], pass_gfloats=[9.7, 2.6],
+                         stack_ms_per_member=[10.4, 9.0], stack_epochs_scale=0.2)}
+    goals = [dict(goal="core sweep time / matmul floor", target=4.0, unit="x", value=6.0, met=False,
+                  lower_is_better=True)]
+    text = facts.timings({**REPORT, "core_sweep": cs, "goals": goals}, Path("bench.json"))[0].text
+    assert ("the Dense MLP's took 4.00 of the sweep's 5.00 job-seconds (both processes' time summed), 4.3× their "
+            "floor; the CEN (H=512)'s 1.00, 8.9×. So the target of at most 4× ({numref}`tab-rep-goals`) is "
+            "missed in every family.") in text
+    assert "runs at 130 GFLOP/s, 81% of the floor's rate" in text
+    assert "does 2.60 billion elements a second, against 9.70 over a 16-member stack's (0.250 MiB)" in text
+    assert "trained for a fifth of its epochs, a 16-member dense stack took 10.4 ms a member, against 9.00" in text
+    # a family within the target is named as meeting it
+    met = {**cs, "by_family": [{**cs["by_family"][0], "ratio_to_floor": 3.5}, cs["by_family"][1]]}
+    text = facts.timings({**REPORT, "core_sweep": met, "goals": goals}, Path("bench.json"))[0].text
+    assert "So the target of at most 4× ({numref}`tab-rep-goals`) is met by the Dense MLP." in text
     # A report without them (a GPU's, or an older one) keeps the general sentence.
     text = facts.timings(REPORT, Path("bench.json"))[0].text
     assert "bound by memory traffic and per-operation overhead" in text and "billion floats" not in text

@@ -163,7 +163,8 @@ def test_budget_finding_follows_the_s3_verdicts(audit):
     n = int(ahead.set_index("claim_id").loc["S3-budget-swiss_roll", "readings"])
     assert f"the HSN beats it under {round(0.2 * n)} of {n} readings on swiss roll" in got
     # ... "never shown worse" where it is ahead under none
-    never = audit["ledger"].assign(share=lambda d: d["share"].astype(float).where(~s3, 0.0))
+    never = audit["ledger"].assign(share=lambda d: d["share"].astype(float).where(~s3, 0.0),
+                                   hi=lambda d: d["hi"].astype(float).where(~s3, 0.01))
     got = plain(findings.budget(with_verdicts(never, mixed)).answer)
     assert got.startswith("As well as the HSN or better on moons; never shown worse on swiss roll, circles and "
                           "two spirals.")
@@ -171,6 +172,11 @@ def test_budget_finding_follows_the_s3_verdicts(audit):
            "spirals." in got
     assert plain(findings.budget(with_verdicts(never, {"S3-": verdicts.UNSUPPORTED})).answer).startswith(
         "Never shown worse than the HSN.")
+    # ... and "ahead" where, besides, the HSN is behind under every consistent reading (hi < 0)
+    behind = never.assign(hi=lambda d: d["hi"].where(~s3 | (d["claim_id"] != "S3-budget-two_spirals"), -0.003))
+    got = plain(findings.budget(with_verdicts(behind, mixed)).answer)
+    assert got.startswith("As well as the HSN or better on moons; ahead of it under every reading consistent with "
+                          "the note on two spirals; never shown worse on swiss roll and circles.")
     unsettled = plain(findings.budget(with_verdicts(ahead, {"S3-": verdicts.UNSUPPORTED})).answer)
     assert unsettled.startswith("Not settled.")  # one verdict on every task: not "depends on the task"
     assert "is unsupported on swiss roll, circles, moons and two spirals" in unsettled
@@ -185,7 +191,7 @@ def test_cen_finding_follows_the_explanations_verdict(audit):
 
     assert audit["ledger"].set_index("claim_id").loc["C5-explanation", "verdict_uncorrected"] == verdicts.CONTRADICTED
     assert answer(verdicts.CONTRADICTED).startswith("Not, as the note says, because its random features ignore "
-                                                    "the data.")
+                                                    "the data, but mostly because its hidden units have no biases.")
     assert answer(verdicts.CONTRADICTED).endswith("The note's explanation is contradicted.")
     assert answer(verdicts.HOLDS).startswith("As the note says: its random features ignore the data.")
     assert answer(verdicts.HOLDS).endswith("The note's explanation holds.")
@@ -264,3 +270,18 @@ def test_the_short_answer_on_matching_ignores_a_rules_count_of_exceptions():
     assert findings._lead([with_exc, "holds with a DG mask other than as drawn"]) == \
         "*With a DG mask other than as drawn.* "
     assert findings._lead([with_exc, "holds with G learned"]) == "*It depends on the task.* "
+
+
+def test_the_short_answer_on_matching_names_the_tasks_it_holds_on():
+    """The note claims the match on its classification tasks: the answer names where it holds
+    and says what the others' verdicts are."""
+    from scaffold import rules
+
+    conds = ["holds with a DG mask other than as drawn",
+             "holds with a DG mask other than as drawn" + rules.exceptions(2, 54, 2)]
+    groups = {"holds": ["swiss_roll", "circles"], "unsupported": ["moons"]}
+    assert findings._lead(conds, groups) == \
+        "*On swiss roll and circles, with a DG mask other than as drawn; on moons, not settled.* "
+    assert findings._lead(conds, {"holds": ["circles"], "contradicted": ["moons"]}) == \
+        "*On circles, with a DG mask other than as drawn; on moons, not.* "
+    assert findings._lead(conds, {"unsupported": ["moons"]}) == "*With a DG mask other than as drawn.* "

@@ -87,6 +87,33 @@ def test_errors_are_counted_and_stated():
     assert rules.without_exceptions(r.text()) == r.text().removesuffix(" (2 of 24 readings are exceptions)")
     assert rules.without_exceptions("holds with x" + rules.exceptions(1, 1)) == "holds with x"
     assert (r.evaluate(df) != df["holds"]).sum() == r.errors
+    # exceptions among the readings consistent with the note are named as such
+    assert r.text(consistent_errors=2).endswith("(2 of 24 readings are exceptions, both consistent with the note)")
+    assert rules.exceptions(3, 54, 1) == " (3 of 54 readings are exceptions, 1 of them consistent with the note)"
+    assert rules.exceptions(1, 54, 1) == " (1 of 54 readings is an exception, consistent with the note)"
+    assert rules.exceptions(3, 54, 3) == " (3 of 54 readings are exceptions, all consistent with the note)"
+    for c in (0, 1, 2):
+        assert rules.without_exceptions(r.text(consistent_errors=c)) == r.text().removesuffix(
+            " (2 of 24 readings are exceptions)")
+
+
+def test_a_condition_says_which_exceptions_are_consistent_readings():
+    from scaffold.verdicts import _condition
+
+    df = readings()
+    holds = (df.dg == "min1").to_numpy().copy()
+    flip = [0, 3, 10, 17, 23]  # readings against the planted rule, more than three conditions can fit
+    holds[flip] = ~holds[flip]
+    rule = find_rule(df.assign(_y=holds), list(AXES), "_y")
+    wrong = np.flatnonzero(rule.evaluate(df) != holds)
+    assert rule.errors == len(wrong) >= 2
+    consistent = np.zeros(len(df), bool)
+    consistent[[wrong[0], next(i for i in range(len(df)) if i not in wrong)]] = True  # one exception among two
+    text, errors = _condition(df.assign(consistent=consistent), list(AXES), holds, ~holds)
+    assert errors == rule.errors
+    assert text.endswith(f"({errors} of 24 readings are exceptions, 1 of them consistent with the note)")
+    text, _ = _condition(df, list(AXES), holds, ~holds)  # no consistent column: the count alone
+    assert text.endswith(f"({errors} of 24 readings are exceptions)")
 
 
 def test_tolerance_trades_errors_for_brevity():

@@ -318,8 +318,9 @@ def family_floors(grid: Grid, members, device) -> list[dict]:
 def pass_rates(device, big: int = 60, small: int = 16, width: int = 64, batch: int = 64,
                repeats: int = 200) -> dict:
     """On one thread: the dense MLP's hidden-layer product on a ``big``-member stack,
-    in GFLOP/s, and an element-wise pass (an add) over that stack's activations and
-    over a ``small``-member stack's, in billions of floats a second.
+    in GFLOP/s; an element-wise pass (an add: two floats read, one written, per element)
+    over that stack's activations and over a ``small``-member stack's, in billions of
+    elements a second; and the time per member of training a dense stack of each size.
 
     These say why a CPU sweep stays several times its floor: the products are
     small (``width`` x ``width`` per member), and a pass over a large stack's
@@ -340,11 +341,23 @@ def pass_rates(device, big: int = 60, small: int = 16, width: int = 64, batch: i
             a, b = (torch.randn(m, batch, width, device=device) for _ in range(2))
             o = torch.empty_like(a)
             adds[m] = rate(lambda: torch.add(a, b, out=o), a.numel())
+        # ... and what a whole stack of each size costs per member: the small one's passes stay in
+        # cache, but each of its operations' fixed cost is shared by fewer members
+        per_member = {}
+        for m in (small, big):
+            part = Part(DENSE, "moons", tuple(range(m // len(TrainConfig().lrs))))
+            cfg = TrainConfig(epochs_scale=0.2)
+            train_stack([part], replace(cfg, epochs_scale=0.02))  # warm-up
+            med, _, _ = median_runs({"stack": lambda: train_stack([part], cfg)}, device, 3)
+            per_member[m] = med["stack"] / m
     out = dict(product_members=big, product_width=width, product_gflops=product,
                pass_members=[small, big], pass_mb=[m * batch * width * 4 / 2 ** 20 for m in (small, big)],
-               pass_gfloats=[adds[small], adds[big]])
+               pass_gfloats=[adds[small], adds[big]],
+               stack_ms_per_member=[1e3 * per_member[small], 1e3 * per_member[big]], stack_epochs_scale=0.2)
     print(f"  one thread: a {big}-member {width}-wide product {product:.0f} GFLOP/s; an element-wise pass "
-          f"over {small} members {adds[small]:.1f}, over {big} members {adds[big]:.1f} billion floats/s", flush=True)
+          f"over {small} members {adds[small]:.1f}, over {big} members {adds[big]:.1f} billion elements/s; "
+          f"a dense moons stack (a fifth of its epochs) {1e3 * per_member[small]:.1f} ms a member at {small} "
+          f"members, {1e3 * per_member[big]:.1f} at {big}", flush=True)
     return out
 
 
@@ -469,13 +482,14 @@ def merge(paths) -> dict:
     them is an error, not silently overwritten.  The goals are judged again.
     """
     reports = [json.loads(Path(p).read_text()) for p in paths]
-    same = ("device", "torch", "python", "machine", "gpu")
+    same = ("device", "torch", "python", "machine", "gpu")  # not the commit: parts may be measured apart
     for r in reports[1:]:
         diff = [k for k in same if r.get(k) != reports[0].get(k)]
         if diff:
             raise ValueError(f"reports differ in {diff}: not one machine")
     out = {k: reports[0][k] for k in reports[0] if k not in (*PARTS_KEYS, "goals")}
     out["merged_from"] = [Path(p).name for p in paths]
+    out["merged_commits"] = [r.get("commit") for r in reports]  # the commit each part was measured at
     # Reports from before the date was recorded: the day the files were written.
     out.setdefault("date", min(r.get("date") or time.strftime("%Y-%m-%d", time.gmtime(Path(p).stat().st_mtime))
                                for r, p in zip(reports, paths)))
@@ -501,10 +515,21 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def git_commit() -> str | None:
+    """The commit measured (``-dirty`` if the working tree had changes), or None outside git."""
+    import subprocess
+
+    try:
+        return subprocess.run(["git", "describe", "--always", "--dirty"], cwd=Path(__file__).resolve().parent,
+                              capture_output=True, text=True, timeout=10, check=True).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
 def header(device, epochs_scale: float = 1.0) -> dict:
     """What a report says of the machine it was measured on (``--merge`` checks they agree)."""
     device = torch.device(device)
-    out = dict(date=time.strftime("%Y-%m-%d", time.gmtime()), device=str(device),
+    out = dict(date=time.strftime("%Y-%m-%d", time.gmtime()), commit=git_commit(), device=str(device),
                torch=torch.__version__, python=platform.python_version(),
                machine=platform.machine(), cpu=cpu_model(), threads=torch.get_num_threads(),
                epochs_scale=epochs_scale, load_average=list(os.getloadavg()))

@@ -129,8 +129,9 @@ class Rule:
             return np.full(len(df), self.tree)
         return np.asarray(self.tree.evaluate(df), dtype=bool)
 
-    def text(self, names: dict | None = None, verb: str = "holds") -> str:
-        """The rule in words.
+    def text(self, names: dict | None = None, verb: str = "holds", consistent_errors: int = 0) -> str:
+        """The rule in words (``consistent_errors``: how many of its exceptions are readings
+        consistent with the note; see :func:`exceptions`).
 
         ``names`` maps (axis, level) to a plain phrase for ``axis == level``
         (e.g. "every DG unit has an input") and axis to its plain title;
@@ -145,7 +146,7 @@ class Rule:
             return f"{verb} under no reading" if held == 0 else f"{verb} under {held} of {self.n} readings"
         out = f"{verb} with {self.tree.text(names)}"
         if self.errors:
-            out += exceptions(self.errors, self.n)
+            out += exceptions(self.errors, self.n, consistent_errors)
         return out
 
     def as_dict(self, names: dict | None = None) -> dict:
@@ -321,14 +322,22 @@ def plain_names(axes) -> dict:
     return out
 
 
-def exceptions(errors: int, n: int) -> str:
+def exceptions(errors: int, n: int, consistent: int = 0) -> str:
     """How many readings a rule puts on the wrong side, as :meth:`Rule.text` appends it:
-    " (2 of 48 readings are exceptions)"."""
+    " (2 of 48 readings are exceptions)"; ``consistent`` of them are readings consistent
+    with the note, which decide the verdict, so the words say so: " (2 of 54 readings are
+    exceptions, both consistent with the note)"."""
     are = "is an exception" if errors == 1 else "are exceptions"
-    return f" ({errors} of {n} reading{'s' if n != 1 else ''} {are})"
+    which = ""
+    if consistent:
+        which = (", consistent with the note" if errors == 1 else
+                 ", both consistent with the note" if consistent == errors == 2 else
+                 ", all consistent with the note" if consistent == errors else
+                 f", {consistent} of them consistent with the note")
+    return f" ({errors} of {n} reading{'s' if n != 1 else ''} {are}{which})"
 
 
-_EXCEPTIONS = re.compile(r" \(\d+ of \d+ readings? (?:is an exception|are exceptions)\)")
+_EXCEPTIONS = re.compile(r" \(\d+ of \d+ readings? (?:is an exception|are exceptions)(?:, [^)]*)?\)")
 
 
 def without_exceptions(text: str) -> str:

@@ -395,12 +395,23 @@ def _condition(ok: pd.DataFrame, keep, holds, contra, wide=None) -> tuple[str, i
                 return "cannot be judged under any reading that trains: one run of ours spreads too widely", 0
             return "holds under no reading and is contradicted under none: every reading leaves it open", 0
         rule = find_rule(ok.assign(_y=holds), keep, "_y") if keep else None
-        return (rule.text(plain_names(keep)), rule.errors) if rule else ("depends on the reading", 0)
+        return ((rule.text(plain_names(keep), consistent_errors=_consistent_errors(rule, ok, holds)), rule.errors)
+                if rule else ("depends on the reading", 0))
     if contra.all():
         return "holds under no reading; contradicted under every reading that trains", 0
     rule = find_rule(ok.assign(_y=contra), keep, "_y") if keep else None
-    text = rule.text(plain_names(keep), verb="is contradicted") if rule else "is contradicted under some readings"
+    text = (rule.text(plain_names(keep), verb="is contradicted", consistent_errors=_consistent_errors(rule, ok, contra))
+            if rule else "is contradicted under some readings")
     return "holds under no reading; " + text, (rule.errors if rule else 0)
+
+
+def _consistent_errors(rule, ok: pd.DataFrame, outcome) -> int:
+    """How many of the readings a rule gets wrong are consistent with the note (they decide
+    the verdict, so a rule's exception among them matters more than one elsewhere)."""
+    if "consistent" not in ok or not rule.errors:
+        return 0
+    wrong = rule.evaluate(ok) != np.asarray(outcome, dtype=bool)
+    return int((wrong & ok["consistent"].astype(bool).to_numpy()).sum())
 
 
 def split_readings(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -203,7 +203,8 @@ def cen_claims(sel: pd.DataFrame) -> list[dict]:
         out.append(row(cid, text, note.TABLE_2_1["sine"]["CEN"], c["mean"], c["lo"], c["hi"], c["n"],
                        "paired t, dense MLP against the CEN's best width (MSE margin: a share of the "
                        "targets' variance)", v, f"the CEN width the paired test finds least behind ({label}) "
-                       f"has test MSE {fmt.num(m)}, against the dense MLP's {fmt.num(float(np.mean(d)))}; every "
+                       f"has test MSE {fmt.num(m)}, against the dense MLP's {fmt.num(float(np.mean(d)))} on "
+                       f"{_default_sine()}; every "
                        f"width's mean lies between {fmt.num(min(means))} and {fmt.num(max(means))}.", task="sine",
                        source=_cell("sine", "CEN"), p=V.claim_p(c, "superior", v), evidence="fig-audit-forest"))
     except KeyError as e:

@@ -94,6 +94,7 @@ def timings(report: dict | None, path: Path, recorded: dict | None = None) -> tu
                    + (f" of an {report['cpu']}" if report.get("cpu") else "")
                    + f" ({report.get('machine', 'n/a')}, torch {report.get('torch', 'n/a')})"
                    + (f", joined from {count(len(report['merged_from']), 'run')} of its parts on that machine"
+                      + _at_commits(report.get("merged_commits"))
                       if len(report.get("merged_from") or ()) > 1 else "")
                    + ", and are kept in "
                    f"`{_repo_path(path)}`; they are not re-measured when the book is built. Your machine's "
@@ -138,14 +139,18 @@ def floor_paragraph(report: dict):
     cs = report.get("core_sweep")
     if not cs:
         return None
-    text = (f"**Compute floor.** The core sweep ({cs['jobs']} jobs, {cs['members']} trained "
+    per_job = cs["members"] // cs["jobs"] if cs.get("jobs") else 0
+    n_lr = len(TrainConfig().lrs)
+    what = (f"the note's four tasks and three models, each job {per_job} members ({per_job // n_lr} seeds × "
+            f"{n_lr} learning rates): " if per_job and per_job % n_lr == 0 else "")
+    text = (f"**Compute floor.** The core sweep ({what}{cs['jobs']} jobs, {cs['members']} trained "
             f"models, {tables.number(cs['gflop'])} GFLOP) took {tables.number(cs['seconds'])} s; the "
             f"same arithmetic as large matrix products would take {tables.number(cs['floor_s'])} s here "
             f"({tables.number(cs['matmul_gflops'])} GFLOP/s), a ratio of {fmt.factor(cs['ratio_to_floor'], 3)}. "
             + (f"Both were timed warm: the sweep's {cs['n_jobs']} worker processes were started first, by a "
                f"one-epoch run of the same sweep ({tables.number(cs['warmup_s'])} s), as the book's plan "
                "keeps its workers up from its first job to its last. " if cs.get("warmup_s") is not None else "")
-            + (why_above_floor(cs) or
+            + (why_above_floor(cs, _target(report, "core sweep time / matmul floor")) or
                "The models are so small that a step's products are tiny (16 to 64 units wide) and its "
                "element-wise passes (activations, their gradients, Adam) cost as much as the products: "
                "the step is bound by memory traffic and per-operation overhead, not by arithmetic, "
@@ -153,27 +158,68 @@ def floor_paragraph(report: dict):
     return text, {}
 
 
-def why_above_floor(cs: dict) -> str | None:
-    """The core sweep's distance from its floor per model family, and the two
-    measurements that explain it (a CPU report's ``by_family`` and ``passes``)."""
+def _at_commits(commits) -> str:
+    """" (at commits 0125212 and 706756e)" for a merged report whose parts name their commits."""
+    known = list(dict.fromkeys(c for c in commits or () if c))
+    if not known:
+        return ""
+    return f" (at commit{'s' if len(known) > 1 else ''} " + fmt.listed(f"`{c}`" for c in known) + ")"
+
+
+def _share_of_epochs(scale: float) -> str:
+    """0.2 -> "a fifth" (the few shares a benchmark uses), else "0.3 times"."""
+    return {1.0: "all", 0.5: "half", 0.25: "a quarter", 0.2: "a fifth", 0.1: "a tenth"}.get(
+        scale, f"{tables.number(scale)} times")
+
+
+def _target(report: dict, goal: str) -> float | None:
+    return next((g["target"] for g in report.get("goals") or [] if g.get("goal") == goal), None)
+
+
+def why_above_floor(cs: dict, target: float | None = None) -> str | None:
+    """The core sweep's distance from its floor per model family, and the measurements on
+    one core that say where the dense MLP's time goes (a CPU report's ``by_family`` and
+    ``passes``); ``target``: the goal's ratio, said to be met or missed family by family."""
     fams, passes = cs.get("by_family"), cs.get("passes")
     if not fams or not passes:
         return None
-    per = "; ".join(f"the {f['model']}'s {tables.number(f['job_seconds'])} s, "
-                    f"{fmt.factor(f['ratio_to_floor'], 2)}" for f in fams)
+    total = sum(f["job_seconds"] for f in fams)
+    first, *rest = fams
+    per = "; ".join([f"the {first['model']}'s took {tables.number(first['job_seconds'])} of the sweep's "
+                     f"{tables.number(total)} job-seconds (both processes' time summed), "
+                     f"{fmt.factor(first['ratio_to_floor'], 2)} their floor",
+                     *(f"the {f['model']}'s {tables.number(f['job_seconds'])}, {fmt.factor(f['ratio_to_floor'], 2)}"
+                       for f in rest)])
+    verdict = ""
+    if target:
+        over = [f for f in fams if f["ratio_to_floor"] > target]
+        verdict = (f" So the target of at most {fmt.factor(target, 2)} ({ref('goals')}) is missed in every family."
+                   if len(over) == len(fams) else
+                   f" So the target of at most {fmt.factor(target, 2)} ({ref('goals')}) is met by "
+                   + fmt.listed(f"the {f['model']}" for f in fams if f not in over) + "." if over else "")
     small, big = passes["pass_members"]
     (mb_small, mb_big), (r_small, r_big) = passes["pass_mb"], passes["pass_gfloats"]
-    rate1 = fams[0]["one_core_gflops"]
-    return (f"Each stack trains on one core, so per model family its jobs' time is set against one core's "
-            f"floor ({tables.number(rate1)} GFLOP/s): {per}. Two measurements on one core say where "
-            f"the time goes. The dense MLP's hidden-layer product on a {passes['product_members']}-member "
-            f"stack ({passes['product_width']} × {passes['product_width']} weights a member) runs at "
-            f"{tables.number(passes['product_gflops'])} GFLOP/s, and an element-wise pass (an add) over that "
-            f"stack's activations ({tables.number(mb_big)} MB a tensor) moves {tables.number(r_big)} billion "
-            f"floats a second, against {tables.number(r_small)} over a {small}-member stack's "
-            f"({tables.number(mb_small)} MB), which stays in the core's cache. Beside its three products a "
-            "dense step makes such passes over every activation, every activation's gradient and, in "
-            "Adam's update, every weight: the step is bound by memory traffic, not by arithmetic.")
+    rate1, w = first["one_core_gflops"], passes["product_width"]
+    out = (f"Each stack trains on one core, so each model family's jobs are set against one core's floor "
+           f"({tables.number(rate1)} GFLOP/s): {per}.{verdict} Measurements on one core show where the dense "
+           f"MLP's time goes. Its hidden-layer product on a {passes['product_members']}-member stack (batches "
+           f"of 64 samples, {w} × {w} weights a member) runs at {tables.number(passes['product_gflops'])} GFLOP/s, "
+           f"{fmt.pct(passes['product_gflops'] / rate1)} of the floor's rate: the products are not what is "
+           f"slow. An element-wise pass over that stack's activations ({tables.number(mb_big)} MiB a tensor), an "
+           f"add that reads two floats and writes one per element, does {tables.number(r_big)} billion elements "
+           f"a second, against {tables.number(r_small)} over a {small}-member stack's "
+           f"({tables.number(mb_small)} MiB), whose tensors fit in the core's cache. A dense step makes such "
+           "passes over every activation, every activation's gradient and, in Adam's update, every weight: "
+           "its time is that of a step bound by memory traffic rather than by arithmetic.")
+    sm = passes.get("stack_ms_per_member")
+    if sm:
+        out += (f" Yet a smaller stack is no faster: trained for {_share_of_epochs(passes['stack_epochs_scale'])} "
+                f"of its epochs, a {small}-member dense stack took {tables.number(sm[0])} ms a member, against "
+                f"{tables.number(sm[1])} at {big} members, since each operation's fixed cost is then shared by "
+                "fewer members.")
+    return out + (" The HSN's and the CEN's steps are smaller still (16 units wide; the CEN's readout maps "
+                  "its 512 units to one output) and further from their floor; these measurements do not break "
+                  f"their time down ({ref('profile')} gives their operators' shares).")
 
 
 def profile_paragraph(report: dict):
@@ -377,9 +423,25 @@ def recorded_ensemble(record: dict):
     return (f"**Stacked ensembles on the GPU**{one} ({ref('gpu-ensemble')}): training "
             f"{ens[0]['members']} members stacked rather than one at a time was faster by {speedups}. "
             "A GPU step costs about the same for one member or twenty, so stacking gains more there "
-            "than on CPU cores. Stacked and one-by-one runs need not agree to the last "
-            "digit on a GPU: its batched and single products sum in different orders, and the "
-            "literal HSN amplifies the difference."), {}
+            "than on CPU cores. " + _gpu_agreement(ens)), {}
+
+
+def _gpu_agreement(ens: list) -> str:
+    """How far stacked and one-by-one members differ on a GPU, from the record's per-model
+    largest difference in a member's test metric."""
+    diffs = [(e["model"], e["max_abs_metric_diff"]) for e in ens if "max_abs_metric_diff" in e]
+    if not diffs:
+        return ("Stacked and one-by-one runs need not agree exactly on a GPU: its batched and single "
+                "products sum in different orders.")
+    if all(d == 0 for _, d in diffs):
+        return "Every member's test metric came out the same both ways."
+    worst = max(diffs, key=lambda x: x[1])
+    lit = (" The literal HSN is a reading that does not train (degenerate, in the audit's word): its "
+           "members' outcomes turn on rounding, so a member and its twin can end far apart."
+           if "literal" in worst[0] and worst[1] > 0.05 else "")
+    return ("Stacked and one-by-one runs do not agree exactly on a GPU: its batched and single products "
+            "sum in different orders. The largest difference in a member's test metric was "
+            + fmt.listed(f"{tables.number(d)} for the {m}" for m, d in diffs) + "." + lit)
 
 
 def recorded_throughput(record: dict):
