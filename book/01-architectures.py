@@ -130,7 +130,7 @@ publish_page(architectures.page(cfg), "arch");
 # $G_{ij}$ of the $k$-th power is 1 exactly when the binary digits of $i$ and $j$ share no 1, so
 # node 0 is linked to and from every node. {numref}`fig-arch-kronecker` shows the graph and
 # {numref}`tab-arch-kronecker` its properties at sizes {glue:text}`arch-g-nmin` to {glue:text}`arch-g-nmax`,
-# measured with `graphs.graph_stats`.
+# measured with `graphs.graph_stats` (the diameter, below, is also measured at a larger size).
 
 # %% [markdown]
 # ```{glue:figure} fig-arch-kronecker
@@ -203,8 +203,9 @@ publish_page(architectures.page(cfg), "arch");
 # {glue:text}`arch-census-maxdev` percentage points of its closed form
 # ({numref}`tab-arch-census`). An empty DG layer makes the HSN's output a constant: for those
 # seeds no amount of training can fit anything. The CEN expander has the same per-unit rate
-# but, at {glue:text}`arch-cen-H` units, it is never empty in practice; its surviving units
-# each see a single coordinate, so its features are of the form
+# but, at {glue:text}`arch-cen-H` units, it is never empty in practice; almost all of its
+# surviving units see a single coordinate (a unit sees both with the square of the rate), so its
+# features are of the form
 # $\mathrm{ReLU}(\pm a\, x_j)$. The repaired DG mask gives every unit at least
 # {glue:text}`arch-rep-min-inputs` input (the most inputless units seen in any seed:
 # {glue:text}`arch-rep-max-inputless`).

@@ -30,7 +30,7 @@
 # than the note's. Its parameter advantage at high input dimension comes from the sparse input
 # mask, not from the recurrent scaffold. Of the paired comparisons of learned graphs and larger
 # CA3 layers with the fixed graph, {glue:text}`lim-graph-outcomes`. {glue:text}`lim-sine-sentence`
-# On the harder tasks, "the HSN matches a dense MLP of its nonzero budget" is {glue:text}`lim-budget-two_spirals` on
+# On the harder tasks, "the HSN matches a dense MLP of its nonzero budget" {glue:text}`lim-budget-two_spirals` on
 # two spirals and {glue:text}`lim-budget-digits` on the digits ({numref}`tab-lim-matches`).
 
 # %% tags=["parameters", "remove-cell"]
@@ -171,8 +171,8 @@ publish_page(limitations.page(cfg), "lim");
 # readout does not depend on d at all.
 #
 # Accuracy is the other half ({numref}`fig-lim-dimension`, {numref}`tab-lim-matches`). At
-# d = {glue:text}`lim-d-hi`, by the book's rulebook, "the HSN matches the dense MLP" is
-# {glue:text}`lim-match-dense-hi` and "the HSN matches a dense MLP of its nonzero budget" is
+# d = {glue:text}`lim-d-hi`, by the book's rulebook, "the HSN matches the dense MLP"
+# {glue:text}`lim-match-dense-hi` and "the HSN matches a dense MLP of its nonzero budget"
 # {glue:text}`lim-match-nnz-hi`; that budget leaves the dense MLP a width of
 # {glue:text}`lim-w-nnz-hi`. In high dimension it is the mask on the first layer that buys the
 # HSN its budget. This experiment does not separate how much of the HSN's accuracy comes from
@@ -208,9 +208,10 @@ publish_page(limitations.page(cfg), "lim");
 #
 # Paired gain of each HSN variant over the repaired HSN with its fixed Kronecker graph, by
 # seed: mean and 95% interval per task. The gain is in accuracy for the classification tasks
-# and in MSE, sign reversed, for sine: right is better everywhere. The grey band around 0 is
-# the margin, inside which a gain is too small to matter. Hover a point for the variant, the
-# task and the interval. {glue:md}`lim-data-graphs:myst`
+# and in MSE, sign reversed, for sine: right is better everywhere. The grey band around 0,
+# between dotted lines, is the margin ({glue:text}`lim-margin` accuracy; on sine, a share of the
+# targets' variance), inside which a gain is too small to matter. Hover a point for the variant,
+# the task and the interval. {glue:md}`lim-data-graphs:myst`
 # ```
 #
 # ```{glue:figure} tab-lim-graphs
@@ -269,13 +270,13 @@ publish_page(limitations.page(cfg), "lim");
 # %% [markdown]
 # **Answer.** {numref}`fig-lim-tasks` sets accuracy against learned parameters and
 # {numref}`tab-lim-matches` gives the paired comparisons. "The HSN matches a dense MLP of its
-# nonzero budget" is {glue:text}`lim-budget-two_spirals` on two spirals and
+# nonzero budget" {glue:text}`lim-budget-two_spirals` on two spirals and
 # {glue:text}`lim-budget-digits` on the digits, where the HSN reaches a mean test accuracy of
 # {glue:text}`lim-digits-hsn`, the dense MLP of its budget {glue:text}`lim-digits-budget`
 # and the full dense MLP {glue:text}`lim-digits-dense`. The controls locate the failure:
 # without its recurrence (T = 0) the HSN reaches {glue:text}`lim-digits-t0` on the digits,
 # so the claim that "the recurrence is the key" (the HSN does better than itself run without
-# the recurrence) is {glue:text}`lim-recurrence-digits` there
+# the recurrence) {glue:text}`lim-recurrence-digits` there
 # ({glue:text}`lim-recurrence-two_spirals` on two spirals). The note's savings were measured on tasks where the dense MLP and the HSN are near their ceiling,
 # and where the HSN falls short of a dense MLP of its budget, the fixed graph steps are not
 # what rescues it.

@@ -67,7 +67,8 @@ display(Markdown(pg.facts["verdict-key"]))
 # The claims ledger. *Verdict*: under the readings consistent with the note's numbers. *Condition*:
 # the shortest rule over the readings' levels that says where the claim holds, among the
 # readings that train, with the readings it gets wrong. *Share*: the readings that train under
-# which it holds.
+# which it holds. A reading counted here is an HSN reading together with a task reading (the swiss
+# roll's label, the sine's noise), so a task with two task readings counts each HSN reading twice.
 # ```
 #
 # ## The rulebook
@@ -173,6 +174,8 @@ display(Markdown(pg.facts["design"]))
 # the verdict (the share of pairs of readings differing in that axis alone, between those two
 # levels; it *decides* the claim at {glue:text}`audit-decides-pct`% or more), and its effect on
 # the claim's difference (mean over the other axes' combinations, 95% paired-t interval over seeds).
+# Type in the box to keep the rows that contain it ("yes" keeps the switches that decide); click a
+# header to sort.
 # ```
 #
 # ## The tradeoff itself: learned parameters against score
@@ -208,8 +211,10 @@ display(Markdown(pg.facts["design"]))
 # Paired test-set difference from the dense MLP (positive: better; accuracy, or MSE on sine) with
 # its 95% interval, for the note's models and every control: dense MLPs of each learned budget, the
 # repaired HSN with T, graph or a repair changed, input once or at every step, and the CEN with
-# hidden biases and with a dense Gaussian expander, at every width. The grey band around 0 is the
-# margin: a difference inside it is too small to matter.
+# hidden biases and with a dense Gaussian expander, at every width. The grey band around 0, between
+# dotted lines, is the margin ({glue:text}`audit-margin-acc` accuracy; on sine,
+# {glue:text}`audit-margin-r2-pct`% of the targets' variance): a difference inside it is too small to
+# matter. A row without a point on a task was not run there.
 # ```
 #
 # ```{glue:figure} fig-audit-T

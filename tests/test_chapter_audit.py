@@ -352,7 +352,7 @@ def test_reported_values_are_uninformative_for_an_unstable_model_and_judged_for_
     rows = by_id(reported_values(long, flags, None))
     assert rows["R-moons-HSN"]["verdict_uncorrected"] == verdicts.CONTRADICTED  # stable, 10 points off
     assert rows["R-moons-Dense"]["verdict_uncorrected"] == verdicts.CONTRADICTED
-    assert rows["R-moons-HSN"]["evidence"] == "tab-audit-reported"
+    assert rows["R-moons-HSN"]["evidence"] == "02-benchmarks#tab-bench-main"  # the note's values beside ours
 
 
 # ----------------------------------------------------------------------------- controls
@@ -438,3 +438,27 @@ def test_short_ledger_leads_with_claim_verdict_condition_share_why():
     p1 = s.set_index("claim_id").loc["P1-eq1"]
     assert np.isnan(p1["seeds"]) and np.isnan(p1["readings"])  # arithmetic: no seeds, no readings (a dash)
     assert s.set_index("claim_id").loc["C1-moons", "seeds"] > 0
+
+
+def test_every_claims_evidence_is_a_figure_or_table_the_book_names():
+    """A claim's evidence links from its ledger row: each names a figure or table some page
+    defines (``:name:`` in book/*.py), on the audit page or, as ``page#id``, on another."""
+    import re
+    from pathlib import Path
+
+    from scaffold.chapters.audit.page import evidence_link
+
+    book = Path(__file__).resolve().parents[1] / "book"
+    names = {p.stem: set(re.findall(r"^# :name: (\S+)", p.read_text(), re.M)) for p in book.glob("*.py")}
+    led = fake_audit()["ledger"]
+    given = {e for e in led["evidence"].fillna("") if e}
+    assert given, "the fake audit names no evidence"
+    for e in given:
+        page, _, anchor = e.rpartition("#")
+        assert anchor in names[page or "05-audit"], f"{e!r}: no such figure or table"
+    link = evidence_link("02-benchmarks#tab-bench-main")
+    assert link == '<a href="02-benchmarks.html#tab-bench-main">the table on the benchmarks page</a>'
+    assert evidence_link("fig-audit-forest") == '<a href="#fig-audit-forest">the figure</a>'
+    assert evidence_link("") == "" and evidence_link(np.nan) == ""
+    s = short_ledger(led).set_index("claim_id")
+    assert s.loc["C1-moons", "evidence"].startswith('<a href="#fig-audit-curve-')

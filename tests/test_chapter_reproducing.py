@@ -343,3 +343,13 @@ def test_floor_is_explained_by_family_and_by_pass_when_measured():
     # A report without them (a GPU's, or an older one) keeps the general sentence.
     text = facts.timings(REPORT, Path("bench.json"))[0].text
     assert "bound by memory traffic and per-operation overhead" in text and "billion floats" not in text
+
+
+def test_a_vmap_slower_than_one_by_one_is_said():
+    ens = [{"model": "HSN (literal)", "members": 20, "batched_s": 0.7, "vmap_s": 4.7, "one_by_one_s": 4.2,
+            "speedup": 6.0, "stacked_vs_vmap": 6.7, "max_abs_metric_diff": 0.0},
+           {"model": "Dense MLP", "members": 20, "batched_s": 0.9, "vmap_s": 1.6, "one_by_one_s": 3.1,
+            "speedup": 3.4, "stacked_vs_vmap": 1.8, "max_abs_metric_diff": 0.0}]
+    text = facts.timings({**REPORT, "ensemble": ens}, Path("bench.json"))[0].text
+    assert "for the HSN (literal), vmap is slower even than training one member at a time." in text
+    assert "Training the 20 members of one job (one model on one task" in text

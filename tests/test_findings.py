@@ -173,10 +173,14 @@ def test_budget_finding_follows_the_s3_verdicts(audit):
     assert plain(findings.budget(with_verdicts(never, {"S3-": verdicts.UNSUPPORTED})).answer).startswith(
         "Never shown worse than the HSN.")
     # ... and "ahead" where, besides, the HSN is behind under every consistent reading (hi < 0)
-    behind = never.assign(hi=lambda d: d["hi"].where(~s3 | (d["claim_id"] != "S3-budget-two_spirals"), -0.003))
+    spirals = ~s3 | (never["claim_id"] != "S3-budget-two_spirals")
+    behind = never.assign(hi=never["hi"].where(spirals, -0.003), lo=never["lo"].astype(float).where(spirals, -0.17))
     got = plain(findings.budget(with_verdicts(behind, mixed)).answer)
     assert got.startswith("As well as the HSN or better on moons; ahead of it under every reading consistent with "
-                          "the note on two spirals; never shown worse on swiss roll and circles.")
+                          "the note on two spirals, by more than the margin under some; never shown worse on swiss "
+                          "roll and circles.")
+    close = behind.assign(lo=behind["lo"].where(spirals, -0.005))
+    assert "on two spirals, by less than the margin;" in plain(findings.budget(with_verdicts(close, mixed)).answer)
     unsettled = plain(findings.budget(with_verdicts(ahead, {"S3-": verdicts.UNSUPPORTED})).answer)
     assert unsettled.startswith("Not settled.")  # one verdict on every task: not "depends on the task"
     assert "is unsupported on swiss roll, circles, moons and two spirals" in unsettled

@@ -213,11 +213,11 @@ def test_forest_rows_read_in_words_and_keep_their_model_looks():
     assert model_words("HSN (repaired)") == "HSN (repaired)"
     from scaffold.runtime.frontier_fig import near_point_words
     assert near_point_words("HSN [dg=min1 G=r0.9 learnG=fixed input=every act=tanh]") == \
-        "HSN (repaired), the input entering every step"  # the repaired reading but for one axis
+        "HSN (repaired) but the input entering every step"  # the repaired reading but for one axis
     two_off = "HSN [dg=drawn G=r0.9 learnG=fixed input=every act=tanh]"
     assert near_point_words(two_off) == model_words(two_off)  # two axes off: the levels in words
     assert near_point_words("HSN [dg=drawn G=raw learnG=fixed input=every act=tanh]") == \
-        "HSN (literal), the input entering every step"  # the literal reading but for one axis
+        "HSN (literal) but the input entering every step"  # the literal reading but for one axis
     assert model_words("HSN [size=3]") == "HSN [size=3]"  # not a reading code: left as it is
     models = ["Dense MLP", coded, *(coded.replace("T=2", f"T={t}") for t in (1, 3, 4, 5, 6))]
     df = pd.DataFrame([dict(task="moons", model=m, diff=0.1, lo=0.0, hi=0.2) for m in models])
@@ -228,8 +228,8 @@ def test_forest_rows_read_in_words_and_keep_their_model_looks():
     assert any(t.startswith("HSN T=2: one input") for t in ticks) and not any("dg=" in t for t in ticks)
     hsn = next(t for t in spec["data"] if t["name"] == coded)
     assert hsn["marker"]["color"] == style.look(coded).color  # the look follows the label
-    # two-line names get taller rows: 36 px a row against 26 (one panel: rows x row height + 60 + 90)
-    assert (spec["layout"]["height"], plain["layout"]["height"]) == (36 * 7 + 150, 26 * 7 + 150)
+    # two-line names get taller rows: 42 px a row against 26 (one panel: rows x row height + 60 + 90)
+    assert (spec["layout"]["height"], plain["layout"]["height"]) == (42 * 7 + 150, 26 * 7 + 150)
 
 
 def test_a_trace_type_the_sites_plotly_bundle_lacks_is_refused():

@@ -97,14 +97,9 @@ def _by_verdict(rows: pd.DataFrame, ids) -> dict:
     return out
 
 
-def _predicate(verdict: str) -> str:
-    """A verdict word as a sentence's predicate: "holds", "is contradicted"."""
-    return verdict if verdict == V.HOLDS else f"is {verdict}"
-
-
 def _verdict_list(groups: dict) -> str:
     """ "holds on swiss roll and moons; is unsupported on circles" """
-    return "; ".join(f"{_predicate(v)} on {_tasks(ts)}" for v, ts in groups.items())
+    return "; ".join(f"{V.predicate(v)} on {_tasks(ts)}" for v, ts in groups.items())
 
 
 def matches(led: pd.DataFrame, curves: pd.DataFrame, readings: pd.DataFrame | None = None) -> Finding:
@@ -368,8 +363,8 @@ def budget(led: pd.DataFrame, curves: pd.DataFrame | None = None) -> Finding:
             parts = ["never shown worse than the HSN"]
         else:
             parts = ([f"as well as the HSN or better on {_tasks(won)}"] if won else []) + \
-                    ([f"ahead of it under every reading consistent with the note on {_tasks(ahead)}"]
-                     if ahead else []) + \
+                    ([f"ahead of it under every reading consistent with the note on {_tasks(ahead)}"
+                      + _by_margin(rows, [f"S3-budget-{t}" for t in ahead])] if ahead else []) + \
                     ([f"never shown worse on {_tasks(never)}"] if never else []) + \
                     ([f"not settled on {_tasks(open_)}"] if open_ else [])
         lead = f"*{_upper('; '.join(parts))}.* "
@@ -393,6 +388,14 @@ def budget(led: pd.DataFrame, curves: pd.DataFrame | None = None) -> Finding:
                    tuple(ids), "fig-audit-frontier", tuple(labels))
 
 
+def _by_margin(rows: pd.DataFrame, ids) -> str:
+    """Whether a lead held under every consistent reading (the HSN behind: ``hi`` < 0) is, under
+    some of them, larger than the margin (``lo`` < -margin): ", by more than the margin under
+    some", or ", by less than the margin" when it never is."""
+    beyond = any(finite(rows.loc[c, "lo"]) and float(rows.loc[c, "lo"]) < -V.MARGIN_ACC for c in ids)
+    return ", by more than the margin under some" if beyond else ", by less than the margin"
+
+
 def cen(led: pd.DataFrame) -> Finding:
     """Why the CEN fails on sine: the note's reason against the bias control."""
     rows = _rows(led)
@@ -406,9 +409,11 @@ def cen(led: pd.DataFrame) -> Finding:
                             "because its hidden units have no biases.* ",
             V.HOLDS: "*As the note says: its random features ignore the data.* "}.get(
         r["verdict"], "*Whether, as the note says, its random features ignoring the data is why is not settled.* ")
-    text = (lead + "Another cause fits the same failure: the CEN's hidden units have no biases, so every ReLU "
-            f"unit bends at x = 0. A control tells the two apart: {r['why']} The note's explanation "
-            f"{_predicate(r['verdict'])}.")
+    cause = ("Without biases, every ReLU unit of the CEN bends at x = 0. A control tells this cause from the "
+             "note's" if r["verdict"] == V.CONTRADICTED else
+             "Another cause fits the same failure: the CEN's hidden units have no biases, so every ReLU unit "
+             "bends at x = 0. A control tells the two apart")
+    text = f"{lead}{cause}: {r['why']} The note's explanation {V.predicate(r['verdict'])}."
     return Finding("cen", "Why does the CEN fail on sine?", text, tuple(ids), "fig-audit-forest",
                    tuple({"C4-sine": "the failure", "C5-explanation": "the explanation"}[c] for c in ids))
 

@@ -42,6 +42,11 @@ MEANING = {
 }
 
 
+def predicate(verdict: str) -> str:
+    """A verdict word as a sentence's predicate: "holds", "is contradicted"."""
+    return verdict if verdict == HOLDS else f"is {verdict}"
+
+
 def margin_facts() -> dict:
     """The margins as the pages quote them ("0.01" accuracy, "1"% of the targets' variance):
     ``margin-acc`` and ``margin-r2-pct``, for a chapter's facts."""

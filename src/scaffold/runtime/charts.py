@@ -31,6 +31,9 @@ def _panels(df, panel):
 
 #: Space between rows of panels, in pixels (at most; short figures keep their share of the height).
 ROW_GAP_PX = 80
+#: On a phone (one panel a row) each panel has its own x axis title (:func:`_x_titles`), wrapped:
+#: the rows are this far apart, the gaps added to the figure's height.
+PHONE_ROW_GAP_PX = 135
 
 
 def _subplots(names, per_row, shared_y=True, row_px=260):
@@ -41,6 +44,9 @@ def _subplots(names, per_row, shared_y=True, row_px=260):
     # the gap between rows of panels in pixels (tick labels, the next panel's title), not a share
     # of the height: a share left 300 px blank between the audit forest's tall panels
     gap = min(0.12, 0.3 / rows, ROW_GAP_PX / height) if rows > 1 else 0.0
+    if per_row == 1 and rows > 1:  # a phone: room for each panel's axis title, added to the height
+        height += (rows - 1) * PHONE_ROW_GAP_PX
+        gap = PHONE_ROW_GAP_PX / height
     fig = make_subplots(rows=rows, cols=cols, shared_yaxes=shared_y and cols > 1,
                         subplot_titles=[style.task_label(n) for n in names if n is not None] or None,
                         horizontal_spacing=0.08, vertical_spacing=gap)
@@ -90,6 +96,12 @@ def axis_title(text: str, per_row: int) -> str:
     return "<br>".join(textwrap.wrap(text, TITLE_CHARS)) if per_row == 1 and text else text
 
 
+def _x_titles(fig, xlabel: str, per_row: int, rows: int) -> None:
+    """The x axis title under the bottom row of panels; on a phone, where each panel has a row
+    of its own and a screen may show only one, under every panel."""
+    fig.update_xaxes(title_text=axis_title(xlabel, per_row), row=None if per_row == 1 else rows)
+
+
 def _label_rows(fig, labels, text: dict | None = None):
     """One categorical row per label, top to bottom, each with its tick label (plotly thins them);
     ``text``: label -> the name shown, wrapped (default: the label, :func:`wrap_label`).
@@ -130,7 +142,7 @@ def forest(df: pd.DataFrame, estimate: str, lo: str, hi: str, label: str = "mode
         width = PHONE_LABEL_CHARS if per_row == 1 else LABEL_CHARS
         names_shown = {lab: wrap_label(t, width, lines=None if per_row == 1 else 2) for lab, t in text.items()}
         lines = max(t.count("<br>") + 1 for t in names_shown.values())
-        per_label = 26 if lines == 1 else 14 * lines + 8
+        per_label = 26 if lines == 1 else 16 * lines + 10  # wrapped names kept apart
         fig, rows, cols, height = _subplots(names, per_row, row_px=max(180, per_label * len(labels) + 60))
         for i, lab, d in _groups(df, names, panel, label, labels):
             lk = style.look(lab)
@@ -144,12 +156,21 @@ def forest(df: pd.DataFrame, estimate: str, lo: str, hi: str, label: str = "mode
                 **_where(i, cols))
         for i in range(len(names)):
             if bands[i]:
+                # shaded, with dashed edges: a margin a few pixels wide still shows
                 fig.add_vrect(x0=-bands[i], x1=bands[i], fillcolor="gray", opacity=0.15, line_width=0,
                               **_where(i, cols))
+                for edge in (-bands[i], bands[i]):
+                    fig.add_vline(x=edge, line_width=1, line_dash="dot", line_color="gray", **_where(i, cols))
+                # room on either side of the band, which would otherwise fill a panel whose
+                # intervals all lie inside it
+                sub = df if names[i] is None else df[df[panel] == names[i]]
+                a, b = min(float(sub[lo].min()), -bands[i]), max(float(sub[hi].max()), bands[i])
+                pad = 0.08 * (b - a)
+                fig.update_xaxes(range=[a - pad, b + pad], **_where(i, cols))
             if reference is not None:
                 fig.add_vline(x=reference, line_width=1, line_color="gray", **_where(i, cols))
         _label_rows(fig, labels, names_shown)
-        fig.update_xaxes(title_text=axis_title(xlabel, per_row), row=rows)
+        _x_titles(fig, xlabel, per_row, rows)
         return layout(fig, height)
 
     sfig, axes = style.panels(len(names), panel_height=0.3 * len(labels) + 1.0, sharey=True)
@@ -207,7 +228,7 @@ def scatter(df: pd.DataFrame, x: str, y: str, label: str = "model", panel: str |
                                      names=_names(**{x: xlabel, y: ylabel})),
                 hoverinfo="text"), **_where(i, cols))
         fig.update_xaxes(**log_axis(df[x])) if log_x else fig.update_xaxes(type="linear")
-        fig.update_xaxes(title_text=axis_title(xlabel, per_row), row=rows)
+        _x_titles(fig, xlabel, per_row, rows)
         fig.update_yaxes(title_text=ylabel, col=1)
         if log_y:
             fig.update_yaxes(type="log", exponentformat="power")  # 10^-4, not SI's "100µ"
@@ -264,7 +285,7 @@ def strip(df: pd.DataFrame, value: str, label: str = "model", panel: str | None 
                                      names=_names(**{value: xlabel})),
                 hoverinfo="text"), **_where(i, cols))
         _label_rows(fig, labels)
-        fig.update_xaxes(title_text=axis_title(xlabel, per_row), row=rows)
+        _x_titles(fig, xlabel, per_row, rows)
         return layout(fig, height)
 
     sfig, axes = style.panels(len(names), panel_height=0.3 * len(labels) + 1.0, sharey=True)

@@ -93,8 +93,8 @@ def _coded(label: str) -> tuple[str, dict] | None:
 
 def near_point_words(label: str) -> str:
     """A label whose reading is the repaired or the literal one but for one axis, named from that
-    point: "HSN [dg=min1 G=r0.9 learnG=fixed input=every act=tanh]" -> "HSN (repaired), the input
-    entering every step", and with ``dg=drawn G=raw`` -> "HSN (literal), the input entering every
+    point: "HSN [dg=min1 G=r0.9 learnG=fixed input=every act=tanh]" -> "HSN (repaired) but the input
+    entering every step", and with ``dg=drawn G=raw`` -> "HSN (literal) but the input entering every
     step"; any other label as :func:`model_words` gives it."""
     from scaffold.readings import AXIS, LITERAL, REPAIRED
 
@@ -104,7 +104,7 @@ def near_point_words(label: str) -> str:
         for name, point in (("repaired", REPAIRED), ("literal", LITERAL)):
             off = [k for k in HSN_KEYS if k in levels and levels[k] != point[k]]
             if len(off) == 1:
-                return f"{head} ({name}), {AXIS[off[0]].level(levels[off[0]]).plain}"
+                return f"{head} ({name}) but {AXIS[off[0]].level(levels[off[0]]).plain}"
     return model_words(label)
 
 

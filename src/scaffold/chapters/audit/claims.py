@@ -41,6 +41,11 @@ def deciding(cv: pd.DataFrame, claim: CurveClaim) -> str:
     return ", ".join(AXIS[a].title for a in dec)
 
 
+#: Where the note's reported values sit beside ours: the benchmarks page's table (a claim's
+#: ``evidence`` is an id on the audit page, or ``page#id`` on another).
+REPORTED_TABLE = "02-benchmarks#tab-bench-main"
+
+
 def evidence_name(key: str) -> str:
     """The figure behind a curve claim (its glue name and anchor on the audit page)."""
     return f"fig-audit-curve-{key.split('-')[0]}"
@@ -105,7 +110,7 @@ def sine_ratio(rc: pd.DataFrame) -> dict:
                "factor; ours = median ratio over the consistent readings, lo/hi = its range",
                c["verdict"], f"the ratio {c['condition']}.", task="sine", source=src, p=c["p"],
                readings=c["n"], share=c["share"], condition=c["condition"], n_consistent=c["n_consistent"],
-               n_degenerate=c["n_degenerate"], n_ruled_out=c["n_ruled_out"], evidence="fig-audit-sine")
+               n_degenerate=c["n_degenerate"], n_ruled_out=c["n_ruled_out"], evidence=REPORTED_TABLE)
 
 
 def frontier_claim(front: pd.DataFrame, readings: pd.DataFrame, task_post: pd.DataFrame) -> dict:
@@ -169,7 +174,7 @@ def reported_values(long: pd.DataFrame, readings: pd.DataFrame, task_post: pd.Da
                            c["verdict"], f"the value {c['condition']}.", task=task, source=_cell(task, col),
                            readings=c["n"], share=c["share"], condition=c["condition"],
                            n_consistent=c["n_consistent"], n_degenerate=c["n_degenerate"],
-                           n_ruled_out=c["n_ruled_out"], evidence="tab-audit-reported"))
+                           n_ruled_out=c["n_ruled_out"], evidence=REPORTED_TABLE))
     return out
 
 

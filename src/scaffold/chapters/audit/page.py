@@ -119,7 +119,8 @@ LEDGER_COLUMNS = {"claim": "Claim", "verdict": "Verdict", "condition": "Conditio
 LEDGER_DETAILS = {"lo": "Low (see Test)", "hi": "High (see Test)", "p_holm": "p (Holm-corrected)",
                   "holm_changed": "Changed by Holm", "readings": "Readings that train",
                   "n_consistent": "Readings consistent with the note", "n_degenerate": "Readings degenerate",
-                  "n_ruled_out": "Readings ruled out", "judged_on": "Judged on", "deciding": "Deciding axes"}
+                  "n_ruled_out": "Readings ruled out", "judged_on": "Judged on", "deciding": "Deciding axes",
+                  "evidence": "Evidence"}
 
 
 def short_ledger(led: pd.DataFrame) -> pd.DataFrame:
@@ -137,7 +138,22 @@ def short_ledger(led: pd.DataFrame) -> pd.DataFrame:
     untrained = pd.to_numeric(rest["seeds"], errors="coerce").fillna(0).eq(0) & \
         pd.to_numeric(rest["readings"], errors="coerce").fillna(0).eq(0)
     rest[counts] = rest[counts].astype(float).mask(untrained, np.nan)
+    if "evidence" in rest:
+        rest["evidence"] = rest["evidence"].map(evidence_link)
     return pd.concat([out, rest.drop(columns=["claim_id"])], axis=1)
+
+
+def evidence_link(name) -> str:
+    """A claim's ``evidence`` ("fig-audit-forest", or "02-benchmarks#tab-bench-main" on another
+    page) as a link the ledger's row shows; "" where it names none."""
+    import html
+
+    if not isinstance(name, str) or not name:
+        return ""
+    page, _, anchor = name.rpartition("#")
+    kind = "table" if anchor.startswith("tab-") else "figure"
+    where = f" on the {page.split('-', 1)[1]} page" if page else ""
+    return f'<a href="{html.escape(f"{page}.html" if page else "")}#{html.escape(anchor)}">the {kind}{where}</a>'
 
 
 def readings_view(readings: pd.DataFrame) -> pd.DataFrame:
@@ -240,10 +256,10 @@ def table_views(tables: dict) -> dict:
     first = ["claim", "axis", "switch", "decides", "flip_rate"]
     sw = sw[[c for c in first if c in sw] + [c for c in sw.columns if c not in first]]
     return {"ledger": views.table(led, headers={**LEDGER_COLUMNS, **LEDGER_DETAILS}, details=details,
-                                  anchor="claim_id",
+                                  anchor="claim_id", raw=["evidence"],
                                   anchor_prefix="claim-", key=True, verdict_titles=V.MEANING),
             "readings": views.table(readings_view(tables["readings"]), key=True),
-            "switching": views.table(sw, headers={"switch": "Switch", "effect": "Effect", "flip_rate": "Flip rate",
+            "switching": views.full_table(sw, headers={"switch": "Switch", "effect": "Effect", "flip_rate": "Flip rate",
                                                   "decides": "Decides", "claim": "Claim", "axis": "Axis"})}
 
 

@@ -119,18 +119,22 @@ def ensemble_paragraph(report: dict):
     maxdiff = max(e["max_abs_metric_diff"] for e in report["ensemble"])
     way = ("PyTorch's documented way of training an ensemble (`torch.func.stack_module_state` and `vmap` "
            "over `functional_call`")
+    slower = (list(ens.loc[ens["vmap_s"] > ens["one_by_one_s"], "model"])
+              if {"vmap_s", "one_by_one_s"} <= set(ens.columns) else [])
     vmap = (f"Against {way}, same members, same engine otherwise) the stacked model is faster by "
-            f"{_speedups(ens, 'stacked_vs_vmap', '')}." if "stacked_vs_vmap" in ens
-            else f"This report did not time {way}).")
+            f"{_speedups(ens, 'stacked_vs_vmap', '')}"
+            + (f"; for the {fmt.listed(slower)}, vmap is slower even than training one member at a time"
+               if slower else "") + "."
+            if "stacked_vs_vmap" in ens else f"This report did not time {way}).")
     agree = ("The stacked and one-by-one paths run the same code, and here every member's test "
              "metric came out the same both ways." if maxdiff == 0 else
              "The stacked and one-by-one paths run the same code, so the members agree up to the "
              "order of floating-point sums (the largest difference in a member's test metric was "
              f"{tables.number(maxdiff)}: the literal HSN is chaotic enough to amplify rounding).")
-    text = (f"**Stacked ensembles.** Training the {int(ens.members.iloc[0])} members of a sweep (seeds times "
-            "learning rates) as one stacked model instead of one at a time is "
+    text = (f"**Stacked ensembles.** Training the {int(ens.members.iloc[0])} members of one job (one model on "
+            "one task: seeds times learning rates) as one stacked model instead of one at a time is "
             f"{_speedups(ens, 'speedup', ' faster')} ({ref('ensemble')}). {vmap} {agree}\n\n"
-            + placed("ensemble", "Training a sweep's members stacked, through vmap, and one by one."))
+            + placed("ensemble", "Training one job's members stacked, through vmap, and one by one."))
     return text, {"ensemble": ens}
 
 
@@ -231,9 +235,9 @@ def profile_paragraph(report: dict):
     text = ("**Where a step's time goes.** A profile of each model's stacked training "
             f"({ref('profile')}) puts the matrix products at {shares} of the time spent in "
             "operators; the rest is element-wise passes (activations and their gradients, Adam's "
-            "update), copies and autograd's bookkeeping. Those passes touch every weight or "
-            "activation once per step and do almost no arithmetic, so no batching of members removes "
-            "them.\n\n"
+            "update), copies and autograd's bookkeeping. Each such pass touches every weight or "
+            "activation it works on and does almost no arithmetic; a step makes many of them, and "
+            "stacking members shares their fixed cost but not their memory traffic.\n\n"
             + placed("profile", "Share of operator time per operator in a stacked training run "
                                 "(`torch.profiler`, self time; the profiler's overhead inflates the many "
                                 "small operators a little)."))
