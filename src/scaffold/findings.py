@@ -117,8 +117,8 @@ def matches(led: pd.DataFrame, curves: pd.DataFrame, readings: pd.DataFrame | No
     text = (_lead(list(by_cond), _by_verdict(rows, [(c, c.split("-", 1)[1]) for c in ids]))
             + "Under the readings consistent with the note's own numbers, the HSN minus the dense "
             f"MLP is {fmt.signed(100 * float(got['ours'].median()), 2)} points of accuracy (the median of the "
-            f"{fmt.count(len(ids), 'task')}' medians; margin {_points(V.MARGIN_ACC)}), and \u201cthe HSN matches the "
-            f"dense MLP\u201d {_verdict_list(_by_verdict(rows, [(f'C1-{t}', t) for t in CLASSIFICATION]))}. {cond}.")
+            f"{fmt.count(len(ids), 'task')}' medians; margin {_points(V.MARGIN_ACC)}), and \u201cthe HSN matches or beats "
+            f"the dense MLP\u201d {_verdict_list(_by_verdict(rows, [(f'C1-{t}', t) for t in CLASSIFICATION]))}. {cond}.")
     lost = _losses(curves)
     if lost:
         text += " " + lost
@@ -323,7 +323,7 @@ def structure(led: pd.DataFrame, curves: pd.DataFrame | None = None, readings: p
                      "with its loop the HSN is behind", curves, ("HSN", "HSN at T = 0")) + ". "
             + _upper(_sizes(rows, s2, "a random graph with the same edges", "the Kronecker graph is ahead",
                             "the Kronecker graph is behind", curves, ("Kronecker graph", "random graph"))) + ". "
-            f"\u201cThe circulation is the key\u201d {_verdict_list(_by_verdict(rows, s1))}; \u201cthe Kronecker "
+            f"\u201cThe circulation through the graph is the key\u201d {_verdict_list(_by_verdict(rows, s1))}; \u201cthe Kronecker "
             f"graph beats a random graph\u201d {_verdict_list(_by_verdict(rows, s2))}. Over every reading that "
             f"trains, {_held_words(rows, s1, 'the loop helps')}; "
             f"{_held_words(rows, s2, 'the Kronecker graph beats a random one')}. {_upper(V.CONTRADICTED)} here "

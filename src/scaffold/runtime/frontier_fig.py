@@ -250,32 +250,44 @@ def heatmap(table: pd.DataFrame, model: str = "HSN", reference: str = "Dense MLP
     import textwrap
 
     # Row labels wrap, so that the cells keep most of the width (a phone included).
-    rows_live = ["<br>".join(textwrap.wrap(r, 34)) for r in val.index]
     rows_static = ["\n".join(textwrap.wrap(r, 40)) for r in val.index]
     ref = "dense frontier" if reference == "frontier" else reference
     bar = f"{model} \u2212 {ref}, in margins (positive: {model} better)"
     alt = alt or f"Heatmap of {model} minus {ref} by reading and task"
 
+    # The colour bar: a fixed length at the top (the figure is many screens tall), its ends
+    # marked as saturated.
+    ticks = [-CLIP, -CLIP / 2, 0, CLIP / 2, CLIP]
+    tick_text = [f"≤ −{CLIP:g}", f"−{CLIP / 2:g}", "0", f"+{CLIP / 2:g}", f"≥ +{CLIP:g}"]
+
     def draw(phone: bool = False):
-        # On a phone the cells lose their text (tap a cell for it), the labels get narrower and
-        # each row as tall as its longest label (they overlapped at a fixed height), and the title
-        # goes: the caption says what the colour is, and the title ran into the upright task names.
-        wrapped = [textwrap.wrap(r, 22) for r in val.index] if phone else None
-        labels = ["<br>".join(w) for w in wrapped] if phone else rows_live
-        row_px = max(52, 14 * max(map(len, wrapped)) + 10) if phone else 44
+        # On a phone the labels get narrower, the cells' text smaller and the colour bar goes
+        # under the task names (the width is the cells'); each row is as tall as its longest
+        # label (they overlapped at a fixed height), and the title goes: the caption says what the
+        # colour is, and the title ran into the upright task names.
+        wrapped = [textwrap.wrap(r, 20 if phone else 44) for r in val.index]
+        labels = ["<br>".join(w) for w in wrapped]
+        lines = max(map(len, wrapped))
+        row_px = max(52, 13 * lines + 12) if phone else max(44, 15 * lines + 12)
+        height = row_px * len(val) + (260 if phone else 200)
+        # (a phone's bar lies across the top, under plotly's toolbar: 50 px down, in pixels of the figure)
+        bar_at = (dict(orientation="h", x=0.5, xanchor="center", y=1 - 50 / height, yanchor="top",
+                       yref="container", thickness=8, len=0.9, title=dict(text="margins", side="top"))
+                  if phone else dict(thickness=20, lenmode="pixels", len=320, y=1.0, yanchor="top",
+                                     title=dict(text="margins", side="right")))
         fig = go.Figure(go.Heatmap(
             z=val.to_numpy(), x=list(val.columns), y=labels, text=text.to_numpy(),
-            texttemplate="" if phone else "%{text}", textfont=dict(size=12), colorscale="RdBu", zmid=0,
-            zmin=-CLIP, zmax=CLIP,
-            colorbar=dict(title=dict(text="margins", side="right"), thickness=10 if phone else 20),
+            texttemplate="%{text}", textfont=dict(size=9 if phone else 12), colorscale="RdBu", zmid=0,
+            zmin=-CLIP, zmax=CLIP, colorbar=dict(tickvals=ticks, ticktext=tick_text, **bar_at),
             hovertemplate="%{y}<br>%{x}: %{text} (%{z:.2f} margins)<extra></extra>"))
         fig.update_yaxes(autorange="reversed", automargin=True, tickfont=dict(size=10 if phone else 12))
         fig.update_xaxes(side="top", tickangle=-90 if phone else 0)
         if not phone:
             fig.update_layout(title=dict(text=bar, font=dict(size=13)))
-            return layout(fig, row_px * len(val) + 200)
-        # room above the upright task names for plotly's toolbar, which sat on top of them
-        return layout(fig, row_px * len(val) + 200).update_layout(margin_t=140)
+            return layout(fig, height)
+        # room above the upright task names for plotly's toolbar, which sat on top of them, and
+        # for the colour bar above them
+        return layout(fig, height).update_layout(margin_t=200, margin_l=4, margin_r=4)
 
     height = 0.42 * len(val) + 1.8
     sfig, ax = plt.subplots(figsize=(style.WIDTH_IN, height))

@@ -77,20 +77,18 @@ def hsn_claims(curves: dict) -> list[dict]:
     out = []
     for task in CLASSIFICATION:
         rep = f"{note.TABLE_2_1[task]['HSN']} vs {note.TABLE_2_1[task]['Dense MLP']}"
-        out.append(from_curve(f"C1-{task}", S.CLAIM[f"matches-{task}"], curves.get(f"matches-{task}"),
-                              "the HSN matches or beats the dense MLP's accuracy", rep,
+        claim = S.CLAIM[f"matches-{task}"]
+        out.append(from_curve(f"C1-{task}", claim, curves.get(f"matches-{task}"), claim.text, rep,
                               f"{_cell(task, 'HSN')}; {_cell(task, 'Dense MLP')}", task))
-    out.append(from_curve("C2-moons", S.CLAIM["moons"], curves.get("moons"), "the HSN beats the dense MLP on moons",
+    out.append(from_curve("C2-moons", S.CLAIM["moons"], curves.get("moons"), S.CLAIM["moons"].text,
                           f"{note.TABLE_2_1['moons']['HSN']} vs {note.TABLE_2_1['moons']['Dense MLP']}",
                           f"{_cell('moons', 'HSN')}; {_cell('moons', 'Dense MLP')}", "moons"))
-    texts = {"circulation": ("S1", "the circulation through the graph is the key (T = 5 against T = 0)", "key"),
-             "kronecker": ("S2", "the structured Kronecker graph beats random recurrence", "implied"),
-             "budget": ("S3", "structure substitutes for learned parameters (HSN against a dense MLP of "
-                              "equal learned budget)", "takeaway")}
-    for key, (sid, text, rep) in texts.items():
+    # the claims' texts are the curves' (scaffold.specurve.STRUCTURE): one name in every table
+    ids = {"circulation": ("S1", "key"), "kronecker": ("S2", "implied"), "budget": ("S3", "takeaway")}
+    for key, (sid, rep) in ids.items():
         for task in S.STRUCTURE_TASKS:
             k = f"{key}-{task}"
-            out.append(from_curve(f"{sid}-{key}-{task}", S.CLAIM[k], curves.get(k), text, rep, "",
+            out.append(from_curve(f"{sid}-{key}-{task}", S.CLAIM[k], curves.get(k), S.CLAIM[k].text, rep, "",
                                   judged_on=task))
     return out
 
