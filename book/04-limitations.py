@@ -77,7 +77,7 @@ publish_page(limitations.page(cfg), "lim");
 #
 # Inference time of the HSN (repaired) relative to the dense MLP, against the number of
 # recurrent steps T, at batch {glue:text}`lim-b-small` (filled markers) and batch
-# {glue:text}`lim-b-large` (open markers), with the CEN (H=512) at the right. The dotted line
+# {glue:text}`lim-b-large` (open markers), with the CEN (H=512), which has no T, in its own slot at the right. The dotted line
 # is the ratio of multiply-accumulates: arithmetic alone would put every HSN below the dense
 # MLP (dashed line at 1). {glue:md}`lim-data-latency:myst`
 # ```

@@ -228,8 +228,8 @@ display(Markdown(pg.facts["design"]))
 #
 # The HSNs of both named points, input once and at every step, were trained on
 # {glue:text}`audit-dyn-task` (T = 5) and their CA3 state run on to t = {glue:text}`audit-t-max`
-# from the trained weights (computed with the training, cached with it). The verdict is
-# {glue:text}`audit-D1-settles-verdict`.
+# from the trained weights (computed with the training, cached with it). The note's claim that the
+# state settles into a stable attractor after T steps {glue:text}`audit-D1-settles-verdict`
 #
 # ```{glue:figure} fig-audit-dynamics
 # :name: fig-audit-dynamics
@@ -239,7 +239,7 @@ display(Markdown(pg.facts["design"]))
 # is the rulebook's threshold: a state whose relative step stays below it has settled.
 # ```
 #
-# ## What we chose where the note and the issues were silent
+# ## What we chose where the note was silent
 #
 # - **Degenerate** is decided per run by the model's output (a constant predictor, or a loss that
 #   is not finite); a saturated or exploding state shows up that way. A reading is degenerate when

@@ -108,8 +108,9 @@ publish_page(reproducing.page(cfg), "rep");
 # machine with a GPU (`DEVICE=cuda`) on short loans of it, and each report is kept in the
 # repository. On a GPU a step of these tiny models is bound by kernel launches, not arithmetic,
 # so training records one epoch's kernels as a CUDA graph and replays it for every later epoch
-# (`scaffold.cudagraph`; `SCAFFOLD_CUDA_GRAPHS=0` turns it off). The newest report follows, with
-# the one before it, made before that replay existed, quoted beside its figures.
+# (`scaffold.cudagraph`; `SCAFFOLD_CUDA_GRAPHS=0` turns it off). The newest report follows; where
+# the one before it, made before that replay existed, measured the same thing (the core sweep, the
+# cold book), its figure is quoted beside.
 #
 # ```{glue:md} rep-gpu
 # :format: myst

@@ -462,3 +462,14 @@ def test_every_claims_evidence_is_a_figure_or_table_the_book_names():
     assert evidence_link("") == "" and evidence_link(np.nan) == ""
     s = short_ledger(led).set_index("claim_id")
     assert s.loc["C1-moons", "evidence"].startswith('<a href="#fig-audit-curve-')
+
+
+def test_the_settling_sentence_gives_the_verdict_and_its_reason():
+    from scaffold.chapters.audit.page import _verdict_and_why
+
+    led = fake_audit()["ledger"]
+    r = led.set_index("claim_id").loc["D1-settles"]
+    got = _verdict_and_why(led, "D1-settles")
+    assert got.startswith(("holds: " if r["verdict"] == "holds" else f"is {r['verdict']}: "))
+    assert got.endswith(str(r["why"]).strip())
+    assert _verdict_and_why(led[led.claim_id != "D1-settles"], "D1-settles") == "is untestable."

@@ -184,11 +184,13 @@ def frontier_figure(table: pd.DataFrame, count: str = "learned_size", readings=N
                                          marker=dict(color=lk.color, symbol=lk.symbol, size=9,
                                                      line=dict(color="white", width=0.5)),
                                          hovertext=hover, hoverinfo="text"), **at)
-            if (g["metric"] == "mse").all():
-                fig.update_yaxes(type="log", **at)
+            # each panel names its metric (as the static twin does): an MSE panel is read the other way
+            mse = (g["metric"] == "mse").all()
+            fig.update_yaxes(title_text="test MSE (lower: better)" if mse else "test accuracy", **at)
+            if mse:  # decades only, as powers of ten: minor labels crowded, and SI gave "100µ"
+                fig.update_yaxes(type="log", dtick=1, exponentformat="power", **at)
         fig.update_xaxes(**log_axis(table[count]))
         fig.update_xaxes(title_text=axis_title(xlabel, per_row), row=rows)
-        fig.update_yaxes(title_text="test score", col=1)
         return layout(fig, rows * 280 + 90)
 
     sfig, axes = style.panels(len(panels), panel_height=2.4)

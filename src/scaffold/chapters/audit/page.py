@@ -156,6 +156,16 @@ def evidence_link(name) -> str:
     return f'<a href="{html.escape(f"{page}.html" if page else "")}#{html.escape(anchor)}">the {kind}{where}</a>'
 
 
+def _verdict_and_why(led: pd.DataFrame, cid: str) -> str:
+    """A ledger row's verdict as a predicate and its reason: "is unsupported: settles under 1 of
+    3 readings (...)." (a page writes "The claim that ... " before it)."""
+    rows = led.set_index("claim_id")
+    if cid not in rows.index:
+        return f"{V.predicate(V.UNTESTABLE)}."
+    why = str(rows.loc[cid, "why"] or "").strip()
+    return f"{V.predicate(rows.loc[cid, 'verdict'])}" + (f": {why}" if why else ".")
+
+
 def readings_view(readings: pd.DataFrame) -> pd.DataFrame:
     """``readings.csv`` as the page shows it: the reading in plain words and its flags."""
     words = [", ".join(AXIS[k].level(str(r[k])).plain for k in MV.HSN_KEYS if str(r[k]))
@@ -199,8 +209,7 @@ def facts(cfg, tables: dict) -> dict:
             "verdict-key": "\n".join(f"- *{v}*: {m}." for v, m in V.MEANING.items()),
             "design": MV.__doc__.split("The design trains what can answer a question, not every crossing:")[1]
                       .split("``make sweeps``")[0].strip(),
-            "D1-settles-verdict": str(led.set_index("claim_id").loc["D1-settles", "verdict"])
-            if "D1-settles" in set(led.claim_id) else V.UNTESTABLE}
+            "D1-settles-verdict": _verdict_and_why(led, "D1-settles")}
 
 
 def figures(tables: dict) -> dict:

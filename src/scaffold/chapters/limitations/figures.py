@@ -29,20 +29,27 @@ def latency(lat: pd.DataFrame) -> plt.Figure:
     hsn = lat[lat.family == "hsn"].sort_values("T")
     dense_macs = float(lat.loc[lat.family == "dense", "macs_dense"].iloc[0])
     h, c = style.look(HSN.label), style.look(CEN_NOTE.label)
+    cen_x = hsn["T"].max() + 1.2  # the CEN, which has no T, at the right
     for i, (b, g) in enumerate(hsn.groupby("batch")):
         fill = None if i == 0 else "none"
         ax.plot(g["T"], g["ratio"], marker=h.marker, ls="-" if i == 0 else "-.", color=h.color,
                 mfc=fill, label=f"{HSN.label}, batch {b}")
         cen = lat[(lat.family == "cen") & (lat.batch == b)]
         if len(cen):
-            ax.plot([hsn["T"].max() + 1.2], cen["ratio"], c.marker, color=c.color, mfc=fill, ms=7,
+            ax.plot([cen_x], cen["ratio"], c.marker, color=c.color, mfc=fill, ms=7,
                     label=f"{CEN_NOTE.label}, batch {b}")
+    if (lat.family == "cen").any():  # the CEN has no T: its slot, named on the axis, set apart
+        ax.axvline(hsn["T"].max() + 0.6, color="0.8", lw=0.8)
     macs = hsn.drop_duplicates("T")
     ax.plot(macs["T"], macs["macs_dense"] / dense_macs, ":", color="0.2", label="HSN MACs / dense MACs")
     ax.axhline(1.0, color="0.5", lw=1, ls="--")
     ax.set(xlabel="recurrent steps T", ylabel="time / dense MLP time", ylim=(0, None),
            title=f"inference cost on {lat['device'].iloc[0]} ({lat['clock'].iloc[0]})")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if (lat.family == "cen").any():
+        ticks = [t for t in ax.get_xticks() if 0 <= t <= hsn["T"].max()]
+        ax.set_xticks([*ticks, cen_x], [f"{t:g}" for t in ticks] + ["CEN"])
+        ax.set_xlim(right=cen_x + 0.8)
     fig.legend(loc="outside lower center", ncols=2, frameon=False)
     return fig
 
