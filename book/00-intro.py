@@ -17,7 +17,8 @@
 # hidden state with a tiny **learned** readout matches a dense MLP with a fifth of the learned
 # parameters. Its HSN passes the input through a sparse "DG" layer, whose weights a random 5% mask
 # keeps (the mask *as drawn*), into a fixed recurrent graph; its CEN is a fixed random expansion.
-# We re-ran both under every *reading*: every way of filling in what the note leaves open. In short:
+# We re-ran both under every *reading*: every way of filling in what the note leaves open; those
+# *consistent with the note* are the ones that reproduce its own numbers. In short:
 
 # %% tags=["parameters", "remove-cell"]
 device = "auto"  # "auto", "cpu", "cuda" or "mps"

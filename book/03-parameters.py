@@ -14,7 +14,7 @@
 # # Parameters
 #
 # The note's headline is a count: the HSN reaches dense accuracy with about a fifth of the learned
-# parameters. It states parameter counts in three places (eq. (1), table 2.2 and table 3.3) and a
+# parameters. It states parameter counts in three places (its eq. (1), §2.2 table and §3.3 table) and a
 # few more in the text. This section recomputes every one of them from the models the book trains,
 # sets each beside the note's reported value, and shows the arithmetic wherever the two disagree.
 # Nothing is trained here.
@@ -131,7 +131,12 @@ publish_page(parameters.page(cfg), "par");
 # note counts the HSN's fixed graph but not the CEN's fixed expander: counted the same way as the
 # HSN ("all"), the CEN would have {glue:text}`par-cen-all`. The note leaves the CEN's regression cell
 # empty; at the width it reports as best for the sine, $H =$ {glue:text}`par-cen64-H`, the count is
-# {glue:text}`par-cen64-a`.
+# {glue:text}`par-cen64-a`. On circles the note's arithmetic slips: its text credits the CEN's
+# circles score, {glue:text}`par-cen-circles-score`, to {glue:text}`par-cen-rep` learned parameters,
+# {glue:text}`par-cen-reduction-rep`$\times$ fewer than the dense MLP, but its own §2.1 table
+# reports that score at $H =$ {glue:text}`par-cen-circles-H`,
+# which learns {glue:text}`par-cen-circles-a` parameters: {glue:text}`par-cen-circles-factor`$\times$
+# fewer than the dense MLP, not {glue:text}`par-cen-reduction-rep`$\times$.
 
 # %% [markdown]
 # ## The note's §3.3 table: where the savings come from
@@ -236,7 +241,7 @@ publish_page(parameters.page(cfg), "par");
 # measures it.
 
 # %% [markdown]
-# ## Section 5: the MNIST extrapolation
+# ## The note's section 5: the MNIST extrapolation
 #
 # The note's limitations section extrapolates to MNIST's {glue:text}`par-s5-d` pixels. It calls a matrix of
 # {glue:text}`par-s5-rep` entries (reported) the dense hidden-to-hidden matrix and says the HSN's DG projection would stay at about

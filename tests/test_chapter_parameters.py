@@ -85,3 +85,16 @@ def test_compute_writes_tables_and_facts_are_plain_data(tmp_path, monkeypatch):
     pg = parameters.KEYS.page(f, {"conventions": figures.plot_conventions(results["table_2_2"])},
                               parameters.table_views(results))
     assert pg.keys() == parameters.KEYS
+
+
+def test_the_cen_circles_count_is_the_reported_widths():
+    """The note credits its circles CEN score to 513 parameters; its table gives that score at
+    H = 128, whose readout learns 128 weights and a bias."""
+    from scaffold import note
+    from scaffold.chapters.parameters.facts import cen_circles_facts
+
+    f = cen_circles_facts()
+    assert f["cen-circles-H"] == note.CEN_BEST_H["circles"] == 128
+    assert f["cen-circles-a"] == 128 + 1
+    assert f["cen-circles-factor"] == pytest.approx(4417 / 129)
+    assert f["cen-reduction-rep"] == note.CEN_REDUCTION

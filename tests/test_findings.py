@@ -147,6 +147,16 @@ def test_structure_finding_says_where_the_loop_or_graph_helps_over_every_reading
     assert "under some readings, they do." in findings.structure(led).answer
     led.loc[led.claim_id == "S1-circulation-moons", "verdict"] = verdicts.UNSUPPORTED
     assert plain(findings.structure(led).answer).startswith("Not shown to help under the readings consistent")
+    # where every reading under which the loop or the graph helps is ruled out by the note's numbers
+    curves = pd.DataFrame(dict(claim=["circulation-moons", "circulation-moons", "kronecker-moons"],
+                               verdict=["holds", "contradicted", "holds"], ruled_out=[True, False, True],
+                               degenerate=[False, False, False]))
+    got = plain(findings.structure(led, curves).answer)
+    assert got.startswith("Not shown to help under the readings consistent with the note; only under some "
+                          "readings that the note's numbers rule out.")
+    curves.loc[2, "ruled_out"] = False  # one of them is not ruled out: the plain words
+    assert "; under some readings, they do." in findings.structure(led, curves).answer
+    assert findings._held_ruled_out(None, ["circulation-moons"]) is False
 
 
 def test_budget_finding_follows_the_s3_verdicts(audit):
@@ -175,13 +185,15 @@ def test_budget_finding_follows_the_s3_verdicts(audit):
         "Never shown worse than the HSN.")
     # ... and "ahead" where, besides, the HSN is behind under every consistent reading (hi < 0)
     spirals = ~s3 | (never["claim_id"] != "S3-budget-two_spirals")
-    behind = never.assign(hi=never["hi"].where(spirals, -0.003), lo=never["lo"].astype(float).where(spirals, -0.17))
+    behind = never.assign(hi=never["hi"].where(spirals, -0.003), ours=never["ours"].astype(float).where(spirals, -0.084))
     got = plain(findings.budget(with_verdicts(behind, mixed)).answer)
-    assert got.startswith("As well as the HSN or better on moons; ahead of it under every reading consistent with "
-                          "the note on two spirals, by more than the margin under some; never shown worse on swiss "
-                          "roll and circles.")
-    close = behind.assign(lo=behind["lo"].where(spirals, -0.005))
-    assert "on two spirals, by less than the margin;" in plain(findings.budget(with_verdicts(close, mixed)).answer)
+    assert got.startswith("As well as the HSN or better on moons; ahead of it on two spirals under every reading "
+                          "consistent with the note (8.4 points in the median); never shown worse on swiss roll and "
+                          "circles.")
+    # ahead under every consistent reading, but by less than the margin in the median: as well as the HSN
+    close = behind.assign(ours=behind["ours"].where(spirals, -0.002))
+    assert plain(findings.budget(with_verdicts(close, mixed)).answer).startswith(
+        "As well as the HSN or better on moons and two spirals; never shown worse on swiss roll and circles.")
     unsettled = plain(findings.budget(with_verdicts(ahead, {"S3-": verdicts.UNSUPPORTED})).answer)
     assert unsettled.startswith("Not settled.")  # one verdict on every task: not "depends on the task"
     assert "is unsupported on swiss roll, circles, moons and two spirals" in unsettled
@@ -196,7 +208,7 @@ def test_cen_finding_follows_the_explanations_verdict(audit):
 
     assert audit["ledger"].set_index("claim_id").loc["C5-explanation", "verdict_uncorrected"] == verdicts.CONTRADICTED
     assert answer(verdicts.CONTRADICTED).startswith("Not, as the note says, because its random features ignore "
-                                                    "the data, but mostly because its hidden units have no biases.")
+                                                    "the data. Two other causes fit the same failure")
     assert answer(verdicts.CONTRADICTED).endswith("The note's explanation is contradicted.")
     assert answer(verdicts.HOLDS).startswith("As the note says: its random features ignore the data.")
     assert answer(verdicts.HOLDS).endswith("The note's explanation holds.")

@@ -248,9 +248,21 @@ def _held_under(rows: pd.DataFrame, cid: str) -> tuple[int, int]:
 FEW = 0.25
 
 
-def _lead_over(rows: pd.DataFrame, ids) -> str:
+def _held_ruled_out(curves: pd.DataFrame | None, keys) -> bool:
+    """Whether every reading (that trains) under which one of these curve claims holds is one the
+    note's numbers rule out; False where the curves are not at hand or it holds nowhere."""
+    if curves is None or not {"claim", "verdict", "ruled_out"} <= set(curves.columns):
+        return False
+    held = curves[curves["claim"].isin(keys) & (curves["verdict"] == V.HOLDS)]
+    if "degenerate" in held:
+        held = held[~held["degenerate"].fillna(False).astype(bool)]
+    return len(held) > 0 and bool(held["ruled_out"].fillna(False).astype(bool).all())
+
+
+def _lead_over(rows: pd.DataFrame, ids, only_ruled_out: bool = False) -> str:
     """The short answer on the loop and the graph: the verdicts under the consistent readings,
-    and whether either helps under any other reading that trains (the ledger's share)."""
+    and whether either helps under any other reading that trains (the ledger's share), and
+    whether those readings are all ones the note's numbers rule out (``only_ruled_out``)."""
     present = [c for c, _ in ids if c in rows.index]
     held = sorted({t for c, t in ids if c in rows.index and rows.loc[c, "verdict"] == V.HOLDS})
     if held:
@@ -259,8 +271,9 @@ def _lead_over(rows: pd.DataFrame, ids) -> str:
     shares = [k / n for k, n in (_held_under(rows, c) for c in present) if n and k]
     if shares:  # the share counts every reading that trains, the consistent ones too: not "others"
         few = "a few" if max(shares) < FEW else "some"
-        return (f"*{'No,' if refuted else 'Not shown to help'} under the readings consistent with the note; "
-                f"under {few} readings, they do.* ")
+        where = (f"only under {few} readings that the note's numbers rule out" if only_ruled_out
+                 else f"under {few} readings, they do")
+        return f"*{'No,' if refuted else 'Not shown to help'} under the readings consistent with the note; {where}.* "
     return "*No.* " if refuted else "*Not shown to help on any task.* "
 
 
@@ -318,7 +331,8 @@ def structure(led: pd.DataFrame, curves: pd.DataFrame | None = None, readings: p
     open_ = ("its interval leaves it open" if one else
              "some reading's interval leaves it open or the readings disagree, so a median beyond the margin can "
              f"be {V.UNSUPPORTED}")
-    text = (_lead_over(rows, s1 + s2) + f"Under {over}: "
+    text = (_lead_over(rows, s1 + s2, _held_ruled_out(curves, [c.split("-", 1)[1] for c in ids]))
+            + f"Under {over}: "
             + _sizes(rows, s1, "removing the loop (T = 0)", "with its loop the HSN is ahead",
                      "with its loop the HSN is behind", curves, ("HSN", "HSN at T = 0")) + ". "
             + _upper(_sizes(rows, s2, "a random graph with the same edges", "the Kronecker graph is ahead",
@@ -356,15 +370,19 @@ def budget(led: pd.DataFrame, curves: pd.DataFrame | None = None) -> Finding:
                  and float(rows.loc[f"S3-budget-{t}", "hi"]) < 0]
         never = [t for t in never if t not in ahead]
         open_ = [t for t in rest if t not in never and t not in ahead]
-        won = groups.get(V.CONTRADICTED, [])
-        if not won and not never and not ahead:
+        # ... ahead by less than the margin in the median, it does as well as the HSN; by more, better.
+        far = [t for t in ahead if abs(float(rows.loc[f"S3-budget-{t}", "ours"])) > V.MARGIN_ACC]
+        won = groups.get(V.CONTRADICTED, []) + [t for t in ahead if t not in far]
+        if not won and not never and not far:
             parts = ["not settled"]
-        elif not won and not open_ and not ahead:
+        elif not won and not open_ and not far:
             parts = ["never shown worse than the HSN"]
         else:
             parts = ([f"as well as the HSN or better on {_tasks(won)}"] if won else []) + \
-                    ([f"ahead of it under every reading consistent with the note on {_tasks(ahead)}"
-                      + _by_margin(rows, [f"S3-budget-{t}" for t in ahead])] if ahead else []) + \
+                    ([f"ahead of it on {_tasks(far)} under every reading consistent with the note ("
+                      + "; ".join(f"{_points(float(rows.loc[f'S3-budget-{t}', 'ours']))} in the median"
+                                  + (f" on {task_title(t)}" if len(far) > 1 else "") for t in far) + ")"]
+                     if far else []) + \
                     ([f"never shown worse on {_tasks(never)}"] if never else []) + \
                     ([f"not settled on {_tasks(open_)}"] if open_ else [])
         lead = f"*{_upper('; '.join(parts))}.* "
@@ -388,14 +406,6 @@ def budget(led: pd.DataFrame, curves: pd.DataFrame | None = None) -> Finding:
                    tuple(ids), "fig-audit-frontier", tuple(labels))
 
 
-def _by_margin(rows: pd.DataFrame, ids) -> str:
-    """Whether a lead held under every consistent reading (the HSN behind: ``hi`` < 0) is, under
-    some of them, larger than the margin (``lo`` < -margin): ", by more than the margin under
-    some", or ", by less than the margin" when it never is."""
-    beyond = any(finite(rows.loc[c, "lo"]) and float(rows.loc[c, "lo"]) < -V.MARGIN_ACC for c in ids)
-    return ", by more than the margin under some" if beyond else ", by less than the margin"
-
-
 def cen(led: pd.DataFrame) -> Finding:
     """Why the CEN fails on sine: the note's reason against the bias control."""
     rows = _rows(led)
@@ -403,16 +413,15 @@ def cen(led: pd.DataFrame) -> Finding:
     if "C5-explanation" not in rows.index:
         return Finding("cen", "Why does the CEN fail on sine?", "Not judged in this build.", tuple(ids))
     r = rows.loc["C5-explanation"]
-    # The explanation is refuted by its control (the same data-agnostic expander, with biases):
-    # what the control changed is what the failure mostly comes from.
-    lead = {V.CONTRADICTED: "*Not, as the note says, because its random features ignore the data, but mostly "
-                            "because its hidden units have no biases.* ",
+    # The explanation is refuted by its control (the same data-agnostic expander, with biases).
+    # The short answer says no more: how much the biases, and the sparse mask, each account for
+    # depends on the width (the paragraph's controls give both).
+    lead = {V.CONTRADICTED: "*Not, as the note says, because its random features ignore the data.* ",
             V.HOLDS: "*As the note says: its random features ignore the data.* "}.get(
         r["verdict"], "*Whether, as the note says, its random features ignoring the data is why is not settled.* ")
-    cause = ("Without biases, every ReLU unit of the CEN bends at x = 0. A control tells this cause from the "
-             "note's" if r["verdict"] == V.CONTRADICTED else
-             "Another cause fits the same failure: the CEN's hidden units have no biases, so every ReLU unit "
-             "bends at x = 0. A control tells the two apart")
+    cause = ("Two other causes fit the same failure: the CEN's hidden units have no biases, so every ReLU unit "
+             "bends at x = 0, and its 5% mask leaves units without input. Controls that keep the features "
+             "data-agnostic tell them apart")
     text = f"{lead}{cause}: {r['why']} The note's explanation {V.predicate(r['verdict'])}."
     return Finding("cen", "Why does the CEN fail on sine?", text, tuple(ids), "fig-audit-forest",
                    tuple({"C4-sine": "the failure", "C5-explanation": "the explanation"}[c] for c in ids))

@@ -35,7 +35,8 @@ VERDICTS = (HOLDS, UNSUPPORTED, CONTRADICTED, UNINFORMATIVE, UNTESTABLE)
 #: One line per verdict word, for the key shown where the words first appear.
 MEANING = {
     HOLDS: "the evidence supports the claim at the stated margin",
-    UNSUPPORTED: "the evidence neither supports nor refutes it (the interval crosses a threshold)",
+    UNSUPPORTED: "the evidence neither supports nor refutes it (an interval crosses a threshold, or the "
+                 "readings consistent with the note disagree)",
     CONTRADICTED: "the evidence refutes it: the effect is the other way, or too small to matter",
     UNINFORMATIVE: "a single reported value that our seed spread cannot judge (its interval is too wide)",
     UNTESTABLE: "the models needed were not run",

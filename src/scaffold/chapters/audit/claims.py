@@ -218,6 +218,20 @@ def cen_claims(sel: pd.DataFrame) -> list[dict]:
     try:
         a, b = _paired(sel, "sine", ctl[("bias", 512)].label, ex.CEN_NOTE.label)
         dn, _ = _paired(sel, "sine", ctl[("dense", 512)].label, ex.CEN_NOTE.label)
+        try:  # the dense expander with biases: as data-agnostic, and neither cause left
+            db, _ = _paired(sel, "sine", ctl[("dense+bias", 512)].label, ex.CEN_NOTE.label)
+            both = f", and with biases reaches {fmt.num(db.mean())}"
+        except KeyError:
+            both = ""
+        h = note.CEN_BEST_H["sine"]
+        try:  # the note's own sine width, where biases alone help least
+            note_cen = next(spec.label for spec in ex.CENS if spec.config.H == h)
+            ah, bh = _paired(sel, "sine", ctl[("bias", h)].label, note_cen)
+            narrow = (f" At H = {h}, the width the note reports for sine, biases alone take it only from "
+                      f"{fmt.num(bh.mean())} to {fmt.num(ah.mean())}: with one input, the 5% mask leaves most "
+                      "units without any.")
+        except (KeyError, StopIteration):
+            narrow = ""
         c = V.compare(a, b, False, V.margin("mse", target_var=var))
         cd = V.compare(dn, b, False, V.margin("mse", target_var=var))
         # The control keeps the features data-agnostic: if it fixes the readout, the reason is wrong.
@@ -229,7 +243,8 @@ def cen_claims(sel: pd.DataFrame) -> list[dict]:
                        v, f"at H = 512, on {_default_sine()}, keeping the same random, data-agnostic expander "
                        "but giving its units "
                        f"random biases lowers the test MSE from {fmt.num(b.mean())} to {fmt.num(a.mean())}, while "
-                       f"a dense Gaussian expander without biases stays at {fmt.num(dn.mean())}.", task="",
+                       f"a dense Gaussian expander without biases stays at {fmt.num(dn.mean())}{both}.{narrow}",
+                       task="",
                        p=V.control_p(c), evidence="fig-audit-forest"))
     except KeyError as e:
         out.append(untestable(cid, text, "explanation", e))
