@@ -247,3 +247,12 @@ def test_a_trace_type_the_sites_plotly_bundle_lacks_is_refused():
             live.LiveFigure(fig, png, narrow=narrow).spec()
     # the bundle's own list (its README, as fetch_plotly.sh unpacks it) is the one in live.py
     assert {"scatter", "box", "heatmap", "bar"} <= live.TRACES and "scattergl" not in live.TRACES
+
+
+def test_strip_draws_named_panels_on_a_log_axis():
+    seeds = pd.DataFrame([dict(task=t, model=m, seed=s, acc=abs(rng.normal()) + 1e-3)
+                          for t in TASKS for m in MODELS for s in range(5)])
+    spec = spec_of(charts.strip(seeds, "acc", log_panels=["sine"]).to_html())
+    # panels in the note's order (circles, moons, sine): the third is on a log axis, the others not
+    assert spec["layout"]["xaxis3"]["type"] == "log"
+    assert spec["layout"]["xaxis"].get("type") != "log"

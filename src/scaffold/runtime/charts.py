@@ -265,8 +265,10 @@ def scatter(df: pd.DataFrame, x: str, y: str, label: str = "model", panel: str |
 
 
 def strip(df: pd.DataFrame, value: str, label: str = "model", panel: str | None = "task",
-          xlabel: str = "", alt: str = "") -> LiveFigure:
-    """Every row (e.g. one seed) as a point per label, jittered, over a box with its mean dashed."""
+          xlabel: str = "", alt: str = "", log_panels=()) -> LiveFigure:
+    """Every row (e.g. one seed) as a point per label, jittered, over a box with its mean dashed.
+    ``log_panels``: panels drawn on a log axis (an MSE spanning decades, which a linear axis
+    flattens onto 0)."""
     import plotly.graph_objects as go
     import seaborn as sns
 
@@ -286,11 +288,16 @@ def strip(df: pd.DataFrame, value: str, label: str = "model", panel: str | None 
                 hoverinfo="text"), **_where(i, cols))
         _label_rows(fig, labels)
         _x_titles(fig, xlabel, per_row, rows)
+        for i, name in enumerate(names):
+            if name in log_panels:
+                fig.update_xaxes(type="log", exponentformat="power", **_where(i, cols))
         return layout(fig, height)
 
     sfig, axes = style.panels(len(names), panel_height=0.3 * len(labels) + 1.0, sharey=True)
     for ax, name in zip(axes, names):
         sub = df if name is None else df[df[panel] == name]
+        if name in log_panels:
+            ax.set_xscale("log")
         sns.stripplot(sub, x=value, y=label, hue=label, order=labels, hue_order=labels,
                       palette=style.palette(labels), size=3.5, jitter=0.25, ax=ax, legend=False)
         means = sub.groupby(label)[value].mean()
