@@ -45,6 +45,12 @@
 #
 # A fifth column, **all**, counts every tensor at full size, fixed ones included. It is not a
 # sensible convention, but it is the only one that reproduces the note's HSN total.
+#
+# The HSN counted on this page is the note's as written: the literal reading of
+# {doc}`01-architectures`, which does not train. The repaired HSN, which does, differs only in its
+# DG mask, so {glue:text}`par-rep-same-words`; under (b) it has {glue:text}`par-rep-b` entries
+# ({glue:text}`par-rep-red-b`$\times$ fewer than the dense MLP) and with sparse kernels it needs
+# {glue:text}`par-rep-macs-sparse` multiply-accumulates.
 
 # %% tags=["parameters", "remove-cell"]
 device = "auto"  # "auto", "cpu", "cuda" or "mps"

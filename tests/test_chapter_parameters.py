@@ -98,3 +98,16 @@ def test_the_cen_circles_count_is_the_reported_widths():
     assert f["cen-circles-a"] == 128 + 1
     assert f["cen-circles-factor"] == pytest.approx(4417 / 129)
     assert f["cen-reduction-rep"] == note.CEN_REDUCTION
+
+
+def test_the_repaired_hsn_differs_only_where_its_mask_does():
+    from scaffold.chapters.parameters.facts import repaired_facts
+    from scaffold.experiments import HSN_LITERAL
+    from scaffold.params import totals
+
+    f = repaired_facts()
+    lit = totals(HSN_LITERAL, 2, 1)
+    assert f["rep-b"] > lit["learned_nnz"]  # every DG unit has an input: more nonzero-able entries
+    assert f["rep-macs-sparse"] > lit["macs_sparse"]
+    assert f["rep-red-b"] == pytest.approx(4417 / f["rep-b"])
+    assert f["rep-same-words"].startswith("the learned tensors' sizes (a)")

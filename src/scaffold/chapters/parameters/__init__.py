@@ -26,7 +26,7 @@ KEYS = Keys(
            "hsn-all", "hsn-reg-a", "hsn-reg-all", "hsn-how", "hsn-n-ways-words", "hsn-sum-terms",
            "g-size", "g-nnz", "reg-diff", "formula-value", "cen-rep", "cen-c", "cen-all", "cen64-H",
            "cen-H", "cen64-a", "hca3", "cen-circles-H", "cen-circles-a", "cen-circles-factor",
-           "cen-circles-score", "cen-reduction-rep", "33-sum", "33-total", "33-gap", "33-cells", "33-dense-sum",
+           "cen-circles-score", "cen-reduction-rep", "rep-b", "rep-macs-sparse", "rep-red-b", "rep-same-words", "33-sum", "33-total", "33-gap", "33-cells", "33-dense-sum",
            "33-sum-save-of", "33-in-save-rep", "33-in-save-a", "33-in-save-b", "33-hid-save-rep",
            "33-hid-save-a", "dg-nnz-rep", "dg-nnz-exp", "dg-nnz-meas", "dg-size", "dg-density",
            "g-nnz-text", "g-nnz-table", "g-k", "hdg", "bridge-rep", "bridge-code", "bridge-diff",
