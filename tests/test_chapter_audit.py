@@ -473,3 +473,15 @@ def test_the_settling_sentence_gives_the_verdict_and_its_reason():
     assert got.startswith(("holds: " if r["verdict"] == "holds" else f"is {r['verdict']}: "))
     assert got.endswith(str(r["why"]).strip())
     assert _verdict_and_why(led[led.claim_id != "D1-settles"], "D1-settles") == "is untestable."
+
+
+def test_a_verdict_over_readings_tallies_theirs():
+    from scaffold.chapters.audit.claims import _tally
+
+    ref = pd.DataFrame({"verdict": ["contradicted"] * 10 + ["unsupported"] * 2})
+    assert _tally(ref) == "; 10 of them contradicted, 2 unsupported"
+    assert _tally(ref.iloc[:3]) == ""  # one verdict among all: nothing to add
+    assert _tally(pd.DataFrame({"verdict": ["holds"] * 10 + ["unsupported"] * 2})) == "; 10 of them hold, 2 unsupported"
+    assert _tally(ref.iloc[-1:]) == ""
+    led = fake_audit()["ledger"].set_index("claim_id")
+    assert led.loc["C1-moons", "why"].startswith("median HSN minus Dense MLP")

@@ -51,6 +51,19 @@ def evidence_name(key: str) -> str:
     return f"fig-audit-curve-{key.split('-')[0]}"
 
 
+def _tally(ref: pd.DataFrame) -> str:
+    """The verdicts behind a verdict over several readings, most frequent first: "; 10 of them
+    contradicted, 2 unsupported" (an unsupported verdict then says whether the readings
+    disagree or each leaves the claim open).  "" for one reading, or one verdict among all."""
+    counts = ref["verdict"].value_counts() if "verdict" in ref and len(ref) > 1 else pd.Series(dtype=int)
+    if len(counts) < 2:
+        return ""
+    # "holds" is a verb: several readings "hold"; the other verdicts read as adjectives
+    words = [(int(n), "hold" if v == V.HOLDS and n != 1 else v) for v, n in counts.items()]
+    (n0, w0), rest = words[0], words[1:]
+    return f"; {n0} of them {w0}" + "".join(f", {n} {w}" for n, w in rest)
+
+
 def from_curve(cid: str, claim: CurveClaim, cv: pd.DataFrame, text: str, reported, source: str,
                task: str = "", judged_on: str = "") -> dict:
     """A comparison claim judged per reading, then conditionally (:func:`scaffold.verdicts.conditional`)."""
@@ -65,7 +78,8 @@ def from_curve(cid: str, claim: CurveClaim, cv: pd.DataFrame, text: str, reporte
                float(ref["gain"].max()) if len(ref) else float("nan"), int(cv["n"].max()),
                f"paired t per reading ({V.margin('accuracy'):g} margin); verdict over the readings "
                "consistent with the note; ours = their median difference, lo/hi = its range",
-               c["verdict"], f"median {claim.a} minus {claim.b}: {fmt.signed(med, 3)} under {where}.",
+               c["verdict"], f"median {claim.a} minus {claim.b}: {fmt.signed(med, 3)} under {where}"
+               + _tally(ref) + ".",
                task=task, source=source, p=c["p"], readings=c["n"], share=c["share"],
                deciding=deciding(cv, claim), condition=c["condition"], judged_on=judged_on,
                n_consistent=c["n_consistent"], n_degenerate=c["n_degenerate"], n_ruled_out=c["n_ruled_out"],
