@@ -353,3 +353,14 @@ def test_a_vmap_slower_than_one_by_one_is_said():
     text = facts.timings({**REPORT, "ensemble": ens}, Path("bench.json"))[0].text
     assert "for the HSN (literal), vmap is slower even than training one member at a time." in text
     assert "Training the 20 members of one job (one model on one task" in text
+
+
+def test_the_goals_read_as_cards_on_a_phone():
+    from scaffold.chapters.reproducing import CARD_TABLES, table_views
+
+    frames = {"goals": reports.goals_table({**REPORT, "goals": [dict(goal="make test", target=300.0, unit="s",
+                                                                     value=200.0, met=True, lower_is_better=True)]}),
+              "ensemble": reports.ensemble_table(REPORT)}
+    views = table_views(frames)
+    assert "goals" in CARD_TABLES and "cards" in views["goals"].to_html()
+    assert "cards" not in views["ensemble"].to_html()

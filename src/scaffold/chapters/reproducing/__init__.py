@@ -75,9 +75,15 @@ def grids(cfg) -> dict:
     return {}
 
 
+#: Tables a phone reads as cards although only their first column is long text: a goal's state,
+#: target and measured value belong with its name (side by side, the value was off-screen).
+CARD_TABLES = ("goals", "gpu-goals")
+
+
 def table_views(frames: dict[str, pd.DataFrame]) -> dict:
     """The tables for reading (published as ``tab-rep-KEY``), rows in the order the report lists them."""
-    return {key: tables.table(df, headers=HEADERS, sort=["_none"]) for key, df in frames.items()}
+    return {key: tables.table(df, headers=HEADERS, sort=["_none"], cards=True if key in CARD_TABLES else None)
+            for key, df in frames.items()}
 
 
 def page(cfg=None, bench: Path = BENCH, records: Path = RECORDS) -> Page:

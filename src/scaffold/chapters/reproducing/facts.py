@@ -343,7 +343,7 @@ def goals_paragraph(report: dict):
             f"({ref('goals')}).{test} A missed target is listed with how far it is missed, not "
             "hidden: as a percentage of the target, or as a factor when it is missed twice over "
             "or more.\n\n"
-            + placed("goals", "The speed targets, as measured by `make bench` on this machine."))
+            + placed("goals", "The speed targets, as this report measured them (`make bench`)."))
     return text, {"goals": goals_table(report)}
 
 
