@@ -73,9 +73,10 @@ display(Markdown(pg.facts["findings"]))
 # :figclass: table
 # :name: tab-intro-verdicts
 #
-# The note's headline claims, each linked to its row of the ledger. Verdicts are given under the
-# readings consistent with the note's own numbers; "condition" says where it holds, over every reading
-# that trains. {glue:text}`i-verdict-key`
+# The note's headline claims, each linked to its row of the ledger. A claim judged over readings gets
+# its verdict under the readings consistent with the note's own numbers (a few are tested on named
+# models only, as their row's test says); "condition" says where it holds, over every reading that
+# trains. {glue:text}`i-verdict-key`
 # ```
 #
 # ## How we judged

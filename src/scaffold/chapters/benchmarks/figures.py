@@ -109,6 +109,9 @@ def _model_marks(ax, x, m, r: pd.Series, low, ylim, pad, reg) -> None:
 def _figure1_axis(ax, reg: bool, ylim, broken: bool) -> None:
     if reg:
         ax.set_yscale("log")
+        # up to the next decade, with its tick: points near 0.5 sat under the top edge, unlabelled
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(lo, max(hi, 10 ** np.ceil(np.log10(hi))))
         ax.set_ylabel("MSE (lower is better)")
     else:
         ax.set_ylim(*ylim)
