@@ -315,12 +315,13 @@ def family_floors(grid: Grid, members, device) -> list[dict]:
     return out
 
 
-def pass_rates(device, big: int = 60, small: int = 16, width: int = 64, batch: int = 64,
-               repeats: int = 200) -> dict:
+def pass_rates(device, big: int = 60, small: int = 16, width: int = DENSE.config.widths[-1],
+               batch: int = TrainConfig.batch_size, stack_epochs: float = 0.2, repeats: int = 200) -> dict:
     """On one thread: the dense MLP's hidden-layer product on a ``big``-member stack,
     in GFLOP/s; an element-wise pass (an add: two floats read, one written, per element)
     over that stack's activations and over a ``small``-member stack's, in billions of
-    elements a second; and the time per member of training a dense stack of each size.
+    elements a second; and the time per member of training a dense stack of each size, for
+    ``stack_epochs`` of its epochs.
 
     These say why a CPU sweep stays several times its floor: the products are
     small (``width`` x ``width`` per member), and a pass over a large stack's
@@ -346,18 +347,18 @@ def pass_rates(device, big: int = 60, small: int = 16, width: int = 64, batch: i
         per_member = {}
         for m in (small, big):
             part = Part(DENSE, "moons", tuple(range(m // len(TrainConfig().lrs))))
-            cfg = TrainConfig(epochs_scale=0.2)
-            train_stack([part], replace(cfg, epochs_scale=0.02))  # warm-up
+            cfg = TrainConfig(epochs_scale=stack_epochs)
+            train_stack([part], replace(cfg, epochs_scale=stack_epochs / 10))  # warm-up
             med, _, _ = median_runs({"stack": lambda: train_stack([part], cfg)}, device, 3)
             per_member[m] = med["stack"] / m
-    out = dict(product_members=big, product_width=width, product_gflops=product,
+    out = dict(product_members=big, product_width=width, product_batch=batch, product_gflops=product,
                pass_members=[small, big], pass_mb=[m * batch * width * 4 / 2 ** 20 for m in (small, big)],
                pass_gfloats=[adds[small], adds[big]],
-               stack_ms_per_member=[1e3 * per_member[small], 1e3 * per_member[big]], stack_epochs_scale=0.2)
+               stack_ms_per_member=[1e3 * per_member[small], 1e3 * per_member[big]], stack_epochs_scale=stack_epochs)
     print(f"  one thread: a {big}-member {width}-wide product {product:.0f} GFLOP/s; an element-wise pass "
           f"over {small} members {adds[small]:.1f}, over {big} members {adds[big]:.1f} billion elements/s; "
-          f"a dense moons stack (a fifth of its epochs) {1e3 * per_member[small]:.1f} ms a member at {small} "
-          f"members, {1e3 * per_member[big]:.1f} at {big}", flush=True)
+          f"a dense moons stack ({stack_epochs:g} of its epochs) {1e3 * per_member[small]:.1f} ms a member at "
+          f"{small} members, {1e3 * per_member[big]:.1f} at {big}", flush=True)
     return out
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 from . import fmt, rules
 from . import verdicts as V
 from .data import task_title
+from .models import CEN_NOTE
 from .readings import AXIS, HSN_AXES, LITERAL, TASK_AXES
 
 CLASSIFICATION = ("swiss_roll", "circles", "moons")
@@ -114,11 +115,12 @@ def matches(led: pd.DataFrame, curves: pd.DataFrame, readings: pd.DataFrame | No
         cond = f"Over every reading that trains, it {next(iter(by_cond))}"
     else:
         cond = "Over every reading that trains: " + "; ".join(f"on {_tasks(ts)} it {c}" for c, ts in by_cond.items())
-    text = (_lead(list(by_cond), _by_verdict(rows, [(c, c.split("-", 1)[1]) for c in ids]))
+    groups = _by_verdict(rows, [(c, c.split("-", 1)[1]) for c in ids])
+    text = (_lead(list(by_cond), groups)
             + "Under the readings consistent with the note's own numbers, the HSN minus the dense "
             f"MLP is {fmt.signed(100 * float(got['ours'].median()), 2)} points of accuracy (the median of the "
             f"{fmt.count(len(ids), 'task')}' medians; margin {_points(V.MARGIN_ACC)}), and \u201cthe HSN matches or beats "
-            f"the dense MLP\u201d {_verdict_list(_by_verdict(rows, [(f'C1-{t}', t) for t in CLASSIFICATION]))}. {cond}.")
+            f"the dense MLP\u201d {_verdict_list(groups)}. {cond}.")
     lost = _losses(curves)
     if lost:
         text += " " + lost
@@ -326,12 +328,13 @@ def structure(led: pd.DataFrame, curves: pd.DataFrame | None = None, readings: p
     ids = [c for c, _ in s1 + s2 if c in rows.index]
     if not ids:
         return Finding("structure", "Do the recurrence and the graph matter?", "Not judged in this build.", ())
-    covered = _with_controls(curves, readings, [c.split("-", 1)[1] for c in ids])
+    keys = [c.split("-", 1)[1] for c in ids]  # the curves' names of these claims
+    covered = _with_controls(curves, readings, keys)
     over, one = _over_consistent(covered), covered is not None and covered[0] == 1
     open_ = ("its interval leaves it open" if one else
              "some reading's interval leaves it open or the readings disagree, so a median beyond the margin can "
              f"be {V.UNSUPPORTED}")
-    text = (_lead_over(rows, s1 + s2, _held_ruled_out(curves, [c.split("-", 1)[1] for c in ids]))
+    text = (_lead_over(rows, s1 + s2, _held_ruled_out(curves, keys))
             + f"Under {over}: "
             + _sizes(rows, s1, "removing the loop (T = 0)", "with its loop the HSN is ahead",
                      "with its loop the HSN is behind", curves, ("HSN", "HSN at T = 0")) + ". "
@@ -363,15 +366,16 @@ def budget(led: pd.DataFrame, curves: pd.DataFrame | None = None) -> Finding:
         # that trains, is "never shown worse": the claim holds nowhere, though not refuted everywhere.
         # Where, moreover, the HSN is behind under every consistent reading (the range of their
         # medians, lo to hi, below zero), the budget MLP is "ahead under every consistent reading".
+        s3_id = {t: c for c, t in s3}
         rest = [t for v, ts in groups.items() if v != V.CONTRADICTED for t in ts]
-        under = {t: _held_under(rows, f"S3-budget-{t}") for t in rest}
+        under = {t: _held_under(rows, s3_id[t]) for t in rest}
         never = [t for t in rest if under[t][1] and not under[t][0]]
-        ahead = [t for t in never if finite(rows.loc[f"S3-budget-{t}", "hi"])
-                 and float(rows.loc[f"S3-budget-{t}", "hi"]) < 0]
+        ahead = [t for t in never if finite(rows.loc[s3_id[t], "hi"]) and float(rows.loc[s3_id[t], "hi"]) < 0]
         never = [t for t in never if t not in ahead]
         open_ = [t for t in rest if t not in never and t not in ahead]
         # ... ahead by less than the margin in the median, it does as well as the HSN; by more, better.
-        far = [t for t in ahead if abs(float(rows.loc[f"S3-budget-{t}", "ours"])) > V.MARGIN_ACC]
+        median = {t: float(rows.loc[s3_id[t], "ours"]) for t in ahead}
+        far = [t for t in ahead if abs(median[t]) > V.MARGIN_ACC]
         won = groups.get(V.CONTRADICTED, []) + [t for t in ahead if t not in far]
         if not won and not never and not far:
             parts = ["not settled"]
@@ -380,7 +384,7 @@ def budget(led: pd.DataFrame, curves: pd.DataFrame | None = None) -> Finding:
         else:
             parts = ([f"as well as the HSN or better on {_tasks(won)}"] if won else []) + \
                     ([f"ahead of it on {_tasks(far)} under every reading consistent with the note ("
-                      + "; ".join(f"{_points(float(rows.loc[f'S3-budget-{t}', 'ours']))} in the median"
+                      + "; ".join(f"{_points(median[t])} in the median"
                                   + (f" on {task_title(t)}" if len(far) > 1 else "") for t in far) + ")"]
                      if far else []) + \
                     ([f"never shown worse on {_tasks(never)}"] if never else []) + \
@@ -420,8 +424,8 @@ def cen(led: pd.DataFrame) -> Finding:
             V.HOLDS: "*As the note says: its random features ignore the data.* "}.get(
         r["verdict"], "*Whether, as the note says, its random features ignoring the data is why is not settled.* ")
     cause = ("Two other causes fit the same failure: the CEN's hidden units have no biases, so every ReLU unit "
-             "bends at x = 0, and its 5% mask leaves units without input. Controls that keep the features "
-             "data-agnostic tell them apart")
+             f"bends at x = 0, and its {fmt.pct(CEN_NOTE.config.density)} mask leaves units without input. "
+             "Controls that keep the features data-agnostic tell them apart")
     text = f"{lead}{cause}: {r['why']} The note's explanation {V.predicate(r['verdict'])}."
     return Finding("cen", "Why does the CEN fail on sine?", text, tuple(ids), "fig-audit-forest",
                    tuple({"C4-sine": "the failure", "C5-explanation": "the explanation"}[c] for c in ids))

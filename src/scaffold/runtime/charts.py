@@ -134,7 +134,11 @@ def forest(df: pd.DataFrame, estimate: str, lo: str, hi: str, label: str = "mode
 
     names, labels = _panels(df, panel), style.model_order(df[label])
     text = {lab: str(row_text(lab) if row_text else lab) for lab in labels}
-    bands = [_band(df if name is None else df[df[panel] == name], band) for name in names]
+    subs = [df if name is None else df[df[panel] == name] for name in names]
+    bands = [_band(sub, band) for sub in subs]
+    # room on either side of a band, which would otherwise fill a panel whose intervals all lie inside it
+    spans = [None if not b else (min(float(sub[lo].min()), -b), max(float(sub[hi].max()), b))
+             for sub, b in zip(subs, bands)]
 
     def draw(per_row):
         # a row whose name wraps gets the height of its lines (two-line names overlapped); on a
@@ -161,10 +165,7 @@ def forest(df: pd.DataFrame, estimate: str, lo: str, hi: str, label: str = "mode
                               **_where(i, cols))
                 for edge in (-bands[i], bands[i]):
                     fig.add_vline(x=edge, line_width=1, line_dash="dot", line_color="gray", **_where(i, cols))
-                # room on either side of the band, which would otherwise fill a panel whose
-                # intervals all lie inside it
-                sub = df if names[i] is None else df[df[panel] == names[i]]
-                a, b = min(float(sub[lo].min()), -bands[i]), max(float(sub[hi].max()), bands[i])
+                a, b = spans[i]
                 pad = 0.08 * (b - a)
                 fig.update_xaxes(range=[a - pad, b + pad], **_where(i, cols))
             if reference is not None:
@@ -174,8 +175,7 @@ def forest(df: pd.DataFrame, estimate: str, lo: str, hi: str, label: str = "mode
         return layout(fig, height)
 
     sfig, axes = style.panels(len(names), panel_height=0.3 * len(labels) + 1.0, sharey=True)
-    for ax, name, b in zip(axes, names, bands):
-        sub = df if name is None else df[df[panel] == name]
+    for ax, name, sub, b in zip(axes, names, subs, bands):
         if b:
             ax.axvspan(-b, b, color="0.88", zorder=0)
         if reference is not None:

@@ -126,7 +126,7 @@ def _presets(axes: list[dict], readings: pd.DataFrame | None) -> dict:
     if readings is not None and "posterior" in readings and readings["posterior"].notna().any():
         best = readings.loc[readings["posterior"].idxmax()]
         out[LIKELY] = {a["key"]: level_str(best[a["key"]]) for a in axes
-                                             if a["key"] in readings and not _blank(best[a["key"]])}
+                       if a["key"] in readings and not _blank(best[a["key"]])}
     return out
 
 

@@ -154,8 +154,8 @@ class Table:
         self.raw, self.verdict_titles = set(raw), verdict_titles or {}
         hidden = set(self.details) | ({anchor} if anchor else set())
         self.columns = [c for c in self.df.columns if c not in hidden]
-        self.cards = (sum(self.kind(c) == "long" for c in self.columns) >= CARD_COLUMNS
-                      if cards is None else cards)
+        self.kinds = {c: self.kind(c) for c in self.columns}
+        self.cards = (sum(k == "long" for k in self.kinds.values()) >= CARD_COLUMNS if cards is None else cards)
 
     # --- cells ---------------------------------------------------------------------
 
@@ -197,7 +197,7 @@ class Table:
     def to_html(self) -> str:
         df, cols = self.df, self.columns
         fmts = {c: self.formatter(c) for c in cols}
-        kinds = {c: self.kind(c) for c in cols}
+        kinds = self.kinds
         classes = ["scaffold-table"] + (["sortable"] if self.sortable else []) \
             + (["key-table"] if self.key else []) + (["has-details"] if self.details else []) \
             + (["sticky-two"] if cols[:1] == ["task"] and cols[1:2] and cols[1] in NAMES_ROW else []) \

@@ -229,11 +229,12 @@ def cen_claims(sel: pd.DataFrame) -> list[dict]:
     cid = "C5-explanation"
     text = "the CEN fails because data-agnostic random features leave the readout no nonlinear capacity"
     ctl = ex.cen_controls()
+    H, density = ex.CEN_NOTE.config.H, fmt.pct(ex.CEN_NOTE.config.density)
     try:
-        a, b = _paired(sel, "sine", ctl[("bias", 512)].label, ex.CEN_NOTE.label)
-        dn, _ = _paired(sel, "sine", ctl[("dense", 512)].label, ex.CEN_NOTE.label)
+        a, b = _paired(sel, "sine", ctl[("bias", H)].label, ex.CEN_NOTE.label)
+        dn, _ = _paired(sel, "sine", ctl[("dense", H)].label, ex.CEN_NOTE.label)
         try:  # the dense expander with biases: as data-agnostic, and neither cause left
-            db, _ = _paired(sel, "sine", ctl[("dense+bias", 512)].label, ex.CEN_NOTE.label)
+            db, _ = _paired(sel, "sine", ctl[("dense+bias", H)].label, ex.CEN_NOTE.label)
             both = f", and with biases reaches {fmt.num(db.mean())}"
         except KeyError:
             both = ""
@@ -242,19 +243,18 @@ def cen_claims(sel: pd.DataFrame) -> list[dict]:
             note_cen = next(spec.label for spec in ex.CENS if spec.config.H == h)
             ah, bh = _paired(sel, "sine", ctl[("bias", h)].label, note_cen)
             narrow = (f" At H = {h}, the width the note reports for sine, biases alone take it only from "
-                      f"{fmt.num(bh.mean())} to {fmt.num(ah.mean())}: with one input, the 5% mask leaves most "
-                      "units without any.")
+                      f"{fmt.num(bh.mean())} to {fmt.num(ah.mean())}: with one input, the {density} mask leaves "
+                      "most units without any.")
         except (KeyError, StopIteration):
             narrow = ""
         c = V.compare(a, b, False, V.margin("mse", target_var=var))
-        cd = V.compare(dn, b, False, V.margin("mse", target_var=var))
         # The control keeps the features data-agnostic: if it fixes the readout, the reason is wrong.
         v = V.judge_control(c)
         out.append(row(cid, text, "explanation", c["mean"], c["lo"], c["hi"], c["n"],
                        "control: the same data-agnostic expander with fixed random hidden biases, paired "
-                       "against the note's CEN (H = 512) on sine; the explanation is refuted if the control is better by "
-                       "the margin (verdicts.judge_control)",
-                       v, f"at H = 512, on {_default_sine()}, keeping the same random, data-agnostic expander "
+                       f"against the note's CEN (H = {H}) on sine; the explanation is refuted if the control is "
+                       "better by the margin (verdicts.judge_control)",
+                       v, f"at H = {H}, on {_default_sine()}, keeping the same random, data-agnostic expander "
                        "but giving its units "
                        f"random biases lowers the test MSE from {fmt.num(b.mean())} to {fmt.num(a.mean())}, while "
                        f"a dense Gaussian expander without biases stays at {fmt.num(dn.mean())}{both}.{narrow}",

@@ -26,7 +26,8 @@ KEYS = Keys(
            "hsn-all", "hsn-reg-a", "hsn-reg-all", "hsn-how", "hsn-n-ways-words", "hsn-sum-terms",
            "g-size", "g-nnz", "reg-diff", "formula-value", "cen-rep", "cen-c", "cen-all", "cen64-H",
            "cen-H", "cen64-a", "hca3", "cen-circles-H", "cen-circles-a", "cen-circles-factor",
-           "cen-circles-score", "cen-reduction-rep", "rep-b", "rep-macs-sparse", "rep-red-b", "rep-same-words", "33-sum", "33-total", "33-gap", "33-cells", "33-dense-sum",
+           "cen-circles-score", "cen-reduction-rep", "rep-b", "rep-macs-sparse", "rep-red-b", "rep-same-words",
+           "33-sum", "33-total", "33-gap", "33-cells", "33-dense-sum",
            "33-sum-save-of", "33-in-save-rep", "33-in-save-a", "33-in-save-b", "33-hid-save-rep",
            "33-hid-save-a", "dg-nnz-rep", "dg-nnz-exp", "dg-nnz-meas", "dg-size", "dg-density",
            "g-nnz-text", "g-nnz-table", "g-k", "hdg", "bridge-rep", "bridge-code", "bridge-diff",
@@ -86,7 +87,8 @@ def checks(results: dict) -> dict:
 def page(cfg) -> Page:
     """The parameters page: its facts, figure and tables."""
     results = compute(cfg)
-    styled = in_book_style(facts.facts(results), settings("red-hsn-reported", "red-cen-reported", "dg-density", "cen-reduction-rep", "cen-circles-score"))
+    styled = in_book_style(facts.facts(results), settings("red-hsn-reported", "red-cen-reported", "dg-density",
+                                                          "cen-reduction-rep", "cen-circles-score"))
     return KEYS.page(styled, {"conventions": figures.plot_conventions(results["table_2_2"])}, table_views(results))
 
 
